@@ -1,0 +1,163 @@
+"""Scenario analysis on the state graph: best/worst scores, paths, reachability, loops.
+
+The graph's states are (node, flags that conditions test, mood when conditions test it), so conditions
+are respected exactly while a scenario without conditions stays one state per node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Hashable
+
+from scoring import Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients, path_count
+from scoring.graph import find_unbalanced_loop, reachable
+from trainer.model import Scenario
+
+State = tuple  # (node id, frozenset of tested flags, mood or None)
+
+
+def _options(node):
+    """Choices and the timeout (a choice nobody made), in order."""
+    yield from node.choices
+    if node.timeout is not None:
+        yield node.timeout
+
+
+def tested_flags(scenario: Scenario) -> frozenset[str]:
+    out = set()
+    for node in scenario.nodes.values():
+        for choice in node.choices:
+            if choice.when is not None:
+                out.update(choice.when.flags, choice.when.not_flags)
+    return frozenset(out)
+
+
+def tests_mood(scenario: Scenario) -> bool:
+    return any(c.when is not None and (c.when.mood_at_least is not None or c.when.mood_below is not None)
+               for n in scenario.nodes.values() for c in n.choices)
+
+
+@dataclass
+class Analysis:
+    scenario: Scenario
+    graph: Graph
+    start: State
+    skills: tuple[str, ...]
+    loop_error: LoopError | None = None
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def rules(self) -> list[SkillRule]:
+        return [SkillRule(s.id, s.weight, s.threshold) for s in self.scenario.skills.values()]
+
+    @cached_property
+    def coefficients(self) -> list[float]:
+        return linear_coefficients(self.rules, self.ranges)
+
+    def overall_weight(self, edge: Edge) -> float:
+        return sum(c * w for c, w in zip(self.coefficients, edge.weights))
+
+    @cached_property
+    def best(self) -> Extremes:
+        return extremes(self.graph, self.overall_weight, True, self.start)
+
+    @cached_property
+    def worst(self) -> Extremes:
+        return extremes(self.graph, self.overall_weight, False, self.start)
+
+    @cached_property
+    def critical_best(self) -> tuple[Extremes, State] | None:
+        """Best overall walk among those that commit at least one critical error."""
+        doubled = Graph(self.graph.dims)
+        for state in self.graph.out:
+            for committed in (False, True):
+                doubled.add_node((state, committed), terminal=committed and state in self.graph.terminals)
+        for e in self.graph.edges:
+            for committed in (False, True):
+                after = committed or e.critical
+                doubled.add_edge(Edge((e.source, committed), (e.target, after), e.weights, e.label, e.critical))
+        start = (self.start, False)
+        result = extremes(doubled, self.overall_weight, True, start)
+        return (result, start) if start in result.value else None
+
+    @cached_property
+    def reachable_states(self) -> set[State]:
+        return reachable(self.graph, self.start)
+
+    @cached_property
+    def reachable_nodes(self) -> set[str]:
+        return {s[0] for s in self.reachable_states}
+
+    @property
+    def unreachable(self) -> list[str]:
+        seen = self.reachable_nodes
+        return [n for n in list(self.scenario.nodes) + list(self.scenario.endings) if n not in seen]
+
+    @property
+    def dead_ends(self) -> list[str]:
+        """Nodes (not endings) that offer no way on at all."""
+        return [n.id for n in self.scenario.nodes.values() if not n.choices and n.timeout is None]
+
+    @cached_property
+    def traps(self) -> list[str]:
+        """Reachable nodes from which no ending can be reached (e.g. a loop with no way out)."""
+        can_finish = {s[0] for s in self.best.value}
+        return [n for n in self.scenario.nodes if n in self.reachable_nodes and n not in can_finish]
+
+    @cached_property
+    def paths(self) -> int | None:
+        return path_count(self.graph, self.start)
+
+    def best_label_from(self, state: State) -> tuple[str, str] | None:
+        """(node, choice id) of the first step of a best walk from `state`."""
+        walk = self.best.walk(state)
+        return walk[0].label if walk else None
+
+
+def build_graph(scenario: Scenario) -> tuple[Graph, State, tuple[str, ...]]:
+    skills = tuple(scenario.skills)
+    flags_tested = tested_flags(scenario)
+    track_mood = tests_mood(scenario)
+    scale = scenario.mood
+    graph = Graph(len(skills))
+    start: State = (scenario.start, frozenset(), scenario.character.mood if track_mood else None)
+    graph.add_node(start, scenario.is_ending(scenario.start))
+    todo = [start]
+    seen = {start}
+    weights_cache: dict[int, tuple[float, ...]] = {}
+    while todo:
+        state = todo.pop()
+        node_id, flags, mood = state
+        node = scenario.nodes.get(node_id)
+        if node is None:
+            continue
+        for choice in _options(node):
+            if choice.when is not None and not choice.when.holds(mood if track_mood else 0, flags):
+                continue
+            new_flags = flags
+            if flags_tested and (choice.sets or choice.clears):
+                new_flags = frozenset((set(flags) | (set(choice.sets) & flags_tested)) - set(choice.clears))
+            new_mood = scale.clamp(mood + choice.mood) if track_mood else None
+            target = (choice.next, new_flags, new_mood)
+            if target not in seen:
+                seen.add(target)
+                graph.add_node(target, scenario.is_ending(choice.next))
+                todo.append(target)
+            key = id(choice)
+            if key not in weights_cache:
+                weights_cache[key] = tuple(float(choice.points.get(s, 0)) for s in skills)
+            graph.add_edge(Edge(state, target, weights_cache[key], (node_id, choice.id), choice.critical is not None))
+    return graph, start, skills
+
+
+def analyse(scenario: Scenario) -> Analysis:
+    graph, start, skills = build_graph(scenario)
+    analysis = Analysis(scenario, graph, start, skills)
+    analysis.loop_error = find_unbalanced_loop(graph, start)
+    if analysis.loop_error is None:
+        for i, skill in enumerate(skills):
+            hi = extremes(graph, lambda e, i=i: e.weights[i], True, start)
+            lo = extremes(graph, lambda e, i=i: e.weights[i], False, start)
+            analysis.ranges[skill] = (hi.value.get(start, 0.0), lo.value.get(start, 0.0))
+    return analysis

@@ -1,0 +1,95 @@
+"""Diagnostics: the `path:line:col: severity: message` lines every tool prints.
+
+Kept separate from the loader so the CLI, the linter and the TUI format problems the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based position in a source file."""
+
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    loc: Location
+    severity: str  # "error" or "warning"
+    message: str
+    hint: str = ""
+    code: str = ""
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.loc.line}:{self.loc.col}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.loc.line,
+            "col": self.loc.col,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+            "code": self.code,
+        }
+
+
+@dataclass
+class Report:
+    """Collects every problem in one file so they are all reported together."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, loc: Location, message: str, hint: str = "", code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(self.path, loc, "error", message, hint, code))
+
+    def warning(self, loc: Location, message: str, hint: str = "", code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(self.path, loc, "warning", message, hint, code))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.diagnostics, key=lambda d: (d.loc, d.severity, d.message))
+
+
+class ScenarioError(Exception):
+    """Raised when a scenario file cannot be loaded; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics, key=lambda d: (d.path, d.loc))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def did_you_mean(word: str, candidates, n: int = 1) -> str:
+    """A ' did you mean "x"?' suffix, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=n, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working directory when possible: shorter and clickable in editors."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)

@@ -1,0 +1,287 @@
+"""The play engine: a scenario compiled once into a `transitions` Machine; sessions are its models.
+
+Each choice is a trigger named after its id; conditions are the machine's transition conditions and
+a choice's effects (points, mood, flags, transcript) run as the transition's `before` callback.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from functools import cached_property
+from typing import Callable
+
+from transitions import Machine, MachineError
+
+from scoring import AttemptScore, score_attempt
+from trainer.analysis import Analysis, analyse, tested_flags
+from trainer.model import Choice, Ending, Node, Scenario, Timeout, line_for
+
+
+class _Machine(Machine):
+    """A Machine that does not add `is_<state>` helpers to every model: sessions never use them, and
+    skipping them keeps adding a session O(choices) instead of O(nodes + choices)."""
+
+    def _add_model_to_state(self, state, model):  # noqa: D401 - transitions hook
+        pass
+
+
+class ChoiceNotAvailable(ValueError):
+    """The trainee asked for a choice that is not on offer at this step."""
+
+    def __init__(self, wanted: str, options: list[str], finished: bool = False):
+        self.wanted, self.options, self.finished = wanted, options, finished
+        if finished:
+            message = f"choice '{wanted}' was given after the scenario had ended"
+        else:
+            message = f"no choice '{wanted}' here; valid: {', '.join(options)}"
+        super().__init__(message)
+
+
+def trigger_name(choice_id: str) -> str:
+    return f"choose_{choice_id}"
+
+
+def _now_iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class Step:
+    """One line of the transcript: what was on offer, what was chosen, what it did."""
+
+    node: str
+    choice: str
+    number: int  # as shown to the trainee (0 for a timeout)
+    text: str
+    points: dict[str, int]
+    mood_before: int
+    mood_after: int
+    flags_before: list[str]
+    at: str
+    latency: float
+    feedback: str = ""
+    tags: list[str] = field(default_factory=list)
+    critical: str | None = None
+    timed_out: bool = False
+    next: str = ""
+
+
+class Compiled:
+    """A scenario compiled once: the machine, its analysis and the skill rules."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.machine = _Machine(model=None, states=list(scenario.nodes) + list(scenario.endings),
+                                initial=scenario.start, auto_transitions=False, send_event=True)
+        for node in scenario.nodes.values():
+            for choice in node.choices:
+                self._add(node, choice)
+            if node.timeout is not None:
+                self._add(node, node.timeout)
+
+    def _add(self, node: Node, choice: Choice | Timeout) -> None:
+        conditions = []
+        if choice.when is not None:
+            cond = choice.when
+            conditions.append(lambda event, cond=cond: cond.holds(event.model.mood, event.model.flags))
+        self.machine.add_transition(trigger_name(choice.id), node.id, choice.next, conditions=conditions,
+                                    before=lambda event, choice=choice: event.model._apply(choice, event))
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        return analyse(self.scenario)
+
+    def start(self, clock: Callable[[], float] = time.time) -> "Session":
+        session = Session(self, clock)
+        self.machine.add_model(session)
+        return session
+
+    def best_choice(self, node: str, flags, mood: int) -> str | None:
+        """The choice id a best-scoring trainee would pick at this point, if the node is reachable."""
+        analysis = self.analysis
+        tested = tested_flags(self.scenario)
+        state = (node, frozenset(f for f in flags if f in tested), mood if analysis.start[2] is not None else None)
+        if state not in analysis.best.value:
+            return None
+        label = analysis.best_label_from(state)
+        return label[1] if label else None
+
+
+class Session:
+    """One play-through. `state` is maintained by the compiled machine."""
+
+    state: str
+
+    def __init__(self, compiled: Compiled, clock: Callable[[], float] = time.time):
+        scenario = compiled.scenario
+        self.compiled = compiled
+        self.clock = clock
+        self.mood = scenario.character.mood
+        self.flags: set[str] = set()
+        self.points = {skill: 0 for skill in scenario.skills}
+        self.transcript: list[Step] = []
+        self.started_at = clock()
+        self.shown_at = self.started_at
+        self._pending: tuple[float, float, int] | None = None
+
+    # --- what the trainee sees -------------------------------------------------------------
+    @property
+    def scenario(self) -> Scenario:
+        return self.compiled.scenario
+
+    @property
+    def finished(self) -> bool:
+        return self.scenario.is_ending(self.state)
+
+    @property
+    def step(self) -> Node | Ending:
+        return self.scenario.step(self.state)
+
+    @property
+    def band(self) -> str:
+        return self.scenario.mood.band(self.mood)
+
+    def line(self) -> str:
+        return line_for(self.step.says, self.scenario.mood, self.mood)
+
+    def options(self) -> list[Choice]:
+        """The choices on offer now, in the order they are numbered for the trainee."""
+        if self.finished:
+            return []
+        return [c for c in self.step.choices if c.when is None or c.when.holds(self.mood, self.flags)]
+
+    @property
+    def timeout(self) -> Timeout | None:
+        return None if self.finished else self.step.timeout
+
+    @property
+    def critical_errors(self) -> list[str]:
+        return [s.critical for s in self.transcript if s.critical]
+
+    # --- acting --------------------------------------------------------------------------------
+    def choose(self, wanted: int | str, now: float | None = None) -> Step:
+        """Pick by the 1-based number shown or by choice id."""
+        options = self.options()
+        listing = [f"{i} ({c.id})" for i, c in enumerate(options, 1)]
+        if self.finished:
+            raise ChoiceNotAvailable(str(wanted), [], finished=True)
+        number, choice = self._resolve(wanted, options)
+        if choice is None:
+            raise ChoiceNotAvailable(str(wanted), listing)
+        return self._fire(choice, number, now)
+
+    def time_out(self, now: float | None = None) -> Step:
+        """The clock ran out on a timed node: take its timeout branch."""
+        if self.timeout is None:
+            raise ChoiceNotAvailable("timeout", [f"{i} ({c.id})" for i, c in enumerate(self.options(), 1)],
+                                     self.finished)
+        return self._fire(self.timeout, 0, now)
+
+    @staticmethod
+    def _resolve(wanted, options):
+        text = str(wanted).strip()
+        if text.isdigit():
+            index = int(text)
+            if 1 <= index <= len(options):
+                return index, options[index - 1]
+        for i, choice in enumerate(options, 1):
+            if choice.id == text:
+                return i, choice
+        return 0, None
+
+    def _fire(self, choice, number: int, now: float | None) -> Step:
+        now = self.clock() if now is None else now
+        self._pending = (now, max(0.0, now - self.shown_at), number)
+        try:
+            if not self.trigger(trigger_name(choice.id)):
+                raise ChoiceNotAvailable(choice.id, [c.id for c in self.options()])
+        except MachineError as exc:  # pragma: no cover - options() already filtered
+            raise ChoiceNotAvailable(choice.id, [c.id for c in self.options()]) from exc
+        finally:
+            self._pending = None
+        self.shown_at = now
+        return self.transcript[-1]
+
+    def _apply(self, choice, event) -> None:
+        """The transition's `before` callback: effects of the choice, recorded in the transcript."""
+        at, latency, number = self._pending or (self.clock(), 0.0, 0)
+        before = self.mood
+        flags_before = sorted(self.flags)
+        for skill, value in choice.points.items():
+            self.points[skill] = self.points.get(skill, 0) + value
+        self.mood = self.scenario.mood.clamp(self.mood + choice.mood)
+        self.flags.update(choice.sets)
+        self.flags.difference_update(choice.clears)
+        self.transcript.append(Step(
+            node=event.transition.source, choice=choice.id, number=number, text=choice.text,
+            points=dict(choice.points), mood_before=before, mood_after=self.mood, flags_before=flags_before,
+            at=_now_iso(at), latency=round(latency, 3), feedback=choice.feedback, tags=list(choice.tags),
+            critical=choice.critical, timed_out=isinstance(choice, Timeout), next=choice.next,
+        ))
+
+    def undo(self) -> Step | None:
+        """Take back the last choice (practice mode); returns the step removed."""
+        if not self.transcript:
+            return None
+        removed = self.transcript[-1]
+        self._restore(self.transcript[:-1])
+        self.shown_at = self.clock()
+        return removed
+
+    def _restore(self, steps: list[Step]) -> None:
+        scenario = self.scenario
+        self.compiled.machine.set_state(scenario.start, model=self)
+        self.mood = scenario.character.mood
+        self.flags = set()
+        self.points = {skill: 0 for skill in scenario.skills}
+        self.transcript = []
+        for step in steps:
+            choice = self.step.timeout if step.timed_out else next(
+                (c for c in self.options() if c.id == step.choice), None)
+            if choice is None:
+                raise ChoiceNotAvailable(step.choice, [c.id for c in self.options()])
+            self._pending = (0.0, step.latency, step.number)
+            self.trigger(trigger_name(choice.id))
+            self._pending = None
+            self.transcript[-1].at = step.at
+
+    def close(self) -> None:
+        """Detach from the machine (the model list must not grow with finished sessions)."""
+        if self in self.compiled.machine.models:
+            self.compiled.machine.remove_model(self)
+
+    # --- results -------------------------------------------------------------------------------
+    def score(self) -> AttemptScore:
+        analysis = self.compiled.analysis
+        return score_attempt(self.points, analysis.rules, analysis.ranges, self.scenario.pass_mark,
+                             self.critical_errors)
+
+    def to_json(self) -> dict:
+        return {
+            "scenario": self.scenario.id,
+            "version": self.scenario.version,
+            "content_hash": self.scenario.content_hash,
+            "state": self.state,
+            "mood": self.mood,
+            "flags": sorted(self.flags),
+            "points": dict(self.points),
+            "started_at": _now_iso(self.started_at),
+            "transcript": [asdict(s) for s in self.transcript],
+        }
+
+    @classmethod
+    def from_json(cls, compiled: Compiled, data: dict, clock: Callable[[], float] = time.time) -> "Session":
+        """Resume exactly: replays the recorded choices through the machine and checks the result."""
+        session = compiled.start(clock)
+        steps = [Step(**s) for s in data.get("transcript", [])]
+        session._restore(steps)
+        for s, original in zip(session.transcript, steps):
+            s.latency, s.at = original.latency, original.at
+        started = data.get("started_at")
+        if started:
+            session.started_at = datetime.fromisoformat(started).timestamp()
+        if session.state != data.get("state", session.state) or session.mood != data.get("mood", session.mood):
+            raise ValueError("saved attempt does not replay to the same place: the scenario has changed")
+        return session

@@ -1,0 +1,342 @@
+"""Declarative value kinds for the scenario format.
+
+Each model field names its kind; the loader converts YAML through the kinds and the JSON Schema is
+generated from the very same kinds, so the documentation, the schema and the loader cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from types import MappingProxyType
+from typing import Any
+
+from trainer.diagnostics import Location, Report, did_you_mean
+from trainer.yamlsrc import YMap, YNode, YScalar, YSeq
+
+BAD = object()  # a value that failed to convert; its error is already reported
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def spec(kind: "Kind", doc: str, *, default: Any = None, required: bool = False) -> Any:
+    """A dataclass field that the loader and schema generator read."""
+    meta = {"kind": kind, "doc": doc, "required": required}
+    if isinstance(default, (list, dict, set)):
+        raise TypeError("use tuples or mapping proxies for immutable defaults")
+    if isinstance(default, MappingProxyType):  # immutable, but dataclasses cannot tell
+        return dataclasses.field(default_factory=lambda: default, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def _describe(y: YNode) -> str:
+    if isinstance(y, YMap):
+        return "a mapping"
+    if isinstance(y, YSeq):
+        return "a list"
+    v = y.value
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, bool):
+        return f"true/false ({str(v).lower()})"
+    if isinstance(v, (int, float)):
+        return f"the number {v}"
+    text = str(v)
+    return f"text '{text[:40]}{'…' if len(text) > 40 else ''}'"
+
+
+class Kind:
+    label = "a value"
+
+    def convert(self, y: YNode, report: Report, name: str) -> Any:
+        raise NotImplementedError
+
+    def schema(self, defs: dict) -> dict:
+        raise NotImplementedError
+
+    def _wrong(self, y: YNode, report: Report, name: str, hint: str = "") -> object:
+        report.error(y.loc, f"'{name}' must be {self.label}, not {_describe(y)}", hint, code="type")
+        return BAD
+
+
+class Str(Kind):
+    label = "text"
+
+    def __init__(self, pattern: str | None = None, pattern_hint: str = "", allow_empty: bool = False):
+        self.pattern = pattern
+        self.regex = re.compile(pattern) if pattern else None
+        self.pattern_hint = pattern_hint
+        self.allow_empty = allow_empty
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YScalar) or not isinstance(y.value, str):
+            hint = "put quotes around text that looks like a number or yes/no" if isinstance(y, YScalar) else ""
+            return self._wrong(y, report, name, hint)
+        if not self.allow_empty and not y.value.strip():
+            report.error(y.loc, f"'{name}' must not be empty", code="empty")
+            return BAD
+        if self.regex and not self.regex.match(y.value):
+            report.error(y.loc, f"'{name}' value '{y.value}' is not allowed here", self.pattern_hint, code="pattern")
+            return BAD
+        return y.value
+
+    def schema(self, defs):
+        out: dict = {"type": "string"}
+        if self.regex:
+            out["pattern"] = self.pattern
+        elif not self.allow_empty:
+            out["minLength"] = 1
+        return out
+
+
+class Enum(Kind):
+    def __init__(self, values: tuple[str, ...]):
+        self.values = values
+        self.label = "one of " + ", ".join(values)
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YScalar) or not isinstance(y.value, str):
+            return self._wrong(y, report, name)
+        if y.value not in self.values:
+            report.error(y.loc, f"'{name}' must be one of {', '.join(self.values)}, not '{y.value}'"
+                         + did_you_mean(y.value, self.values), code="enum")
+            return BAD
+        return y.value
+
+    def schema(self, defs):
+        return {"enum": list(self.values)}
+
+
+class Num(Kind):
+    def __init__(self, minimum: float | None = None, maximum: float | None = None, integer: bool = False):
+        self.minimum, self.maximum, self.integer = minimum, maximum, integer
+        self.label = "a whole number" if integer else "a number"
+
+    def convert(self, y, report, name):
+        ok_types = (int,) if self.integer else (int, float)
+        if not isinstance(y, YScalar) or isinstance(y.value, bool) or not isinstance(y.value, ok_types):
+            return self._wrong(y, report, name)
+        if isinstance(y.value, float) and not math.isfinite(y.value):
+            return self._wrong(y, report, name)
+        if self.minimum is not None and y.value < self.minimum:
+            report.error(y.loc, f"'{name}' must be at least {self.minimum}, not {y.value}", code="range")
+            return BAD
+        if self.maximum is not None and y.value > self.maximum:
+            report.error(y.loc, f"'{name}' must be at most {self.maximum}, not {y.value}", code="range")
+            return BAD
+        return y.value
+
+    def schema(self, defs):
+        out: dict = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        return out
+
+
+def Int(minimum: int | None = None, maximum: int | None = None) -> Num:
+    return Num(minimum, maximum, integer=True)
+
+
+class List(Kind):
+    def __init__(self, item: Kind, min_items: int = 0, unique: bool = False, single_ok: bool = False):
+        self.item, self.min_items, self.unique, self.single_ok = item, min_items, unique, single_ok
+        self.label = f"a list of {item.label}"
+
+    def convert(self, y, report, name):
+        if isinstance(y, YScalar) and self.single_ok and y.value is not None:
+            y = YSeq([y], y.loc)
+        if not isinstance(y, YSeq):
+            return self._wrong(y, report, name)
+        if len(y.items) < self.min_items:
+            report.error(y.loc, f"'{name}' needs at least {self.min_items} item(s)", code="empty")
+            return BAD
+        out, seen = [], set()
+        for i, item in enumerate(y.items, 1):
+            value = self.item.convert(item, report, f"{name}[{i}]")
+            if value is BAD:
+                continue
+            if self.unique and value in seen:
+                report.error(item.loc, f"'{value}' is listed twice in '{name}'", code="duplicate")
+                continue
+            seen.add(value) if self.unique else None
+            out.append(value)
+        return tuple(out)
+
+    def schema(self, defs):
+        items = {"type": "array", "items": self.item.schema(defs)}
+        if self.min_items:
+            items["minItems"] = self.min_items
+        if self.unique:
+            items["uniqueItems"] = True
+        if self.single_ok:
+            return {"anyOf": [self.item.schema(defs), items]}
+        return items
+
+
+class Dict(Kind):
+    """A mapping with free keys (skills to points, bands to numbers); keeps file order."""
+
+    def __init__(self, value: Kind, key_pattern: str = ID_PATTERN, key_label: str = "name"):
+        self.value, self.key_pattern, self.key_label = value, key_pattern, key_label
+        self.key_re = re.compile(key_pattern)
+        self.label = f"a mapping of {key_label} to {value.label}"
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YMap):
+            return self._wrong(y, report, name)
+        out = {}
+        for key, item in y.items:
+            if not self.key_re.match(str(key.value)):
+                report.error(key.loc, f"'{key.value}' is not a valid {self.key_label} in '{name}'",
+                             "use letters, digits, '-' and '_' only, starting with a letter or digit",
+                             code="pattern")
+                continue
+            value = self.value.convert(item, report, f"{name}.{key.value}")
+            if value is not BAD:
+                out[key.value] = value
+        return MappingProxyType(out)
+
+    def schema(self, defs):
+        return {"type": "object", "propertyNames": {"pattern": self.key_pattern},
+                "additionalProperties": self.value.schema(defs)}
+
+
+class Obj(Kind):
+    """A mapping whose keys are a dataclass's `spec` fields; unknown keys are errors."""
+
+    def __init__(self, cls: type, id_field: str | None = None):
+        self.cls, self.id_field = cls, id_field
+        self.label = f"a mapping ({cls.__name__.lower()})"
+
+    def fields(self):
+        return [f for f in dataclasses.fields(self.cls) if "kind" in f.metadata]
+
+    def convert(self, y, report, name, ident: str | None = None):
+        if not isinstance(y, YMap):
+            return self._wrong(y, report, name)
+        fields = {f.name: f for f in self.fields()}
+        values: dict[str, Any] = {}
+        locs: dict[str, Location] = {"": y.loc}
+        failed = False
+        for key, item in y.items:
+            field = fields.get(key.value)
+            if field is None:
+                report.error(key.loc, f"unknown key '{key.value}' in {name}" + did_you_mean(key.value, fields),
+                             f"allowed here: {', '.join(fields)}", code="unknown-key")
+                continue
+            locs[key.value] = item.loc
+            value = field.metadata["kind"].convert(item, report, key.value)
+            if value is BAD:
+                failed = True
+            else:
+                values[key.value] = value
+        for field in fields.values():
+            if field.metadata["required"] and field.name not in values and field.name not in locs:
+                report.error(y.loc, f"{name} is missing required key '{field.name}'",
+                             field.metadata["doc"], code="missing")
+                failed = True
+        if failed:
+            return BAD
+        extra = {}
+        names = {f.name for f in dataclasses.fields(self.cls)}
+        if "locs" in names:
+            extra["locs"] = MappingProxyType(locs)
+        if self.id_field and ident is not None:
+            extra[self.id_field] = ident
+        return self.cls(**values, **extra)
+
+    def schema(self, defs):
+        ref = self.cls.__name__
+        if ref not in defs:
+            defs[ref] = {}  # placeholder against recursion
+            props, required = {}, []
+            for f in self.fields():
+                sub = dict(f.metadata["kind"].schema(defs))
+                sub["description"] = f.metadata["doc"]
+                default = f.default
+                if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
+                    default = f.default_factory()
+                if default is not None and default is not dataclasses.MISSING and not f.metadata["required"]:
+                    if isinstance(default, tuple):
+                        default = list(default)
+                    if isinstance(default, (str, int, float, bool, list)):
+                        sub["default"] = default
+                props[f.name] = sub
+                if f.metadata["required"]:
+                    required.append(f.name)
+            body: dict = {"type": "object", "properties": props, "additionalProperties": False}
+            if self.cls.__doc__:
+                body["description"] = " ".join(self.cls.__doc__.split())
+            if required:
+                body["required"] = required
+            defs[ref] = body
+        return {"$ref": f"#/$defs/{ref}"}
+
+
+class IdMap(Kind):
+    """A mapping of ids to objects (nodes, endings, skills): the key becomes the object's id."""
+
+    def __init__(self, obj: Obj, key_label: str, min_items: int = 0):
+        self.obj, self.key_label, self.min_items = obj, key_label, min_items
+        self.label = f"a mapping of {key_label} ids to {obj.label}"
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YMap):
+            return self._wrong(y, report, name)
+        if len(y.items) < self.min_items:
+            report.error(y.loc, f"'{name}' needs at least {self.min_items} entry", code="empty")
+        out = {}
+        for key, item in y.items:
+            ident = str(key.value)
+            if not _ID_RE.match(ident):
+                report.error(key.loc, f"'{ident}' is not a valid {self.key_label} id",
+                             "use letters, digits, '-' and '_' only, starting with a letter or digit",
+                             code="pattern")
+                continue
+            if isinstance(item, YScalar) and item.value is None:
+                item = YMap([], item.loc)
+            value = self.obj.convert(item, report, f"{self.key_label} '{ident}'", ident)
+            if value is not BAD:
+                out[ident] = value
+        return MappingProxyType(out)
+
+    def schema(self, defs):
+        out = {"type": "object", "propertyNames": {"pattern": ID_PATTERN},
+               "additionalProperties": self.obj.schema(defs)}
+        if self.min_items:
+            out["minProperties"] = self.min_items
+        return out
+
+
+class Lines(Kind):
+    """Text, or a mapping of mood band names (and `default`) to text so a line can vary with mood."""
+
+    label = "text, or a mapping of mood bands to text"
+
+    def convert(self, y, report, name):
+        if isinstance(y, YScalar) and isinstance(y.value, str):
+            if not y.value.strip():
+                report.error(y.loc, f"'{name}' must not be empty", code="empty")
+                return BAD
+            return (("default", y.value),)
+        if isinstance(y, YMap):
+            out = []
+            for key, item in y.items:
+                if not isinstance(item, YScalar) or not isinstance(item.value, str) or not item.value.strip():
+                    report.error(item.loc, f"'{name}.{key.value}' must be text", code="type")
+                    continue
+                out.append((str(key.value), item.value))
+            if not out:
+                report.error(y.loc, f"'{name}' has no lines", code="empty")
+                return BAD
+            return tuple(out)
+        return self._wrong(y, report, name)
+
+    def schema(self, defs):
+        return {"anyOf": [{"type": "string", "minLength": 1},
+                          {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                           "minProperties": 1}]}

@@ -1,0 +1,145 @@
+"""Load and validate scenario files into immutable `Scenario` models.
+
+Every problem in a file is collected and reported together as `path:line:col: error: message`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from types import MappingProxyType
+
+from trainer.diagnostics import Diagnostic, Location, Report, ScenarioError, did_you_mean, display_path
+from trainer.format import BAD
+from trainer.model import DEFAULT_SKILLS, SCENARIO_KIND, Choice, MoodScale, Node, Scenario, Skill
+from trainer.yamlsrc import YMap, parse, read_text
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load one file; raise `ScenarioError` carrying every error found."""
+    scenario, report = check_file(path)
+    if scenario is None:
+        raise ScenarioError(report.errors)
+    return scenario
+
+
+def check_file(path: Path | str) -> tuple[Scenario | None, Report]:
+    """Load one file, returning the scenario (None when it has errors) and all diagnostics."""
+    path = Path(path)
+    report = Report(display_path(path))
+    text = read_text(path, report)
+    if text is None:
+        return None, report
+    return check_text(text, path, report)
+
+
+def check_text(text: str, path: Path, report: Report | None = None) -> tuple[Scenario | None, Report]:
+    report = report or Report(display_path(path))
+    root = parse(text, report)
+    if root is None:
+        return None, report
+    if not isinstance(root, YMap):
+        report.error(root.loc, "a scenario file must be a mapping (keys like 'title:' and 'nodes:')",
+                     "see docs/scenario-format.md for a complete example", code="type")
+        return None, report
+    value = SCENARIO_KIND.convert(root, report, "the scenario")
+    if value is BAD or report.errors:
+        return None, report
+    scenario = _finish(value, path, text, report)
+    if report.errors:
+        return None, report
+    return scenario, report
+
+
+def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
+    """Cross-references the kinds cannot check on their own; fills in defaults that depend on the file."""
+    skills = {name: Skill(id=name) for name in DEFAULT_SKILLS}
+    skills.update(s.skills)
+    _check_mood(s.mood, s, report)
+
+    targets = list(s.nodes) + list(s.endings)
+    for ident in set(s.nodes) & set(s.endings):
+        report.error(s.endings[ident].locs.get("", Location()),
+                     f"'{ident}' is both a node and an ending", "ids must be unique across nodes and endings",
+                     code="duplicate")
+    start = s.start or next(iter(s.nodes))
+    if start not in s.nodes:
+        report.error(s.locs.get("start", Location()), f"start node '{start}' does not exist"
+                     + did_you_mean(start, s.nodes), code="reference")
+
+    nodes = {}
+    for node in s.nodes.values():
+        choices = []
+        seen: dict[str, Location] = {}
+        for number, choice in enumerate(node.choices, 1):
+            if not choice.id:
+                choice = dataclasses.replace(choice, id=f"c{number}")
+            here = choice.locs.get("", Location())
+            if choice.id in seen:
+                report.error(choice.locs.get("id", here), f"choice id '{choice.id}' is used twice in node "
+                             f"'{node.id}' (first at line {seen[choice.id].line})", code="duplicate")
+            seen[choice.id] = choice.locs.get("id", here)
+            choices.append(choice)
+            _check_effects(choice, node, targets, skills, s.mood, report)
+        if node.timeout is not None:
+            _check_effects(node.timeout, node, targets, skills, s.mood, report)
+        _check_lines(node.says, node.locs.get("says"), s.mood, report)
+        nodes[node.id] = dataclasses.replace(node, choices=tuple(choices))
+    for ending in s.endings.values():
+        _check_lines(ending.says, ending.locs.get("says"), s.mood, report)
+
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return dataclasses.replace(
+        s, id=path.stem, path=str(path), content_hash=digest, start=start,
+        skills=MappingProxyType(skills), nodes=MappingProxyType(nodes),
+    )
+
+
+def _check_mood(scale: MoodScale, s: Scenario, report: Report) -> None:
+    loc = s.locs.get("mood", Location())
+    if scale.min >= scale.max:
+        report.error(scale.locs.get("max", loc), f"mood max ({scale.max}) must be above min ({scale.min})")
+        return
+    starts = list(scale.bands.values())
+    if not starts:
+        report.error(scale.locs.get("bands", loc), "mood bands must name at least one band")
+    elif starts != sorted(starts) or len(set(starts)) != len(starts):
+        report.error(scale.locs.get("bands", loc), "mood bands must be listed lowest first, each starting higher")
+    elif starts[0] > scale.min:
+        report.error(scale.locs.get("bands", loc), f"the first mood band must start at the minimum ({scale.min})")
+    elif starts[-1] > scale.max:
+        report.error(scale.locs.get("bands", loc), f"a mood band starts above the maximum ({scale.max})")
+    mood = s.character.mood
+    if not scale.min <= mood <= scale.max:
+        report.error(s.character.locs.get("mood", loc),
+                     f"starting mood {mood} is outside the mood scale {scale.min}..{scale.max}", code="range")
+
+
+def _check_effects(choice, node: Node, targets, skills, scale: MoodScale, report: Report) -> None:
+    here = choice.locs.get("", Location())
+    if choice.next not in targets:
+        report.error(choice.locs.get("next", here), f"'next' names '{choice.next}', which is not a node or ending"
+                     + did_you_mean(choice.next, targets), code="reference")
+    for skill in choice.points:
+        if skill not in skills:
+            report.error(choice.locs.get("points", here), f"points for unknown skill '{skill}'"
+                         + did_you_mean(skill, skills),
+                         "declare new skills under 'skills:' at the top of the file", code="reference")
+    if choice.when is not None:
+        for key in ("mood_at_least", "mood_below"):
+            value = getattr(choice.when, key)
+            if value is not None and not scale.min <= value <= scale.max + 1:
+                report.error(choice.when.locs.get(key, here),
+                             f"'{key}: {value}' is outside the mood scale {scale.min}..{scale.max}", code="range")
+
+
+def _check_lines(lines, loc, scale: MoodScale, report: Report) -> None:
+    for band, _ in lines:
+        if band != "default" and band not in scale.bands:
+            report.error(loc or Location(), f"'{band}' is not a mood band" + did_you_mean(band, scale.bands),
+                         f"bands: {', '.join(scale.bands)}, or 'default'", code="reference")
+
+
+def diagnostics_for(path: Path | str) -> list[Diagnostic]:
+    return check_file(path)[1].sorted()

@@ -1,0 +1,222 @@
+"""The immutable, typed scenario model. Field specs here drive both the loader and `trainer schema`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from trainer.format import ID_PATTERN, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
+from trainer.diagnostics import Location
+
+CATEGORIES = (
+    "upset-patient", "wait-times", "scheduling", "billing", "insurance", "difficult-news",
+    "privacy", "emergency", "feedback", "team-care", "language-access", "safety",
+)
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+OUTCOMES = ("resolved", "partial", "escalated", "referred", "failed")
+DEFAULT_SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
+DEFAULT_BANDS = MappingProxyType({"furious": 0, "angry": 20, "upset": 40, "uneasy": 60, "calm": 80})
+TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9 _-]*)?$"
+
+_NO_LOCS: Mapping[str, Location] = MappingProxyType({})
+_EMPTY: Mapping = MappingProxyType({})
+_id = Str(ID_PATTERN, "use letters, digits, '-' and '_' only, starting with a letter or digit")
+
+
+def _locs():
+    return field(default_factory=lambda: _NO_LOCS, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Character:
+    """The person the trainee talks to."""
+
+    name: str = spec(Str(), "Name shown to the trainee (an invented person).", required=True)
+    role: str = spec(Str(), "Who they are, e.g. 'Patient, 67, follow-up visit' or 'Caller'.", default="")
+    mood: int = spec(Int(), "Starting mood on the mood scale (default 50).", default=50)
+    locs: Mapping[str, Location] = _locs()
+
+
+@dataclass(frozen=True)
+class MoodScale:
+    """A bounded mood number with named bands, so the app can show a labelled meter."""
+
+    min: int = spec(Int(), "Lowest mood.", default=0)
+    max: int = spec(Int(), "Highest mood.", default=100)
+    bands: Mapping[str, int] = spec(Dict(Int(), key_label="band name"),
+                                    "Band name to the mood at which it starts, lowest first.",
+                                    default=DEFAULT_BANDS)
+    locs: Mapping[str, Location] = _locs()
+
+    def band(self, mood: int) -> str:
+        """The name of the band `mood` falls in."""
+        name = next(iter(self.bands))
+        for band, start in self.bands.items():
+            if mood >= start:
+                name = band
+        return name
+
+    def clamp(self, mood: int) -> int:
+        return max(self.min, min(self.max, mood))
+
+
+@dataclass(frozen=True)
+class Skill:
+    """A scored skill: its weight in the overall score and the percentage needed to pass it."""
+
+    id: str = ""
+    weight: float = spec(Num(0), "Weight in the overall score (0 leaves it out).", default=1.0)
+    threshold: float = spec(Num(0, 100), "Percentage needed to pass this skill.", default=60.0)
+    description: str = spec(Str(), "What the skill means in this scenario.", default="")
+    locs: Mapping[str, Location] = _locs()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a choice is offered: all the given tests must hold."""
+
+    mood_at_least: int | None = spec(Int(), "Offer only when mood is at least this.")
+    mood_below: int | None = spec(Int(), "Offer only when mood is below this.")
+    flags: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags that must be set.", default=())
+    not_flags: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags that must not be set.",
+                                      default=())
+    locs: Mapping[str, Location] = _locs()
+
+    def holds(self, mood: int, flags) -> bool:
+        if self.mood_at_least is not None and mood < self.mood_at_least:
+            return False
+        if self.mood_below is not None and mood >= self.mood_below:
+            return False
+        return all(f in flags for f in self.flags) and not any(f in flags for f in self.not_flags)
+
+
+_points = Dict(Int(-100, 100), key_label="skill")
+_tags = List(Str(TAG_PATTERN, "tags look like 'NURSE:naming', 'HEARD:apologize' or 'teach-back'"),
+             unique=True, single_ok=True)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something the trainee can say or do, and what it leads to."""
+
+    id: str = spec(_id, "Stable id for records and `--choose` (default c1, c2, … by position).", default="")
+    text: str = spec(Str(), "What the trainee says or does, as shown on screen.", required=True)
+    next: str = spec(_id, "The node or ending this choice leads to.", required=True)
+    points: Mapping[str, int] = spec(_points, "Points per skill (negative allowed).", default=_EMPTY)
+    mood: int = spec(Int(-100, 100), "Change in the character's mood, e.g. +10 or -20.", default=0)
+    feedback: str = spec(Str(), "Coaching: why this choice helps or hurts, in a sentence or two.", default="")
+    tags: tuple[str, ...] = spec(_tags, "Techniques used or missed, e.g. NURSE:naming.", default=())
+    critical: str | None = spec(Str(), "A critical error: this message fails the attempt whatever the score.")
+    when: Condition | None = spec(Obj(Condition), "Offer this choice only when the condition holds.")
+    sets: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags this choice sets.", default=())
+    clears: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags this choice clears.",
+                                   default=())
+    locs: Mapping[str, Location] = _locs()
+
+
+@dataclass(frozen=True)
+class Timeout:
+    """What happens when a timed node's clock runs out: like a choice nobody made in time."""
+
+    seconds: float = spec(Num(1, 3600), "Seconds the trainee has to choose.", required=True)
+    next: str = spec(_id, "The node or ending to go to when time runs out.", required=True)
+    points: Mapping[str, int] = spec(_points, "Points per skill for running out of time.", default=_EMPTY)
+    mood: int = spec(Int(-100, 100), "Change in mood when time runs out.", default=0)
+    feedback: str = spec(Str(), "Coaching shown when time runs out.", default="")
+    tags: tuple[str, ...] = spec(_tags, "Techniques missed by running out of time.", default=())
+    critical: str | None = spec(Str(), "A critical error recorded when time runs out.")
+    text: str = spec(Str(), "How the lapse appears in the transcript.", default="(no answer in time)")
+    locs: Mapping[str, Location] = _locs()
+
+    # A timeout behaves like a choice with a fixed id that nobody picked.
+    id = "timeout"
+    when = None
+    sets = ()
+    clears = ()
+
+
+@dataclass(frozen=True)
+class Node:
+    """One moment in the conversation: what the character says and what the trainee can do."""
+
+    id: str = ""
+    says: tuple[tuple[str, str], ...] = spec(Lines(), "What the character says; may vary by mood band.",
+                                             default=())
+    narration: str = spec(Str(), "Scene-setting shown in italics before the line.", default="")
+    choices: tuple[Choice, ...] = spec(List(Obj(Choice)), "What the trainee can say or do.", default=())
+    timeout: Timeout | None = spec(Obj(Timeout), "Make this node timed.")
+    locs: Mapping[str, Location] = _locs()
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where a conversation can finish."""
+
+    id: str = ""
+    outcome: str = spec(Enum(OUTCOMES), "How it went: resolved, partial, escalated, referred or failed.",
+                        required=True)
+    summary: str = spec(Str(), "Closing summary shown on the debrief.", required=True)
+    says: tuple[tuple[str, str], ...] = spec(Lines(), "The character's last words; may vary by mood.",
+                                             default=())
+    narration: str = spec(Str(), "What happens at the end.", default="")
+    locs: Mapping[str, Location] = _locs()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete branching role-play (one YAML file; its id is the file name without `.yaml`)."""
+
+    title: str = spec(Str(), "Title shown in the catalogue.", required=True)
+    category: str = spec(Enum(CATEGORIES), "Library category.", required=True)
+    difficulty: str = spec(Enum(DIFFICULTIES), "beginner, intermediate or advanced.", default="beginner")
+    summary: str = spec(Str(), "One or two sentences: the situation.", required=True)
+    role: str = spec(Str(), "The trainee's role, e.g. 'Front desk' or 'Call centre'.", default="Front desk")
+    objectives: tuple[str, ...] = spec(List(Str()), "Learning objectives.", default=())
+    minutes: int = spec(Int(1, 240), "Estimated minutes to play.", default=5)
+    version: int = spec(Int(1), "Bump when you change the content; recorded with every attempt.", default=1)
+    character: Character = spec(Obj(Character), "The person the trainee talks to.", required=True)
+    mood: MoodScale = spec(Obj(MoodScale), "Mood scale and bands (optional).", default=MoodScale())
+    skills: Mapping[str, Skill] = spec(IdMap(Obj(Skill, "id"), "skill"),
+                                       "Skill overrides and additions; the four core skills are always there.",
+                                       default=_EMPTY)
+    pass_mark: float = spec(Num(0, 100), "Overall percentage needed to pass.", default=70.0)
+    start: str = spec(_id, "The first node (default: the first node listed).", default="")
+    nodes: Mapping[str, Node] = spec(IdMap(Obj(Node, "id"), "node", 1), "The conversation's nodes.",
+                                     required=True)
+    endings: Mapping[str, Ending] = spec(IdMap(Obj(Ending, "id"), "ending", 1), "Where it can finish.",
+                                         required=True)
+    id: str = ""
+    path: str = ""
+    content_hash: str = ""
+    locs: Mapping[str, Location] = _locs()
+
+    def step(self, ident: str) -> Node | Ending:
+        return self.nodes.get(ident) or self.endings[ident]
+
+    def is_ending(self, ident: str) -> bool:
+        return ident in self.endings
+
+    @property
+    def scored_skills(self) -> tuple[Skill, ...]:
+        return tuple(self.skills.values())
+
+
+def line_for(lines: tuple[tuple[str, str], ...], scale: MoodScale, mood: int) -> str:
+    """The line for the current mood band; falls back to `default`, then the nearest band written."""
+    if not lines:
+        return ""
+    table = dict(lines)
+    band = scale.band(mood)
+    if band in table:
+        return table[band]
+    if "default" in table:
+        return table["default"]
+    order = list(scale.bands)
+    here = order.index(band)
+    written = [b for b in order if b in table]
+    nearest = min(written, key=lambda b: (abs(order.index(b) - here), order.index(b)))
+    return table[nearest]
+
+
+SCENARIO_KIND = Obj(Scenario)

@@ -1,0 +1,209 @@
+"""Safe YAML reading that keeps line and column for every value.
+
+We compose (never construct) documents, so no tag can ever build a Python object, and we convert the
+node tree ourselves: that is where duplicate keys, alias bombs and odd tags are caught with a location.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from trainer.diagnostics import Location, Report
+
+try:  # libyaml is several times faster; fall back to pure Python where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the build of PyYAML
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1_000_000
+MAX_NODES = 50_000  # after alias expansion; a real scenario has a few thousand
+MAX_DEPTH = 40
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass
+class YScalar:
+    value: object
+    loc: Location
+
+
+@dataclass
+class YSeq:
+    items: list
+    loc: Location
+
+
+@dataclass
+class YMap:
+    items: list  # [(YScalar key, value)] in file order
+    loc: Location
+
+    def get(self, key: str):
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+
+YNode = YScalar | YSeq | YMap
+
+
+def _loc(node) -> Location:
+    mark = node.start_mark
+    return Location(mark.line + 1, mark.column + 1)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def read_text(path: Path, report: Report) -> str | None:
+    """The file as text, or None with an error in `report` (missing, too big, not UTF-8)."""
+    try:
+        if path.is_dir():
+            report.error(Location(), "this is a folder, not a scenario file",
+                         "pass a .yaml file, or the folder itself to `trainer validate`")
+            return None
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            report.error(Location(), f"file is {size:,} bytes; scenarios are limited to {MAX_BYTES:,}",
+                         "split very long scenarios into several files")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error(Location(), f"cannot read file: {exc.strerror or exc}")
+        return None
+    if len(data) > MAX_BYTES:
+        report.error(Location(), f"file is over {MAX_BYTES:,} bytes")
+        return None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        report.error(Location(line, 1), "file contains NUL bytes: it looks binary, not YAML")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        report.error(Location(line, col), f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                     "save the file as UTF-8 in your editor")
+        return None
+
+
+def parse(text: str, report: Report) -> YNode | None:
+    """Compose `text` and convert it to Y-nodes; None (with errors reported) when it cannot be read."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(mark.line + 1, mark.column + 1) if mark else Location()
+        problem = exc.problem or exc.context or "invalid YAML"
+        hint = "check indentation and quoting near here"
+        if "expected a single document" in str(exc):
+            problem, hint = "the file holds more than one YAML document", "one scenario per file: remove the '---'"
+        report.error(loc, f"YAML syntax: {problem}", hint)
+        return None
+    except yaml.YAMLError as exc:
+        report.error(Location(), f"YAML syntax: {exc}")
+        return None
+    except RecursionError:
+        report.error(Location(), f"nesting is deeper than {MAX_DEPTH} levels")
+        return None
+    if node is None:
+        report.error(Location(), "the file is empty", "start from `trainer new` or docs/scenario-format.md")
+        return None
+    budget = [MAX_NODES]
+    try:
+        return _convert(node, report, budget, 0, set())
+    except _TooBig as exc:
+        report.error(_loc(node), str(exc), "remove the anchors (&) and aliases (*) that repeat large blocks")
+        return None
+
+
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+
+
+def _scalar(node, report: Report):
+    tag, text = node.tag, node.value
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return text.lower() in ("true", "yes", "on", "y")
+    if tag == _INT:
+        try:
+            return int(text.replace("_", ""), 0) if not _INT_RE.match(text) else int(text.replace("_", ""))
+        except ValueError:
+            return text
+    if tag == _FLOAT:
+        low = text.lower().replace("_", "")
+        if low in (".nan",):
+            return math.nan
+        if low in (".inf", "+.inf"):
+            return math.inf
+        if low == "-.inf":
+            return -math.inf
+        try:
+            return float(low)
+        except ValueError:
+            return text
+    report.error(_loc(node), f"unsupported YAML tag '{tag}'",
+                 "scenario files use plain text, numbers, lists and mappings only")
+    return text
+
+
+def _convert(node, report: Report, budget: list[int], depth: int, active: set[int]) -> YNode:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig(f"document expands to more than {MAX_NODES:,} values (alias expansion)")
+    if depth > MAX_DEPTH:
+        raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels")
+    loc = _loc(node)
+    if isinstance(node, yaml.ScalarNode):
+        return YScalar(_scalar(node, report), loc)
+    if id(node) in active:
+        raise _TooBig("an alias refers to itself (recursive anchor)")
+    active.add(id(node))
+    try:
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                report.error(loc, f"unsupported YAML tag '{node.tag}'")
+            return YSeq([_convert(n, report, budget, depth + 1, active) for n in node.value], loc)
+        if node.tag != _MAP:
+            report.error(loc, f"unsupported YAML tag '{node.tag}'")
+        items = []
+        seen: dict[object, Location] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                report.error(_loc(key_node), "mapping keys must be plain text")
+                continue
+            key = YScalar(_scalar(key_node, report), _loc(key_node))
+            if key.value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                report.error(key.loc, "YAML merge keys ('<<') are not supported", "write the keys out")
+                continue
+            if isinstance(key.value, (int, float, bool)) or key.value is None:
+                key.value = "" if key.value is None else str(key_node.value)
+            if key.value in seen:
+                first = seen[key.value]
+                report.error(key.loc, f"duplicate key '{key.value}' (first defined at line {first.line})",
+                             "YAML keeps only the last one; remove or rename one of them")
+                continue
+            seen[key.value] = key.loc
+            items.append((key, _convert(value_node, report, budget, depth + 1, active)))
+        return YMap(items, loc)
+    finally:
+        active.discard(id(node))
