@@ -161,3 +161,12 @@ def analyse(scenario: Scenario) -> Analysis:
             lo = extremes(graph, lambda e, i=i: e.weights[i], False, start)
             analysis.ranges[skill] = (hi.value.get(start, 0.0), lo.value.get(start, 0.0))
     return analysis
+
+
+def analysis_for(scenario: Scenario) -> Analysis:
+    """The scenario's analysis, computed once per loaded scenario (scenarios are immutable)."""
+    cached = scenario.__dict__.get("_analysis")
+    if cached is None:
+        cached = analyse(scenario)
+        object.__setattr__(scenario, "_analysis", cached)
+    return cached

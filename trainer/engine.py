@@ -15,7 +15,7 @@ from typing import Callable
 from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
-from trainer.analysis import Analysis, analyse, tested_flags
+from trainer.analysis import Analysis, analysis_for, tested_flags
 from trainer.model import Choice, Ending, Node, Scenario, Timeout, line_for
 
 
@@ -91,7 +91,7 @@ class Compiled:
 
     @cached_property
     def analysis(self) -> Analysis:
-        return analyse(self.scenario)
+        return analysis_for(self.scenario)
 
     def start(self, clock: Callable[[], float] = time.time) -> "Session":
         session = Session(self, clock)
@@ -171,6 +171,14 @@ class Session:
         if choice is None:
             raise ChoiceNotAvailable(str(wanted), listing)
         return self._fire(choice, number, now)
+
+    def choose_id(self, choice_id: str, now: float | None = None) -> Step:
+        """Pick by choice id only (ids may look like numbers)."""
+        options = self.options()
+        for number, choice in enumerate(options, 1):
+            if choice.id == choice_id:
+                return self._fire(choice, number, now)
+        raise ChoiceNotAvailable(choice_id, [f"{i} ({c.id})" for i, c in enumerate(options, 1)], self.finished)
 
     def time_out(self, now: float | None = None) -> Step:
         """The clock ran out on a timed node: take its timeout branch."""

@@ -1,0 +1,125 @@
+"""Checks beyond the format: loops that make scores unbounded (errors) and authoring mistakes
+(warnings, which `trainer validate --strict` treats as failures)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from trainer.analysis import Analysis, analysis_for
+from trainer.diagnostics import Location, Report
+from trainer.model import Scenario
+
+
+def _loc(obj, key: str = "") -> Location:
+    return obj.locs.get(key) or obj.locs.get("", Location())
+
+
+def lint(scenario: Scenario, report: Report) -> Analysis:
+    analysis = analysis_for(scenario)
+    s = scenario
+    if analysis.loop_error is not None:
+        err = analysis.loop_error
+        node, choice_id = err.edge.label
+        choice = _find_choice(s, node, choice_id)
+        skill = analysis.skills[err.dim] if err.dim >= 0 else "a skill"
+        report.error(_loc(choice) if choice else _loc(s.nodes[node]),
+                     f"choice '{choice_id}' in node '{node}' closes a loop that changes {skill} by "
+                     f"{err.gain:+g} each time round, so scores would be unbounded",
+                     "loops (choices leading back to an earlier node) must net zero points for every skill",
+                     code="loop-points")
+        return analysis
+
+    for ident in analysis.unreachable:
+        step = s.step(ident)
+        kind = "ending" if s.is_ending(ident) else "node"
+        report.warning(_loc(step), f"{kind} '{ident}' can never be reached from '{s.start}'",
+                       "point a choice's 'next' at it, or delete it", code="unreachable")
+    for ident in analysis.dead_ends:
+        report.warning(_loc(s.nodes[ident]), f"node '{ident}' is a dead end: it has no choices and no timeout",
+                       "add choices, or make it an ending", code="dead-end")
+    dead = set(analysis.dead_ends)
+    for ident in analysis.traps:
+        if ident not in dead:
+            report.warning(_loc(s.nodes[ident]), f"from node '{ident}' no ending can be reached "
+                           "(a loop with no way out)", "give the loop a choice that leads on", code="trap")
+
+    used_skills: set[str] = set()
+    flags_set = {f for n in s.nodes.values() for c in n.choices for f in c.sets}
+    for node in s.nodes.values():
+        texts: dict[str, str] = {}
+        for choice in node.choices:
+            used_skills.update(k for k, v in choice.points.items() if v)
+            if not choice.feedback:
+                report.warning(_loc(choice), f"choice '{choice.id}' in node '{node.id}' has no feedback",
+                               "say in a sentence or two why this choice helps or hurts", code="no-feedback")
+            if not choice.tags:
+                report.warning(_loc(choice), f"choice '{choice.id}' in node '{node.id}' has no technique tags",
+                               "tag the technique it uses or misses, e.g. NURSE:naming", code="no-tags")
+            key = " ".join(choice.text.lower().split())
+            if key in texts:
+                report.warning(_loc(choice, "text"), f"choices '{texts[key]}' and '{choice.id}' in node "
+                               f"'{node.id}' have the same text", code="duplicate-text")
+            texts.setdefault(key, choice.id)
+            _lint_condition(s, node, choice, flags_set, report)
+        if node.timeout is not None:
+            used_skills.update(k for k, v in node.timeout.points.items() if v)
+    for skill in s.skills.values():
+        if skill.weight > 0 and skill.id not in used_skills:
+            report.warning(_loc(s, "skills") if skill.id not in s.locs else _loc(skill),
+                           f"no choice gives or takes points for skill '{skill.id}'",
+                           "add points for it, or set its weight to 0 under 'skills:'", code="unused-skill")
+
+    _lint_scores(s, analysis, report)
+    return analysis
+
+
+def _find_choice(s: Scenario, node: str, choice_id: str):
+    step = s.nodes.get(node)
+    if step is None:
+        return None
+    if step.timeout is not None and choice_id == "timeout":
+        return step.timeout
+    return next((c for c in step.choices if c.id == choice_id), None)
+
+
+def _lint_condition(s: Scenario, node, choice, flags_set, report: Report) -> None:
+    cond = choice.when
+    if cond is None:
+        return
+    scale = s.mood
+    lo = cond.mood_at_least if cond.mood_at_least is not None else scale.min
+    hi = cond.mood_below if cond.mood_below is not None else scale.max + 1
+    if lo > scale.max or hi <= scale.min or lo >= hi:
+        report.warning(_loc(choice, "when"), f"choice '{choice.id}' in node '{node.id}' can never be offered: "
+                       f"no mood in {scale.min}..{scale.max} is at least {lo} and below {hi}", code="never")
+    for flag in cond.flags:
+        if flag not in flags_set:
+            report.warning(_loc(choice, "when"), f"choice '{choice.id}' in node '{node.id}' needs flag '{flag}', "
+                           "which no choice sets", "check the spelling against the choices' 'sets:'",
+                           code="never")
+
+
+def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
+    from trainer.playthrough import replay  # late: playthrough imports the engine
+
+    if analysis.start not in analysis.best.value:
+        return
+    best = replay(s, [e.label for e in analysis.best.walk(analysis.start)])
+    if not best.score.points_passed:
+        failing = [k for k, v in best.score.skills.items() if v.scored and not v.passed]
+        detail = f"skills below threshold: {', '.join(failing)}" if failing else (
+            f"overall {best.score.overall} < pass mark {s.pass_mark}")
+        report.warning(_loc(s, "nodes"), f"the best possible path does not pass ({detail})",
+                       "lower the thresholds or give the best choices more points", code="best-fails")
+    critical = analysis.critical_best
+    if critical is not None:
+        result, start = critical
+        labels = [e.label for e in result.walk(start)]
+        run = replay(s, labels)
+        if run.score.points_passed:
+            first = next(e for e in result.walk(start) if e.critical)
+            node, choice_id = first.label
+            report.warning(_loc(_find_choice(s, node, choice_id) or s.nodes[node]),
+                           f"a path through critical error '{choice_id}' (node '{node}') scores "
+                           f"{run.score.overall} and would pass on points",
+                           "take more points off critical choices so the score agrees", code="critical-passes")
