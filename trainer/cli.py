@@ -200,6 +200,23 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str) -> None:
         click.echo(session_text(data))
 
 
+@cli.command()
+@click.argument("scenario")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def analyze(obj: Context, scenario: str, fmt: str) -> None:
+    """Best and worst paths, per-skill ranges, reachability and fairness checks for SCENARIO."""
+    from trainer.analyze import analyze as run_analysis, analyze_text
+
+    data = run_analysis(obj.scenario(scenario))
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(analyze_text(data))
+    if "error" in data:
+        raise SystemExit(1)
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches the user unless TRAINER_DEBUG is set."""
     try:
