@@ -206,7 +206,10 @@ class Dict(Kind):
 
 
 class Obj(Kind):
-    """A mapping whose keys are a dataclass's `spec` fields; unknown keys are errors."""
+    """A mapping whose keys are a dataclass's `spec` fields; unknown keys are errors.
+
+    A mapping always converts to an object (bad values fall back to defaults, after reporting), so
+    the cross-reference checks still run and every error in a file is reported in one pass."""
 
     def __init__(self, cls: type, id_field: str | None = None):
         self.cls, self.id_field = cls, id_field
@@ -221,7 +224,6 @@ class Obj(Kind):
         fields = {f.name: f for f in self.fields()}
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {"": y.loc}
-        failed = False
         for key, item in y.items:
             field = fields.get(key.value)
             if field is None:
@@ -230,17 +232,12 @@ class Obj(Kind):
                 continue
             locs[key.value] = item.loc
             value = field.metadata["kind"].convert(item, report, key.value)
-            if value is BAD:
-                failed = True
-            else:
+            if value is not BAD:  # a bad value keeps the default so later checks still run
                 values[key.value] = value
         for field in fields.values():
-            if field.metadata["required"] and field.name not in values and field.name not in locs:
+            if field.metadata["required"] and field.name not in locs:
                 report.error(y.loc, f"{name} is missing required key '{field.name}'",
                              field.metadata["doc"], code="missing")
-                failed = True
-        if failed:
-            return BAD
         extra = {}
         names = {f.name for f in dataclasses.fields(self.cls)}
         if "locs" in names:

@@ -44,7 +44,7 @@ def check_text(text: str, path: Path, report: Report | None = None) -> tuple[Sce
                      "see docs/scenario-format.md for a complete example", code="type")
         return None, report
     value = SCENARIO_KIND.convert(root, report, "the scenario")
-    if value is BAD or report.errors:
+    if value is BAD or not value.nodes:
         return None, report
     scenario = _finish(value, path, text, report)
     if report.errors:
@@ -63,7 +63,7 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
         report.error(s.endings[ident].locs.get("", Location()),
                      f"'{ident}' is both a node and an ending", "ids must be unique across nodes and endings",
                      code="duplicate")
-    start = s.start or next(iter(s.nodes))
+    start = s.start or next(iter(s.nodes))  # convert() guarantees at least one node
     if start not in s.nodes:
         report.error(s.locs.get("start", Location()), f"start node '{start}' does not exist"
                      + did_you_mean(start, s.nodes), code="reference")
@@ -118,7 +118,7 @@ def _check_mood(scale: MoodScale, s: Scenario, report: Report) -> None:
 
 def _check_effects(choice, node: Node, targets, skills, scale: MoodScale, report: Report) -> None:
     here = choice.locs.get("", Location())
-    if choice.next not in targets:
+    if choice.next and choice.next not in targets:
         report.error(choice.locs.get("next", here), f"'next' names '{choice.next}', which is not a node or ending"
                      + did_you_mean(choice.next, targets), code="reference")
     for skill in choice.points:

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a dedented scenario file and return its path."""
+
+    def _write(text: str, name: str = "sample.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def doc_example() -> str:
+    text = (ROOT / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    return re.findall(r"## A complete example.*?```yaml\n(.*?)```", text, re.S)[0]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    """Never touch the real user database or extra scenario folders from the environment."""
+    monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
+    monkeypatch.delenv("TRAINER_SCENARIOS", raising=False)
