@@ -30,6 +30,15 @@ class Context:
             self._library = load_library(self.extra)
         return self._library
 
+    def store(self):
+        """The progress database, opened (and upgraded) on first use; a clear error if it cannot be."""
+        from trainer.store import Store, StoreError
+
+        try:
+            return Store.open(self.db)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
     def scenario(self, ident: str) -> Scenario:
         """A scenario by id, or by path to a YAML file; a clear error otherwise."""
         path = Path(ident)
@@ -167,22 +176,38 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
 @click.option("--choose", "choices", default="", help="Comma-separated choices: the 1-based number shown at "
               "each step, or a choice id; 'timeout' lets a timed node run out.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--record", is_flag=True, help="Record the attempt in the progress database, as the app would.")
+@click.option("--trainee", help="Trainee to record the attempt for (with --record).")
+@click.option("--mode", type=click.Choice(["practice", "assessment"]), default="assessment", show_default=True,
+              help="Mode recorded with the attempt (with --record).")
 @click.pass_obj
-def simulate(obj: Context, scenario: str, choices: str, fmt: str) -> None:
+def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, trainee: str | None,
+             mode: str) -> None:
     """Play SCENARIO (an id or a file) headless with the given choices and print the score."""
     from trainer.engine import ChoiceNotAvailable
     from trainer.playthrough import compiled_for
     from trainer.report_json import session_json, session_text
 
+    if record and not trainee:
+        raise click.UsageError("--record needs --trainee NAME")
+    if trainee and not record:
+        raise click.UsageError("--trainee only applies with --record")
     loaded = obj.scenario(scenario)
-    session = compiled_for(loaded).start()
+    if record:
+        from trainer.recording import RecordedAttempt
+
+        store = obj.store()
+        actor = RecordedAttempt.start(store, store.trainee(trainee), loaded, mode)
+        session = actor.session
+    else:
+        actor = session = compiled_for(loaded).start()
     wanted = [c.strip() for c in choices.split(",") if c.strip()]
     for position, item in enumerate(wanted, 1):
         try:
             if item == "timeout":
-                session.time_out()
+                actor.time_out()
             else:
-                session.choose(item)
+                actor.choose(item)
         except ChoiceNotAvailable as exc:
             if exc.finished:
                 click.echo(f"error: choice {position} ('{item}') comes after the scenario ended at "
@@ -193,6 +218,8 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str) -> None:
                            + ("; or 'timeout'" if session.timeout else ""), err=True)
             raise SystemExit(1)
     data = session_json(session)
+    if record:
+        data["attempt_id"] = actor.attempt_id
     session.close()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,58 @@
+"""The progress database schema, as sqlite-utils migrations applied on open (oldest first)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "trainer"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["trainees"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name"})
+    db.execute("CREATE UNIQUE INDEX idx_trainees_name ON trainees(name COLLATE NOCASE)")
+    db["attempts"].create({
+        "id": str, "trainee_id": int, "scenario_id": str, "scenario_version": int, "content_hash": str,
+        "scenario_title": str, "category": str, "mode": str, "started_at": str, "finished_at": str,
+        "status": str, "ending": str, "outcome": str, "overall": float, "passed": int,
+        "choices": int, "last_activity": str,
+    }, pk="id", foreign_keys=[("trainee_id", "trainees", "id")], defaults={"choices": 0},
+        not_null={"trainee_id", "scenario_id", "status", "mode"})
+    db["choices"].create({
+        "id": int, "attempt_id": str, "seq": int, "node": str, "choice_id": str, "number": int, "text": str,
+        "points": str, "mood_before": int, "mood_after": int, "latency": float, "at": str, "critical": str,
+        "timed_out": int, "tags": str,
+    }, pk="id", foreign_keys=[("attempt_id", "attempts", "id")], not_null={"attempt_id", "seq"})
+    db.execute("CREATE UNIQUE INDEX idx_choices_attempt_seq ON choices(attempt_id, seq)")
+    db["attempt_skills"].create({
+        "attempt_id": str, "skill": str, "raw": float, "max": float, "percent": float, "threshold": float,
+        "passed": int,
+    }, pk=("attempt_id", "skill"), foreign_keys=[("attempt_id", "attempts", "id")])
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db.execute("CREATE INDEX idx_attempts_trainee ON attempts(trainee_id, started_at)")
+
+
+@migrations()
+def m002_review(db: Database) -> None:
+    """Supervisor review: notes, sign-off, undo marks, and per-choice statistics kept on write."""
+    db["attempts"].add_column("signed_off_by", str)
+    db["attempts"].add_column("signed_off_at", str)
+    db["choices"].add_column("undone", int, not_null_default=0)
+    db["notes"].create({"id": int, "attempt_id": str, "author": str, "text": str, "created_at": str},
+                       pk="id", foreign_keys=[("attempt_id", "attempts", "id")])
+    db["item_stats"].create({
+        "scenario_id": str, "node": str, "choice_id": str, "text": str, "picks": int, "points": float,
+        "critical": int,
+    }, pk=("scenario_id", "node", "choice_id"), defaults={"picks": 0, "points": 0.0, "critical": 0})
+    db.execute("""
+        INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)
+        SELECT a.scenario_id, c.node, c.choice_id, max(c.text), count(*),
+               sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))),
+               sum(c.critical IS NOT NULL)
+        FROM choices c JOIN attempts a ON a.id = c.attempt_id
+        GROUP BY a.scenario_id, c.node, c.choice_id
+    """)
+    db.execute("CREATE INDEX idx_attempts_scenario ON attempts(scenario_id, started_at)")
+    db.execute("CREATE INDEX idx_attempts_status ON attempts(status, last_activity)")

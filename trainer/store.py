@@ -1,0 +1,286 @@
+"""The progress store: every choice committed as it is made, in SQLite through sqlite-utils.
+
+WAL mode and a busy timeout let several trainee processes write to one file; writes take the lock up
+front (BEGIN IMMEDIATE) so concurrent writers queue instead of failing. No Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from platformdirs import user_data_dir
+from sqlite_utils import Database
+
+from trainer.migrations import MIGRATION_SET, migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreError(Exception):
+    """A database problem explained for the user (never a traceback)."""
+
+
+def default_db_path() -> Path:
+    return Path(user_data_dir("trainer", appauthor=False)) / "progress.db"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: int
+    name: str
+
+
+def _check_existing_file(path: Path) -> None:
+    """Refuse, without writing anything, a file that is not an SQLite database."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a trainer database (not an SQLite file); it was left untouched")
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite opens it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
+
+
+class Store:
+    """One connection to the progress database."""
+
+    def __init__(self, db: Database, path: Path | None):
+        self.db = db
+        self.path = path
+
+    # --- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> "Store":
+        path = Path(path) if path is not None else default_db_path()
+        if path.exists():
+            _check_existing_file(path)
+        else:
+            _create_private(path)
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db = Database(conn, execute_plugins=False)
+            cls._check_ours(db, path)
+            with db.ensure_autocommit_on():
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            store = cls(db, path)
+            store._migrate()
+            return store
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+
+    @classmethod
+    def memory(cls) -> "Store":
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        db.execute("PRAGMA foreign_keys = ON")
+        store = cls(db, None)
+        store._migrate()
+        return store
+
+    @staticmethod
+    def _check_ours(db: Database, path: Path) -> None:
+        tables = set(db.table_names())
+        if not tables:
+            return
+        if "_sqlite_migrations" not in tables or "attempts" not in tables:
+            raise StoreError(f"{path} is an SQLite database but not a trainer database; it was left untouched")
+        applied = {m.name for m in migrations.applied(db)}
+        known = {m.name for m in migrations._migrations}
+        if applied - known:
+            raise StoreError(f"{path} was written by a newer version of trainer (schema "
+                             f"{sorted(applied - known)[-1]}); upgrade trainer to open it. The file was left untouched")
+
+    def _migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return
+        with self.write():
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction, taking the write lock up front so concurrent writers wait their turn."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    # --- trainees --------------------------------------------------------------------------------
+    def trainee(self, name: str) -> Trainee:
+        """The trainee with this name (case-insensitive), created if new."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise StoreError("a trainee name cannot be empty")
+        if len(clean) > 80:
+            raise StoreError("a trainee name can be at most 80 characters")
+        row = self._trainee_row(clean)
+        if row is None:
+            with self.write():
+                self.db.execute("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?, ?)", [clean, now_iso()])
+            row = self._trainee_row(clean)
+        return Trainee(row[0], row[1])
+
+    def _trainee_row(self, name: str):
+        return self.db.execute("SELECT id, name FROM trainees WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+
+    def find_trainee(self, name: str) -> Trainee | None:
+        row = self._trainee_row(" ".join(name.split()))
+        return Trainee(row[0], row[1]) if row else None
+
+    def trainees(self) -> list[Trainee]:
+        return [Trainee(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE")]
+
+    # --- attempts ------------------------------------------------------------------------------------
+    def start_attempt(self, trainee: Trainee, scenario, mode: str) -> str:
+        if mode not in ("practice", "assessment"):
+            raise StoreError(f"unknown mode '{mode}'")
+        attempt_id = uuid.uuid4().hex
+        stamp = now_iso()
+        with self.write():
+            self.db["attempts"].insert({
+                "id": attempt_id, "trainee_id": trainee.id, "scenario_id": scenario.id,
+                "scenario_version": scenario.version, "content_hash": scenario.content_hash,
+                "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
+                "started_at": stamp, "status": "in-progress", "choices": 0, "last_activity": stamp,
+            })
+        return attempt_id
+
+    def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step) -> None:
+        """Commit one choice, the attempt's activity and the item statistics in one transaction."""
+        points = sum(step.points.values())
+        with self.write():
+            self.db.execute(
+                "INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
+                " mood_after, latency, at, critical, timed_out, tags, undone)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                [attempt_id, seq, step.node, step.choice, step.number, step.text, json.dumps(step.points),
+                 step.mood_before, step.mood_after, step.latency, step.at, step.critical, int(step.timed_out),
+                 json.dumps(step.tags)])
+            self.db.execute(
+                "INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)"
+                " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (scenario_id, node, choice_id) DO UPDATE SET"
+                " picks = picks + 1, points = points + excluded.points, critical = critical + excluded.critical,"
+                " text = excluded.text",
+                [scenario_id, step.node, step.choice, step.text, points, int(step.critical is not None)])
+            self.db.execute("UPDATE attempts SET choices = choices + 1, last_activity = ? WHERE id = ?",
+                            [step.at, attempt_id])
+
+    def undo_choice(self, attempt_id: str, scenario_id: str, seq: int) -> None:
+        """Mark a choice taken back (practice undo); the row stays for the record."""
+        with self.write():
+            row = self.db.execute("SELECT node, choice_id, points, critical FROM choices WHERE attempt_id = ? AND"
+                                  " seq = ? AND undone = 0", [attempt_id, seq]).fetchone()
+            if row is None:
+                return
+            self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ?", [attempt_id, seq])
+            self.db.execute("UPDATE item_stats SET picks = picks - 1, points = points - ?, critical = critical - ?"
+                            " WHERE scenario_id = ? AND node = ? AND choice_id = ?",
+                            [sum(json.loads(row[2]).values()), int(row[3] is not None), scenario_id, row[0], row[1]])
+            self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ? WHERE id = ?",
+                            [now_iso(), attempt_id])
+
+    def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score) -> None:
+        stamp = now_iso()
+        with self.write():
+            self.db["attempts"].update(attempt_id, {
+                "finished_at": stamp, "last_activity": stamp, "status": "completed", "ending": ending,
+                "outcome": outcome, "overall": score.overall, "passed": int(score.passed),
+            })
+            self.db["attempt_skills"].upsert_all([
+                {"attempt_id": attempt_id, "skill": name, "raw": r.raw, "max": r.best, "percent": r.percent,
+                 "threshold": r.threshold, "passed": int(r.passed)}
+                for name, r in score.skills.items() if r.scored
+            ], pk=("attempt_id", "skill"))
+
+    def abandon_attempt(self, attempt_id: str) -> None:
+        with self.write():
+            self.db.execute("UPDATE attempts SET status = 'abandoned', last_activity = ? WHERE id = ? AND"
+                            " status = 'in-progress'", [now_iso(), attempt_id])
+
+    def attempt(self, attempt_id: str) -> dict | None:
+        rows = list(self.db["attempts"].rows_where("id = ?", [attempt_id]))
+        return rows[0] if rows else None
+
+    def steps(self, attempt_id: str) -> list[dict]:
+        """Recorded choices still in effect, in order."""
+        rows = self.db.execute(
+            "SELECT seq, node, choice_id, number, text, points, mood_before, mood_after, latency, at, critical,"
+            " timed_out, tags FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq", [attempt_id])
+        keys = ("seq", "node", "choice", "number", "text", "points", "mood_before", "mood_after", "latency", "at",
+                "critical", "timed_out", "tags")
+        out = []
+        for row in rows:
+            item = dict(zip(keys, row))
+            item["points"] = json.loads(item["points"] or "{}")
+            item["tags"] = json.loads(item["tags"] or "[]")
+            item["timed_out"] = bool(item["timed_out"])
+            out.append(item)
+        return out
+
+    def next_seq(self, attempt_id: str) -> int:
+        row = self.db.execute("SELECT coalesce(max(seq), 0) FROM choices WHERE attempt_id = ?", [attempt_id]).fetchone()
+        return row[0] + 1
+
+    def resumable(self, trainee: Trainee, scenario_id: str | None = None) -> list[dict]:
+        where = "trainee_id = ? AND status = 'in-progress'"
+        params: list = [trainee.id]
+        if scenario_id:
+            where += " AND scenario_id = ?"
+            params.append(scenario_id)
+        return list(self.db["attempts"].rows_where(where, params, order_by="last_activity desc"))
+
+    def attempts_for(self, trainee: Trainee) -> list[dict]:
+        return list(self.db["attempts"].rows_where("trainee_id = ?", [trainee.id], order_by="started_at desc"))
+
+    def best_by_scenario(self, trainee: Trainee) -> dict[str, dict]:
+        """Per scenario: best overall score, whether any attempt passed, attempts, and any in progress."""
+        rows = self.db.execute(
+            "SELECT scenario_id, max(overall), max(passed), count(*), sum(status = 'in-progress'),"
+            " sum(status = 'completed') FROM attempts WHERE trainee_id = ? GROUP BY scenario_id", [trainee.id])
+        return {r[0]: {"best": r[1], "passed": bool(r[2]), "attempts": r[3], "in_progress": r[4],
+                       "completed": r[5]} for r in rows}
+
+    def skills_for(self, attempt_id: str) -> list[dict]:
+        return list(self.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id]))
