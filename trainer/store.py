@@ -284,3 +284,9 @@ class Store:
 
     def skills_for(self, attempt_id: str) -> list[dict]:
         return list(self.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id]))
+
+    def skill_averages(self, trainee: Trainee) -> dict[str, float]:
+        rows = self.db.execute(
+            "SELECT s.skill, avg(s.percent) FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+            " WHERE a.trainee_id = ? GROUP BY s.skill ORDER BY s.skill", [trainee.id])
+        return {r[0]: r[1] for r in rows}

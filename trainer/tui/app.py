@@ -1,0 +1,138 @@
+"""The trainee app: pick a trainee, browse the catalogue, play, and read the debrief."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from trainer.library import Library
+from trainer.model import DIFFICULTIES
+from trainer.recording import RecordedAttempt
+from trainer.store import Store, Trainee
+
+CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
+
+
+class TrainerApp(App):
+    """Keyboard-first role-play practice."""
+
+    CSS_PATH = CSS_FILE
+    TITLE = "trainer"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="toggle-theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+    ]
+
+    def __init__(self, library: Library, store: Store, trainee: Trainee | None = None, play: str | None = None,
+                 clock: Callable[[], float] = time.time):
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.trainee = trainee
+        self.play_first = play
+        self.clock = clock
+        self.theme = "textual-dark"
+
+    # --- navigation ----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from trainer.tui.screens.catalogue import CatalogueScreen
+        from trainer.tui.screens.trainee import TraineeScreen
+
+        if self.trainee is None:
+            self.push_screen(TraineeScreen())
+        else:
+            self.push_screen(CatalogueScreen())
+            if self.play_first:
+                self.open_brief(self.play_first)
+
+    def choose_trainee(self, trainee: Trainee) -> None:
+        from trainer.tui.screens.catalogue import CatalogueScreen
+
+        self.trainee = trainee
+        self.sub_title = trainee.name
+        self.switch_screen(CatalogueScreen())
+        if self.play_first:
+            self.open_brief(self.play_first)
+
+    def ordered_scenarios(self):
+        """The catalogue order: by category, then difficulty, then title."""
+        return sorted(self.library.scenarios.values(),
+                      key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
+
+    def open_brief(self, scenario_id: str, replace: bool = False) -> None:
+        from trainer.tui.screens.brief import BriefScreen
+
+        scenario = self.library.get(scenario_id)
+        if scenario is None:
+            self.notify(f"No scenario '{scenario_id}'", severity="error")
+            return
+        screen = BriefScreen(scenario)
+        self.switch_screen(screen) if replace else self.push_screen(screen)
+
+    def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:
+        from trainer.tui.screens.play import PlayScreen
+
+        if resume_id:
+            attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
+        else:
+            for old in self.store.resumable(self.trainee, scenario.id):
+                self.store.abandon_attempt(old["id"])
+            attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock)
+        screen = PlayScreen(attempt)
+        self.switch_screen(screen) if replace else self.push_screen(screen)
+
+    def show_debrief(self, attempt: RecordedAttempt) -> None:
+        from trainer.tui.screens.debrief import DebriefScreen
+
+        self.switch_screen(DebriefScreen(attempt))
+
+    def next_scenario_after(self, scenario_id: str) -> str | None:
+        ids = [s.id for s in self.ordered_scenarios()]
+        if scenario_id not in ids or len(ids) < 2:
+            return None
+        return ids[(ids.index(scenario_id) + 1) % len(ids)]
+
+    def back_to_catalogue(self) -> None:
+        from trainer.tui.screens.catalogue import CatalogueScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, CatalogueScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, CatalogueScreen):
+            self.switch_screen(CatalogueScreen())
+        else:
+            self.screen.refresh_rows()
+
+    # --- actions --------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from trainer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_progress(self) -> None:
+        from trainer.tui.screens.progress import ProgressScreen
+
+        if self.trainee is not None and not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
+
+    def action_catalogue(self) -> None:
+        if self.trainee is not None:
+            self.back_to_catalogue()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.trainee is not None:
+            yield SystemCommand("Catalogue", "Go back to the scenario catalogue", self.action_catalogue)
+            yield SystemCommand("My progress", "Your attempts, scores and trends", self.action_progress)
+        yield SystemCommand("Switch light/dark theme", "Toggle between the light and dark themes",
+                            self.action_toggle_theme)
+        yield SystemCommand("Keys", "Show the keys for this screen", self.action_help)

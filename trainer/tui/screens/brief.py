@@ -1,0 +1,112 @@
+"""The brief: role, situation, objectives and time; pick the mode, then Enter starts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.model import Scenario
+
+MODES = ("practice", "assessment")
+MODE_HELP = {
+    "practice": "coaching after every choice, undo allowed",
+    "assessment": "no feedback or undo until the debrief",
+}
+
+
+def when(stamp: str | None) -> str:
+    if not stamp:
+        return ""
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M")
+    except ValueError:
+        return stamp
+
+
+class BriefScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "start", "Start", id="start"),
+        Binding("m", "toggle_mode", "Mode", id="toggle-mode"),
+        Binding("r", "resume", "Resume", id="resume"),
+        Binding("escape", "back", "Back", id="back"),
+    ]
+
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.scenario = scenario
+        self.mode = "practice"
+        self.resumable: dict | None = None
+
+    def compose(self) -> ComposeResult:
+        s = self.scenario
+        with VerticalScroll(id="brief"):
+            yield Static(Text(s.title), classes="screen-title")
+            meta = Text(f"{s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}",
+                        style="dim")
+            yield Static(meta)
+            body = Text()
+            body.append("Your role  ", style="bold")
+            body.append(s.role + "\n")
+            body.append("You talk to  ", style="bold")
+            body.append(s.character.name)
+            if s.character.role:
+                body.append(f" ({s.character.role})")
+            body.append("\n\n")
+            body.append("Situation\n", style="bold")
+            body.append(" ".join(s.summary.split()) + "\n")
+            if s.objectives:
+                body.append("\nObjectives\n", style="bold")
+                for objective in s.objectives:
+                    body.append(f" • {objective}\n")
+            yield Static(body, id="brief-body")
+            yield Static(id="brief-mode")
+            yield Static(id="brief-resume", classes="notice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        found = self.app.store.resumable(self.app.trainee, self.scenario.id)
+        self.resumable = next((a for a in found if a["content_hash"] == self.scenario.content_hash), None)
+        if self.resumable:
+            self.mode = self.resumable["mode"]
+            note = Text(f"You have an unfinished {self.resumable['mode']} attempt from "
+                        f"{when(self.resumable['started_at'])} ({self.resumable['choices']} choices made). "
+                        "Press r to resume it, or Enter to start again.")
+            self.query_one("#brief-resume", Static).update(note)
+        else:
+            self.query_one("#brief-resume", Static).display = False
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        text = Text("Mode  ", style="bold")
+        for mode in MODES:
+            if mode == self.mode:
+                text.append(f" ● {mode} ", style="reverse bold")
+            else:
+                text.append(f" ○ {mode} ", style="dim")
+        text.append(f"\n{MODE_HELP[self.mode]} · m to switch · Enter to start", style="dim")
+        self.query_one("#brief-mode", Static).update(text)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "resume":
+            return bool(self.resumable)
+        return True
+
+    def action_toggle_mode(self) -> None:
+        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
+        self._show_mode()
+
+    def action_start(self) -> None:
+        self.app.start_attempt(self.scenario, self.mode)
+
+    def action_resume(self) -> None:
+        if self.resumable:
+            self.app.start_attempt(self.scenario, self.resumable["mode"], resume_id=self.resumable["id"])
+
+    def action_back(self) -> None:
+        self.app.back_to_catalogue()

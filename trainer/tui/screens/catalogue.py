@@ -1,0 +1,137 @@
+"""The scenario catalogue: every scenario with the trainee's best score and status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from trainer.model import CATEGORIES, DIFFICULTIES
+
+
+def status_of(stats: dict | None) -> Text:
+    if not stats:
+        return Text("new", style="dim")
+    if stats["in_progress"]:
+        return Text("in progress", style="yellow")
+    if stats["passed"]:
+        return Text("✓ passed", style="green")
+    if stats["completed"]:
+        return Text("✗ not yet", style="red")
+    return Text("started", style="dim")
+
+
+class CatalogueScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open-scenario", show=True),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("c", "cycle_category", "Category", id="cycle-category"),
+        Binding("d", "cycle_difficulty", "Level", id="cycle-difficulty"),
+        Binding("p", "app.progress", "My progress", id="progress"),
+        Binding("q", "app.quit", "Quit", id="quit-catalogue"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.category: str | None = None
+        self.difficulty: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="catalogue-title", classes="screen-title")
+        yield Input(placeholder="/ to filter by title, category or level", id="catalogue-filter")
+        table = DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="catalogue-status", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Scenario", key="title", width=32)
+        table.add_column("Category", key="category", width=14)
+        table.add_column("Level", key="level", width=12)
+        table.add_column("Best", key="best", width=5)
+        table.add_column("Status", key="status", width=11)
+        self.refresh_rows()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        app = self.app
+        title = Text("Scenarios")
+        if app.trainee is not None:
+            title.append(f" · {app.trainee.name}", style="bold")
+        self.query_one("#catalogue-title", Static).update(title)
+        table = self.query_one(DataTable)
+        selected = None
+        if table.row_count:
+            try:
+                selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            except Exception:  # noqa: BLE001 - cursor outside rows after a filter change
+                selected = None
+        table.clear()
+        stats = app.store.best_by_scenario(app.trainee) if app.trainee else {}
+        needle = self.query_one("#catalogue-filter", Input).value.strip().lower()
+        shown = 0
+        for s in app.ordered_scenarios():
+            if self.category and s.category != self.category:
+                continue
+            if self.difficulty and s.difficulty != self.difficulty:
+                continue
+            if needle and needle not in f"{s.title} {s.category} {s.difficulty} {s.summary}".lower():
+                continue
+            st = stats.get(s.id)
+            best = "" if not st or st["best"] is None else f"{st['best']:.0f}%"
+            table.add_row(Text(s.title, overflow="ellipsis", no_wrap=True), Text(s.category),
+                          Text(s.difficulty), Text(best), status_of(st), key=s.id)
+            shown += 1
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        filters = [f for f in (self.category, self.difficulty) if f]
+        total = len(app.library.scenarios)
+        status = f"{shown} of {total} scenarios"
+        if filters:
+            status += " · showing " + ", ".join(filters) + " (c / d to change)"
+        if not shown:
+            status = "No scenario matches: clear the filter (/ then delete), or press c / d"
+        self.query_one("#catalogue-status", Static).update(Text(status))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_brief(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.open_brief(key)
+
+    def action_filter(self) -> None:
+        self.query_one("#catalogue-filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def key_escape(self) -> None:
+        field = self.query_one("#catalogue-filter", Input)
+        if field.has_focus:
+            self.query_one(DataTable).focus()
+
+    def _cycle(self, current: str | None, values) -> str | None:
+        present = [v for v in values if any(getattr(s, "category") == v or s.difficulty == v
+                                            for s in self.app.library.scenarios.values())]
+        order = [None, *present]
+        return order[(order.index(current) + 1) % len(order)] if current in order else None
+
+    def action_cycle_category(self) -> None:
+        self.category = self._cycle(self.category, CATEGORIES)
+        self.refresh_rows()
+
+    def action_cycle_difficulty(self) -> None:
+        self.difficulty = self._cycle(self.difficulty, DIFFICULTIES)
+        self.refresh_rows()

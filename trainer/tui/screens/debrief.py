@@ -1,0 +1,98 @@
+"""The debrief: outcome, scores against thresholds, critical errors, and an annotated transcript."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.recording import RecordedAttempt
+from trainer.tui.widgets import points_text, skill_bars
+
+OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
+                 "escalated": "bold yellow", "failed": "bold red"}
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [
+        Binding("r", "retry", "Retry", id="retry"),
+        Binding("n", "next", "Next scenario", id="next-scenario"),
+        Binding("escape,c", "catalogue", "Catalogue", id="to-catalogue"),
+        Binding("p", "app.progress", "My progress", id="progress-from-debrief"),
+    ]
+
+    def __init__(self, attempt: RecordedAttempt):
+        super().__init__()
+        self.attempt = attempt
+
+    def compose(self) -> ComposeResult:
+        session = self.attempt.session
+        scenario = session.scenario
+        score = session.score()
+        ending = scenario.endings[session.state]
+        with VerticalScroll(id="debrief"):
+            head = Text(f"{scenario.title}\n", style="bold")
+            head.append(f"Outcome: {ending.outcome}", style=OUTCOME_STYLE.get(ending.outcome, "bold"))
+            head.append(f" · {self.attempt.mode}\n", style="dim")
+            head.append(" ".join(ending.summary.split()))
+            yield Static(head, id="debrief-head")
+            verdict = Text()
+            passed = score.passed
+            verdict.append(f"Overall {score.overall:.0f}%", style="bold")
+            verdict.append(f" (pass mark {score.pass_mark:g}%)  ")
+            verdict.append("PASSED ✓" if passed else "NOT PASSED ✗", style="bold green" if passed else "bold red")
+            yield Static(verdict, id="verdict")
+            if score.critical_errors:
+                crit = Text("Critical error — this fails the attempt whatever the score:\n", style="bold red")
+                for message in score.critical_errors:
+                    crit.append(f" • {message}\n", style="red")
+                yield Static(crit, id="critical", classes="critical")
+            yield Static(skill_bars(score), id="skill-bars")
+            yield Static(Text("What happened, step by step", style="bold"), classes="section")
+            yield Static(self._annotated(), id="annotated")
+        yield Footer()
+
+    def _annotated(self) -> Text:
+        session = self.attempt.session
+        scenario = session.scenario
+        compiled = session.compiled
+        text = Text()
+        for i, step in enumerate(session.transcript, 1):
+            text.append(f"{i}. ", style="bold")
+            text.append(("(time ran out) " if step.timed_out else "") + " ".join(step.text.split()) + "\n")
+            if step.critical:
+                text.append(f"   CRITICAL: {step.critical}\n", style="bold red")
+            if step.feedback:
+                text.append("   " + " ".join(step.feedback.split()) + "\n", style="italic")
+            text.append("   ")
+            text.append_text(points_text(step.points))
+            if step.tags:
+                text.append("  " + " ".join(step.tags), style="cyan")
+            text.append("\n")
+            best = compiled.best_choice(step.node, step.flags_before, step.mood_before)
+            if best and best != step.choice:
+                node = scenario.nodes[step.node]
+                better = next((c for c in node.choices if c.id == best), None)
+                if better is not None:
+                    text.append("   Stronger here: ", style="bold green")
+                    text.append(" ".join(better.text.split()) + "\n", style="green")
+        return text
+
+    def action_retry(self) -> None:
+        self.app.start_attempt(self.attempt.session.scenario, self.attempt.mode)
+
+    def action_next(self) -> None:
+        following = self.app.next_scenario_after(self.attempt.session.scenario.id)
+        if following is None:
+            self.notify("This is the only scenario.", timeout=2)
+            return
+        self.app.open_brief(following, replace=True)
+
+    def action_catalogue(self) -> None:
+        self.app.back_to_catalogue()
+
+    def on_unmount(self) -> None:
+        self.attempt.close()

@@ -1,0 +1,214 @@
+"""Playing a scenario: the character, the conversation so far, and numbered choices."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from trainer.engine import Step
+from trainer.model import line_for
+from trainer.recording import RecordedAttempt
+from trainer.store import StoreError
+from trainer.tui.widgets import MoodMeter, points_text
+
+
+class PlayScreen(Screen):
+    BINDINGS = [
+        Binding("1", "pick(1)", "Choose", key_display="1-9", id="pick-1"),
+        *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False, id=f"pick-{n}") for n in range(2, 10)],
+        Binding("enter", "continue", "Continue", id="continue", show=True),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("escape", "leave", "Save & leave", id="leave"),
+    ]
+
+    def __init__(self, attempt: RecordedAttempt):
+        super().__init__()
+        self.attempt = attempt
+        self.awaiting_continue = False
+        self.deadline: float | None = None
+
+    @property
+    def session(self):
+        return self.attempt.session
+
+    @property
+    def practice(self) -> bool:
+        return self.attempt.mode == "practice"
+
+    def compose(self) -> ComposeResult:
+        s = self.session.scenario
+        with Horizontal(id="character-panel"):
+            who = Text(s.character.name, style="bold")
+            if s.character.role:
+                who.append(f" · {s.character.role}", style="dim")
+            yield Static(who, id="character-name")
+            yield Static(id="countdown")
+            yield MoodMeter(s.mood, self.session.mood, id="mood")
+        yield VerticalScroll(id="transcript")
+        with Vertical(id="feedback"):
+            yield Static(id="feedback-body")
+        yield OptionList(id="choices", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        mode = "Practice" if self.practice else "Assessment"
+        self.sub_title = f"{self.session.scenario.title} · {mode}"
+        self.query_one("#feedback").display = False
+        for step in self.session.transcript:  # a resumed attempt shows its history first
+            self._say_node(step.node, step.mood_before)
+            self._say_choice(step)
+        self._show_node()
+        self.set_interval(0.25, self.check_timer)
+
+    # --- rendering ----------------------------------------------------------------------------------
+    def _add(self, text: Text, classes: str) -> None:
+        log = self.query_one("#transcript", VerticalScroll)
+        log.mount(Static(text, classes=classes))
+        log.scroll_end(animate=False)
+
+    def _say_node(self, node_id: str, mood: int) -> None:
+        scenario = self.session.scenario
+        step = scenario.step(node_id)
+        if step.narration:
+            self._add(Text(" ".join(step.narration.split()), style="italic"), "narration")
+        line = line_for(step.says, scenario.mood, mood)
+        if line:
+            text = Text(f"{scenario.character.name}: ", style="bold")
+            text.append(" ".join(line.split()))
+            self._add(text, "character-line")
+
+    def _say_choice(self, step: Step) -> None:
+        text = Text("You: ", style="bold")
+        text.append(step.text if not step.timed_out else f"{step.text}")
+        self._add(text, "trainee-line")
+
+    def _show_node(self) -> None:
+        session = self.session
+        self.query_one(MoodMeter).set_mood(session.mood)
+        self._say_node(session.state, session.mood)
+        if session.finished:
+            self.deadline = None
+            self.app.show_debrief(self.attempt)
+            return
+        session.shown_at = self.app.clock()
+        choices = self.query_one("#choices", OptionList)
+        choices.clear_options()
+        for number, choice in enumerate(session.options(), 1):
+            choices.add_option(Option(Text(f"{number}. {' '.join(choice.text.split())}"), id=choice.id))
+        choices.display = True
+        choices.highlighted = 0 if choices.option_count else None
+        choices.focus()
+        timeout = session.timeout
+        self.deadline = session.shown_at + timeout.seconds if timeout else None
+        self._update_countdown()
+
+    def _update_countdown(self) -> None:
+        widget = self.query_one("#countdown", Static)
+        if self.deadline is None:
+            widget.update("")
+            return
+        left = max(0, int(self.deadline - self.app.clock() + 0.999))
+        widget.update(Text(f"⏱ {left}s left", style="bold red" if left <= 10 else "bold yellow"))
+
+    def _show_feedback(self, step: Step) -> None:
+        body = Text()
+        if step.timed_out:
+            body.append("Time ran out. ", style="bold red")
+        if step.critical:
+            body.append("CRITICAL ERROR: ", style="bold red")
+            body.append(step.critical + "\n", style="red")
+        body.append(" ".join(step.feedback.split()) or "No coaching note for this choice.")
+        body.append("\n")
+        body.append_text(points_text(step.points))
+        if step.tags:
+            body.append("   " + "  ".join(step.tags), style="italic cyan")
+        body.append("\nEnter to continue · u to undo", style="dim")
+        self.query_one("#feedback-body", Static).update(body)
+        self.query_one("#feedback").display = True
+        self.query_one("#choices").display = False
+        self.set_focus(None)  # Enter now belongs to the screen: continue
+        self.awaiting_continue = True
+
+    # --- acting ----------------------------------------------------------------------------------------
+    def check_timer(self) -> None:
+        """Called on an interval (and directly by tests): take the timeout branch when time is up."""
+        if self.deadline is None or self.awaiting_continue:
+            return
+        if self.app.clock() >= self.deadline:
+            self.deadline = None
+            self._act(lambda: self.attempt.time_out(self.app.clock()))
+        else:
+            self._update_countdown()
+
+    def action_pick(self, number: int) -> None:
+        if self.awaiting_continue or self.session.finished:
+            return
+        if number > len(self.session.options()):
+            self.notify(f"There is no choice {number} here.", severity="warning", timeout=2)
+            return
+        self._act(lambda: self.attempt.choose(number, self.app.clock()))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if not self.awaiting_continue:
+            self.action_pick(event.option_index + 1)
+
+    def _act(self, make_step) -> None:
+        try:
+            step = make_step()
+        except StoreError as exc:
+            self.notify(f"Could not save that choice: {exc}", severity="error", timeout=8)
+            return
+        self.deadline = None
+        self._update_countdown()
+        self._say_choice(step)
+        if self.practice:
+            self._show_feedback(step)
+        else:
+            self._show_node()
+        self.refresh_bindings()
+
+    def action_continue(self) -> None:
+        if self.awaiting_continue:
+            self.awaiting_continue = False
+            self.query_one("#feedback").display = False
+            self._show_node()
+        else:
+            choices = self.query_one("#choices", OptionList)
+            if choices.highlighted is not None:
+                self.action_pick(choices.highlighted + 1)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "undo":
+            return self.practice and bool(self.session.transcript)
+        if action == "pick":
+            return not self.awaiting_continue
+        return True
+
+    def action_undo(self) -> None:
+        if not self.practice:
+            return
+        removed = self.attempt.undo()
+        if removed is None:
+            return
+        self.awaiting_continue = False
+        self.query_one("#feedback").display = False
+        log = self.query_one("#transcript", VerticalScroll)
+        for child in list(log.children):
+            child.remove()
+        for step in self.session.transcript:
+            self._say_node(step.node, step.mood_before)
+            self._say_choice(step)
+        self.notify("Choice taken back.", timeout=2)
+        self._show_node()
+        self.refresh_bindings()
+
+    def action_leave(self) -> None:
+        self.notify("Saved. Open this scenario again to resume.", timeout=3)
+        self.attempt.close()
+        self.app.back_to_catalogue()

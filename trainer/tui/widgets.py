@@ -1,0 +1,76 @@
+"""Small self-contained widgets. Everything from scenario files or users is shown as plain Text,
+never parsed as markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from scoring import AttemptScore
+from trainer.model import MoodScale
+
+BAND_STYLES = ["bold red", "red", "yellow", "green", "bold green"]
+
+
+def bar(fraction: float, width: int) -> str:
+    filled = max(0, min(width, round(fraction * width)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def band_style(scale: MoodScale, band: str) -> str:
+    bands = list(scale.bands)
+    if len(bands) == 1:
+        return BAND_STYLES[2]
+    index = bands.index(band) * (len(BAND_STYLES) - 1) // (len(bands) - 1)
+    return BAND_STYLES[index]
+
+
+class MoodMeter(Static):
+    """A labelled mood meter: the band name in words as well as colour."""
+
+    DEFAULT_CSS = """
+    MoodMeter { width: auto; height: 1; }
+    """
+
+    def __init__(self, scale: MoodScale, mood: int, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+        self.set_mood(mood)
+
+    def set_mood(self, mood: int) -> None:
+        self.mood = mood
+        band = self.scale.band(mood)
+        span = self.scale.max - self.scale.min
+        style = band_style(self.scale, band)
+        text = Text("Mood ")
+        text.append(bar((mood - self.scale.min) / span, 12), style=style)
+        text.append(f" {band}", style=f"{style}")
+        text.append(f" ({mood})", style="dim")
+        self.update(text)
+
+
+def points_text(points: dict[str, int]) -> Text:
+    text = Text()
+    for i, (skill, value) in enumerate(sorted(points.items())):
+        if i:
+            text.append("  ")
+        text.append(f"{value:+d} {skill}", style="green" if value > 0 else "red" if value < 0 else "dim")
+    if not points:
+        text.append("no points either way", style="dim")
+    return text
+
+
+def skill_bars(score: AttemptScore, width: int = 20) -> Text:
+    """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue."""
+    text = Text()
+    for name, r in score.skills.items():
+        if not r.scored:
+            continue
+        ok = r.passed
+        text.append(f"{name:<14}", style="bold")
+        text.append(bar(r.percent / 100, width), style="green" if ok else "red")
+        text.append(f" {r.percent:5.1f}%  needs {r.threshold:g}%  ")
+        text.append("✓ pass" if ok else "✗ below", style="green" if ok else "bold red")
+        text.append("\n")
+    text.rstrip()
+    return text
