@@ -49,6 +49,7 @@ class DebriefScreen(Screen):
                 crit = Text("Critical error — this fails the attempt whatever the score:\n", style="bold red")
                 for message in score.critical_errors:
                     crit.append(f" • {message}\n", style="red")
+                crit.rstrip()
                 yield Static(crit, id="critical", classes="critical")
             yield Static(skill_bars(score), id="skill-bars")
             yield Static(Text("What happened, step by step", style="bold"), classes="section")
