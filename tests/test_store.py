@@ -32,7 +32,7 @@ def test_new_database_is_private_wal_with_foreign_keys(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert store.schema_version == ["m001_initial", "m002_review"]
+    assert store.schema_version == ["m001_initial", "m002_review", "m003_summaries"]
     store.close()
 
 
@@ -42,7 +42,7 @@ def test_v1_database_upgrades_in_place_keeping_every_row(tmp_path):
     conn.executescript((FIXTURES / "progress-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     store = Store.open(path)
-    assert store.schema_version == ["m001_initial", "m002_review"]
+    assert store.schema_version == ["m001_initial", "m002_review", "m003_summaries"]
     assert [t.name for t in store.trainees()] == ["Dana Whitfield", "Luis Ortega"]
     assert store.db["attempts"].count == 2 and store.db["choices"].count == 3
     assert store.db["attempt_skills"].count == 2
@@ -52,6 +52,10 @@ def test_v1_database_upgrades_in_place_keeping_every_row(tmp_path):
     assert stats["hear-him-out"]["picks"] == 1 and stats["hear-him-out"]["points"] == 4
     assert stats["blame-doctor"]["points"] == -3
     assert [s["choice"] for s in store.steps("a1")] == ["hear-him-out", "name-and-check"]
+    dana = store.db["trainee_stats"].get(1)
+    assert (dana["attempts"], dana["completed"], dana["passed"], dana["overall_sum"]) == (1, 1, 1, 91.7)
+    assert store.db["scenario_stats"].get("waiting-room-delay")["attempts"] == 2
+    assert store.skill_averages(store.find_trainee("dana whitfield")) == {"empathy": 100.0, "resolution": 33.3}
     store.close()
 
 

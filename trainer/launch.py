@@ -39,3 +39,13 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
         app.run()
     finally:
         app.store.close()
+
+
+def create_review_app(db: Path | str | None = None, scenario_dirs=(), bundled: bool = True,
+                      store: Store | None = None, library=None, supervisor: str = "supervisor"):
+    """The supervisor review app, built the same way for the CLI and the tests."""
+    from trainer.review.app import ReviewApp
+
+    if library is None:
+        library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
+    return ReviewApp(store or Store.open(db), library, supervisor)

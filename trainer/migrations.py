@@ -56,3 +56,37 @@ def m002_review(db: Database) -> None:
     """)
     db.execute("CREATE INDEX idx_attempts_scenario ON attempts(scenario_id, started_at)")
     db.execute("CREATE INDEX idx_attempts_status ON attempts(status, last_activity)")
+
+
+@migrations()
+def m003_summaries(db: Database) -> None:
+    """Per-trainee and per-scenario totals kept on write, so reports stay flat as history grows."""
+    db["trainee_stats"].create({
+        "trainee_id": int, "attempts": int, "completed": int, "passed": int, "overall_sum": float,
+        "last_activity": str,
+    }, pk="trainee_id", foreign_keys=[("trainee_id", "trainees", "id")],
+        defaults={"attempts": 0, "completed": 0, "passed": 0, "overall_sum": 0.0})
+    db["trainee_skill_stats"].create({"trainee_id": int, "skill": str, "n": int, "percent_sum": float},
+                                     pk=("trainee_id", "skill"))
+    db["scenario_stats"].create({
+        "scenario_id": str, "title": str, "category": str, "attempts": int, "completed": int, "passed": int,
+        "overall_sum": float,
+    }, pk="scenario_id", defaults={"attempts": 0, "completed": 0, "passed": 0, "overall_sum": 0.0})
+    db.execute("""
+        INSERT INTO trainee_stats (trainee_id, attempts, completed, passed, overall_sum, last_activity)
+        SELECT trainee_id, count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),
+               sum(CASE WHEN status = 'completed' THEN coalesce(overall, 0) ELSE 0 END), max(last_activity)
+        FROM attempts GROUP BY trainee_id
+    """)
+    db.execute("""
+        INSERT INTO trainee_skill_stats (trainee_id, skill, n, percent_sum)
+        SELECT a.trainee_id, s.skill, count(*), sum(s.percent)
+        FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id GROUP BY a.trainee_id, s.skill
+    """)
+    db.execute("""
+        INSERT INTO scenario_stats (scenario_id, title, category, attempts, completed, passed, overall_sum)
+        SELECT scenario_id, max(scenario_title), max(category), count(*), sum(status = 'completed'),
+               sum(coalesce(passed, 0)), sum(CASE WHEN status = 'completed' THEN coalesce(overall, 0) ELSE 0 END)
+        FROM attempts GROUP BY scenario_id
+    """)
+    db.execute("CREATE INDEX idx_attempts_trainee_finished ON attempts(trainee_id, finished_at)")

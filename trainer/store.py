@@ -185,6 +185,14 @@ class Store:
                 "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
                 "started_at": stamp, "status": "in-progress", "choices": 0, "last_activity": stamp,
             })
+            self.db.execute(
+                "INSERT INTO trainee_stats (trainee_id, attempts, last_activity) VALUES (?, 1, ?)"
+                " ON CONFLICT (trainee_id) DO UPDATE SET attempts = attempts + 1, last_activity = excluded.last_activity",
+                [trainee.id, stamp])
+            self.db.execute(
+                "INSERT INTO scenario_stats (scenario_id, title, category, attempts) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT (scenario_id) DO UPDATE SET attempts = attempts + 1, title = excluded.title,"
+                " category = excluded.category", [scenario.id, scenario.title, scenario.category])
         return attempt_id
 
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step) -> None:
@@ -224,6 +232,23 @@ class Store:
     def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score) -> None:
         stamp = now_iso()
         with self.write():
+            row = self.db.execute("SELECT trainee_id, scenario_id, status FROM attempts WHERE id = ?",
+                                  [attempt_id]).fetchone()
+            if row is None or row[2] == "completed":
+                return
+            trainee_id, scenario_id, _ = row
+            passed = int(score.passed)
+            self.db.execute("UPDATE trainee_stats SET completed = completed + 1, passed = passed + ?,"
+                            " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ?",
+                            [passed, score.overall, stamp, trainee_id])
+            self.db.execute("UPDATE scenario_stats SET completed = completed + 1, passed = passed + ?,"
+                            " overall_sum = overall_sum + ? WHERE scenario_id = ?", [passed, score.overall, scenario_id])
+            for name, r in score.skills.items():
+                if r.scored:
+                    self.db.execute(
+                        "INSERT INTO trainee_skill_stats (trainee_id, skill, n, percent_sum) VALUES (?, ?, 1, ?)"
+                        " ON CONFLICT (trainee_id, skill) DO UPDATE SET n = n + 1, percent_sum = percent_sum + ?",
+                        [trainee_id, name, r.percent, r.percent])
             self.db["attempts"].update(attempt_id, {
                 "finished_at": stamp, "last_activity": stamp, "status": "completed", "ending": ending,
                 "outcome": outcome, "overall": score.overall, "passed": int(score.passed),
@@ -286,7 +311,18 @@ class Store:
         return list(self.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id]))
 
     def skill_averages(self, trainee: Trainee) -> dict[str, float]:
-        rows = self.db.execute(
-            "SELECT s.skill, avg(s.percent) FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-            " WHERE a.trainee_id = ? GROUP BY s.skill ORDER BY s.skill", [trainee.id])
+        rows = self.db.execute("SELECT skill, percent_sum / n FROM trainee_skill_stats WHERE trainee_id = ? AND n > 0"
+                               " ORDER BY skill", [trainee.id])
         return {r[0]: r[1] for r in rows}
+
+    def add_note(self, attempt_id: str, author: str, text: str) -> None:
+        with self.write():
+            self.db["notes"].insert({"attempt_id": attempt_id, "author": author, "text": text, "created_at": now_iso()})
+
+    def notes(self, attempt_id: str) -> list[dict]:
+        return list(self.db["notes"].rows_where("attempt_id = ?", [attempt_id], order_by="id"))
+
+    def sign_off(self, attempt_id: str, supervisor: str) -> None:
+        with self.write():
+            self.db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
+                            [supervisor, now_iso(), attempt_id])

@@ -1,0 +1,179 @@
+"""Supervisor report data: per-trainee progress and per-scenario item analysis.
+
+Unfiltered figures come from totals kept on write (flat however long the history); filtered ones use
+indexed range queries on attempts. Nothing here scans every recorded choice.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from trainer.store import Store
+
+
+def _rate(passed: int, completed: int) -> float | None:
+    return round(100.0 * passed / completed, 1) if completed else None
+
+
+def _avg(total: float, n: int) -> float | None:
+    return round(total / n, 1) if n else None
+
+
+def _trend(values: list[float]) -> float | None:
+    """Average of the latest three minus the three before (newest first in `values`)."""
+    if len(values) < 2:
+        return None
+    half = min(3, len(values) // 2)
+    recent, before = values[:half], values[half:half * 2]
+    return round(sum(recent) / len(recent) - sum(before) / len(before), 1)
+
+
+def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None = None,
+                 since: str | None = None, until: str | None = None, category: str | None = None,
+                 name_contains: str | None = None) -> list[dict]:
+    db = store.db
+    people = store.trainees()
+    if trainee:
+        people = [t for t in people if t.name.lower() == " ".join(trainee.split()).lower()]
+    if name_contains:
+        people = [t for t in people if name_contains.lower() in t.name.lower()]
+    filtered = bool(scenario or since or until or category)
+    rows = []
+    for person in people:
+        if filtered:
+            where, params = ["trainee_id = ?"], [person.id]
+            for column, op, value in (("scenario_id", "=", scenario), ("started_at", ">=", since),
+                                      ("started_at", "<", until), ("category", "=", category)):
+                if value:
+                    where.append(f"{column} {op} ?")
+                    params.append(value)
+            agg = db.execute(
+                "SELECT count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),"
+                " sum(CASE WHEN status = 'completed' THEN overall ELSE 0 END), max(last_activity)"
+                f" FROM attempts WHERE {' AND '.join(where)}", params).fetchone()
+            attempts, completed, passed, overall_sum, last = (agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0, agg[4])
+            skills = {r[0]: (r[1], r[2]) for r in db.execute(
+                "SELECT s.skill, count(*), sum(s.percent) FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+                f" WHERE {' AND '.join('a.' + w for w in where)} GROUP BY s.skill", params)}
+        else:
+            stats = db.execute("SELECT attempts, completed, passed, overall_sum, last_activity FROM trainee_stats"
+                               " WHERE trainee_id = ?", [person.id]).fetchone() or (0, 0, 0, 0.0, None)
+            attempts, completed, passed, overall_sum, last = stats
+            skills = {r[0]: (r[1], r[2]) for r in db.execute(
+                "SELECT skill, n, percent_sum FROM trainee_skill_stats WHERE trainee_id = ?", [person.id])}
+        if trainee is None and attempts == 0 and filtered:
+            continue
+        recent_where = " AND ".join(where) if filtered else "trainee_id = ?"
+        recent_params = params if filtered else [person.id]
+        recent = db.execute(f"SELECT id, overall FROM attempts WHERE {recent_where} AND status = 'completed'"
+                            " ORDER BY finished_at DESC LIMIT 10", recent_params).fetchall()
+        by_skill: dict[str, list[float]] = {}
+        if recent:
+            ids = [r[0] for r in recent[:6]]
+            order = {a: i for i, a in enumerate(ids)}
+            marks = ",".join("?" * len(ids))
+            for attempt_id, skill, pct in sorted(
+                    db.execute(f"SELECT attempt_id, skill, percent FROM attempt_skills WHERE attempt_id IN ({marks})",
+                               ids), key=lambda r: order[r[0]]):
+                by_skill.setdefault(skill, []).append(pct)
+        rows.append({
+            "id": person.id,
+            "name": person.name,
+            "attempts": attempts,
+            "completed": completed,
+            "passed": passed,
+            "pass_rate": _rate(passed, completed),
+            "average": _avg(overall_sum, completed),
+            "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, []))}
+                       for skill, (n, total) in sorted(skills.items())},
+            "last_activity": last,
+            "recent": [r[1] for r in reversed(recent)],
+        })
+    return rows
+
+
+def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None = None,
+                  since: str | None = None) -> list[dict]:
+    db = store.db
+    filtered = bool(trainee or since)
+    person = store.find_trainee(trainee) if trainee else None
+    if trainee and person is None:
+        return []
+    ids = [scenario] if scenario else [r[0] for r in db.execute("SELECT scenario_id FROM scenario_stats ORDER BY scenario_id")]
+    out = []
+    for sid in ids:
+        meta = db.execute("SELECT title, category, attempts, completed, passed, overall_sum FROM scenario_stats"
+                          " WHERE scenario_id = ?", [sid]).fetchone()
+        if meta is None:
+            continue
+        title, category = meta[0], meta[1]
+        if filtered:
+            where, params = ["a.scenario_id = ?"], [sid]
+            if person:
+                where.append("a.trainee_id = ?")
+                params.append(person.id)
+            if since:
+                where.append("a.started_at >= ?")
+                params.append(since)
+            clause = " AND ".join(where)
+            agg = db.execute("SELECT count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),"
+                             " sum(CASE WHEN status = 'completed' THEN overall ELSE 0 END)"
+                             f" FROM attempts a WHERE {clause}", params).fetchone()
+            attempts, completed, passed, overall_sum = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0
+            items = db.execute(
+                "SELECT c.node, c.choice_id, max(c.text), count(*), sum((SELECT coalesce(sum(value), 0) FROM"
+                " json_each(c.points))), sum(c.critical IS NOT NULL) FROM choices c JOIN attempts a ON"
+                f" a.id = c.attempt_id WHERE {clause} AND c.undone = 0 GROUP BY c.node, c.choice_id",
+                params).fetchall()
+            if attempts == 0:
+                continue
+        else:
+            attempts, completed, passed, overall_sum = meta[2], meta[3], meta[4], meta[5]
+            items = db.execute("SELECT node, choice_id, text, picks, points, critical FROM item_stats"
+                               " WHERE scenario_id = ? AND picks > 0", [sid]).fetchall()
+        node_totals: dict[str, int] = {}
+        for node, _, _, picks, _, _ in items:
+            node_totals[node] = node_totals.get(node, 0) + picks
+        item_rows = [{
+            "node": node, "choice_id": choice_id, "text": text, "picks": picks,
+            "share": round(100.0 * picks / node_totals[node], 1) if node_totals[node] else 0.0,
+            "average_points": round(points / picks, 2) if picks else 0.0, "critical": critical,
+        } for node, choice_id, text, picks, points, critical in items]
+        item_rows.sort(key=lambda r: (r["node"], -r["picks"], r["choice_id"]))
+        out.append({
+            "id": sid, "title": title, "category": category, "attempts": attempts, "completed": completed,
+            "passed": passed, "pass_rate": _rate(passed, completed), "average": _avg(overall_sum, completed),
+            "items": item_rows,
+            "trouble": sorted([r for r in item_rows if r["average_points"] < 0 or r["critical"]],
+                              key=lambda r: (-r["picks"], r["average_points"]))[:5],
+        })
+    return out
+
+
+def build_report(store: Store, trainee: str | None = None, scenario: str | None = None,
+                 since: str | None = None) -> dict:
+    return {
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "filters": {"trainee": trainee, "scenario": scenario, "since": since},
+        "trainees": trainee_rows(store, trainee, scenario, since),
+        "scenarios": scenario_rows(store, trainee, scenario, since),
+    }
+
+
+def technique_usage(store: Store, trainee_name: str) -> list[dict]:
+    """Technique tags a trainee used on point-earning choices versus on point-losing ones."""
+    person = store.find_trainee(trainee_name)
+    if person is None:
+        return []
+    counts: dict[str, list[int]] = {}
+    rows = store.db.execute(
+        "SELECT c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
+        " WHERE a.trainee_id = ? AND c.undone = 0 ORDER BY a.started_at DESC LIMIT 2000", [person.id])
+    for tags, points in rows:
+        total = sum(json.loads(points or "{}").values())
+        for tag in json.loads(tags or "[]"):
+            entry = counts.setdefault(tag, [0, 0])
+            entry[0 if total > 0 else 1] += 1
+    return [{"tag": t, "used_well": good, "missed": bad} for t, (good, bad) in
+            sorted(counts.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))]

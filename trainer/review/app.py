@@ -1,0 +1,74 @@
+"""Supervisor review: a passphrase gate, then trainees, attempts, transcripts, scenarios and techniques."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from trainer import passphrase
+from trainer.library import Library
+from trainer.store import Store
+
+CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
+MAX_TRIES = 5
+
+
+class GateScreen(Screen):
+    """Nothing from the database is shown until the passphrase checks out."""
+
+    BINDINGS = [Binding("escape", "app.quit", "Quit", id="quit-gate")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tries = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="gate"):
+            yield Static("Supervisor review", classes="screen-title")
+            yield Static("Enter the supervisor passphrase.", classes="muted")
+            yield Input(password=True, id="passphrase", placeholder="passphrase")
+            yield Static(id="gate-message", classes="error-text")
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if passphrase.check(self.app.store, event.value):
+            from trainer.review.screens import TraineesScreen
+
+            self.app.unlocked = True
+            self.app.switch_screen(TraineesScreen())
+            return
+        self.tries += 1
+        event.input.value = ""
+        left = MAX_TRIES - self.tries
+        if left <= 0:
+            self.app.exit(message="Too many wrong passphrases; review closed.")
+            return
+        self.query_one("#gate-message", Static).update(
+            f"That passphrase is not right. {left} tr{'y' if left == 1 else 'ies'} left.")
+
+
+class ReviewApp(App):
+    CSS_PATH = CSS_FILE
+    TITLE = "trainer review"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="toggle-theme", show=False),
+    ]
+
+    def __init__(self, store: Store, library: Library, supervisor: str = "supervisor"):
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.supervisor = supervisor
+        self.unlocked = False
+
+    def on_mount(self) -> None:
+        self.push_screen(GateScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -1,0 +1,330 @@
+"""Review screens: trainees, one trainee's attempts, a transcript, scenarios, techniques, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from trainer.model import CATEGORIES
+from trainer.report_formats import sparkline
+from trainer.reports import scenario_rows, technique_usage, trainee_rows
+from trainer.review.transcript import transcript_text
+from trainer.tui.screens.brief import when
+
+SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
+
+
+def _pct(value) -> Text:
+    return Text("—" if value is None else f"{value:.0f}%", justify="right")
+
+
+class TraineesScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Attempts", id="open-trainee"),
+        Binding("o", "sort", "Sort", id="sort"),
+        Binding("g", "cycle_scenario", "Scenario", id="cycle-scenario"),
+        Binding("c", "cycle_category", "Category", id="cycle-category"),
+        Binding("v", "scenarios", "Scenarios", id="scenarios-view"),
+        Binding("t", "techniques", "Techniques", id="techniques-view"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+    ]
+    SORTS = ("name", "attempts", "pass_rate", "average", "last")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scenario: str | None = None
+        self.category: str | None = None
+        self.sort_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("Trainees", classes="screen-title")
+        with Horizontal(id="review-filters"):
+            yield Input(placeholder="name", id="f-name")
+            yield Input(placeholder="since YYYY-MM-DD", id="f-since")
+            yield Input(placeholder="until YYYY-MM-DD", id="f-until")
+        yield DataTable(id="trainees", cursor_type="row", zebra_stripes=True)
+        yield Static(id="trainees-status", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Trainee", key="name", width=18)
+        table.add_column("Att.", key="attempts", width=4)
+        table.add_column("Pass", key="pass_rate", width=5)
+        table.add_column("Avg", key="average", width=4)
+        for skill in SKILLS:
+            table.add_column(skill[:5].capitalize(), key=skill, width=5)
+        table.add_column("Recent", key="recent", width=10)
+        table.add_column("Last", key="last", width=12)
+        self.reload()
+        table.focus()
+
+    def _date(self, selector: str) -> str | None:
+        value = self.query_one(selector, Input).value.strip()
+        return value if len(value) == 10 and value[4] == "-" and value[7] == "-" else None
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = trainee_rows(self.app.store, scenario=self.scenario, since=self._date("#f-since"),
+                            until=self._date("#f-until"), category=self.category,
+                            name_contains=self.query_one("#f-name", Input).value.strip() or None)
+        key = self.SORTS[self.sort_index]
+        reverse = key != "name"
+        rows.sort(key=lambda r: ((r["last_activity"] or "") if key == "last" else
+                                 (r[key] if r[key] is not None else -1) if key != "name" else r["name"].lower()),
+                  reverse=reverse)
+        for r in rows:
+            table.add_row(Text(r["name"]), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
+                          _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
+                          Text(sparkline(r["recent"]), style="cyan"), Text(when(r["last_activity"])), key=str(r["id"]))
+        parts = [f"{len(rows)} trainee(s)", f"sorted by {key}"]
+        if self.scenario:
+            parts.append(f"scenario {self.scenario}")
+        if self.category:
+            parts.append(f"category {self.category}")
+        self.query_one("#trainees-status", Static).update(Text(" · ".join(parts)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(AttemptsScreen(int(event.row_key.value)))
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.column_key.value in self.SORTS:
+            self.sort_index = self.SORTS.index(event.column_key.value)
+            self.reload()
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.app.push_screen(AttemptsScreen(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)))
+
+    def action_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(self.SORTS)
+        self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
+    def action_cycle_scenario(self) -> None:
+        ids = [None, *sorted(r[0] for r in self.app.store.db.execute("SELECT scenario_id FROM scenario_stats"))]
+        self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)] if self.scenario in ids else None
+        self.reload()
+
+    def action_cycle_category(self) -> None:
+        present = {r[0] for r in self.app.store.db.execute("SELECT DISTINCT category FROM scenario_stats")}
+        order = [None, *[c for c in CATEGORIES if c in present]]
+        self.category = order[(order.index(self.category) + 1) % len(order)] if self.category in order else None
+        self.reload()
+
+    def action_scenarios(self) -> None:
+        self.app.push_screen(ScenariosScreen())
+
+    def action_techniques(self) -> None:
+        self.app.push_screen(TechniquesScreen())
+
+    def action_export(self) -> None:
+        self.app.push_screen(ExportScreen())
+
+
+class AttemptsScreen(Screen):
+    BINDINGS = [Binding("enter", "open", "Transcript", id="open-attempt"),
+                Binding("escape", "app.pop_screen", "Back", id="back-attempts")]
+
+    def __init__(self, trainee_id: int):
+        super().__init__()
+        self.trainee_id = trainee_id
+
+    def compose(self) -> ComposeResult:
+        name = self.app.store.db.execute("SELECT name FROM trainees WHERE id = ?", [self.trainee_id]).fetchone()[0]
+        yield Static(Text(f"Attempts · {name}"), classes="screen-title")
+        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("When", "Scenario", "Mode", "Status", "Score", "Result", "Signed off"):
+            table.add_column(label, key=label.lower())
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = self.app.store.db.execute(
+            "SELECT id, started_at, scenario_title, scenario_id, mode, status, overall, passed, signed_off_by"
+            " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
+        for aid, started, title, sid, mode, status, overall, passed, signed in rows:
+            result = Text("") if passed is None else Text("✓ pass", "green") if passed else Text("✗ fail", "red")
+            table.add_row(Text(when(started)), Text(title or sid), Text(mode), Text(status), _pct(overall), result,
+                          Text(signed or ""), key=aid)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(TranscriptScreen(event.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            self.app.push_screen(TranscriptScreen(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+
+class TranscriptScreen(Screen):
+    BINDINGS = [Binding("n", "note", "Add note", id="add-note"),
+                Binding("s", "sign_off", "Sign off", id="sign-off"),
+                Binding("escape", "app.pop_screen", "Back", id="back-transcript")]
+
+    def __init__(self, attempt_id: str):
+        super().__init__()
+        self.attempt_id = attempt_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="replay"):
+            yield Static(id="replay-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.query_one("#replay-body", Static).update(transcript_text(self.app.store, self.app.library, self.attempt_id))
+
+    def action_note(self) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                self.app.store.add_note(self.attempt_id, self.app.supervisor, text)
+                self.reload()
+        self.app.push_screen(PromptScreen("Note for this attempt"), save)
+
+    def action_sign_off(self) -> None:
+        self.app.store.sign_off(self.attempt_id, self.app.supervisor)
+        self.notify("Attempt signed off.")
+        self.reload()
+
+
+class PromptScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-prompt")]
+
+    def __init__(self, title: str, value: str = ""):
+        super().__init__()
+        self.title_text, self.value = title, value
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(self.title_text, classes="screen-title")
+            yield Input(value=self.value, id="prompt-input")
+            yield Static("Enter to save · Esc to cancel", classes="muted")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ScenariosScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-scenarios")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Scenarios: pass rates and the choices that trip people up", classes="screen-title")
+        yield DataTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
+        yield VerticalScroll(Static(id="trouble"), id="trouble-box")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.rows = {r["id"]: r for r in scenario_rows(self.app.store)}
+        table = self.query_one(DataTable)
+        for label in ("Scenario", "Attempts", "Pass rate", "Average"):
+            table.add_column(label, key=label.lower())
+        for r in sorted(self.rows.values(), key=lambda r: (r["pass_rate"] is None, r["pass_rate"] or 0)):
+            table.add_row(Text(r["title"] or r["id"]), Text(str(r["attempts"]), justify="right"),
+                          _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"])
+        table.focus()
+        if not self.rows:
+            self.query_one("#trouble", Static).update("No attempts recorded yet.")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        row = self.rows.get(event.row_key.value)
+        if row is None:
+            return
+        text = Text("Most-picked choices that lose points\n", style="bold")
+        if not row["trouble"]:
+            text.append("none so far", style="dim")
+        for item in row["trouble"]:
+            text.append(f"{item['picks']:>4}x  {item['share']:>3.0f}% of picks at {item['node']}  "
+                        f"avg {item['average_points']:+.1f}  ")
+            if item["critical"]:
+                text.append("CRITICAL  ", style="bold red")
+            text.append(" ".join((item["text"] or item["choice_id"]).split()) + "\n")
+        self.query_one("#trouble", Static).update(text)
+
+
+class TechniquesScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-techniques")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Techniques each trainee uses well, and misses", classes="screen-title")
+        yield DataTable(id="techniques", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("Trainee", "Technique", "Used well", "Missed"):
+            table.add_column(label, key=label.lower())
+        for person in self.app.store.trainees():
+            for row in technique_usage(self.app.store, person.name):
+                missed = Text(str(row["missed"]), style="red" if row["missed"] > row["used_well"] else "")
+                table.add_row(Text(person.name), Text(row["tag"]), Text(str(row["used_well"])), missed)
+        table.focus()
+
+
+class ExportScreen(ModalScreen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Cancel", id="cancel-export")]
+    FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static("Export", classes="screen-title")
+            yield Static("Format: csv, jsonl, xapi (attempts) or html (the report)", classes="muted")
+            yield Input(value="csv", id="export-format")
+            yield Static("File", classes="muted")
+            yield Input(value=str(Path.cwd() / "trainer-export.csv"), id="export-path")
+            yield Static(id="export-message")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from trainer.exports import export_csv, export_jsonl, export_xapi
+        from trainer.report_formats import report_html
+        from trainer.reports import build_report
+        import json
+
+        fmt = self.query_one("#export-format", Input).value.strip().lower()
+        if fmt not in self.FORMATS:
+            self.query_one("#export-message", Static).update(Text(f"Unknown format '{fmt}'", style="red"))
+            return
+        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        store = self.app.store
+        text = {"csv": lambda: export_csv(store), "jsonl": lambda: "".join(l + "\n" for l in export_jsonl(store)),
+                "xapi": lambda: json.dumps(export_xapi(store), indent=2), "html": lambda: report_html(build_report(store))}[fmt]()
+        try:
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError as exc:
+            self.query_one("#export-message", Static).update(Text(f"Cannot write {path}: {exc.strerror}", style="red"))
+            return
+        self.app.pop_screen()
+        self.app.notify(f"Exported {fmt} to {path}")

@@ -1,0 +1,64 @@
+"""A recorded attempt replayed for a supervisor: feedback, critical errors and the best choice each step."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from trainer.engine import Session
+from trainer.library import Library
+from trainer.playthrough import compiled_for
+from trainer.store import Store
+from trainer.tui.widgets import points_text
+
+
+def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
+    attempt = store.attempt(attempt_id)
+    steps = store.steps(attempt_id)
+    scenario = library.get(attempt["scenario_id"])
+    text = Text(f"{attempt['scenario_title'] or attempt['scenario_id']}\n", style="bold")
+    text.append(f"{attempt['mode']} · {attempt['status']}")
+    if attempt["overall"] is not None:
+        text.append(f" · {attempt['overall']:.0f}% ")
+        text.append("PASSED" if attempt["passed"] else "NOT PASSED", style="green" if attempt["passed"] else "bold red")
+    if attempt["signed_off_by"]:
+        text.append(f" · signed off by {attempt['signed_off_by']} {attempt['signed_off_at'][:16]}", style="cyan")
+    text.append("\n\n")
+    session = None
+    if scenario is not None and scenario.content_hash == attempt["content_hash"]:
+        data = {"transcript": [{**{k: s[k] for k in ("node", "choice", "number", "text", "points", "mood_before",
+                                                      "mood_after", "at", "latency", "critical", "timed_out")},
+                                "flags_before": [], "feedback": "", "tags": s["tags"], "next": ""} for s in steps]}
+        try:
+            session = Session.from_json(compiled_for(scenario), data)
+        except Exception:  # noqa: BLE001 - an unreplayable record still shows what was stored
+            session = None
+    if session is None:
+        text.append("The scenario file has changed since this attempt; feedback and best choices are not shown.\n\n",
+                    style="yellow")
+    for i, stored in enumerate(steps):
+        replayed = session.transcript[i] if session else None
+        text.append(f"{i + 1}. [{stored['node']}] ", style="bold")
+        text.append(("(time ran out) " if stored["timed_out"] else "") + " ".join(stored["text"].split()) + "\n")
+        if stored["critical"]:
+            text.append(f"   CRITICAL ERROR: {stored['critical']}\n", style="bold red")
+        if replayed and replayed.feedback:
+            text.append("   " + " ".join(replayed.feedback.split()) + "\n", style="italic")
+        text.append("   ")
+        text.append_text(points_text(stored["points"]))
+        text.append(f"   mood {stored['mood_before']}→{stored['mood_after']}  {stored['latency']:.1f}s\n", style="dim")
+        if replayed:
+            best = session.compiled.best_choice(replayed.node, replayed.flags_before, replayed.mood_before)
+            if best and best != stored["choice"]:
+                node = scenario.nodes[stored["node"]]
+                better = next((c for c in node.choices if c.id == best), None)
+                if better:
+                    text.append("   Best here: " + " ".join(better.text.split()) + "\n", style="green")
+    if session:
+        session.close()
+    notes = store.notes(attempt_id)
+    if notes:
+        text.append("\nNotes\n", style="bold")
+        for note in notes:
+            text.append(f" • {note['created_at'][:16]} {note['author']}: ", style="dim")
+            text.append(note["text"] + "\n")
+    return text
