@@ -55,14 +55,14 @@ class TraineesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Trainee", key="name", width=18)
+        table.add_column("Trainee", key="name", width=14)
         table.add_column("Att.", key="attempts", width=4)
-        table.add_column("Pass", key="pass_rate", width=5)
+        table.add_column("Pass", key="pass_rate", width=4)
         table.add_column("Avg", key="average", width=4)
-        for skill in SKILLS:
-            table.add_column(skill[:5].capitalize(), key=skill, width=5)
-        table.add_column("Recent", key="recent", width=10)
-        table.add_column("Last", key="last", width=12)
+        for skill, label in zip(SKILLS, ("Emp.", "Esc.", "Priv", "Res.")):
+            table.add_column(label, key=skill, width=4)
+        table.add_column("Recent", key="recent", width=8)
+        table.add_column("Last", key="last", width=6)
         self.reload()
         table.focus()
 
@@ -84,7 +84,8 @@ class TraineesScreen(Screen):
         for r in rows:
             table.add_row(Text(r["name"]), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
                           _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
-                          Text(sparkline(r["recent"]), style="cyan"), Text(when(r["last_activity"])), key=str(r["id"]))
+                          Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
+                          key=str(r["id"]))
         parts = [f"{len(rows)} trainee(s)", f"sorted by {key}"]
         if self.scenario:
             parts.append(f"scenario {self.scenario}")
@@ -217,6 +218,7 @@ class TranscriptScreen(Screen):
 
 
 class PromptScreen(ModalScreen[str | None]):
+    AUTO_FOCUS = "#prompt-input"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-prompt")]
 
     def __init__(self, title: str, value: str = ""):
@@ -293,6 +295,7 @@ class TechniquesScreen(Screen):
 
 
 class ExportScreen(ModalScreen):
+    AUTO_FOCUS = "#export-format"
     BINDINGS = [Binding("escape", "app.pop_screen", "Cancel", id="cancel-export")]
     FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
 
