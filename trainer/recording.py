@@ -25,7 +25,7 @@ class RecordedAttempt:
     def start(cls, store: Store, trainee: Trainee, scenario, mode: str = "practice",
               clock: Callable[[], float] = time.time) -> "RecordedAttempt":
         session = compiled_for(scenario).start(clock)
-        attempt_id = store.start_attempt(trainee, scenario, mode)
+        attempt_id = store.start_attempt(trainee, scenario, mode, at=_iso(session.started_at))
         return cls(store, attempt_id, session, mode)
 
     @classmethod
@@ -77,7 +77,8 @@ class RecordedAttempt:
         if self._finished_recorded or not self.session.finished:
             return
         ending = self.session.scenario.endings[self.session.state]
-        self.store.finish_attempt(self.attempt_id, ending.id, ending.outcome, self.session.score())
+        self.store.finish_attempt(self.attempt_id, ending.id, ending.outcome, self.session.score(),
+                                  at=self.session.transcript[-1].at if self.session.transcript else None)
         self._finished_recorded = True
 
     def abandon(self) -> None:
@@ -86,6 +87,12 @@ class RecordedAttempt:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _iso(seconds: float) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _step_dict(row: dict) -> dict:

@@ -173,11 +173,11 @@ class Store:
         return [Trainee(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE")]
 
     # --- attempts ------------------------------------------------------------------------------------
-    def start_attempt(self, trainee: Trainee, scenario, mode: str) -> str:
+    def start_attempt(self, trainee: Trainee, scenario, mode: str, at: str | None = None) -> str:
         if mode not in ("practice", "assessment"):
             raise StoreError(f"unknown mode '{mode}'")
         attempt_id = uuid.uuid4().hex
-        stamp = now_iso()
+        stamp = at or now_iso()
         with self.write():
             self.db["attempts"].insert({
                 "id": attempt_id, "trainee_id": trainee.id, "scenario_id": scenario.id,
@@ -229,8 +229,8 @@ class Store:
             self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ? WHERE id = ?",
                             [now_iso(), attempt_id])
 
-    def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score) -> None:
-        stamp = now_iso()
+    def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None) -> None:
+        stamp = at or now_iso()
         with self.write():
             row = self.db.execute("SELECT trainee_id, scenario_id, status FROM attempts WHERE id = ?",
                                   [attempt_id]).fetchone()
