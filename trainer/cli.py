@@ -17,9 +17,10 @@ from trainer.model import Scenario
 class Context:
     """What every command needs: where scenarios and the database live."""
 
-    def __init__(self, db: Path | None, scenarios: tuple[Path, ...]):
+    def __init__(self, db: Path | None, scenarios: tuple[Path, ...], trainee: str | None = None):
         self.db = db
         self.extra = scenarios
+        self.trainee = trainee
         self._library = None
 
     @property
@@ -89,11 +90,21 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
     for folder in extra:
         if not folder.exists():
             raise click.BadParameter(f"'{folder}' does not exist", param_hint="--scenarios")
-    ctx.obj = Context(db, extra)
+    ctx.obj = Context(db, extra, trainee)
     if ctx.invoked_subcommand is None:
         from trainer.launch import run_app
 
         run_app(ctx.obj, trainee=trainee)
+
+
+@cli.command()
+@click.argument("scenario")
+@click.pass_obj
+def play(obj: Context, scenario: str) -> None:
+    """Open the app on SCENARIO's brief (use the global --trainee to skip picking a trainee)."""
+    from trainer.launch import run_app
+
+    run_app(obj, trainee=obj.trainee, play=scenario)
 
 
 @cli.command("list")

@@ -56,7 +56,7 @@ def lint(scenario: Scenario, report: Report) -> Analysis:
                 report.warning(_loc(choice), f"choice '{choice.id}' in node '{node.id}' has no technique tags",
                                "tag the technique it uses or misses, e.g. NURSE:naming", code="no-tags")
             key = " ".join(choice.text.lower().split())
-            if key in texts:
+            if key in texts and choice.when is None:  # conditional twins may never be offered together
                 report.warning(_loc(choice, "text"), f"choices '{texts[key]}' and '{choice.id}' in node "
                                f"'{node.id}' have the same text", code="duplicate-text")
             texts.setdefault(key, choice.id)

@@ -1,0 +1,84 @@
+"""The bundled library plays fair: every scenario's best path passes, its worst fails, no path passes on
+points while committing a critical error, and nothing is unreachable or a dead end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from trainer.analyze import analyze
+from trainer.cli import cli
+from trainer.diagnostics import Report
+from trainer.library import bundled_dir, load_library, scenario_files
+from trainer.lint import lint
+from trainer.loader import check_file
+from trainer.model import CATEGORIES
+
+LIBRARY = load_library()
+SCENARIOS = sorted(LIBRARY.scenarios)
+REQUIRED_CATEGORIES = ("upset-patient", "wait-times", "scheduling", "billing", "insurance", "difficult-news",
+                       "privacy", "emergency", "feedback", "team-care")
+
+
+def test_every_bundled_file_loads():
+    assert not LIBRARY.errors, "\n".join(d.format() for d in LIBRARY.errors)
+    assert len(SCENARIOS) == len(scenario_files(bundled_dir()))
+
+
+def test_library_size_and_categories(runner):
+    rows = json.loads(runner.invoke(cli, ["list", "--format", "json"]).output)
+    assert len(rows) >= 12
+    assert set(REQUIRED_CATEGORIES) <= {r["category"] for r in rows}
+    assert all(r["category"] in CATEGORIES for r in rows)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_scenario_is_strictly_clean(scenario_id):
+    scenario, report = check_file(LIBRARY.get(scenario_id).path)
+    lint(scenario, report)
+    assert report.diagnostics == [], "\n".join(d.format() for d in report.diagnostics)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_scenario_plays_fair(scenario_id):
+    scenario = LIBRARY.get(scenario_id)
+    data = analyze(scenario)
+    assert data["best"]["passed"], data["best"]
+    assert not data["worst"]["passed"], data["worst"]
+    assert data["pass_with_critical_error"] is False
+    assert data["unreachable"] == [] and data["dead_ends"] == [] and data["traps"] == []
+    assert all(data["endings"].values())
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_scenario_shape(scenario_id):
+    scenario = LIBRARY.get(scenario_id)
+    assert len(scenario.nodes) >= 12
+    outcomes = {e.outcome for e in scenario.endings.values()}
+    assert len(scenario.endings) >= 3 and "resolved" in outcomes and "failed" in outcomes
+    assert outcomes & {"partial", "referred", "escalated"}
+    varied = sum(1 for n in scenario.nodes.values() if len(n.says) > 1)
+    assert varied >= 2, "lines should change with the mood in several nodes"
+    assert any(c.when is not None for n in scenario.nodes.values() for c in n.choices), "no conditions"
+    for node in scenario.nodes.values():
+        for choice in node.choices:
+            assert choice.feedback and choice.tags, f"{node.id}/{choice.id}"
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_best_path_reproduces_with_simulate(runner, scenario_id):
+    data = analyze(LIBRARY.get(scenario_id))
+    choose = ",".join(map(str, data["best"]["choices"]))
+    result = runner.invoke(cli, ["simulate", scenario_id, "--choose", choose, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    played = json.loads(result.output)
+    assert played["overall"] == data["best"]["overall"] and played["passed"]
+
+
+def test_library_doc_lists_every_scenario():
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "scenario-library.md").read_text(encoding="utf-8")
+    for scenario_id in SCENARIOS:
+        assert f"`{scenario_id}`" in text, scenario_id
