@@ -255,6 +255,15 @@ def analyze(obj: Context, scenario: str, fmt: str) -> None:
         raise SystemExit(1)
 
 
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
+    from trainer.schema import scenario_schema
+
+    _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
+
+
 def _since(value: str | None) -> str | None:
     if value is None:
         return None
