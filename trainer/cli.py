@@ -11,7 +11,7 @@ import click
 
 from trainer import __version__
 from trainer.diagnostics import Report, did_you_mean, display_path
-from trainer.model import Scenario
+from trainer.model import CATEGORIES, Scenario
 
 
 class Context:
@@ -241,18 +241,46 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
 @cli.command()
 @click.argument("scenario")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--random", "runs", type=click.IntRange(1, 1_000_000), help="Also play N seeded random playthroughs.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --random (same seed, same runs).")
 @click.pass_obj
-def analyze(obj: Context, scenario: str, fmt: str) -> None:
+def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) -> None:
     """Best and worst paths, per-skill ranges, reachability and fairness checks for SCENARIO."""
     from trainer.analyze import analyze as run_analysis, analyze_text
 
-    data = run_analysis(obj.scenario(scenario))
+    loaded = obj.scenario(scenario)
+    data = run_analysis(loaded)
+    if runs and "error" not in data:
+        from trainer.random_play import random_playthroughs
+
+        data["random"] = random_playthroughs(loaded, runs, seed)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         click.echo(analyze_text(data))
+        if "random" in data:
+            from trainer.random_play import random_text
+
+            click.echo(random_text(data["random"]))
     if "error" in data:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.pass_obj
+def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
+    """Draw SCENARIO as a flow chart: nodes, choices as labelled edges, endings by outcome."""
+    from trainer.graph import GraphvizMissing, to_dot, to_mermaid, to_svg
+
+    loaded = obj.scenario(scenario)
+    try:
+        text = {"mermaid": to_mermaid, "dot": to_dot, "svg": to_svg}[fmt](loaded)
+    except GraphvizMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(text, output, newline=False)
 
 
 @cli.command()
@@ -262,6 +290,37 @@ def schema(output: Path | None) -> None:
     from trainer.schema import scenario_schema
 
     _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="Library category.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write SLUG.yaml in (created if missing).")
+def new(slug: str, category: str, folder: Path) -> None:
+    """Write a small, valid, commented starter scenario SLUG.yaml to edit."""
+    import re
+
+    from trainer.format import ID_PATTERN
+    from trainer.starter import starter_text
+
+    if not re.match(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
+        raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
+                                 param_hint="SLUG")
+    path = folder / f"{slug}.yaml"
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; pick another name or delete it first")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(starter_text(slug, category), encoding="utf-8")
+        schema_file = folder / "scenario.schema.json"
+        if not schema_file.exists():  # the starter's first line points editors at it
+            from trainer.schema import scenario_schema
+
+            schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")
 
 
 def _since(value: str | None) -> str | None:
