@@ -1,0 +1,109 @@
+"""Authoring commands: new, graph (parsed structurally), analyze --random."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import doc_example
+from trainer.cli import cli
+
+
+@pytest.fixture
+def example(write):
+    return write(doc_example(), "spouse.yaml")
+
+
+def test_new_writes_a_starter_that_validates_strictly_and_plays(runner, tmp_path):
+    result = runner.invoke(cli, ["new", "billing-dispute", "--category", "billing", "--dir", str(tmp_path / "mine")])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "mine" / "billing-dispute.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=scenario.schema.json")
+    assert (tmp_path / "mine" / "scenario.schema.json").exists()
+    assert "category: billing" in text and text.count("#") > 5  # commented for a first-time author
+    assert runner.invoke(cli, ["validate", "--strict", str(path)]).exit_code == 0
+    data = json.loads(runner.invoke(cli, ["analyze", str(path), "--format", "json"]).output)
+    assert data["best"]["passed"] and not data["worst"]["passed"] and not data["pass_with_critical_error"]
+
+
+def test_new_refuses_to_overwrite_and_bad_slugs(runner, tmp_path):
+    args = ["new", "x1", "--category", "privacy", "--dir", str(tmp_path)]
+    assert runner.invoke(cli, args).exit_code == 0
+    again = runner.invoke(cli, args)
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert runner.invoke(cli, ["new", "bad name", "--category", "privacy"]).exit_code == 2
+    assert runner.invoke(cli, ["new", "ok", "--category", "nonsense"]).exit_code == 2
+
+
+def parse_mermaid(text: str):
+    nodes, edges, classes = {}, [], {}
+    for line in text.splitlines()[1:]:
+        line = line.strip()
+        if m := re.fullmatch(r'(\w+)\["(.+?)"\]', line):
+            nodes[m[1]] = ("node", m[2])
+        elif m := re.fullmatch(r'(\w+)\(\["(.+?)"\]\):::(\w+)', line):
+            nodes[m[1]] = ("ending", m[2])
+            classes[m[1]] = m[3]
+        elif m := re.fullmatch(r'(\w+) -->\|"(.+?)"\| (\w+)', line):
+            edges.append((m[1], m[2], m[3]))
+    return nodes, edges, classes
+
+
+def test_graph_mermaid_structure(runner, example):
+    text = runner.invoke(cli, ["graph", str(example)]).output
+    assert text.startswith("flowchart TD")
+    nodes, edges, classes = parse_mermaid(text)
+    names = {label.split(":")[0].replace(" ⏱", ""): key for key, (_, label) in nodes.items()}
+    assert set(names) == {"opening", "verify", "not-on-file", "resolved-well", "caller-hangs-up", "disclosed"}
+    assert classes[names["disclosed"]] == "failed" and classes[names["resolved-well"]] == "resolved"
+    assert len(edges) == 8  # 7 choices + 1 timeout
+    critical = [label for _, label, _ in edges if "CRITICAL" in label]
+    assert len(critical) == 2
+    assert (names["not-on-file"], "timeout 45s (-1)", names["caller-hangs-up"]) in edges
+    assert sum(line.strip().startswith("linkStyle") for line in text.splitlines()) == 8
+
+
+def parse_dot(text: str):
+    nodes = dict(re.findall(r'^\s+"([^"]+)" \[label="[^"]*"(.*?)\];$', text, re.M))
+    edges = re.findall(r'^\s+"([^"]+)" -> "([^"]+)" \[label="([^"]*)", color="(#[0-9a-f]{6})"', text, re.M)
+    return nodes, edges
+
+
+def test_graph_dot_structure(runner, example):
+    text = runner.invoke(cli, ["graph", str(example), "--format", "dot"]).output
+    assert text.startswith('digraph "spouse" {') and text.rstrip().endswith("}")
+    nodes, edges = parse_dot(text)
+    assert "shape=ellipse" in nodes["disclosed"] and "#f04438" in nodes["disclosed"]
+    assert "penwidth=3" in nodes["opening"]  # the start node stands out
+    by_label = {label: (src, dst, colour) for src, dst, label, colour in edges}
+    assert by_label["1. warm-opening (+1)"] == ("opening", "verify", "#12b76a")
+    assert by_label["3. policy-wall (-4)"][2] == "#f04438"
+    assert by_label["CRITICAL 2. read-results (-5)"][1] == "disclosed"
+    assert by_label["2. explain-again"] == ("not-on-file", "not-on-file", "#98a2b3")
+
+
+def test_graph_svg_without_graphviz_says_how_to_install(runner, example, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = runner.invoke(cli, ["graph", str(example), "--format", "svg"])
+    assert result.exit_code == 1 and "apt-get install graphviz" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
+def test_graph_svg_with_graphviz(runner, example):
+    assert "<svg" in runner.invoke(cli, ["graph", str(example), "--format", "svg"]).output
+
+
+def test_analyze_random_is_seeded_and_reports_coverage(runner, example):
+    args = ["analyze", str(example), "--random", "300", "--seed", "4", "--format", "json"]
+    first = json.loads(runner.invoke(cli, args).output)["random"]
+    second = json.loads(runner.invoke(cli, args).output)["random"]
+    assert first == second
+    assert first["node_coverage"] == 100.0 and first["choice_coverage"] == 100.0
+    assert sum(first["endings"].values()) + first["unfinished"] == 300
+    assert sum(b["count"] for b in first["score_histogram"]) == sum(first["endings"].values())
+    text = runner.invoke(cli, ["analyze", str(example), "--random", "50", "--seed", "1"]).output
+    assert "score distribution:" in text and "coverage: nodes" in text
