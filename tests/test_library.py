@@ -76,9 +76,11 @@ def test_best_path_reproduces_with_simulate(runner, scenario_id):
     assert played["overall"] == data["best"]["overall"] and played["passed"]
 
 
-def test_library_doc_lists_every_scenario():
+def test_library_doc_lists_every_scenario_and_is_current():
     from tests.conftest import ROOT
+    from tests.gen_library_doc import render
 
     text = (ROOT / "docs" / "scenario-library.md").read_text(encoding="utf-8")
     for scenario_id in SCENARIOS:
         assert f"`{scenario_id}`" in text, scenario_id
+    assert text == render(), "regenerate: python -m tests.gen_library_doc > docs/scenario-library.md"

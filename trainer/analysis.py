@@ -67,8 +67,8 @@ class Analysis:
         return extremes(self.graph, self.overall_weight, False, self.start)
 
     @cached_property
-    def critical_best(self) -> tuple[Extremes, State] | None:
-        """Best overall walk among those that commit at least one critical error."""
+    def critical_graph(self) -> tuple[Graph, tuple]:
+        """The state graph doubled by 'a critical error has been committed'; only committed states end."""
         doubled = Graph(self.graph.dims)
         for state in self.graph.out:
             for committed in (False, True):
@@ -77,9 +77,28 @@ class Analysis:
             for committed in (False, True):
                 after = committed or e.critical
                 doubled.add_edge(Edge((e.source, committed), (e.target, after), e.weights, e.label, e.critical))
-        start = (self.start, False)
+        return doubled, (self.start, False)
+
+    @cached_property
+    def critical_best(self) -> tuple[Extremes, State] | None:
+        """Best overall walk among those that commit at least one critical error."""
+        doubled, start = self.critical_graph
         result = extremes(doubled, self.overall_weight, True, start)
         return (result, start) if start in result.value else None
+
+    def critical_candidates(self) -> list[list[tuple[str, str]]]:
+        """Walks through a critical error that are the likeliest to pass on points: the best overall
+        one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
+        doubled, start = self.critical_graph
+        out = []
+        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
+        for objective in objectives:
+            result = extremes(doubled, objective, True, start)
+            if start in result.value:
+                labels = [e.label for e in result.walk(start)]
+                if labels not in out:
+                    out.append(labels)
+        return out
 
     @cached_property
     def reachable_states(self) -> set[State]:

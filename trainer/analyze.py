@@ -29,8 +29,9 @@ def analyze(scenario: Scenario) -> dict:
     start = analysis.start
     best = replay(scenario, [e.label for e in analysis.best.walk(start)])
     worst = replay(scenario, [e.label for e in analysis.worst.walk(start)])
-    critical = analysis.critical_best
-    critical_run = replay(scenario, [e.label for e in critical[0].walk(critical[1])]) if critical else None
+    critical_runs = [replay(scenario, labels) for labels in analysis.critical_candidates()]
+    passing = [r for r in critical_runs if r.score.points_passed]
+    critical_run = passing[0] if passing else (critical_runs[0] if critical_runs else None)
     reached = {s[0] for s in analysis.reachable_states}
     out.update({
         "paths": analysis.paths,

@@ -267,6 +267,30 @@ def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) 
 
 
 @cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--at", "node", help="Start at this node (default: the scenario's start).")
+@click.option("--mood", type=int, help="Starting mood (default: the character's).")
+@click.option("--flag", "flags", multiple=True, help="A flag to have set (repeatable).")
+def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ...]) -> None:
+    """Try FILE in practice mode from any node and state; reloads whenever the file is saved."""
+    from trainer.lint import lint
+    from trainer.loader import check_file
+
+    if not file.exists():
+        raise click.BadParameter(f"'{file}' does not exist", param_hint="FILE")
+    scenario, report = check_file(file)
+    if scenario is not None:
+        lint(scenario, report)
+        if node is not None and node not in scenario.nodes and node not in scenario.endings:
+            raise click.BadParameter(f"no node '{node}' in {file.name}"
+                                     + did_you_mean(node, list(scenario.nodes) + list(scenario.endings)),
+                                     param_hint="--at")
+    from trainer.tui.preview import PreviewApp
+
+    PreviewApp(file, node, mood, flags).run()
+
+
+@cli.command()
 @click.argument("scenario")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")

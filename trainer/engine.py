@@ -98,6 +98,16 @@ class Compiled:
         self.machine.add_model(session)
         return session
 
+    def start_at(self, node: str, mood: int | None = None, flags=(), clock: Callable[[], float] = time.time
+                 ) -> "Session":
+        """A session placed at any node with any mood and flags (for previews while authoring)."""
+        session = self.start(clock)
+        self.machine.set_state(node, model=session)
+        if mood is not None:
+            session.mood = self.scenario.mood.clamp(mood)
+        session.flags = set(flags)
+        return session
+
     def best_choice(self, node: str, flags, mood: int) -> str | None:
         """The choice id a best-scoring trainee would pick at this point, if the node is reachable."""
         analysis = self.analysis

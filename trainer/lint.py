@@ -111,15 +111,12 @@ def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
             f"overall {best.score.overall} < pass mark {s.pass_mark}")
         report.warning(_loc(s, "nodes"), f"the best possible path does not pass ({detail})",
                        "lower the thresholds or give the best choices more points", code="best-fails")
-    critical = analysis.critical_best
-    if critical is not None:
-        result, start = critical
-        labels = [e.label for e in result.walk(start)]
+    for labels in analysis.critical_candidates():
         run = replay(s, labels)
         if run.score.points_passed:
-            first = next(e for e in result.walk(start) if e.critical)
-            node, choice_id = first.label
-            report.warning(_loc(_find_choice(s, node, choice_id) or s.nodes[node]),
-                           f"a path through critical error '{choice_id}' (node '{node}') scores "
+            first = next(step for step in run.session.transcript if step.critical)
+            report.warning(_loc(_find_choice(s, first.node, first.choice) or s.nodes[first.node]),
+                           f"a path through critical error '{first.choice}' (node '{first.node}') scores "
                            f"{run.score.overall} and would pass on points",
                            "take more points off critical choices so the score agrees", code="critical-passes")
+            return

@@ -101,3 +101,28 @@ def _step_dict(row: dict) -> dict:
     out = {k: row[k] for k in keys}
     out.update({"flags_before": [], "feedback": "", "tags": row.get("tags", []), "next": ""})
     return out
+
+
+class UnrecordedAttempt:
+    """The same interface as `RecordedAttempt` with nothing saved: for `trainer preview`."""
+
+    mode = "practice"
+    attempt_id = None
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def choose(self, wanted, now: float | None = None) -> Step:
+        return self.session.choose(wanted, now)
+
+    def time_out(self, now: float | None = None) -> Step:
+        return self.session.time_out(now)
+
+    def undo(self) -> Step | None:
+        return None if self.session.finished else self.session.undo()
+
+    def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.session.close()

@@ -1,0 +1,59 @@
+"""Generate docs/scenario-library.md from the bundled scenarios.
+
+Run `python -m tests.gen_library_doc > docs/scenario-library.md`; a test fails when it is out of date.
+"""
+
+from __future__ import annotations
+
+from trainer.library import load_library
+from trainer.model import CATEGORIES, DIFFICULTIES
+
+
+def techniques(scenario) -> list[str]:
+    tags = {t for n in scenario.nodes.values() for c in n.choices for t in c.tags}
+    tags |= {t for n in scenario.nodes.values() if n.timeout for t in n.timeout.tags}
+    return sorted(tags, key=str.lower)
+
+
+def render() -> str:
+    library = load_library()
+    scenarios = sorted(library.scenarios.values(),
+                       key=lambda s: (CATEGORIES.index(s.category), DIFFICULTIES.index(s.difficulty), s.title))
+    out = ["# The scenario library", "",
+           f"{len(scenarios)} scenarios ship with trainer. Every one passes `trainer validate --strict`, and "
+           "`trainer analyze` shows its best path passing, its worst path failing, no path passing on points "
+           "while committing a critical error, and no unreachable nodes or dead ends (`tests/test_library.py` "
+           "checks all of this). All people, clinics, insurers, numbers and dates are invented.", "",
+           "This page is generated: `python -m tests.gen_library_doc > docs/scenario-library.md`.", "",
+           "| Scenario | Category | Level | Role | Minutes |", "| --- | --- | --- | --- | --- |"]
+    for s in scenarios:
+        out.append(f"| [{s.title}](#{s.id}) | {s.category} | {s.difficulty} | {s.role} | {s.minutes} |")
+    for s in scenarios:
+        timed = sum(1 for n in s.nodes.values() if n.timeout)
+        critical = sum(1 for n in s.nodes.values() for c in n.choices if c.critical)
+        out += ["", f'<a id="{s.id}"></a>', f"## {s.title}", "",
+                f"`{s.id}` · {s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}", "",
+                f"**Role:** {s.role}. **Talking to:** {s.character.name}"
+                + (f" ({s.character.role})" if s.character.role else "") + ".", "",
+                f"**Situation:** {' '.join(s.summary.split())}", ""]
+        if s.objectives:
+            out.append("**Learning objectives:**")
+            out.append("")
+            out += [f"- {o}" for o in s.objectives]
+            out.append("")
+        out.append("**Techniques taught:** " + ", ".join(f"`{t}`" for t in techniques(s)))
+        out.append("")
+        endings = ", ".join(f"{e.id} ({e.outcome})" for e in s.endings.values())
+        extras = []
+        if timed:
+            extras.append(f"{timed} timed moment{'s' if timed > 1 else ''}")
+        if critical:
+            extras.append(f"{critical} critical-error choice{'s' if critical > 1 else ''}")
+        skills = ", ".join(f"{k} ×{v.weight:g}" for k, v in s.skills.items() if v.weight > 0)
+        out.append(f"**Shape:** {len(s.nodes)} nodes; endings: {endings}"
+                   + (f"; {', '.join(extras)}" if extras else "") + f". **Scored skills:** {skills}.")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,86 @@
+"""`trainer preview`: starts anywhere, reloads on save keeping the position, survives a broken save."""
+
+from __future__ import annotations
+
+import os
+
+from textual.widgets import Static
+
+from tests.conftest import doc_example
+from tests.tui_helpers import FakeClock
+from trainer.cli import cli
+from trainer.tui.preview import ErrorsScreen, PreviewApp
+from trainer.tui.screens.play import PlayScreen
+
+SIZE = (80, 24)
+
+
+def save(path, text):
+    """Write and move the mtime on, as an editor's save would (some filesystems have coarse clocks)."""
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+
+
+def transcript(app) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query("#transcript Static"))
+
+
+async def test_preview_starts_at_node_with_state_and_reloads(write):
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, at="not-on-file", mood=10, flags=["checked"], clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, PlayScreen)
+        session = app.screen.session
+        assert (session.state, session.mood, session.flags) == ("not-on-file", 10, {"checked"})
+        assert "This is ridiculous. I'm his WIFE." in transcript(app)  # the angry line, from the mood
+        assert [c.id for c in session.options()] == ["offer-route", "explain-again", "policy-wall"]
+
+        save(path, doc_example().replace("This is ridiculous. I'm his WIFE.", "I am his wife. This is absurd."))
+        app.check_reload()
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert app.screen.session.state == "not-on-file" and app.screen.session.mood == 10
+        assert "I am his wife. This is absurd." in transcript(app)
+
+        save(path, doc_example().replace("next: resolved-well", "next: resolved-wel"))
+        app.check_reload()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorsScreen)
+        errors = str(app.screen.query_one("#errors", Static).render())
+        assert "error: 'next' names 'resolved-wel'" in errors and "did you mean 'resolved-well'" in errors
+
+        save(path, doc_example())
+        app.check_reload()
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and app.screen.session.state == "not-on-file"
+
+
+async def test_preview_falls_back_to_start_when_node_is_deleted(write):
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "enter")
+        assert app.screen.session.state == "verify"
+        save(path, doc_example().replace("  verify:\n", "  checking:\n").replace("next: verify", "next: checking"))
+        app.check_reload()
+        await pilot.pause()
+        assert app.screen.session.state == "opening"
+
+
+async def test_preview_of_a_broken_file_opens_on_the_errors(write):
+    path = write("title: [oops\n", "broken.yaml")
+    app = PreviewApp(path, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ErrorsScreen)
+        save(path, doc_example())
+        app.check_reload()
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+
+
+def test_preview_cli_rejects_unknown_node_and_missing_file(runner, write):
+    path = write(doc_example(), "spouse.yaml")
+    bad = runner.invoke(cli, ["preview", str(path), "--at", "verfy"])
+    assert bad.exit_code == 2 and "did you mean 'verify'" in bad.output
+    assert runner.invoke(cli, ["preview", "missing.yaml"]).exit_code == 2

@@ -1,0 +1,145 @@
+"""`trainer preview FILE`: practice mode on one file, from any node and state, reloading on save."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from trainer.lint import lint
+from trainer.loader import check_file
+from trainer.model import Scenario
+from trainer.playthrough import compiled_for
+from trainer.recording import UnrecordedAttempt
+from trainer.tui.app import CSS_FILE
+
+
+class ErrorsScreen(Screen):
+    """Shown while the file on disk is broken; the preview comes back by itself once it is fixed."""
+
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="quit-errors")]
+
+    def __init__(self, lines: list[str]):
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="brief"):
+            yield Static("The file has errors", classes="screen-title")
+            yield Static(Text("\n".join(self.lines), style="red"), id="errors")
+            yield Static("Fix the file and save: the preview reloads by itself.", classes="muted")
+        yield Footer()
+
+    def show(self, lines: list[str]) -> None:
+        self.query_one("#errors", Static).update(Text("\n".join(lines), style="red"))
+
+
+class PreviewApp(App):
+    CSS_PATH = CSS_FILE
+    TITLE = "trainer preview"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+                Binding("ctrl+r", "restart", "Restart", id="restart")]
+
+    def __init__(self, path: Path, at: str | None = None, mood: int | None = None, flags=(),
+                 clock: Callable[[], float] = time.time, poll: float = 0.5):
+        super().__init__()
+        self.path = Path(path)
+        self.at, self.mood, self.flags = at, mood, tuple(flags)
+        self.clock = clock
+        self.poll = poll
+        self.scenario: Scenario | None = None
+        self.attempt: UnrecordedAttempt | None = None
+        self._stamp = None
+
+    # --- loading -----------------------------------------------------------------------------------
+    def _file_stamp(self):
+        try:
+            st = self.path.stat()
+            return st.st_mtime_ns, st.st_size
+        except OSError:
+            return None
+
+    def _load(self) -> tuple[Scenario | None, list[str]]:
+        scenario, report = check_file(self.path)
+        if scenario is not None:
+            lint(scenario, report)
+        errors = [d.format() for d in report.sorted() if d.severity == "error"]
+        return (None if errors else scenario), errors
+
+    def on_mount(self) -> None:
+        self._stamp = self._file_stamp()
+        scenario, errors = self._load()
+        if scenario is None:
+            self.push_screen(ErrorsScreen(errors))
+        else:
+            self._play(scenario, self.at, self.mood, self.flags)
+        self.set_interval(self.poll, self.check_reload)
+
+    def check_reload(self) -> None:
+        """Reload when the file changed on disk (called on an interval, and directly by tests)."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        scenario, errors = self._load()
+        if scenario is None:
+            if isinstance(self.screen, ErrorsScreen):
+                self.screen.show(errors)
+            else:
+                self.push_screen(ErrorsScreen(errors))
+            return
+        if isinstance(self.screen, ErrorsScreen) and self.attempt is not None:
+            self.pop_screen()
+        where, mood, flags = self.at, self.mood, self.flags
+        if self.attempt is not None:
+            where, mood, flags = self.attempt.session.state, self.attempt.session.mood, self.attempt.session.flags
+        if where not in scenario.nodes and where not in scenario.endings:
+            self.notify(f"'{where}' is gone from the file; starting from the beginning.", severity="warning")
+            where = None
+        self._play(scenario, where, mood, flags)
+        self.notify("Reloaded.", timeout=2)
+
+    def _play(self, scenario: Scenario, node: str | None, mood: int | None, flags) -> None:
+        from trainer.tui.screens.play import PlayScreen
+
+        if self.attempt is not None:
+            self.attempt.close()
+        self.scenario = scenario
+        start = node if node in scenario.nodes or node in scenario.endings else scenario.start
+        session = compiled_for(scenario).start_at(start, mood, flags, self.clock)
+        self.attempt = UnrecordedAttempt(session)
+        self.sub_title = f"{self.path.name} · at {start}"
+        screen = PlayScreen(self.attempt)
+        if isinstance(self.screen, ErrorsScreen) or len(self.screen_stack) <= 1:
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    # --- what PlayScreen and DebriefScreen ask of their app ---------------------------------------
+    def show_debrief(self, attempt) -> None:
+        from trainer.tui.screens.debrief import DebriefScreen
+
+        self.switch_screen(DebriefScreen(attempt))
+
+    def start_attempt(self, scenario, mode: str, resume_id=None, replace: bool = True) -> None:
+        self.action_restart()
+
+    def action_restart(self) -> None:
+        if self.scenario is not None:
+            self._play(self.scenario, self.at, self.mood, self.flags)
+
+    def back_to_catalogue(self) -> None:
+        self.exit()
+
+    def next_scenario_after(self, scenario_id: str) -> None:
+        return None
+
+    def action_progress(self) -> None:
+        self.notify("Progress is not recorded in preview.", timeout=2)
