@@ -110,6 +110,8 @@ def _check_mood(scale: MoodScale, s: Scenario, report: Report) -> None:
         report.error(scale.locs.get("bands", loc), f"the first mood band must start at the minimum ({scale.min})")
     elif starts[-1] > scale.max:
         report.error(scale.locs.get("bands", loc), f"a mood band starts above the maximum ({scale.max})")
+    if s.character is None:  # already reported as missing or malformed
+        return
     mood = s.character.mood
     if not scale.min <= mood <= scale.max:
         report.error(s.character.locs.get("mood", loc),

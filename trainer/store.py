@@ -29,6 +29,19 @@ class StoreError(Exception):
     """A database problem explained for the user (never a traceback)."""
 
 
+def explain(exc: sqlite3.Error, path: Path | None) -> str:
+    """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"the disk holding the progress database is full{where}; nothing was saved for this step"
+    if "readonly" in text or "read-only" in text:
+        return f"the progress database is read-only{where}; nothing was saved for this step"
+    if "locked" in text or "busy" in text:
+        return f"the progress database stayed busy for {BUSY_TIMEOUT_MS // 1000}s{where}; try again"
+    return f"the progress database could not be written{where}: {exc}"
+
+
 def default_db_path() -> Path:
     return Path(user_data_dir("trainer", appauthor=False)) / "progress.db"
 
@@ -60,10 +73,14 @@ def _create_private(path: Path) -> None:
     """Create the database file readable by its owner only, before SQLite opens it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: cannot make its folder "
+                         f"({exc.strerror or exc})") from exc
+    try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
     except FileExistsError:
-        pass
+        pass  # another process created it first: fine
     except OSError as exc:
         raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
 
@@ -95,8 +112,10 @@ class Store:
             store = cls(db, path)
             store._migrate()
             return store
+        except StoreError:
+            raise
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the database {path}: {exc}") from exc
+            raise StoreError(f"cannot open the database {path}: {explain(exc, None)}") from exc
 
     @classmethod
     def memory(cls) -> "Store":
@@ -131,17 +150,23 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Database]:
-        """One write transaction, taking the write lock up front so concurrent writers wait their turn."""
+        """One write transaction, taking the write lock up front so concurrent writers wait their turn.
+        Either all of it lands or none of it does; SQLite failures become a `StoreError` that says why."""
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
-        except BaseException:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+            raise StoreError(explain(exc, self.path)) from exc
 
     @property
     def schema_version(self) -> list[str]:
