@@ -44,8 +44,8 @@ def check_text(text: str, path: Path, report: Report | None = None) -> tuple[Sce
                      "see docs/scenario-format.md for a complete example", code="type")
         return None, report
     value = SCENARIO_KIND.convert(root, report, "the scenario")
-    if value is BAD or not value.nodes:
-        return None, report
+    if value is BAD or not value.nodes or value.endings is None:
+        return None, report  # the missing or malformed parts are already reported
     scenario = _finish(value, path, text, report)
     if report.errors:
         return None, report
