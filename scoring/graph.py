@@ -32,8 +32,10 @@ class Graph:
     dims: int
     out: dict[Hashable, list[Edge]] = field(default_factory=dict)
     terminals: set[Hashable] = field(default_factory=set)
+    _condensed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add_node(self, node: Hashable, terminal: bool = False) -> None:
+        self._condensed.clear()
         self.out.setdefault(node, [])
         if terminal:
             self.terminals.add(node)
@@ -167,72 +169,107 @@ def _path_within(graph: Graph, start, goal, component) -> list[Edge]:
     raise AssertionError("nodes of one component are always connected")
 
 
+@dataclass
+class Condensation:
+    """Strongly connected components (sinks first) with their internal and exit edges: computed once
+    per graph and start, then shared by every DP over the same graph."""
+
+    components: list[list[Hashable]]
+    comp_of: dict[Hashable, int]
+    internal: list[list[Edge]]
+    exits: list[list[Edge]]
+    terminal: list[Hashable | None]
+
+
+def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
+    key = ("all",) if start is None else ("from", start)
+    cached = graph._condensed.get(key)
+    if cached is not None:
+        return cached
+    nodes = _in_order(graph, reachable(graph, start)) if start is not None else None
+    components = strongly_connected(graph, nodes)
+    comp_of = {n: cid for cid, members in enumerate(components) for n in members}
+    internal: list[list[Edge]] = []
+    exits: list[list[Edge]] = []
+    terminal: list[Hashable | None] = []
+    for cid, members in enumerate(components):
+        inside, leaving = [], []
+        for n in members:
+            for e in graph.out.get(n, ()):
+                (inside if comp_of[e.target] == cid else leaving).append(e)
+        internal.append(inside)
+        exits.append(leaving)
+        terminal.append(next((n for n in members if n in graph.terminals), None))
+    result = Condensation(components, comp_of, internal, exits, terminal)
+    graph._condensed[key] = result
+    return result
+
+
+def _potentials(cond: Condensation, weight: Callable[[Edge], float]) -> dict[Hashable, float]:
+    """Each node's total from its component's first node; raises LoopError if a loop is unbalanced."""
+    potential: dict[Hashable, float] = {}
+    for cid, members in enumerate(cond.components):
+        root = members[0]
+        potential[root] = 0.0
+        inside = cond.internal[cid]
+        if not inside:
+            continue
+        if len(members) > 1:
+            by_source: dict[Hashable, list[Edge]] = {}
+            for e in inside:
+                by_source.setdefault(e.source, []).append(e)
+            todo = [root]
+            while todo:
+                node = todo.pop()
+                for e in by_source.get(node, ()):
+                    if e.target not in potential:
+                        potential[e.target] = potential[node] + weight(e)
+                        todo.append(e.target)
+        for e in inside:
+            gain = potential[e.source] + weight(e) - potential[e.target]
+            if abs(gain) > 1e-6:
+                raise LoopError(e, -1, gain)
+    return potential
+
+
 def extremes(graph: Graph, weight: Callable[[Edge], float], maximize: bool = True,
              start: Hashable | None = None) -> Extremes:
     """Best (maximize) or worst total walk value from every node (or those reachable from `start`)."""
-    nodes = _in_order(graph, reachable(graph, start)) if start is not None else None
-    components = strongly_connected(graph, nodes)
-    comp_of: dict[Hashable, int] = {}
-    for cid, members in enumerate(components):
-        for n in members:
-            comp_of[n] = cid
-    potential: dict[Hashable, float] = {}
-    for members in components:
-        _set_potentials(graph, members, comp_of, weight, potential)
-    better = (lambda a, b: a > b + EPS) if maximize else (lambda a, b: a < b - EPS)
+    cond = condensation(graph, start)
+    potential = _potentials(cond, weight)
     value: dict[Hashable, float] = {}
     via: dict[Hashable, Edge | None] = {}
-    for cid, members in enumerate(components):  # sinks first, so every exit target is already done
+    for cid, members in enumerate(cond.components):  # sinks first, so every exit target is already done
         best: float | None = None
         best_edge: Edge | None = None
-        terminal_here: Hashable | None = None
-        for n in members:
-            if n in graph.terminals:
-                terminal_here = n
-            for e in graph.out.get(n, ()):
-                if comp_of[e.target] == cid or e.target not in value:
-                    continue
-                candidate = potential[n] + weight(e) + value[e.target]
-                if best is None or better(candidate, best):
-                    best, best_edge = candidate, e
-        if terminal_here is not None and (best is None or better(potential[terminal_here], best)):
-            best, best_edge = potential[terminal_here], None
+        for e in cond.exits[cid]:
+            after = value.get(e.target)
+            if after is None:
+                continue
+            candidate = potential[e.source] + weight(e) + after
+            if best is None or (candidate > best + EPS if maximize else candidate < best - EPS):
+                best, best_edge = candidate, e
+        end = cond.terminal[cid]
+        if end is not None:
+            here = potential[end]
+            if best is None or (here > best + EPS if maximize else here < best - EPS):
+                best, best_edge = here, None
         if best is None:
             continue
         for n in members:
             value[n] = best - potential[n]
             via[n] = best_edge
-    return Extremes(value, via, comp_of, potential, graph, maximize)
-
-
-def _set_potentials(graph: Graph, members, comp_of, weight, potential) -> None:
-    """Give each node in a component its total from the component's first node; check loops net zero."""
-    cid = comp_of[members[0]]
-    root = members[0]
-    potential[root] = 0.0
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        for e in graph.out.get(node, ()):
-            if comp_of.get(e.target) != cid:
-                continue
-            expected = potential[node] + weight(e)
-            if e.target not in potential:
-                potential[e.target] = expected
-                todo.append(e.target)
-    for n in members:
-        for e in graph.out.get(n, ()):
-            if comp_of.get(e.target) == cid:
-                gain = potential[n] + weight(e) - potential[e.target]
-                if abs(gain) > 1e-6:
-                    raise LoopError(e, -1, gain)
+    return Extremes(value, via, cond.comp_of, potential, graph, maximize)
 
 
 def find_unbalanced_loop(graph: Graph, start: Hashable) -> LoopError | None:
     """The first loop (reachable from `start`) whose weights do not net zero in some dimension."""
+    cond = condensation(graph, start)
+    if not any(cond.internal):
+        return None
     for dim in range(graph.dims):
         try:
-            extremes(graph, lambda e, d=dim: e.weights[d], True, start)
+            _potentials(cond, lambda e, d=dim: e.weights[d])
         except LoopError as err:
             return LoopError(err.edge, dim, err.gain)
     return None
@@ -240,10 +277,8 @@ def find_unbalanced_loop(graph: Graph, start: Hashable) -> LoopError | None:
 
 def path_count(graph: Graph, start: Hashable) -> int | None:
     """Distinct complete walks from `start` to a terminal; None when a loop makes them unlimited."""
-    nodes = _in_order(graph, reachable(graph, start))
-    components = strongly_connected(graph, nodes)
     count: dict[Hashable, int] = {}
-    for members in components:
+    for members in condensation(graph, start).components:
         node = members[0]
         if len(members) > 1 or any(e.target == node for e in graph.out.get(node, ())):
             return None

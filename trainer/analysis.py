@@ -6,7 +6,7 @@ are respected exactly while a scenario without conditions stays one state per no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Hashable
 
@@ -45,7 +45,18 @@ class Analysis:
     start: State
     skills: tuple[str, ...]
     loop_error: LoopError | None = None
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @cached_property
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """Per skill, the (best, worst) total any complete path can reach; empty if loops are unbalanced."""
+        if self.loop_error is not None:
+            return {}
+        out = {}
+        for i, skill in enumerate(self.skills):
+            hi = extremes(self.graph, lambda e, i=i: e.weights[i], True, self.start)
+            lo = extremes(self.graph, lambda e, i=i: e.weights[i], False, self.start)
+            out[skill] = (hi.value.get(self.start, 0.0), lo.value.get(self.start, 0.0))
+        return out
 
     @property
     def rules(self) -> list[SkillRule]:
@@ -174,11 +185,6 @@ def analyse(scenario: Scenario) -> Analysis:
     graph, start, skills = build_graph(scenario)
     analysis = Analysis(scenario, graph, start, skills)
     analysis.loop_error = find_unbalanced_loop(graph, start)
-    if analysis.loop_error is None:
-        for i, skill in enumerate(skills):
-            hi = extremes(graph, lambda e, i=i: e.weights[i], True, start)
-            lo = extremes(graph, lambda e, i=i: e.weights[i], False, start)
-            analysis.ranges[skill] = (hi.value.get(start, 0.0), lo.value.get(start, 0.0))
     return analysis
 
 

@@ -14,19 +14,27 @@ def _loc(obj, key: str = "") -> Location:
     return obj.locs.get(key) or obj.locs.get("", Location())
 
 
-def lint(scenario: Scenario, report: Report) -> Analysis:
+def check_loops(scenario: Scenario, report: Report) -> Analysis:
+    """An error for a loop that gains or loses points: scores would be unbounded. Run by the loader."""
     analysis = analysis_for(scenario)
-    s = scenario
-    if analysis.loop_error is not None:
-        err = analysis.loop_error
+    err = analysis.loop_error
+    if err is not None:
         node, choice_id = err.edge.label
-        choice = _find_choice(s, node, choice_id)
+        choice = _find_choice(scenario, node, choice_id)
         skill = analysis.skills[err.dim] if err.dim >= 0 else "a skill"
-        report.error(_loc(choice) if choice else _loc(s.nodes[node]),
+        report.error(_loc(choice) if choice else _loc(scenario.nodes[node]),
                      f"choice '{choice_id}' in node '{node}' closes a loop that changes {skill} by "
                      f"{err.gain:+g} each time round, so scores would be unbounded",
                      "loops (choices leading back to an earlier node) must net zero points for every skill",
                      code="loop-points")
+    return analysis
+
+
+def lint(scenario: Scenario, report: Report) -> Analysis:
+    """Warnings for a scenario that loaded (so it has no errors, unbalanced loops included)."""
+    analysis = check_loops(scenario, report)
+    s = scenario
+    if analysis.loop_error is not None:
         return analysis
 
     for ident in analysis.unreachable:

@@ -49,6 +49,11 @@ def check_text(text: str, path: Path, report: Report | None = None) -> tuple[Sce
     scenario = _finish(value, path, text, report)
     if report.errors:
         return None, report
+    from trainer.lint import check_loops  # late: lint builds on the analysis, which needs a loaded model
+
+    check_loops(scenario, report)
+    if report.errors:
+        return None, report
     return scenario, report
 
 
