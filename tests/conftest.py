@@ -37,4 +37,5 @@ def doc_example() -> str:
 def _isolated_env(tmp_path, monkeypatch):
     """Never touch the real user database or extra scenario folders from the environment."""
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
+    monkeypatch.setenv("TRAINER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("TRAINER_SCENARIOS", raising=False)

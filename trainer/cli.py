@@ -11,7 +11,7 @@ import click
 
 from trainer import __version__
 from trainer.diagnostics import Report, did_you_mean, display_path
-from trainer.model import CATEGORIES, Scenario
+from trainer.vocabulary import CATEGORIES
 
 
 class Context:
@@ -40,7 +40,7 @@ class Context:
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
 
-    def scenario(self, ident: str) -> Scenario:
+    def scenario(self, ident: str):
         """A scenario by id, or by path to a YAML file; a clear error otherwise."""
         path = Path(ident)
         if path.suffix in (".yaml", ".yml") or path.exists():
@@ -112,7 +112,7 @@ def play(obj: Context, scenario: str) -> None:
 @click.pass_obj
 def list_command(obj: Context, fmt: str) -> None:
     """List the scenarios in the library."""
-    rows = [scenario_summary(s) for s in obj.library.scenarios.values()]
+    rows = [scenario_summary(s) for s in obj.library.summaries.values()]
     rows.sort(key=lambda r: (r["category"], r["difficulty_rank"], r["title"]))
     for r in rows:
         r.pop("difficulty_rank")
@@ -130,14 +130,14 @@ def list_command(obj: Context, fmt: str) -> None:
         click.echo(f"{len(obj.library.errors)} error(s) in other files: run `trainer validate`", err=True)
 
 
-def scenario_summary(s: Scenario) -> dict:
-    from trainer.model import DIFFICULTIES
+def scenario_summary(s) -> dict:
+    from trainer.vocabulary import DIFFICULTIES
 
     return {
         "id": s.id, "title": s.title, "category": s.category, "difficulty": s.difficulty,
-        "difficulty_rank": DIFFICULTIES.index(s.difficulty), "summary": " ".join(s.summary.split()),
+        "difficulty_rank": DIFFICULTIES.index(s.difficulty), "summary": s.summary,
         "role": s.role, "minutes": s.minutes, "version": s.version,
-        "nodes": len(s.nodes), "endings": len(s.endings), "skills": list(s.skills),
+        "nodes": s.nodes, "endings": s.endings, "skills": list(s.skills),
         "path": display_path(s.path),
     }
 

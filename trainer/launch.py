@@ -20,9 +20,8 @@ def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | No
 
     if library is None:
         library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
-    store = store or Store.open(db)
-    who = store.trainee(trainee) if trainee else None
-    return TrainerApp(library=library, store=store, trainee=who, play=play, clock=clock)
+    source = store if store is not None else (lambda: Store.open(db))
+    return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock)
 
 
 def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
@@ -32,13 +31,29 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
 
         raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, ctx.library.scenarios))
     try:
+        if trainee is not None and not " ".join(trainee.split()):
+            raise StoreError("a trainee name cannot be empty")
+        precheck(ctx.db)
         app = create_app(ctx.db, trainee=trainee, play=play, library=ctx.library)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     try:
         app.run()
     finally:
-        app.store.close()
+        if app.store_is_open:
+            app.store.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)
+
+
+def precheck(db: Path | str | None) -> None:
+    """Refuse a file that is not a database before the app starts (the store itself opens after the
+    first screen is on display)."""
+    from trainer.store import check_existing_file, default_db_path
+
+    path = Path(db) if db is not None else default_db_path()
+    if path.exists():
+        check_existing_file(path)
 
 
 def create_review_app(db: Path | str | None = None, scenario_dirs=(), bundled: bool = True,

@@ -1,16 +1,46 @@
-"""Finding scenario files: the bundled library plus any folders the user adds."""
+"""Finding scenario files: the bundled library plus any folders the user adds.
+
+Scenarios are loaded lazily: the catalogue needs only each one's summary, so a start-up served from
+the cache unpickles a scenario's full model only when it is opened.
+"""
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from trainer.diagnostics import Location, Report, display_path
-from trainer.loader import check_file
-from trainer.model import Scenario
+from trainer.yamlsrc import decode, read_bytes
 
 SUFFIXES = (".yaml", ".yml")
+
+
+class ScenarioSummary(NamedTuple):
+    """What the catalogue and `trainer list` show, without the scenario's full model."""
+
+    id: str
+    title: str
+    category: str
+    difficulty: str
+    summary: str
+    role: str
+    minutes: int
+    version: int
+    nodes: int
+    endings: int
+    skills: tuple[str, ...]
+    path: str
+    content_hash: str
+
+
+def summarise(s) -> ScenarioSummary:
+    return ScenarioSummary(s.id, s.title, s.category, s.difficulty, " ".join(s.summary.split()), s.role,
+                           s.minutes, s.version, len(s.nodes), len(s.endings), tuple(s.skills), s.path,
+                           s.content_hash)
 
 
 def bundled_dir() -> Path:
@@ -29,36 +59,94 @@ def scenario_files(path: Path) -> list[Path]:
     return [path]
 
 
+class LazyScenarios(Mapping):
+    """id -> Scenario, unpickling each cached model the first time it is asked for."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[str, object] = {}
+        self._blobs: dict[str, bytes] = {}
+        self._order: list[str] = []
+
+    def add(self, ident: str, scenario=None, blob: bytes | None = None) -> None:
+        self._order.append(ident)
+        if scenario is not None:
+            self._loaded[ident] = scenario
+        else:
+            self._blobs[ident] = blob
+
+    def __getitem__(self, ident: str):
+        if ident not in self._loaded:
+            if ident not in self._blobs:
+                raise KeyError(ident)
+            import trainer.model  # noqa: F401 - the classes the pickle refers to
+
+            self._loaded[ident] = pickle.loads(self._blobs.pop(ident))
+        return self._loaded[ident]
+
+    def __iter__(self):
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, ident) -> bool:
+        return ident in self._loaded or ident in self._blobs
+
+
 @dataclass
 class Library:
-    """Loaded scenarios by id, plus the reports of every file that was read."""
+    """Scenarios by id (loaded on first use), their summaries, and the report of every file read."""
 
-    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    scenarios: LazyScenarios = field(default_factory=LazyScenarios)
+    summaries: dict[str, ScenarioSummary] = field(default_factory=dict)
     reports: list[Report] = field(default_factory=list)
 
     @property
     def errors(self):
         return [d for r in self.reports for d in r.errors]
 
-    def get(self, ident: str) -> Scenario | None:
+    def get(self, ident: str):
         return self.scenarios.get(ident)
 
 
-def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: bool = True) -> Library:
-    """Load every scenario; a file with errors is skipped (its report says why)."""
+def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: bool = True,
+                 cache=None) -> Library:
+    """Load every scenario; a file with errors is skipped (its report says why). Validated models are
+    reused from the content-keyed cache when the file is byte-for-byte unchanged."""
+    from trainer.cache import ScenarioCache, default_cache_file
+
+    cache = cache if cache is not None else ScenarioCache(default_cache_file())
     folders = ([bundled_dir()] if include_bundled else []) + [Path(p) for p in extra]
     library = Library()
     seen: dict[str, str] = {}
     for folder in folders:
         for path in scenario_files(folder):
-            scenario, report = check_file(path)
+            report = Report(display_path(path))
             library.reports.append(report)
-            if scenario is None:
+            data = read_bytes(path, report)
+            if data is None:
                 continue
-            if scenario.id in seen:
-                report.error(Location(), f"scenario id '{scenario.id}' is already used by {seen[scenario.id]}",
+            hit = cache.get(path, data)
+            scenario = blob = None
+            if hit is not None:
+                summary, blob = hit
+            else:
+                text = decode(data, report)
+                if text is None:
+                    continue
+                from trainer.loader import check_text
+
+                scenario, report = check_text(text, path, report)
+                if scenario is None:
+                    continue
+                summary = summarise(scenario)
+                cache.put(path, data, summary, scenario)
+            if summary.id in seen:
+                report.error(Location(), f"scenario id '{summary.id}' is already used by {seen[summary.id]}",
                              "rename one of the files: the id is the file name")
                 continue
-            seen[scenario.id] = display_path(path)
-            library.scenarios[scenario.id] = scenario
+            seen[summary.id] = display_path(path)
+            library.summaries[summary.id] = summary
+            library.scenarios.add(summary.id, scenario, blob)
+    cache.save()
     return library

@@ -9,13 +9,7 @@ from typing import Mapping
 from trainer.format import ID_PATTERN, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
 from trainer.diagnostics import Location
 
-CATEGORIES = (
-    "upset-patient", "wait-times", "scheduling", "billing", "insurance", "difficult-news",
-    "privacy", "emergency", "feedback", "team-care", "language-access", "safety",
-)
-DIFFICULTIES = ("beginner", "intermediate", "advanced")
-OUTCOMES = ("resolved", "partial", "escalated", "referred", "failed")
-DEFAULT_SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
+from trainer.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
 DEFAULT_BANDS = MappingProxyType({"furious": 0, "angry": 20, "upset": 40, "uneasy": 60, "calm": 80})
 TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9 _-]*)?$"
 
@@ -28,8 +22,20 @@ def _locs():
     return field(default_factory=lambda: _NO_LOCS, compare=False, repr=False)
 
 
+class Located:
+    """Source positions are for diagnostics on a freshly read file; cached copies leave them out
+    (half the cache's size), and private per-process attachments are never pickled."""
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "locs" and not k.startswith("_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("locs", _NO_LOCS)
+
+
 @dataclass(frozen=True)
-class Character:
+class Character(Located):
     """The person the trainee talks to."""
 
     name: str = spec(Str(), "Name shown to the trainee (an invented person).", required=True)
@@ -39,7 +45,7 @@ class Character:
 
 
 @dataclass(frozen=True)
-class MoodScale:
+class MoodScale(Located):
     """A bounded mood number with named bands, so the app can show a labelled meter."""
 
     min: int = spec(Int(), "Lowest mood.", default=0)
@@ -62,7 +68,7 @@ class MoodScale:
 
 
 @dataclass(frozen=True)
-class Skill:
+class Skill(Located):
     """A scored skill: its weight in the overall score and the percentage needed to pass it."""
 
     id: str = ""
@@ -73,7 +79,7 @@ class Skill:
 
 
 @dataclass(frozen=True)
-class Condition:
+class Condition(Located):
     """When a choice is offered: all the given tests must hold."""
 
     mood_at_least: int | None = spec(Int(), "Offer only when mood is at least this.")
@@ -97,7 +103,7 @@ _tags = List(Str(TAG_PATTERN, "tags look like 'NURSE:naming', 'HEARD:apologize' 
 
 
 @dataclass(frozen=True)
-class Choice:
+class Choice(Located):
     """Something the trainee can say or do, and what it leads to."""
 
     id: str = spec(_id, "Stable id for records and `--choose` (default c1, c2, … by position).", default="")
@@ -116,7 +122,7 @@ class Choice:
 
 
 @dataclass(frozen=True)
-class Timeout:
+class Timeout(Located):
     """What happens when a timed node's clock runs out: like a choice nobody made in time."""
 
     seconds: float = spec(Num(1, 3600), "Seconds the trainee has to choose.", required=True)
@@ -137,7 +143,7 @@ class Timeout:
 
 
 @dataclass(frozen=True)
-class Node:
+class Node(Located):
     """One moment in the conversation: what the character says and what the trainee can do."""
 
     id: str = ""
@@ -150,7 +156,7 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Ending:
+class Ending(Located):
     """Where a conversation can finish."""
 
     id: str = ""
@@ -164,7 +170,7 @@ class Ending:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class Scenario(Located):
     """A complete branching role-play (one YAML file; its id is the file name without `.yaml`)."""
 
     title: str = spec(Str(), "Title shown in the catalogue.", required=True)

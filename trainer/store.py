@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Iterator
 
 from platformdirs import user_data_dir
-from sqlite_utils import Database
-
-from trainer.migrations import MIGRATION_SET, migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -56,7 +53,7 @@ class Trainee:
     name: str
 
 
-def _check_existing_file(path: Path) -> None:
+def check_existing_file(path: Path) -> None:
     """Refuse, without writing anything, a file that is not an SQLite database."""
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file")
@@ -86,9 +83,10 @@ def _create_private(path: Path) -> None:
 
 
 class Store:
-    """One connection to the progress database."""
+    """One connection to the progress database. (sqlite-utils is imported when a store is opened, so
+    merely importing this module stays cheap for start-up.)"""
 
-    def __init__(self, db: Database, path: Path | None):
+    def __init__(self, db, path: Path | None):
         self.db = db
         self.path = path
 
@@ -97,9 +95,11 @@ class Store:
     def open(cls, path: Path | str | None = None) -> "Store":
         path = Path(path) if path is not None else default_db_path()
         if path.exists():
-            _check_existing_file(path)
+            check_existing_file(path)
         else:
             _create_private(path)
+        from sqlite_utils import Database
+
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -119,6 +119,8 @@ class Store:
 
     @classmethod
     def memory(cls) -> "Store":
+        from sqlite_utils import Database
+
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         db = Database(conn, execute_plugins=False)
         db.execute("PRAGMA foreign_keys = ON")
@@ -127,7 +129,9 @@ class Store:
         return store
 
     @staticmethod
-    def _check_ours(db: Database, path: Path) -> None:
+    def _check_ours(db, path: Path) -> None:
+        from trainer.migrations import migrations
+
         tables = set(db.table_names())
         if not tables:
             return
@@ -140,6 +144,8 @@ class Store:
                              f"{sorted(applied - known)[-1]}); upgrade trainer to open it. The file was left untouched")
 
     def _migrate(self) -> None:
+        from trainer.migrations import migrations
+
         if not migrations.pending(self.db):
             return
         with self.write():
@@ -149,7 +155,7 @@ class Store:
         self.db.close()
 
     @contextmanager
-    def write(self) -> Iterator[Database]:
+    def write(self) -> Iterator:
         """One write transaction, taking the write lock up front so concurrent writers wait their turn.
         Either all of it lands or none of it does; SQLite failures become a `StoreError` that says why."""
         conn = self.db.conn
@@ -170,6 +176,8 @@ class Store:
 
     @property
     def schema_version(self) -> list[str]:
+        from trainer.migrations import migrations
+
         return [m.name for m in migrations.applied(self.db)]
 
     # --- trainees --------------------------------------------------------------------------------

@@ -11,14 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from trainer.diagnostics import Location, Report
-
-try:  # libyaml is several times faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the build of PyYAML
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000  # after alias expansion; a real scenario has a few thousand
@@ -69,8 +62,8 @@ class _TooBig(Exception):
     pass
 
 
-def read_text(path: Path, report: Report) -> str | None:
-    """The file as text, or None with an error in `report` (missing, too big, not UTF-8)."""
+def read_bytes(path: Path, report: Report) -> bytes | None:
+    """The file's bytes, or None with an error in `report` (a folder, missing, too big)."""
     try:
         if path.is_dir():
             report.error(Location(), "this is a folder, not a scenario file",
@@ -88,6 +81,11 @@ def read_text(path: Path, report: Report) -> str | None:
     if len(data) > MAX_BYTES:
         report.error(Location(), f"file is over {MAX_BYTES:,} bytes")
         return None
+    return data
+
+
+def decode(data: bytes, report: Report) -> str | None:
+    """UTF-8 text, or None with an error pointing at the first bad byte (or a NUL: binary file)."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         report.error(Location(line, 1), "file contains NUL bytes: it looks binary, not YAML")
@@ -103,10 +101,28 @@ def read_text(path: Path, report: Report) -> str | None:
         return None
 
 
+def read_text(path: Path, report: Report) -> str | None:
+    data = read_bytes(path, report)
+    return None if data is None else decode(data, report)
+
+
+def _yaml():
+    """PyYAML, imported on first parse: a start-up served from the cache never needs it."""
+    import yaml
+
+    return yaml
+
+
+def _loader():
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the build has it
+
+
 def parse(text: str, report: Report) -> YNode | None:
     """Compose `text` and convert it to Y-nodes; None (with errors reported) when it cannot be read."""
+    yaml = _yaml()
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(mark.line + 1, mark.column + 1) if mark else Location()
@@ -167,6 +183,7 @@ def _scalar(node, report: Report):
 
 
 def _convert(node, report: Report, budget: list[int], depth: int, active: set[int]) -> YNode:
+    yaml = _yaml()
     budget[0] -= 1
     if budget[0] < 0:
         raise _TooBig(f"document expands to more than {MAX_NODES:,} values (alias expansion)")

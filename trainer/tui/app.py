@@ -11,9 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.library import Library
-from trainer.model import DIFFICULTIES
-from trainer.recording import RecordedAttempt
-from trainer.store import Store, Trainee
+from trainer.vocabulary import DIFFICULTIES
+from trainer.store import Store, StoreError, Trainee
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 
@@ -29,23 +28,60 @@ class TrainerApp(App):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
-    def __init__(self, library: Library, store: Store, trainee: Trainee | None = None, play: str | None = None,
-                 clock: Callable[[], float] = time.time):
+    def __init__(self, library: Library, store: Store | Callable[[], Store], trainee: Trainee | str | None = None,
+                 play: str | None = None, clock: Callable[[], float] = time.time):
+        """`store` may be a callable that opens it: the catalogue then paints first and the database
+        (and sqlite-utils) is opened straight after, which keeps start-up close to a bare Textual app."""
         super().__init__()
         self.library = library
-        self.store = store
-        self.trainee = trainee
+        self._store = store if isinstance(store, Store) else None
+        self._open_store = store if self._store is None else None
+        self._trainee = trainee if isinstance(trainee, Trainee) else None
+        self.trainee_name = trainee.name if isinstance(trainee, Trainee) else trainee
         self.play_first = play
         self.clock = clock
         self.theme = "textual-dark"
 
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self._open_store()
+        return self._store
+
+    @property
+    def store_is_open(self) -> bool:
+        return self._store is not None
+
+    @property
+    def trainee(self) -> Trainee | None:
+        if self._trainee is None and self.trainee_name:
+            self._trainee = self.store.trainee(self.trainee_name)
+        return self._trainee
+
+    @trainee.setter
+    def trainee(self, value: Trainee) -> None:
+        self._trainee = value
+        self.trainee_name = value.name
+
+    def ready(self) -> bool:
+        """Open the store and find the trainee; on failure, leave with the reason instead of a traceback."""
+        try:
+            self.store
+            self.trainee
+            return True
+        except StoreError as exc:
+            self.exit(return_code=1, message=f"trainer: {exc}")
+            return False
+
     # --- navigation ----------------------------------------------------------------------------------
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
-        from trainer.tui.screens.trainee import TraineeScreen
 
-        if self.trainee is None:
-            self.push_screen(TraineeScreen())
+        if self.trainee_name is None:
+            from trainer.tui.screens.trainee import TraineeScreen
+
+            if self.ready():
+                self.push_screen(TraineeScreen())
         else:
             self.push_screen(CatalogueScreen())
             if self.play_first:
@@ -61,8 +97,8 @@ class TrainerApp(App):
             self.open_brief(self.play_first)
 
     def ordered_scenarios(self):
-        """The catalogue order: by category, then difficulty, then title."""
-        return sorted(self.library.scenarios.values(),
+        """Summaries in catalogue order: by category, then difficulty, then title."""
+        return sorted(self.library.summaries.values(),
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
     def open_brief(self, scenario_id: str, replace: bool = False) -> None:
@@ -76,6 +112,7 @@ class TrainerApp(App):
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
     def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:
+        from trainer.recording import RecordedAttempt
         from trainer.tui.screens.play import PlayScreen
 
         if resume_id:
@@ -87,7 +124,7 @@ class TrainerApp(App):
         screen = PlayScreen(attempt)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
-    def show_debrief(self, attempt: RecordedAttempt) -> None:
+    def show_debrief(self, attempt) -> None:
         from trainer.tui.screens.debrief import DebriefScreen
 
         self.switch_screen(DebriefScreen(attempt))

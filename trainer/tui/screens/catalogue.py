@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.model import CATEGORIES, DIFFICULTIES
+from trainer.vocabulary import CATEGORIES, DIFFICULTIES
 
 
 def status_of(stats: dict | None) -> Text:
@@ -55,6 +55,12 @@ class CatalogueScreen(Screen):
         table.add_column("Status", key="status", width=11)
         self.refresh_rows()
         table.focus()
+        if not self.app.store_is_open:  # titles first; scores as soon as the database is open
+            self.call_after_refresh(self._load_progress)
+
+    def _load_progress(self) -> None:
+        if self.app.ready():
+            self.refresh_rows()
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()
@@ -62,8 +68,8 @@ class CatalogueScreen(Screen):
     def refresh_rows(self) -> None:
         app = self.app
         title = Text("Scenarios")
-        if app.trainee is not None:
-            title.append(f" · {app.trainee.name}", style="bold")
+        if app.trainee_name:
+            title.append(f" · {app.trainee_name}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
         table = self.query_one(DataTable)
         selected = None
@@ -73,7 +79,7 @@ class CatalogueScreen(Screen):
             except Exception:  # noqa: BLE001 - cursor outside rows after a filter change
                 selected = None
         table.clear()
-        stats = app.store.best_by_scenario(app.trainee) if app.trainee else {}
+        stats = app.store.best_by_scenario(app.trainee) if app.store_is_open and app.trainee else {}
         needle = self.query_one("#catalogue-filter", Input).value.strip().lower()
         shown = 0
         for s in app.ordered_scenarios():
@@ -124,7 +130,7 @@ class CatalogueScreen(Screen):
 
     def _cycle(self, current: str | None, values) -> str | None:
         present = [v for v in values if any(getattr(s, "category") == v or s.difficulty == v
-                                            for s in self.app.library.scenarios.values())]
+                                            for s in self.app.library.summaries.values())]
         order = [None, *present]
         return order[(order.index(current) + 1) % len(order)] if current in order else None
 
