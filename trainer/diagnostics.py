@@ -5,21 +5,18 @@ Kept separate from the loader so the CLI, the linter and the TUI format problems
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A 1-based position in a source file."""
 
     line: int = 1
     col: int = 1
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     path: str
     loc: Location
     severity: str  # "error" or "warning"
@@ -45,12 +42,14 @@ class Diagnostic:
         }
 
 
-@dataclass
 class Report:
     """Collects every problem in one file so they are all reported together."""
 
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("path", "diagnostics")
+
+    def __init__(self, path: str, diagnostics: list[Diagnostic] | None = None):
+        self.path = path
+        self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
 
     def error(self, loc: Location, message: str, hint: str = "", code: str = "") -> None:
         self.diagnostics.append(Diagnostic(self.path, loc, "error", message, hint, code))
@@ -80,6 +79,8 @@ class ScenarioError(Exception):
 
 def did_you_mean(word: str, candidates, n: int = 1) -> str:
     """A ' did you mean "x"?' suffix, or '' when nothing is close."""
+    import difflib
+
     close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=n, cutoff=0.6)
     if not close:
         return ""

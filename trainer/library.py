@@ -9,7 +9,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,11 +43,11 @@ def summarise(s) -> ScenarioSummary:
 
 
 def bundled_dir() -> Path:
-    """`scenarios/` inside the wheel, or beside the package in a source checkout / editable install."""
-    packaged = Path(str(resources.files("trainer"))) / "scenarios"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    """`scenarios/` inside the wheel (trainer/scenarios), or beside the package in a source checkout
+    or an editable install."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "scenarios"
+    return packaged if packaged.is_dir() else here.parent / "scenarios"
 
 
 def scenario_files(path: Path) -> list[Path]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.diagnostics import Location, Report
@@ -26,22 +25,25 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
-@dataclass
 class YScalar:
-    value: object
-    loc: Location
+    __slots__ = ("value", "loc")
+
+    def __init__(self, value: object, loc: Location):
+        self.value, self.loc = value, loc
 
 
-@dataclass
 class YSeq:
-    items: list
-    loc: Location
+    __slots__ = ("items", "loc")
+
+    def __init__(self, items: list, loc: Location):
+        self.items, self.loc = items, loc
 
 
-@dataclass
 class YMap:
-    items: list  # [(YScalar key, value)] in file order
-    loc: Location
+    __slots__ = ("items", "loc")
+
+    def __init__(self, items: list, loc: Location):
+        self.items, self.loc = items, loc  # items: [(YScalar key, value)] in file order
 
     def get(self, key: str):
         for k, v in self.items:
