@@ -172,3 +172,15 @@ def test_load_scenario_raises_with_all_diagnostics(write):
     with pytest.raises(ScenarioError) as info:
         load_scenario(write(HEAD + "minutes: ten\ncolour: blue\n" + GOOD_NODES))
     assert len(info.value.diagnostics) == 2
+
+
+def test_loop_blocked_by_a_flag_is_accepted(write):
+    """A choice that leads back but can only be taken once (its flag blocks the second time round) is
+    not an unbounded loop: the exact state graph is consulted before reporting."""
+    text = (HEAD + GOOD_NODES).replace(
+        "      - {id: a, text: Hello, next: done, points: {empathy: 1}}",
+        "      - {id: a, text: Hello, next: done, points: {empathy: 1}}\n"
+        "      - {id: again, text: Again, next: start, points: {empathy: 1}, sets: [asked],"
+        " when: {not_flags: [asked]}}")
+    scenario, report = check_file(write(text))
+    assert scenario is not None, [d.format() for d in report.diagnostics]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Hashable
 
-from scoring import Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients, path_count
+from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
+                     path_count, score_attempt)
 from scoring.graph import find_unbalanced_loop, reachable
 from trainer.model import Scenario
 
@@ -39,12 +40,42 @@ def tests_mood(scenario: Scenario) -> bool:
 
 
 @dataclass
+class PathRun:
+    """A complete path found by the analysis, scored."""
+
+    labels: list[tuple[str, str]]
+    numbers: list[int | str]  # what a trainee presses at each step (for `simulate --choose`)
+    ending: str | None
+    score: AttemptScore
+
+    @property
+    def passed(self) -> bool:
+        return self.score.passed and self.ending is not None
+
+
+@dataclass
 class Analysis:
+    """Everything the graph DP can say about a scenario. The state graph is built on first use; the
+    loop check the loader needs runs on the much smaller node graph."""
+
     scenario: Scenario
-    graph: Graph
-    start: State
-    skills: tuple[str, ...]
     loop_error: LoopError | None = None
+
+    @cached_property
+    def _built(self) -> tuple[Graph, State, tuple[str, ...]]:
+        return build_graph(self.scenario)
+
+    @property
+    def graph(self) -> Graph:
+        return self._built[0]
+
+    @property
+    def start(self) -> State:
+        return self._built[1]
+
+    @property
+    def skills(self) -> tuple[str, ...]:
+        return tuple(self.scenario.skills)
 
     @cached_property
     def ranges(self) -> dict[str, tuple[float, float]]:
@@ -97,19 +128,55 @@ class Analysis:
         result = extremes(doubled, self.overall_weight, True, start)
         return (result, start) if start in result.value else None
 
-    def critical_candidates(self) -> list[list[tuple[str, str]]]:
+    def critical_candidates(self) -> list["PathRun"]:
         """Walks through a critical error that are the likeliest to pass on points: the best overall
         one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
         doubled, start = self.critical_graph
-        out = []
+        out: list[PathRun] = []
         objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
         for objective in objectives:
             result = extremes(doubled, objective, True, start)
             if start in result.value:
-                labels = [e.label for e in result.walk(start)]
-                if labels not in out:
-                    out.append(labels)
+                run = self.score_path([(e.source[0], e) for e in result.walk(start)])
+                if all(run.labels != seen.labels for seen in out):
+                    out.append(run)
         return out
+
+    def best_path(self) -> "PathRun":
+        return self.score_path([(e.source, e) for e in self.best.walk(self.start)])
+
+    def worst_path(self) -> "PathRun":
+        return self.score_path([(e.source, e) for e in self.worst.walk(self.start)])
+
+    def score_path(self, steps: list[tuple[State, Edge]]) -> "PathRun":
+        """Score a walk straight from the state graph: the same arithmetic as playing it through the
+        engine (tests check they agree), without building a session for every step."""
+        points = {skill: 0 for skill in self.skills}
+        critical: list[str] = []
+        numbers: list[int | str] = []
+        labels: list[tuple[str, str]] = []
+        state = self.start
+        for source, edge in steps:
+            node_id, flags, mood = source
+            node = self.scenario.nodes[node_id]
+            _, choice_id = edge.label
+            labels.append(edge.label)
+            if choice_id == "timeout" and node.timeout is not None:
+                choice = node.timeout
+                numbers.append("timeout")
+            else:
+                offered = [c for c in node.choices
+                           if c.when is None or c.when.holds(mood if mood is not None else 0, flags)]
+                choice = next(c for c in offered if c.id == choice_id)
+                numbers.append(offered.index(choice) + 1)
+            for skill, value in choice.points.items():
+                points[skill] += value
+            if choice.critical:
+                critical.append(choice.critical)
+            state = edge.target
+        end = state[0] if isinstance(state[0], str) else state[0][0]
+        score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical)
+        return PathRun(labels, numbers, end if self.scenario.is_ending(end) else None, score)
 
     @cached_property
     def reachable_states(self) -> set[State]:
@@ -145,10 +212,13 @@ class Analysis:
         return walk[0].label if walk else None
 
 
-def build_graph(scenario: Scenario) -> tuple[Graph, State, tuple[str, ...]]:
+def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, State, tuple[str, ...]]:
+    """The state graph. With `with_mood=False` mood is left out of the state and mood conditions are
+    treated as always true: a smaller graph whose loops include every loop of the exact one."""
     skills = tuple(scenario.skills)
     flags_tested = tested_flags(scenario)
-    track_mood = tests_mood(scenario)
+    mood_conditions = tests_mood(scenario)
+    track_mood = mood_conditions and with_mood
     scale = scenario.mood
     graph = Graph(len(skills))
     start: State = (scenario.start, frozenset(), scenario.character.mood if track_mood else None)
@@ -163,8 +233,13 @@ def build_graph(scenario: Scenario) -> tuple[Graph, State, tuple[str, ...]]:
         if node is None:
             continue
         for choice in _options(node):
-            if choice.when is not None and not choice.when.holds(mood if track_mood else 0, flags):
-                continue
+            when = choice.when
+            if when is not None:
+                if track_mood or not mood_conditions:
+                    if not when.holds(mood if track_mood else 0, flags):
+                        continue
+                elif not when.holds_flags(flags):
+                    continue
             new_flags = flags
             if flags_tested and (choice.sets or choice.clears):
                 new_flags = frozenset((set(flags) | (set(choice.sets) & flags_tested)) - set(choice.clears))
@@ -181,10 +256,31 @@ def build_graph(scenario: Scenario) -> tuple[Graph, State, tuple[str, ...]]:
     return graph, start, skills
 
 
+def node_graph(scenario: Scenario) -> Graph:
+    """Nodes and choices only, conditions ignored. Every loop of the state graph runs along a loop of
+    this graph, so when all of these net zero points, so do all of those."""
+    skills = tuple(scenario.skills)
+    graph = Graph(len(skills))
+    for ident in list(scenario.nodes) + list(scenario.endings):
+        graph.add_node(ident, scenario.is_ending(ident))
+    for node in scenario.nodes.values():
+        for choice in _options(node):
+            graph.add_edge(Edge(node.id, choice.next, tuple(float(choice.points.get(s, 0)) for s in skills),
+                                (node.id, choice.id), choice.critical is not None))
+    return graph
+
+
 def analyse(scenario: Scenario) -> Analysis:
-    graph, start, skills = build_graph(scenario)
-    analysis = Analysis(scenario, graph, start, skills)
-    analysis.loop_error = find_unbalanced_loop(graph, start)
+    """Loops are checked cheapest first: the node graph, then node x flags, then the exact state graph.
+    Each graph's loops include the next one's, so a balanced coarse graph settles it; an unbalanced
+    loop is only reported when the exact graph really has one."""
+    analysis = Analysis(scenario)
+    if find_unbalanced_loop(node_graph(scenario), scenario.start) is None:
+        return analysis
+    graph, start, _ = build_graph(scenario, with_mood=False)
+    if find_unbalanced_loop(graph, start) is None:
+        return analysis
+    analysis.loop_error = find_unbalanced_loop(analysis.graph, analysis.start)
     return analysis
 
 

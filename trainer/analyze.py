@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from trainer.analysis import analysis_for
+from trainer.analysis import PathRun, analysis_for
 from trainer.model import Scenario
-from trainer.playthrough import Run, numbers_for, replay
 
 
-def _path_report(run: Run) -> dict:
-    session = run.session
+def _path_report(run: PathRun) -> dict:
     return {
         "overall": run.score.overall,
-        "passed": run.score.passed and session.finished,
+        "passed": run.passed,
         "points_passed": run.score.points_passed,
-        "choices": numbers_for(run),
-        "choice_ids": [s.choice for s in session.transcript],
-        "ending": session.state if session.finished else None,
+        "choices": run.numbers,
+        "choice_ids": [choice for _, choice in run.labels],
+        "ending": run.ending,
         "critical_errors": list(run.score.critical_errors),
     }
 
@@ -26,10 +24,9 @@ def analyze(scenario: Scenario) -> dict:
     if analysis.loop_error is not None:
         out["error"] = str(analysis.loop_error)
         return out
-    start = analysis.start
-    best = replay(scenario, [e.label for e in analysis.best.walk(start)])
-    worst = replay(scenario, [e.label for e in analysis.worst.walk(start)])
-    critical_runs = [replay(scenario, labels) for labels in analysis.critical_candidates()]
+    best = analysis.best_path()
+    worst = analysis.worst_path()
+    critical_runs = analysis.critical_candidates()
     passing = [r for r in critical_runs if r.score.points_passed]
     critical_run = passing[0] if passing else (critical_runs[0] if critical_runs else None)
     reached = {s[0] for s in analysis.reachable_states}

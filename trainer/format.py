@@ -216,12 +216,18 @@ class Obj(Kind):
         self.label = f"a mapping ({cls.__name__.lower()})"
 
     def fields(self):
-        return [f for f in dataclasses.fields(self.cls) if "kind" in f.metadata]
+        cached = self.__dict__.get("_fields")
+        if cached is None:
+            cached = self._fields = [f for f in dataclasses.fields(self.cls) if "kind" in f.metadata]
+            self._names = {f.name for f in dataclasses.fields(self.cls)}
+        return cached
 
     def convert(self, y, report, name, ident: str | None = None):
         if not isinstance(y, YMap):
             return self._wrong(y, report, name)
-        fields = {f.name: f for f in self.fields()}
+        fields = self.__dict__.get("_by_name")
+        if fields is None:
+            fields = self._by_name = {f.name: f for f in self.fields()}
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {"": y.loc}
         for key, item in y.items:
@@ -239,7 +245,7 @@ class Obj(Kind):
                 report.error(y.loc, f"{name} is missing required key '{field.name}'",
                              field.metadata["doc"], code="missing")
         extra = {}
-        names = {f.name for f in dataclasses.fields(self.cls)}
+        names = self._names
         if "locs" in names:
             extra["locs"] = MappingProxyType(locs)
         if self.id_field and ident is not None:

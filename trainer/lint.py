@@ -108,23 +108,20 @@ def _lint_condition(s: Scenario, node, choice, flags_set, report: Report) -> Non
 
 
 def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
-    from trainer.playthrough import replay  # late: playthrough imports the engine
-
     if analysis.start not in analysis.best.value:
         return
-    best = replay(s, [e.label for e in analysis.best.walk(analysis.start)])
+    best = analysis.best_path()
     if not best.score.points_passed:
         failing = [k for k, v in best.score.skills.items() if v.scored and not v.passed]
         detail = f"skills below threshold: {', '.join(failing)}" if failing else (
             f"overall {best.score.overall} < pass mark {s.pass_mark}")
         report.warning(_loc(s, "nodes"), f"the best possible path does not pass ({detail})",
                        "lower the thresholds or give the best choices more points", code="best-fails")
-    for labels in analysis.critical_candidates():
-        run = replay(s, labels)
+    for run in analysis.critical_candidates():
         if run.score.points_passed:
-            first = next(step for step in run.session.transcript if step.critical)
-            report.warning(_loc(_find_choice(s, first.node, first.choice) or s.nodes[first.node]),
-                           f"a path through critical error '{first.choice}' (node '{first.node}') scores "
+            node, choice_id = next((n, c) for n, c in run.labels if (_find_choice(s, n, c) or s.nodes[n]).critical)
+            report.warning(_loc(_find_choice(s, node, choice_id) or s.nodes[node]),
+                           f"a path through critical error '{choice_id}' (node '{node}') scores "
                            f"{run.score.overall} and would pass on points",
                            "take more points off critical choices so the score agrees", code="critical-passes")
             return

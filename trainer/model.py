@@ -94,6 +94,9 @@ class Condition(Located):
             return False
         if self.mood_below is not None and mood >= self.mood_below:
             return False
+        return self.holds_flags(flags)
+
+    def holds_flags(self, flags) -> bool:
         return all(f in flags for f in self.flags) and not any(f in flags for f in self.not_flags)
 
 

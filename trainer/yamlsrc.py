@@ -6,6 +6,7 @@ node tree ourselves: that is where duplicate keys, alias bombs and odd tags are 
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from trainer.diagnostics import Location, Report
 
 MAX_BYTES = 1_000_000
-MAX_NODES = 50_000  # after alias expansion; a real scenario has a few thousand
+MAX_ALIAS_VALUES = 10_000  # values that aliases may expand to (real scenarios use none)
 MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
@@ -122,6 +123,16 @@ def _loader():
 
 def parse(text: str, report: Report) -> YNode | None:
     """Compose `text` and convert it to Y-nodes; None (with errors reported) when it cannot be read."""
+    gc_was_on = gc.isenabled()
+    gc.disable()  # parsing makes many small objects and no cycles worth collecting
+    try:
+        return _parse(text, report)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _parse(text: str, report: Report) -> YNode | None:
     yaml = _yaml()
     try:
         node = yaml.compose(text, Loader=_loader())
@@ -143,9 +154,8 @@ def parse(text: str, report: Report) -> YNode | None:
     if node is None:
         report.error(Location(), "the file is empty", "start from `trainer new` or docs/scenario-format.md")
         return None
-    budget = [MAX_NODES]
     try:
-        return _convert(node, report, budget, 0, set())
+        return _Converter(yaml, report).convert(node)
     except _TooBig as exc:
         report.error(_loc(node), str(exc), "remove the anchors (&) and aliases (*) that repeat large blocks")
         return None
@@ -184,33 +194,63 @@ def _scalar(node, report: Report):
     return text
 
 
-def _convert(node, report: Report, budget: list[int], depth: int, active: set[int]) -> YNode:
-    yaml = _yaml()
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise _TooBig(f"document expands to more than {MAX_NODES:,} values (alias expansion)")
-    if depth > MAX_DEPTH:
-        raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels")
-    loc = _loc(node)
-    if isinstance(node, yaml.ScalarNode):
-        return YScalar(_scalar(node, report), loc)
-    if id(node) in active:
-        raise _TooBig("an alias refers to itself (recursive anchor)")
-    active.add(id(node))
-    try:
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                report.error(loc, f"unsupported YAML tag '{node.tag}'")
-            return YSeq([_convert(n, report, budget, depth + 1, active) for n in node.value], loc)
-        if node.tag != _MAP:
-            report.error(loc, f"unsupported YAML tag '{node.tag}'")
+_new_tuple = tuple.__new__
+
+
+class _Converter:
+    """Y-nodes from composed YAML nodes. Anchors may be reused, but what aliases expand to is
+    bounded, so a 'billion laughs' file is refused instead of eating memory."""
+
+    def __init__(self, yaml, report: Report):
+        self.scalar_type, self.seq_type = yaml.ScalarNode, yaml.SequenceNode
+        self.report = report
+        self.visited: set[int] = set()
+        self.active: set[int] = set()
+        self.alias_values = 0
+
+    def loc(self, node) -> Location:
+        mark = node.start_mark
+        return _new_tuple(Location, (mark.line + 1, mark.column + 1))
+
+    def convert(self, node, depth: int = 0, aliased: bool = False) -> YNode:
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels")
+        nid = id(node)
+        if nid in self.visited:
+            aliased = True
+        if aliased:
+            self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise _TooBig(f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (alias expansion)")
+        else:
+            self.visited.add(nid)
+        mark = node.start_mark
+        loc = _new_tuple(Location, (mark.line + 1, mark.column + 1))
+        if node.__class__ is self.scalar_type:
+            return YScalar(node.value if node.tag == _STR else _scalar(node, self.report), loc)
+        if nid in self.active:
+            raise _TooBig("an alias refers to itself (recursive anchor)")
+        self.active.add(nid)
+        try:
+            if node.__class__ is self.seq_type:
+                if node.tag != _SEQ:
+                    self.report.error(loc, f"unsupported YAML tag '{node.tag}'")
+                return YSeq([self.convert(n, depth + 1, aliased) for n in node.value], loc)
+            if node.tag != _MAP:
+                self.report.error(loc, f"unsupported YAML tag '{node.tag}'")
+            return YMap(self._items(node, depth, aliased), loc)
+        finally:
+            self.active.discard(nid)
+
+    def _items(self, node, depth: int, aliased: bool) -> list:
+        report = self.report
         items = []
         seen: dict[object, Location] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                report.error(_loc(key_node), "mapping keys must be plain text")
+            if key_node.__class__ is not self.scalar_type:
+                report.error(self.loc(key_node), "mapping keys must be plain text")
                 continue
-            key = YScalar(_scalar(key_node, report), _loc(key_node))
+            key = YScalar(_scalar(key_node, report), self.loc(key_node))
             if key.value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
                 report.error(key.loc, "YAML merge keys ('<<') are not supported", "write the keys out")
                 continue
@@ -222,7 +262,5 @@ def _convert(node, report: Report, budget: list[int], depth: int, active: set[in
                              "YAML keeps only the last one; remove or rename one of them")
                 continue
             seen[key.value] = key.loc
-            items.append((key, _convert(value_node, report, budget, depth + 1, active)))
-        return YMap(items, loc)
-    finally:
-        active.discard(id(node))
+            items.append((key, self.convert(value_node, depth + 1, aliased)))
+        return items

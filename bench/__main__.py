@@ -1,0 +1,294 @@
+"""`python -m bench`: trainer's speed as ratios against baselines measured in the same run.
+
+Each figure prints one line: the measured ratio (or time), its target, and whether it holds.
+Use --quick for a smaller run and --format json for machine-readable output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import big_scenario, progress_db, scenario_folder  # noqa: E402
+
+
+def _best(fn, repeat: int) -> float:
+    """Fastest of `repeat` runs: the least disturbed by whatever else the machine is doing."""
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def figure(name, value, target, unit="x", detail="", ok=None) -> dict:
+    if ok is None:
+        ok = value <= target
+    return {"figure": name, "value": round(value, 3), "target": target, "unit": unit, "ok": bool(ok),
+            "detail": detail}
+
+
+# --- start-up ---------------------------------------------------------------------------------------------
+
+def _time_to_ready(kind: str, env: dict) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "startup_probe.py"), kind], stdout=subprocess.PIPE,
+                            text=True, env=env, cwd=ROOT)
+    for line in proc.stdout:
+        if line.strip() == "READY":
+            break
+    elapsed = time.perf_counter() - start
+    proc.wait()
+    return elapsed
+
+
+def bench_startup(runs: int, tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as on a user's machine
+    env.update(TRAINER_DB=str(tmp / "startup.db"), TRAINER_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=str(ROOT))
+    for kind in ("baseline", "trainer"):  # first runs write bytecode, the cache and the database
+        _time_to_ready(kind, env)
+    times = {"baseline": [], "trainer": []}
+    for _ in range(runs):
+        for kind in times:
+            times[kind].append(_time_to_ready(kind, env))
+    base, ours = statistics.median(times["baseline"]), statistics.median(times["trainer"])
+    return figure("start-up (trainer to catalogue / bare Textual app)", ours / base, 1.3,
+                  detail=f"median of {runs}: trainer {ours * 1000:.0f} ms, bare Textual {base * 1000:.0f} ms")
+
+
+# --- loading ----------------------------------------------------------------------------------------------
+
+def bench_load(count: int, repeat: int, tmp: Path) -> list[dict]:
+    import yaml
+
+    from trainer.cache import ScenarioCache
+    from trainer.library import load_library
+    from trainer.playthrough import compiled_for
+
+    folder = tmp / "many"
+    paths = scenario_folder(folder, count, ROOT / "scenarios")
+
+    def bare():
+        for p in paths:
+            yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+    def cold():
+        library = load_library([folder], include_bundled=False, cache=ScenarioCache(None))
+        assert len(library.scenarios) == count and not library.errors
+        for ident in library.scenarios:
+            compiled_for(library.scenarios[ident])
+
+    cache_file = tmp / "cache.pickle"
+    load_library([folder], include_bundled=False, cache=ScenarioCache(cache_file))
+
+    def warm():
+        library = load_library([folder], include_bundled=False, cache=ScenarioCache(cache_file))
+        assert len(library.summaries) == count
+
+    t_bare, t_cold, t_warm = _best(bare, repeat), _best(cold, repeat), _best(warm, repeat)
+    return [
+        figure(f"cold load: validate + compile {count} files / bare libyaml parse", t_cold / t_bare, 2.0,
+               detail=f"{t_cold * 1000:.0f} ms vs {t_bare * 1000:.0f} ms"),
+        figure(f"warm load: {count} files from the content cache / bare libyaml parse", t_warm / t_bare, 0.5,
+               detail=f"{t_warm * 1000:.0f} ms vs {t_bare * 1000:.0f} ms (machines compile on first play)"),
+    ]
+
+
+# --- one big scenario -------------------------------------------------------------------------------------
+
+def bench_big(sizes: list[int], repeat: int, tmp: Path) -> list[dict]:
+    from trainer.analyze import analyze
+    from trainer.graph import to_dot, to_mermaid
+    from trainer.lint import lint
+    from trainer.loader import check_file
+
+    rows = []
+    for n in sizes:
+        path = tmp / f"big-{n}.yaml"
+        path.write_text(big_scenario(n), encoding="utf-8")
+        parse_only = [0.0]
+
+        def run():
+            start = time.perf_counter()
+            scenario, report = check_file(path)
+            parse_only[0] = time.perf_counter() - start
+            assert scenario is not None, report.errors[:1]
+            lint(scenario, report)
+            analyze(scenario)
+            to_mermaid(scenario)
+            to_dot(scenario)
+
+        total = _best(run, repeat)
+        rows.append((n, total, parse_only[0], path.stat().st_size))
+    n, total, parse, size = rows[-1]
+    first = rows[0]
+    growth = (total / n) / (first[1] / first[0])
+    detail = "; ".join(f"{r[0]} nodes {r[1] * 1000:.0f} ms ({r[1] / r[0] * 1e6:.0f} µs/node)" for r in rows)
+    return [
+        figure(f"{n}-node scenario: validate + analyze + graph", total, 1.0, unit="s",
+               detail=f"{size / 1e6:.2f} MB file; of which loading {parse * 1000:.0f} ms"),
+        figure(f"growth {first[0]} -> {n} nodes (time per node, last / first)", growth, 1.5,
+               detail=detail),
+    ]
+
+
+# --- recording ----------------------------------------------------------------------------------------------
+
+def bench_record(count: int, repeat: int, tmp: Path) -> dict:
+    from trainer.engine import Step
+    from trainer.store import Store
+
+    step = Step(node="verify", choice="check-authorisation", number=1, text="Thank you. Let me check the file.",
+                points={"privacy": 2, "empathy": 1}, mood_before=45, mood_after=50, flags_before=[],
+                at="2026-11-26T10:00:00.000+00:00", latency=3.5, feedback="", tags=["verify:authorisation"])
+
+    class Fake:
+        id, version, content_hash, title, category = "bench", 1, "h", "Bench", "privacy"
+
+    def ours():
+        path = tmp / f"ours-{time.perf_counter_ns()}.db"
+        store = Store.open(path)
+        attempt = store.start_attempt(store.trainee("Bench"), Fake, "practice")
+        start = time.perf_counter()
+        for seq in range(1, count + 1):
+            store.record_choice(attempt, "bench", seq, step)
+        elapsed = time.perf_counter() - start
+        store.close()
+        return elapsed
+
+    def bare():
+        path = tmp / f"bare-{time.perf_counter_ns()}.db"
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("CREATE TABLE choices (id INTEGER PRIMARY KEY, attempt_id TEXT, seq INT, node TEXT,"
+                     " choice_id TEXT, text TEXT, points TEXT, at TEXT)")
+        start = time.perf_counter()
+        for seq in range(1, count + 1):
+            conn.execute("BEGIN")
+            conn.execute("INSERT INTO choices (attempt_id, seq, node, choice_id, text, points, at)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?)", ["a", seq, step.node, step.choice, step.text,
+                                                          json.dumps(step.points), step.at])
+            conn.execute("COMMIT")
+        elapsed = time.perf_counter() - start
+        conn.close()
+        return elapsed
+
+    t_ours = min(ours() for _ in range(repeat))
+    t_bare = min(bare() for _ in range(repeat))
+    return figure("record a choice durably / bare INSERT + COMMIT (WAL, synchronous=FULL)", t_ours / t_bare, 1.5,
+                  detail=f"{t_ours / count * 1e6:.0f} µs vs {t_bare / count * 1e6:.0f} µs per choice")
+
+
+# --- reports -------------------------------------------------------------------------------------------------
+
+def bench_report(small: int, large: int, repeat: int, tmp: Path) -> dict:
+    from trainer.reports import build_report, scenario_rows, trainee_rows
+    from trainer.store import Store
+
+    timings = {}
+    for size in (small, large):
+        path = tmp / f"report-{size}.db"
+        progress_db(path, size)
+        store = Store.open(path)
+
+        def dashboard():
+            build_report(store)
+            trainee_rows(store)
+            scenario_rows(store)
+
+        timings[size] = _best(dashboard, repeat)
+        store.close()
+    return figure(f"report + dashboard data, {large:,} / {small:,} recorded choices", timings[large] / timings[small],
+                  1.5, detail=f"{timings[large] * 1000:.1f} ms vs {timings[small] * 1000:.1f} ms")
+
+
+# --- engine --------------------------------------------------------------------------------------------------
+
+def bench_engine(seconds: float) -> list[dict]:
+    from trainer.analysis import analysis_for
+    from trainer.library import load_library
+    from trainer.playthrough import compiled_for
+
+    library = load_library()
+    scenario = library.get("spouse-wants-results")
+    compiled = compiled_for(scenario)
+    path = [label[1] for label in analysis_for(scenario).best_path().labels]
+    made = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        session = compiled.start(clock=lambda: 0.0)
+        for choice in path:
+            session.choose_id(choice)
+        session.close()
+        made += len(path)
+    rate = made / (time.perf_counter() - start)
+
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    sessions = [compiled.start(clock=lambda: 0.0) for _ in range(1000)]
+    for s in sessions:
+        s.choose_id(path[0])
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    per_session = sum(stat.size_diff for stat in after.compare_to(before, "filename")) / len(sessions)
+    for s in sessions:
+        s.close()
+    return [
+        figure("engine: choices per second through a compiled machine", rate, 0, unit="/s", ok=True,
+               detail=f"best path of spouse-wants-results, {len(path)} choices per play-through"),
+        figure("engine: memory per live session", per_session / 1024, 0, unit="KiB", ok=True,
+               detail="1,000 sessions on one compiled machine, one choice made in each"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller inputs and fewer repeats")
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    args = parser.parse_args()
+    quick = args.quick
+    tmp = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
+    try:
+        results = [bench_startup(5 if quick else 15, tmp)]
+        results += bench_load(200 if quick else 1000, 1 if quick else 3, tmp)
+        results += bench_big([500, 1000, 2000, 5000] if not quick else [500, 2000], 1 if quick else 3, tmp)
+        results.append(bench_record(200 if quick else 1000, 1 if quick else 3, tmp))
+        results.append(bench_report(10_000 if not quick else 1_000, 1_000_000 if not quick else 100_000,
+                                    3 if quick else 5, tmp))
+        results += bench_engine(1.0 if quick else 3.0)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+               "date": time.strftime("%Y-%m-%d")}
+    if args.format == "json":
+        print(json.dumps({"machine": machine, "results": results}, indent=2))
+        return
+    print(f"trainer benchmarks · {machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs"
+          + (" · quick" if quick else ""))
+    for r in results:
+        target = "" if not r["target"] else f"target {'<' if r['unit'] == 's' else '≤'} {r['target']:g}{r['unit']}"
+        verdict = "" if not r["target"] else ("ok" if r["ok"] else "MISSED")
+        print(f"  {r['figure']:<72} {r['value']:>10,.3f}{r['unit']:<4} {target:<15} {verdict:<6} {r['detail']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Generated inputs for the benchmarks: big scenarios, many scenario files, a big progress database."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import uuid
+from pathlib import Path
+
+SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
+
+
+def big_scenario(nodes: int, seed: int = 1) -> str:
+    """A valid scenario with `nodes` nodes in compact YAML (a 5,000-node file stays under the 1 MB
+    limit): two choices each, a mood-dependent line, feedback and tags, one critical error per 97."""
+    rng = random.Random(seed)
+    out = [f"title: Generated {nodes}", "category: billing", "summary: A generated scenario for benchmarks.",
+           "character: {name: Casey Morgan}", "nodes:"]
+    for i in range(nodes):
+        a = f"n{i + 1}" if i + 1 < nodes else "done"
+        b = f"n{i + 2}" if i + 2 < nodes else "done"
+        crit = i % 97 == 50
+        pa = f"{{{rng.choice(SKILLS)}: {rng.randint(1, 3)}}}"
+        pb = "{privacy: -3, resolution: -3}" if crit else f"{{{rng.choice(SKILLS)}: {rng.randint(-2, 1)}}}"
+        out.append(f"  n{i}:\n    says: {{default: L{i}, angry: A{i}}}\n    choices:\n"
+                   f"    - {{id: a, text: A{i}, next: {a}, points: {pa}, mood: 5, feedback: F, tags: [T]}}\n"
+                   f"    - {{id: b, text: B{i}, next: {'bad' if crit else b}, points: {pb}, mood: -5, feedback: F,"
+                   f" tags: [T]{', critical: C' if crit else ''}}}")
+    out += ["endings:", "  done: {outcome: resolved, summary: Done.}", "  bad: {outcome: failed, summary: Bad.}"]
+    return "\n".join(out) + "\n"
+
+
+def scenario_folder(folder: Path, count: int, library: Path) -> list[Path]:
+    """`count` real scenario files (the bundled library, copied round-robin with a distinct first line)."""
+    sources = sorted(library.glob("*.yaml"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        src = sources[i % len(sources)]
+        path = folder / f"{src.stem}-{i:04d}.yaml"
+        path.write_text(f"# copy {i}\n" + src.read_text(encoding="utf-8"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 16, per_attempt: int = 10) -> None:
+    """A progress database with `choices` recorded choices, written through the real schema, with the
+    summaries the store keeps on write brought up to date (as if every choice had been recorded live)."""
+    from trainer.store import Store
+
+    Store.open(path).close()
+    rng = random.Random(7)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.executemany("INSERT INTO trainees (id, name, created_at) VALUES (?, ?, '2026-01-01')",
+                     [(i + 1, f"Trainee {i + 1:03d}") for i in range(trainees)])
+    attempts = choices // per_attempt
+    day = 0
+    attempt_rows, choice_rows, skill_rows = [], [], []
+    for a in range(attempts):
+        aid = uuid.UUID(int=a + 1).hex
+        sid = f"scenario-{a % scenarios:02d}"
+        overall = float(rng.randint(20, 100))
+        stamp = f"2026-{1 + (a * 11 // attempts) % 12:02d}-{1 + day % 28:02d}T10:00:00.000+00:00"
+        day += 1
+        attempt_rows.append((aid, 1 + a % trainees, sid, 1, "h", f"Scenario {sid}", "billing", "assessment", stamp,
+                             stamp, "completed", "done", "resolved", overall, int(overall >= 70), per_attempt, stamp))
+        for seq in range(per_attempt):
+            pts = {"empathy": rng.randint(-2, 3), "privacy": rng.randint(-2, 1)}
+            choice_rows.append((aid, seq + 1, f"n{seq}", f"c{rng.randint(0, 2)}", 1, "Option", json.dumps(pts),
+                                50, 55, 3.2, stamp, None, 0, '["NURSE:naming"]'))
+        for skill in SKILLS:
+            skill_rows.append((aid, skill, 3.0, 4.0, float(rng.randint(0, 100)), 60.0, 1))
+        if len(choice_rows) >= 50_000:
+            _flush(conn, attempt_rows, choice_rows, skill_rows)
+    _flush(conn, attempt_rows, choice_rows, skill_rows)
+    conn.executescript("""
+        DELETE FROM item_stats; DELETE FROM trainee_stats; DELETE FROM trainee_skill_stats; DELETE FROM scenario_stats;
+        INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)
+          SELECT a.scenario_id, c.node, c.choice_id, max(c.text), count(*),
+                 sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)
+          FROM choices c JOIN attempts a ON a.id = c.attempt_id GROUP BY a.scenario_id, c.node, c.choice_id;
+        INSERT INTO trainee_stats (trainee_id, attempts, completed, passed, overall_sum, last_activity)
+          SELECT trainee_id, count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),
+                 sum(coalesce(overall, 0)), max(last_activity) FROM attempts GROUP BY trainee_id;
+        INSERT INTO trainee_skill_stats (trainee_id, skill, n, percent_sum)
+          SELECT a.trainee_id, s.skill, count(*), sum(s.percent)
+          FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id GROUP BY a.trainee_id, s.skill;
+        INSERT INTO scenario_stats (scenario_id, title, category, attempts, completed, passed, overall_sum)
+          SELECT scenario_id, max(scenario_title), max(category), count(*), sum(status = 'completed'),
+                 sum(coalesce(passed, 0)), sum(coalesce(overall, 0)) FROM attempts GROUP BY scenario_id;
+    """)
+    conn.commit()
+    conn.close()
+
+
+def _flush(conn, attempt_rows, choice_rows, skill_rows) -> None:
+    conn.executemany("INSERT INTO attempts (id, trainee_id, scenario_id, scenario_version, content_hash,"
+                     " scenario_title, category, mode, started_at, finished_at, status, ending, outcome, overall,"
+                     " passed, choices, last_activity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", attempt_rows)
+    conn.executemany("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
+                     " mood_after, latency, at, critical, timed_out, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     choice_rows)
+    conn.executemany("INSERT INTO attempt_skills VALUES (?,?,?,?,?,?,?)", skill_rows)
+    attempt_rows.clear()
+    choice_rows.clear()
+    skill_rows.clear()
