@@ -137,19 +137,25 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(tmp_path, spouse):
         store.add_note(attempt.attempt_id, "sup", big)
     # the disk fills up half-way through saving a choice (after its row, before the statistics): the
     # whole step rolls back, and a choice that cannot be saved is not made
-    real_execute = store.db.execute
+    real_conn = store.db.conn
     calls = []
 
-    def full_after_first_insert(sql, params=None):
-        calls.append(sql)
-        if sql.startswith("INSERT INTO item_stats"):
-            raise sqlite3.OperationalError("database or disk is full")
-        return real_execute(sql, params)
+    class DiskFillsUp:
+        """The real connection, except that the statistics update hits a full disk."""
 
-    store.db.execute = full_after_first_insert
+        def __getattr__(self, name):
+            return getattr(real_conn, name)
+
+        def execute(self, sql, params=()):
+            calls.append(sql)
+            if sql.startswith("INSERT INTO item_stats"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return real_conn.execute(sql, params)
+
+    store.db.conn = DiskFillsUp()
     with pytest.raises(StoreError, match="full"):
         attempt.choose(1)
-    store.db.execute = real_execute
+    store.db.conn = real_conn
     assert any(c.startswith("INSERT INTO choices") for c in calls)
     assert len(attempt.session.transcript) == 1 and attempt.session.state == "verify"
     assert (store.db["choices"].count, list(store.db["item_stats"].rows)) == before

@@ -20,6 +20,7 @@ class RecordedAttempt:
         self.session = session
         self.mode = mode
         self._finished_recorded = False
+        self._next_seq: int | None = None  # undone rows keep their numbers, so read it once from the store
 
     @classmethod
     def start(cls, store: Store, trainee: Trainee, scenario, mode: str = "practice",
@@ -52,13 +53,15 @@ class RecordedAttempt:
         return step
 
     def _commit(self, step: Step) -> None:
-        seq = self.store.next_seq(self.attempt_id)
+        if self._next_seq is None:
+            self._next_seq = self.store.next_seq(self.attempt_id)
         try:
-            self.store.record_choice(self.attempt_id, self.session.scenario.id, seq, step)
+            self.store.record_choice(self.attempt_id, self.session.scenario.id, self._next_seq, step)
         except Exception:
             # not recorded means not made: keep the session and the database in agreement
             self.session.undo()
             raise
+        self._next_seq += 1
         if self.session.finished:
             self.finish()
 

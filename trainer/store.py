@@ -228,25 +228,28 @@ class Store:
                 " category = excluded.category", [scenario.id, scenario.title, scenario.category])
         return attempt_id
 
+    _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
+                      " mood_after, latency, at, critical, timed_out, tags, undone)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
+    _COUNT_ITEM = ("INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)"
+                   " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (scenario_id, node, choice_id) DO UPDATE SET"
+                   " picks = picks + 1, points = points + excluded.points, critical = critical + excluded.critical,"
+                   " text = excluded.text")
+    _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ? WHERE id = ?"
+
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step) -> None:
-        """Commit one choice, the attempt's activity and the item statistics in one transaction."""
-        points = sum(step.points.values())
+        """Commit one choice, the attempt's activity and the item statistics in one transaction.
+        (The hot path of play: plain prepared statements on the connection, nothing else.)"""
+        critical = step.critical is not None
         with self.write():
-            self.db.execute(
-                "INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
-                " mood_after, latency, at, critical, timed_out, tags, undone)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                [attempt_id, seq, step.node, step.choice, step.number, step.text, json.dumps(step.points),
-                 step.mood_before, step.mood_after, step.latency, step.at, step.critical, int(step.timed_out),
-                 json.dumps(step.tags)])
-            self.db.execute(
-                "INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)"
-                " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (scenario_id, node, choice_id) DO UPDATE SET"
-                " picks = picks + 1, points = points + excluded.points, critical = critical + excluded.critical,"
-                " text = excluded.text",
-                [scenario_id, step.node, step.choice, step.text, points, int(step.critical is not None)])
-            self.db.execute("UPDATE attempts SET choices = choices + 1, last_activity = ? WHERE id = ?",
-                            [step.at, attempt_id])
+            execute = self.db.conn.execute
+            execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
+                                          json.dumps(step.points), step.mood_before, step.mood_after,
+                                          step.latency, step.at, step.critical, int(step.timed_out),
+                                          json.dumps(step.tags)))
+            execute(self._COUNT_ITEM, (scenario_id, step.node, step.choice, step.text, sum(step.points.values()),
+                                       int(critical)))
+            execute(self._TOUCH_ATTEMPT, (step.at, attempt_id))
 
     def undo_choice(self, attempt_id: str, scenario_id: str, seq: int) -> None:
         """Mark a choice taken back (practice undo); the row stays for the record."""
