@@ -12,8 +12,8 @@ SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
 
 
 def big_scenario(nodes: int, seed: int = 1) -> str:
-    """A valid scenario with `nodes` nodes in compact YAML (a 5,000-node file stays under the 1 MB
-    limit): two choices each, a mood-dependent line, feedback and tags, one critical error per 97."""
+    """A valid scenario with `nodes` nodes in compact YAML (5,000 nodes stay under the 1 MB file limit):
+    two choices each with points, feedback and tags, and one critical error every 97 nodes."""
     rng = random.Random(seed)
     out = [f"title: Generated {nodes}", "category: billing", "summary: A generated scenario for benchmarks.",
            "character: {name: Casey Morgan}", "nodes:"]
@@ -23,10 +23,10 @@ def big_scenario(nodes: int, seed: int = 1) -> str:
         crit = i % 97 == 50
         pa = f"{{{rng.choice(SKILLS)}: {rng.randint(1, 3)}}}"
         pb = "{privacy: -3, resolution: -3}" if crit else f"{{{rng.choice(SKILLS)}: {rng.randint(-2, 1)}}}"
-        out.append(f"  n{i}:\n    says: {{default: L{i}, angry: A{i}}}\n    choices:\n"
-                   f"    - {{id: a, text: A{i}, next: {a}, points: {pa}, mood: 5, feedback: F, tags: [T]}}\n"
-                   f"    - {{id: b, text: B{i}, next: {'bad' if crit else b}, points: {pb}, mood: -5, feedback: F,"
-                   f" tags: [T]{', critical: C' if crit else ''}}}")
+        out.append(f"  n{i}:\n    says: L{i}\n    choices:\n"
+                   f"    - {{text: A, next: {a}, points: {pa}, feedback: F, tags: [T]}}\n"
+                   f"    - {{text: B, next: {'bad' if crit else b}, points: {pb}, feedback: F, tags: [T]"
+                   f"{', critical: C' if crit else ''}}}")
     out += ["endings:", "  done: {outcome: resolved, summary: Done.}", "  bad: {outcome: failed, summary: Bad.}"]
     return "\n".join(out) + "\n"
 

@@ -11,7 +11,6 @@ import click
 
 from trainer import __version__
 from trainer.diagnostics import Report, did_you_mean, display_path
-from trainer.vocabulary import CATEGORIES
 
 
 class Context:
@@ -266,149 +265,6 @@ def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) 
         raise SystemExit(1)
 
 
-@cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
-@click.option("--at", "node", help="Start at this node (default: the scenario's start).")
-@click.option("--mood", type=int, help="Starting mood (default: the character's).")
-@click.option("--flag", "flags", multiple=True, help="A flag to have set (repeatable).")
-def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ...]) -> None:
-    """Try FILE in practice mode from any node and state; reloads whenever the file is saved."""
-    from trainer.lint import lint
-    from trainer.loader import check_file
-
-    if not file.exists():
-        raise click.BadParameter(f"'{file}' does not exist", param_hint="FILE")
-    scenario, report = check_file(file)
-    if scenario is not None:
-        lint(scenario, report)
-        if node is not None and node not in scenario.nodes and node not in scenario.endings:
-            raise click.BadParameter(f"no node '{node}' in {file.name}"
-                                     + did_you_mean(node, list(scenario.nodes) + list(scenario.endings)),
-                                     param_hint="--at")
-    from trainer.tui.preview import PreviewApp
-
-    PreviewApp(file, node, mood, flags).run()
-
-
-@cli.command()
-@click.argument("scenario")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@click.pass_obj
-def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
-    """Draw SCENARIO as a flow chart: nodes, choices as labelled edges, endings by outcome."""
-    from trainer.graph import GraphvizMissing, to_dot, to_mermaid, to_svg
-
-    loaded = obj.scenario(scenario)
-    try:
-        text = {"mermaid": to_mermaid, "dot": to_dot, "svg": to_svg}[fmt](loaded)
-    except GraphvizMissing as exc:
-        raise click.ClickException(str(exc)) from exc
-    _emit(text, output, newline=False)
-
-
-@cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def schema(output: Path | None) -> None:
-    """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
-    from trainer.schema import scenario_schema
-
-    _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
-
-
-@cli.command()
-@click.argument("slug")
-@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="Library category.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder to write SLUG.yaml in (created if missing).")
-def new(slug: str, category: str, folder: Path) -> None:
-    """Write a small, valid, commented starter scenario SLUG.yaml to edit."""
-    import re
-
-    from trainer.format import ID_PATTERN
-    from trainer.starter import starter_text
-
-    if not re.match(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
-        raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
-                                 param_hint="SLUG")
-    path = folder / f"{slug}.yaml"
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; pick another name or delete it first")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(starter_text(slug, category), encoding="utf-8")
-        schema_file = folder / "scenario.schema.json"
-        if not schema_file.exists():  # the starter's first line points editors at it
-            from trainer.schema import scenario_schema
-
-            schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")
-
-
-def _since(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-11-01", param_hint="--since") from None
-
-
-@cli.command()
-@click.option("--trainee", help="Only this trainee.")
-@click.option("--scenario", help="Only this scenario id.")
-@click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-@click.pass_obj
-def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, fmt: str,
-           output: Path | None) -> None:
-    """Progress per trainee and item analysis per scenario, for supervisors."""
-    from trainer.report_formats import report_csv, report_html, report_text
-    from trainer.reports import build_report
-
-    store = obj.store()
-    if trainee and store.find_trainee(trainee) is None:
-        raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
-    data = build_report(store, trainee, scenario, _since(since))
-    store.close()
-    render = {"json": lambda d: json.dumps(d, indent=2, ensure_ascii=False), "text": report_text,
-              "csv": report_csv, "html": report_html}[fmt]
-    _emit(render(data), output)
-
-
-@cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xapi"]), required=True)
-@click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
-@click.option("--home-page", default="https://trainer.example.org", show_default=True, envvar="TRAINER_XAPI_HOME",
-              help="xAPI: the account homePage that identifies trainees (your organisation's URL).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
-@click.pass_obj
-def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Path | None) -> None:
-    """Export recorded attempts as CSV, JSON Lines, or xAPI 1.0.3 statements."""
-    from trainer.exports import export_csv, export_jsonl, export_xapi
-
-    if fmt == "xapi" and not home_page.startswith(("http://", "https://")):
-        raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
-    store = obj.store()
-    when = _since(since)
-    if fmt == "csv":
-        text = export_csv(store, when)
-    elif fmt == "jsonl":
-        text = "".join(line + "\n" for line in export_jsonl(store, when))
-    else:
-        text = json.dumps(export_xapi(store, when, home_page), indent=2, ensure_ascii=False) + "\n"
-    store.close()
-    _emit(text, output, newline=False)
-
-
 def _emit(text: str, output: Path | None, newline: bool = True) -> None:
     if output is None:
         click.echo(text, nl=newline)
@@ -422,51 +278,8 @@ def _emit(text: str, output: Path | None, newline: bool = True) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
-@cli.group()
-def supervisor() -> None:
-    """Supervisor settings."""
-
-
-@supervisor.command("set-passphrase")
-@click.pass_obj
-def set_passphrase_command(obj: Context) -> None:
-    """Set (or change) the passphrase that protects `trainer review`."""
-    from trainer import passphrase
-    from trainer.store import StoreError
-
-    store = obj.store()
-    try:
-        if passphrase.is_set(store):
-            current = click.prompt("Current passphrase", hide_input=True)
-            if not passphrase.check(store, current):
-                raise click.ClickException("that is not the current passphrase; nothing was changed")
-        new = click.prompt("New passphrase (8+ characters)", hide_input=True, confirmation_prompt=True)
-        passphrase.set_passphrase(store, new)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        store.close()
-    click.echo("Supervisor passphrase set.")
-
-
-@cli.command()
-@click.option("--as", "supervisor", default=lambda: os.environ.get("USER", "supervisor"),
-              help="Name recorded with notes and sign-offs (default: your login name).")
-@click.pass_obj
-def review(obj: Context, supervisor: str) -> None:
-    """Open the supervisor review (asks for the supervisor passphrase)."""
-    from trainer import passphrase
-    from trainer.launch import create_review_app
-
-    store = obj.store()
-    if not passphrase.is_set(store):
-        store.close()
-        raise click.ClickException("no supervisor passphrase is set yet: run `trainer supervisor set-passphrase` first")
-    app = create_review_app(store=store, library=obj.library, supervisor=supervisor)
-    try:
-        app.run()
-    finally:
-        store.close()
+# The other commands live beside this module; importing them registers them on `cli`.
+from trainer import cli_authoring, cli_supervisor  # noqa: E402,F401
 
 
 def main() -> None:

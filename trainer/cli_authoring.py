@@ -1,0 +1,93 @@
+"""Authoring commands: preview, graph, schema, new."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from trainer.cli import Context, _emit, cli
+from trainer.diagnostics import did_you_mean
+from trainer.vocabulary import CATEGORIES
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--at", "node", help="Start at this node (default: the scenario's start).")
+@click.option("--mood", type=int, help="Starting mood (default: the character's).")
+@click.option("--flag", "flags", multiple=True, help="A flag to have set (repeatable).")
+def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ...]) -> None:
+    """Try FILE in practice mode from any node and state; reloads whenever the file is saved."""
+    from trainer.lint import lint
+    from trainer.loader import check_file
+
+    if not file.exists():
+        raise click.BadParameter(f"'{file}' does not exist", param_hint="FILE")
+    scenario, report = check_file(file)
+    if scenario is not None:
+        lint(scenario, report)
+        if node is not None and node not in scenario.nodes and node not in scenario.endings:
+            raise click.BadParameter(f"no node '{node}' in {file.name}"
+                                     + did_you_mean(node, list(scenario.nodes) + list(scenario.endings)),
+                                     param_hint="--at")
+    from trainer.tui.preview import PreviewApp
+
+    PreviewApp(file, node, mood, flags).run()
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.pass_obj
+def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
+    """Draw SCENARIO as a flow chart: nodes, choices as labelled edges, endings by outcome."""
+    from trainer.graph import GraphvizMissing, to_dot, to_mermaid, to_svg
+
+    loaded = obj.scenario(scenario)
+    try:
+        text = {"mermaid": to_mermaid, "dot": to_dot, "svg": to_svg}[fmt](loaded)
+    except GraphvizMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    _emit(text, output, newline=False)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
+    from trainer.schema import scenario_schema
+
+    _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
+
+
+@cli.command()
+@click.argument("slug")
+@click.option("--category", required=True, type=click.Choice(CATEGORIES), help="Library category.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write SLUG.yaml in (created if missing).")
+def new(slug: str, category: str, folder: Path) -> None:
+    """Write a small, valid, commented starter scenario SLUG.yaml to edit."""
+    import re
+
+    from trainer.format import ID_PATTERN
+    from trainer.starter import starter_text
+
+    if not re.match(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
+        raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
+                                 param_hint="SLUG")
+    path = folder / f"{slug}.yaml"
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; pick another name or delete it first")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(starter_text(slug, category), encoding="utf-8")
+        schema_file = folder / "scenario.schema.json"
+        if not schema_file.exists():  # the starter's first line points editors at it
+            from trainer.schema import scenario_schema
+
+            schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")

@@ -1,0 +1,121 @@
+"""Supervisor commands: report, export, supervisor set-passphrase, review."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from trainer.cli import Context, _emit, cli
+from trainer.diagnostics import did_you_mean
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-11-01", param_hint="--since") from None
+
+
+@cli.command()
+@click.option("--trainee", help="Only this trainee.")
+@click.option("--scenario", help="Only this scenario id.")
+@click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_obj
+def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, fmt: str,
+           output: Path | None) -> None:
+    """Progress per trainee and item analysis per scenario, for supervisors."""
+    from trainer.report_formats import report_csv, report_html, report_text
+    from trainer.reports import build_report
+
+    store = obj.store()
+    if trainee and store.find_trainee(trainee) is None:
+        raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
+    data = build_report(store, trainee, scenario, _since(since))
+    store.close()
+    render = {"json": lambda d: json.dumps(d, indent=2, ensure_ascii=False), "text": report_text,
+              "csv": report_csv, "html": report_html}[fmt]
+    _emit(render(data), output)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xapi"]), required=True)
+@click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
+@click.option("--home-page", default="https://trainer.example.org", show_default=True, envvar="TRAINER_XAPI_HOME",
+              help="xAPI: the account homePage that identifies trainees (your organisation's URL).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_obj
+def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Path | None) -> None:
+    """Export recorded attempts as CSV, JSON Lines, or xAPI 1.0.3 statements."""
+    from trainer.exports import export_csv, export_jsonl, export_xapi
+
+    if fmt == "xapi" and not home_page.startswith(("http://", "https://")):
+        raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
+    store = obj.store()
+    when = _since(since)
+    if fmt == "csv":
+        text = export_csv(store, when)
+    elif fmt == "jsonl":
+        text = "".join(line + "\n" for line in export_jsonl(store, when))
+    else:
+        text = json.dumps(export_xapi(store, when, home_page), indent=2, ensure_ascii=False) + "\n"
+    store.close()
+    _emit(text, output, newline=False)
+
+
+@cli.group()
+def supervisor() -> None:
+    """Supervisor settings."""
+
+
+@supervisor.command("set-passphrase")
+@click.pass_obj
+def set_passphrase_command(obj: Context) -> None:
+    """Set (or change) the passphrase that protects `trainer review`."""
+    from trainer import passphrase
+    from trainer.store import StoreError
+
+    store = obj.store()
+    try:
+        if passphrase.is_set(store):
+            current = click.prompt("Current passphrase", hide_input=True)
+            if not passphrase.check(store, current):
+                raise click.ClickException("that is not the current passphrase; nothing was changed")
+        new = click.prompt("New passphrase (8+ characters)", hide_input=True, confirmation_prompt=True)
+        passphrase.set_passphrase(store, new)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo("Supervisor passphrase set.")
+
+
+@cli.command()
+@click.option("--as", "supervisor", default=lambda: os.environ.get("USER", "supervisor"),
+              help="Name recorded with notes and sign-offs (default: your login name).")
+@click.pass_obj
+def review(obj: Context, supervisor: str) -> None:
+    """Open the supervisor review (asks for the supervisor passphrase)."""
+    from trainer import passphrase
+    from trainer.launch import create_review_app
+
+    store = obj.store()
+    if not passphrase.is_set(store):
+        store.close()
+        raise click.ClickException("no supervisor passphrase is set yet: run `trainer supervisor set-passphrase` first")
+    app = create_review_app(store=store, library=obj.library, supervisor=supervisor)
+    try:
+        app.run()
+    finally:
+        store.close()
