@@ -11,11 +11,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ["scoring", "trainer.diagnostics", "trainer.yamlsrc", "trainer.format", "trainer.model",
-          "trainer.loader", "trainer.analysis", "trainer.engine", "trainer.lint", "trainer.playthrough",
+          "trainer.loader", "trainer.analysis", "trainer.engine", "trainer.lint",
           "trainer.library", "trainer.analyze", "trainer.report_json", "trainer.cli", "trainer.store",
           "trainer.migrations", "trainer.recording", "trainer.reports", "trainer.report_formats",
           "trainer.exports", "trainer.passphrase", "trainer.schema", "trainer.graph", "trainer.random_play",
-          "trainer.starter"]
+          "trainer.starter", "trainer.cli_authoring", "trainer.cli_supervisor", "trainer.cache",
+          "trainer.vocabulary"]
 
 
 @pytest.mark.parametrize("module", DOMAIN)

@@ -128,6 +128,7 @@ class Analysis:
         result = extremes(doubled, self.overall_weight, True, start)
         return (result, start) if start in result.value else None
 
+    @cached_property
     def critical_candidates(self) -> list["PathRun"]:
         """Walks through a critical error that are the likeliest to pass on points: the best overall
         one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
@@ -142,9 +143,11 @@ class Analysis:
                     out.append(run)
         return out
 
+    @cached_property
     def best_path(self) -> "PathRun":
         return self.score_path([(e.source, e) for e in self.best.walk(self.start)])
 
+    @cached_property
     def worst_path(self) -> "PathRun":
         return self.score_path([(e.source, e) for e in self.worst.walk(self.start)])
 
@@ -285,9 +288,5 @@ def analyse(scenario: Scenario) -> Analysis:
 
 
 def analysis_for(scenario: Scenario) -> Analysis:
-    """The scenario's analysis, computed once per loaded scenario (scenarios are immutable)."""
-    cached = scenario.__dict__.get("_analysis")
-    if cached is None:
-        cached = analyse(scenario)
-        object.__setattr__(scenario, "_analysis", cached)
-    return cached
+    """The scenario's analysis, computed once per loaded scenario."""
+    return scenario.memo("_analysis", analyse)

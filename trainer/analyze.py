@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scoring.graph import PATH_COUNT_CAP
 from trainer.analysis import PathRun, analysis_for
 from trainer.model import Scenario
 
@@ -19,19 +20,27 @@ def _path_report(run: PathRun) -> dict:
 
 
 def analyze(scenario: Scenario) -> dict:
+    from trainer.loader import gc_paused
+
+    with gc_paused():
+        return _analyze(scenario)
+
+
+def _analyze(scenario: Scenario) -> dict:
     analysis = analysis_for(scenario)
     out: dict = {"scenario": scenario.id, "nodes": len(scenario.nodes), "endings_count": len(scenario.endings)}
     if analysis.loop_error is not None:
         out["error"] = str(analysis.loop_error)
         return out
-    best = analysis.best_path()
-    worst = analysis.worst_path()
-    critical_runs = analysis.critical_candidates()
+    best = analysis.best_path
+    worst = analysis.worst_path
+    critical_runs = analysis.critical_candidates
     passing = [r for r in critical_runs if r.score.points_passed]
     critical_run = passing[0] if passing else (critical_runs[0] if critical_runs else None)
     reached = {s[0] for s in analysis.reachable_states}
     out.update({
         "paths": analysis.paths,
+        "paths_at_least": analysis.paths is not None and analysis.paths >= PATH_COUNT_CAP,
         "has_loops": analysis.paths is None,
         "best": _path_report(best),
         "worst": _path_report(worst),

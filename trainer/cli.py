@@ -195,7 +195,7 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
              mode: str) -> None:
     """Play SCENARIO (an id or a file) headless with the given choices and print the score."""
     from trainer.engine import ChoiceNotAvailable
-    from trainer.playthrough import compiled_for
+    from trainer.engine import compiled_for
     from trainer.report_json import session_json, session_text
 
     if record and not trainee:

@@ -119,6 +119,11 @@ class Compiled:
         return label[1] if label else None
 
 
+def compiled_for(scenario: Scenario) -> Compiled:
+    """The scenario's machine, compiled once per loaded scenario and shared by all its sessions."""
+    return scenario.memo("_compiled", Compiled)
+
+
 class Session:
     """One play-through. `state` is maintained by the compiled machine."""
 

@@ -32,6 +32,13 @@ def check_loops(scenario: Scenario, report: Report) -> Analysis:
 
 def lint(scenario: Scenario, report: Report) -> Analysis:
     """Warnings for a scenario that loaded (so it has no errors, unbalanced loops included)."""
+    from trainer.loader import gc_paused
+
+    with gc_paused():
+        return _lint(scenario, report)
+
+
+def _lint(scenario: Scenario, report: Report) -> Analysis:
     analysis = check_loops(scenario, report)
     s = scenario
     if analysis.loop_error is not None:
@@ -110,14 +117,14 @@ def _lint_condition(s: Scenario, node, choice, flags_set, report: Report) -> Non
 def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
     if analysis.start not in analysis.best.value:
         return
-    best = analysis.best_path()
+    best = analysis.best_path
     if not best.score.points_passed:
         failing = [k for k, v in best.score.skills.items() if v.scored and not v.passed]
         detail = f"skills below threshold: {', '.join(failing)}" if failing else (
             f"overall {best.score.overall} < pass mark {s.pass_mark}")
         report.warning(_loc(s, "nodes"), f"the best possible path does not pass ({detail})",
                        "lower the thresholds or give the best choices more points", code="best-fails")
-    for run in analysis.critical_candidates():
+    for run in analysis.critical_candidates:
         if run.score.points_passed:
             node, choice_id = next((n, c) for n, c in run.labels if (_find_choice(s, n, c) or s.nodes[n]).critical)
             report.warning(_loc(_find_choice(s, node, choice_id) or s.nodes[node]),

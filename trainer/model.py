@@ -200,6 +200,15 @@ class Scenario(Located):
     content_hash: str = ""
     locs: Mapping[str, Location] = _locs()
 
+    def memo(self, name: str, make):
+        """A value derived from this (immutable) scenario, computed once: its analysis, its compiled
+        machine. Kept privately on the object, so it lives exactly as long as the scenario."""
+        found = self.__dict__.get(name)
+        if found is None:
+            found = make(self)
+            object.__setattr__(self, name, found)
+        return found
+
     def step(self, ident: str) -> Node | Ending:
         return self.nodes.get(ident) or self.endings[ident]
 

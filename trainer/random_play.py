@@ -6,7 +6,7 @@ import random
 from collections import Counter
 
 from trainer.model import Scenario
-from trainer.playthrough import compiled_for
+from trainer.engine import compiled_for
 
 MAX_STEPS = 200  # a random walk round a loop stops here and counts as unfinished
 

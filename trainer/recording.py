@@ -8,8 +8,7 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from trainer.engine import Session, Step
-from trainer.playthrough import compiled_for
+from trainer.engine import Session, Step, compiled_for
 from trainer.store import Store, StoreError, Trainee
 
 

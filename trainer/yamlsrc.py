@@ -6,7 +6,6 @@ node tree ourselves: that is where duplicate keys, alias bombs and odd tags are 
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from pathlib import Path
@@ -123,16 +122,6 @@ def _loader():
 
 def parse(text: str, report: Report) -> YNode | None:
     """Compose `text` and convert it to Y-nodes; None (with errors reported) when it cannot be read."""
-    gc_was_on = gc.isenabled()
-    gc.disable()  # parsing makes many small objects and no cycles worth collecting
-    try:
-        return _parse(text, report)
-    finally:
-        if gc_was_on:
-            gc.enable()
-
-
-def _parse(text: str, report: Report) -> YNode | None:
     yaml = _yaml()
     try:
         node = yaml.compose(text, Loader=_loader())

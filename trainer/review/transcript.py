@@ -6,7 +6,7 @@ from rich.text import Text
 
 from trainer.engine import Session
 from trainer.library import Library
-from trainer.playthrough import compiled_for
+from trainer.engine import compiled_for
 from trainer.store import Store
 from trainer.tui.widgets import points_text
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from trainer.lint import lint
 from trainer.loader import check_file
 from trainer.model import Scenario
-from trainer.playthrough import compiled_for
+from trainer.engine import compiled_for
 from trainer.recording import UnrecordedAttempt
 from trainer.tui.app import CSS_FILE
 
