@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,6 +97,8 @@ class Store:
             check_existing_file(path)
         else:
             _create_private(path)
+        import sqlite3
+
         from sqlite_utils import Database
 
         try:
@@ -119,6 +120,8 @@ class Store:
 
     @classmethod
     def memory(cls) -> "Store":
+        import sqlite3
+
         from sqlite_utils import Database
 
         conn = sqlite3.connect(":memory:", check_same_thread=False)
@@ -158,6 +161,8 @@ class Store:
     def write(self) -> Iterator:
         """One write transaction, taking the write lock up front so concurrent writers wait their turn.
         Either all of it lands or none of it does; SQLite failures become a `StoreError` that says why."""
+        import sqlite3  # already loaded by open(); imported here so start-up need not load it
+
         conn = self.db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
