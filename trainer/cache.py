@@ -63,13 +63,13 @@ class ScenarioCache:
             self.used.add(key)
         return found
 
-    def put(self, path: Path, data: bytes, summary, scenario) -> bytes:
+    def put(self, path: Path, data: bytes, summary, scenario) -> None:
+        if self.path is None:
+            return  # no cache file: nothing to keep
         key = self.key(path, data)
-        blob = pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL)
-        self.entries[key] = (summary, blob)
+        self.entries[key] = (summary, pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL))
         self.used.add(key)
         self.dirty = True
-        return blob
 
     def save(self) -> None:
         """Keep only what this run used; write atomically. A cache that cannot be written is skipped."""

@@ -202,21 +202,21 @@ class _Converter:
         return _new_tuple(Location, (mark.line + 1, mark.column + 1))
 
     def convert(self, node, depth: int = 0, aliased: bool = False) -> YNode:
-        if depth > MAX_DEPTH:
-            raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels")
         nid = id(node)
-        if nid in self.visited:
+        visited = self.visited
+        if aliased or nid in visited:
             aliased = True
-        if aliased:
             self.alias_values += 1
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise _TooBig(f"aliases expand to more than {MAX_ALIAS_VALUES:,} values (alias expansion)")
         else:
-            self.visited.add(nid)
+            visited.add(nid)
         mark = node.start_mark
         loc = _new_tuple(Location, (mark.line + 1, mark.column + 1))
-        if node.__class__ is self.scalar_type:
+        if node.__class__ is self.scalar_type:  # most nodes: keep this path short
             return YScalar(node.value if node.tag == _STR else _scalar(node, self.report), loc)
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"nesting is deeper than {MAX_DEPTH} levels")
         if nid in self.active:
             raise _TooBig("an alias refers to itself (recursive anchor)")
         self.active.add(nid)
@@ -224,7 +224,8 @@ class _Converter:
             if node.__class__ is self.seq_type:
                 if node.tag != _SEQ:
                     self.report.error(loc, f"unsupported YAML tag '{node.tag}'")
-                return YSeq([self.convert(n, depth + 1, aliased) for n in node.value], loc)
+                convert = self.convert
+                return YSeq([convert(n, depth + 1, aliased) for n in node.value], loc)
             if node.tag != _MAP:
                 self.report.error(loc, f"unsupported YAML tag '{node.tag}'")
             return YMap(self._items(node, depth, aliased), loc)
@@ -233,23 +234,26 @@ class _Converter:
 
     def _items(self, node, depth: int, aliased: bool) -> list:
         report = self.report
+        scalar_type = self.scalar_type
+        convert = self.convert
         items = []
         seen: dict[object, Location] = {}
         for key_node, value_node in node.value:
-            if key_node.__class__ is not self.scalar_type:
+            if key_node.__class__ is not scalar_type:
                 report.error(self.loc(key_node), "mapping keys must be plain text")
                 continue
-            key = YScalar(_scalar(key_node, report), self.loc(key_node))
-            if key.value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
-                report.error(key.loc, "YAML merge keys ('<<') are not supported", "write the keys out")
+            mark = key_node.start_mark
+            key_loc = _new_tuple(Location, (mark.line + 1, mark.column + 1))
+            value = key_node.value if key_node.tag == _STR else _scalar(key_node, report)
+            if value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+                report.error(key_loc, "YAML merge keys ('<<') are not supported", "write the keys out")
                 continue
-            if isinstance(key.value, (int, float, bool)) or key.value is None:
-                key.value = "" if key.value is None else str(key_node.value)
-            if key.value in seen:
-                first = seen[key.value]
-                report.error(key.loc, f"duplicate key '{key.value}' (first defined at line {first.line})",
+            if value is None or isinstance(value, (int, float, bool)):
+                value = "" if value is None else str(key_node.value)
+            if value in seen:
+                report.error(key_loc, f"duplicate key '{value}' (first defined at line {seen[value].line})",
                              "YAML keeps only the last one; remove or rename one of them")
                 continue
-            seen[key.value] = key.loc
-            items.append((key, self.convert(value_node, depth + 1, aliased)))
+            seen[value] = key_loc
+            items.append((YScalar(value, key_loc), convert(value_node, depth + 1, aliased)))
         return items
