@@ -275,12 +275,18 @@ def find_unbalanced_loop(graph: Graph, start: Hashable) -> LoopError | None:
     return None
 
 
+PATH_COUNT_CAP = 10**18
+
+
 def path_count(graph: Graph, start: Hashable) -> int | None:
-    """Distinct complete walks from `start` to a terminal; None when a loop makes them unlimited."""
+    """Distinct complete walks from `start` to a terminal, saturating at PATH_COUNT_CAP (counts grow
+    exponentially with size, and exact giant numbers would make the count quadratic); None when a
+    loop makes them unlimited."""
     count: dict[Hashable, int] = {}
     for members in condensation(graph, start).components:
         node = members[0]
         if len(members) > 1 or any(e.target == node for e in graph.out.get(node, ())):
             return None
-        count[node] = (1 if node in graph.terminals else 0) + sum(count[e.target] for e in graph.out[node])
+        total = (1 if node in graph.terminals else 0) + sum(count[e.target] for e in graph.out[node])
+        count[node] = min(total, PATH_COUNT_CAP)
     return count[start]
