@@ -63,11 +63,12 @@ def points_text(points: dict[str, int]) -> Text:
 def skill_bars(score: AttemptScore, width: int = 20) -> Text:
     """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue."""
     text = Text()
+    width = max([len(name) for name, r in score.skills.items() if r.scored] + [12]) + 1
     for name, r in score.skills.items():
         if not r.scored:
             continue
         ok = r.passed
-        text.append(f"{name:<14}", style="bold")
+        text.append(f"{name:<{width}}", style="bold")
         text.append(bar(r.percent / 100, width), style="green" if ok else "red")
         text.append(f" {r.percent:5.1f}%  needs {r.threshold:g}%  ")
         text.append("✓ pass" if ok else "✗ below", style="green" if ok else "bold red")

@@ -48,8 +48,9 @@ class CatalogueScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Scenario", key="title", width=32)
-        table.add_column("Category", key="category", width=14)
+        fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
+        table.add_column("Scenario", key="title", width=max(20, min(60, self.app.size.width - fixed)))
+        table.add_column("Category", key="category", width=15)
         table.add_column("Level", key="level", width=12)
         table.add_column("Best", key="best", width=5)
         table.add_column("Status", key="status", width=11)
