@@ -49,11 +49,11 @@ class CatalogueScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
-        table.add_column("Scenario", key="title", width=max(20, min(60, self.app.size.width - fixed)))
-        table.add_column("Category", key="category", width=15)
-        table.add_column("Level", key="level", width=12)
-        table.add_column("Best", key="best", width=5)
-        table.add_column("Status", key="status", width=11)
+        table.add_column(Text("Scenario"), key="title", width=max(20, min(60, self.app.size.width - fixed)))
+        table.add_column(Text("Category"), key="category", width=15)
+        table.add_column(Text("Level"), key="level", width=12)
+        table.add_column(Text("Best"), key="best", width=5)
+        table.add_column(Text("Status"), key="status", width=11)
         self.refresh_rows()
         table.focus()
         if not self.app.store_is_open:  # titles first; scores as soon as the database is open
