@@ -47,6 +47,7 @@ def test_scenario_plays_fair(scenario_id):
     assert data["best"]["passed"], data["best"]
     assert not data["worst"]["passed"], data["worst"]
     assert data["pass_with_critical_error"] is False
+    assert data["pass_at_failed_ending"] is False
     assert data["unreachable"] == [] and data["dead_ends"] == [] and data["traps"] == []
     assert all(data["endings"].values())
 

@@ -66,6 +66,9 @@ CASES = {
         "{id: finish, text: Finish well., next: done,",
         "{id: finish, text: Finish well., next: done, critical: Shared the wrong record.,"),
 }
+CASES["failed-ending-passes"] = BASE.replace(
+    "{id: give-up, text: Give up., next: bad, points: {resolution: -2},",
+    "{id: give-up, text: Give up., next: bad, points: {resolution: 2, empathy: 1, de-escalation: 1, privacy: 1},")
 # a flag no choice sets also makes a condition that can never hold
 CASES["never-flag"] = BASE.replace("feedback: Leaves them stuck.,", "when: {flags: [verifed]}, feedback: Leaves them stuck.,")
 

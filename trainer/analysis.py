@@ -144,6 +144,23 @@ class Analysis:
         return out
 
     @cached_property
+    def failed_ending_candidates(self) -> list["PathRun"]:
+        """Walks that end at a `failed` ending and are the likeliest to pass on points anyway."""
+        failed = {s for s in self.graph.terminals if self.scenario.endings[s[0]].outcome == "failed"}
+        if not failed:
+            return []
+        only_failed = Graph(self.graph.dims, self.graph.out, failed)
+        out: list[PathRun] = []
+        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
+        for objective in objectives:
+            result = extremes(only_failed, objective, True, self.start)
+            if self.start in result.value:
+                run = self.score_path([(e.source, e) for e in result.walk(self.start)])
+                if all(run.labels != seen.labels for seen in out):
+                    out.append(run)
+        return out
+
+    @cached_property
     def best_path(self) -> "PathRun":
         return self.score_path([(e.source, e) for e in self.best.walk(self.start)])
 

@@ -59,6 +59,7 @@ def _analyze(scenario: Scenario) -> dict:
         "outcomes": {e.id: e.outcome for e in scenario.endings.values()},
         "pass_with_critical_error": bool(critical_run and critical_run.score.points_passed),
         "best_critical_path": _path_report(critical_run) if critical_run else None,
+        "pass_at_failed_ending": any(r.passed for r in analysis.failed_ending_candidates),
         "unreachable": analysis.unreachable,
         "dead_ends": analysis.dead_ends,
         "traps": [t for t in analysis.traps if t not in analysis.dead_ends],
@@ -85,6 +86,7 @@ def analyze_text(data: dict) -> str:
     lines.append(f"  endings reachable: {len(reached)}/{len(data['endings'])}  "
                  + ", ".join(f"{e} ({data['outcomes'][e]})" for e in data["endings"]))
     lines.append(f"  a path passes with a critical error: {'YES' if data['pass_with_critical_error'] else 'no'}")
+    lines.append(f"  a path to a failed ending passes: {'YES' if data['pass_at_failed_ending'] else 'no'}")
     lines.append(f"  unreachable: {', '.join(data['unreachable']) or 'none'}; "
                  f"dead ends: {', '.join(data['dead_ends']) or 'none'}")
     return "\n".join(lines)

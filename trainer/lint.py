@@ -124,6 +124,12 @@ def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
             f"overall {best.score.overall} < pass mark {s.pass_mark}")
         report.warning(_loc(s, "nodes"), f"the best possible path does not pass ({detail})",
                        "lower the thresholds or give the best choices more points", code="best-fails")
+    for run in analysis.failed_ending_candidates:
+        if run.score.points_passed and not run.score.critical_errors:
+            report.warning(_loc(s.endings[run.ending]), f"a path to ending '{run.ending}' (outcome failed) scores "
+                           f"{run.score.overall} and would pass", "take points off the choices that lead there, "
+                           "or give the ending a different outcome", code="failed-ending-passes")
+            break
     for run in analysis.critical_candidates:
         if run.score.points_passed:
             node, choice_id = next((n, c) for n, c in run.labels if (_find_choice(s, n, c) or s.nodes[n]).critical)
