@@ -114,8 +114,12 @@ async def test_quit_mid_scenario_then_resume(tmp_path):
 
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
         status = app.screen.query_one(DataTable).get_row("spouse-call")[4]
         assert str(status) == "in progress"
+        assert any("unfinished attempt" in str(n.message) for n in app._notifications)
+        table = app.screen.query_one(DataTable)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "spouse-call"
         await open_spouse_call(pilot)
         assert "unfinished practice attempt" in text_of(app, "#brief-resume")
         await pilot.press("r")

@@ -330,4 +330,4 @@ class ExportScreen(ModalScreen):
             self.query_one("#export-message", Static).update(Text(f"Cannot write {path}: {exc.strerror}", style="red"))
             return
         self.app.pop_screen()
-        self.app.notify(f"Exported {fmt} to {path}")
+        self.app.notify(f"Exported {fmt} to {path}", markup=False)

@@ -106,7 +106,7 @@ class TrainerApp(App):
 
         scenario = self.library.get(scenario_id)
         if scenario is None:
-            self.notify(f"No scenario '{scenario_id}'", severity="error")
+            self.notify(f"No scenario '{scenario_id}'", severity="error", markup=False)
             return
         screen = BriefScreen(scenario)
         self.switch_screen(screen) if replace else self.push_screen(screen)

@@ -101,7 +101,8 @@ class PreviewApp(App):
         if self.attempt is not None:
             where, mood, flags = self.attempt.session.state, self.attempt.session.mood, self.attempt.session.flags
         if where not in scenario.nodes and where not in scenario.endings:
-            self.notify(f"'{where}' is gone from the file; starting from the beginning.", severity="warning")
+            self.notify(f"'{where}' is gone from the file; starting from the beginning.", severity="warning",
+                        markup=False)
             where = None
         self._play(scenario, where, mood, flags)
         self.notify("Reloaded.", timeout=2)

@@ -58,10 +58,24 @@ class CatalogueScreen(Screen):
         table.focus()
         if not self.app.store_is_open:  # titles first; scores as soon as the database is open
             self.call_after_refresh(self._load_progress)
+        else:
+            self._offer_resume()
 
     def _load_progress(self) -> None:
         if self.app.ready():
             self.refresh_rows()
+            self._offer_resume()
+
+    def _offer_resume(self) -> None:
+        """After a quit mid-scenario, say so on arrival: the brief then offers to resume."""
+        unfinished = self.app.store.resumable(self.app.trainee) if self.app.trainee else []
+        if unfinished:
+            latest = unfinished[0]
+            table = self.query_one(DataTable)
+            if latest["scenario_id"] in table.rows:
+                table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
+            self.notify(f"You have an unfinished attempt at “{latest['scenario_title']}”. "
+                        "Press Enter to open it and resume.", title="Welcome back", timeout=8, markup=False)
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()

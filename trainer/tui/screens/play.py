@@ -162,7 +162,7 @@ class PlayScreen(Screen):
         try:
             step = make_step()
         except StoreError as exc:
-            self.notify(f"Could not save that choice: {exc}", severity="error", timeout=8)
+            self.notify(f"Could not save that choice: {exc}", severity="error", timeout=8, markup=False)
             return
         self.deadline = None
         self._update_countdown()

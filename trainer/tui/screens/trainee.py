@@ -45,6 +45,6 @@ class TraineeScreen(Screen):
         try:
             trainee = self.app.store.trainee(name)
         except StoreError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.app.choose_trainee(trainee)
