@@ -172,4 +172,4 @@ class TrainerApp(App):
             yield SystemCommand("My progress", "Your attempts, scores and trends", self.action_progress)
         yield SystemCommand("Switch light/dark theme", "Toggle between the light and dark themes",
                             self.action_toggle_theme)
-        yield SystemCommand("Keys", "Show the keys for this screen", self.action_help)
+        yield SystemCommand("Trainer keys", "The keys for this screen and the whole app", self.action_help)
