@@ -9,7 +9,6 @@ import pytest
 
 from trainer.analyze import analyze
 from trainer.cli import cli
-from trainer.diagnostics import Report
 from trainer.library import bundled_dir, load_library, scenario_files
 from trainer.lint import lint
 from trainer.loader import check_file

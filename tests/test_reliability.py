@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Static
 
 from tests.conftest import ROOT, doc_example
 from tests.tui_helpers import FakeClock
-from trainer.diagnostics import Report
 from trainer.launch import create_app
 from trainer.library import bundled_dir, scenario_files
 from trainer.lint import lint

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Hashable
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from trainer.analysis import Analysis, analysis_for
 from trainer.diagnostics import Location, Report
 from trainer.model import Scenario

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from trainer.diagnostics import Diagnostic, Location, Report, ScenarioError, did_you_mean, display_path
 from trainer.format import BAD
-from trainer.model import DEFAULT_SKILLS, SCENARIO_KIND, Choice, MoodScale, Node, Scenario, Skill
+from trainer.model import DEFAULT_SKILLS, SCENARIO_KIND, MoodScale, Node, Scenario, Skill
 from trainer.yamlsrc import YMap, parse, read_text
 
 

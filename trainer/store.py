@@ -25,7 +25,7 @@ class StoreError(Exception):
     """A database problem explained for the user (never a traceback)."""
 
 
-def explain(exc: sqlite3.Error, path: Path | None) -> str:
+def explain(exc: Exception, path: Path | None) -> str:
     """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
     text = str(exc).lower()
     where = f" ({path})" if path else ""
