@@ -178,13 +178,12 @@ class Session:
     # --- acting --------------------------------------------------------------------------------
     def choose(self, wanted: int | str, now: float | None = None) -> Step:
         """Pick by the 1-based number shown or by choice id."""
-        options = self.options()
-        listing = [f"{i} ({c.id})" for i, c in enumerate(options, 1)]
         if self.finished:
             raise ChoiceNotAvailable(str(wanted), [], finished=True)
+        options = self.options()
         number, choice = self._resolve(wanted, options)
         if choice is None:
-            raise ChoiceNotAvailable(str(wanted), listing)
+            raise ChoiceNotAvailable(str(wanted), [f"{i} ({c.id})" for i, c in enumerate(options, 1)])
         return self._fire(choice, number, now)
 
     def choose_id(self, choice_id: str, now: float | None = None) -> Step:
