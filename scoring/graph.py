@@ -129,6 +129,14 @@ class Extremes:
     graph: Graph
     maximize: bool
 
+    def first_step(self, start: Hashable) -> Edge | None:
+        """The first edge of `walk(start)`, without building the rest of the walk."""
+        exit_edge = self.via.get(start)
+        if exit_edge is None:
+            return None
+        inside = _path_within(self.graph, start, exit_edge.source, self.component)
+        return inside[0] if inside else exit_edge
+
     def walk(self, start: Hashable) -> list[Edge]:
         """Edges of an optimal walk from `start` to a terminal (shortest within each component)."""
         if start not in self.value:

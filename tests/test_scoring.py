@@ -88,6 +88,7 @@ def test_dp_best_and_worst_equal_brute_force(graph):
         walk = best.walk(0)
         assert sum(weight(e) for e in walk) == pytest.approx(max(totals))
         assert (walk[-1].target if walk else 0) in graph.terminals
+        assert best.first_step(0) == (walk[0] if walk else None)
 
 
 @settings(max_examples=200, deadline=None)

@@ -225,10 +225,14 @@ class Analysis:
     def paths(self) -> int | None:
         return path_count(self.graph, self.start)
 
+    @cached_property
+    def tested_flags(self) -> frozenset[str]:
+        return tested_flags(self.scenario)
+
     def best_label_from(self, state: State) -> tuple[str, str] | None:
         """(node, choice id) of the first step of a best walk from `state`."""
-        walk = self.best.walk(state)
-        return walk[0].label if walk else None
+        edge = self.best.first_step(state)
+        return edge.label if edge else None
 
 
 def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, State, tuple[str, ...]]:

@@ -15,7 +15,7 @@ from typing import Callable
 from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
-from trainer.analysis import Analysis, analysis_for, tested_flags
+from trainer.analysis import Analysis, analysis_for
 from trainer.model import Choice, Ending, Node, Scenario, Timeout, line_for
 
 
@@ -111,7 +111,7 @@ class Compiled:
     def best_choice(self, node: str, flags, mood: int) -> str | None:
         """The choice id a best-scoring trainee would pick at this point, if the node is reachable."""
         analysis = self.analysis
-        tested = tested_flags(self.scenario)
+        tested = analysis.tested_flags
         state = (node, frozenset(f for f in flags if f in tested), mood if analysis.start[2] is not None else None)
         if state not in analysis.best.value:
             return None

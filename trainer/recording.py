@@ -37,7 +37,7 @@ class RecordedAttempt:
             raise StoreError(f"no attempt {attempt_id}")
         if row["content_hash"] != scenario.content_hash:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
-        data = {"transcript": [_step_dict(s) for s in store.steps(attempt_id)], "started_at": row["started_at"]}
+        data = {"transcript": [step_from_row(s) for s in store.steps(attempt_id)], "started_at": row["started_at"]}
         session = Session.from_json(compiled_for(scenario), data, clock)
         return cls(store, attempt_id, session, row["mode"])
 
@@ -97,7 +97,8 @@ def _iso(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _step_dict(row: dict) -> dict:
+def step_from_row(row: dict) -> dict:
+    """A stored choice as a transcript step for `Session.from_json` (the replay fills in the rest)."""
     keys = ("node", "choice", "number", "text", "points", "mood_before", "mood_after", "at", "latency",
             "critical", "timed_out")
     out = {k: row[k] for k in keys}

@@ -7,6 +7,7 @@ from rich.text import Text
 from trainer.engine import Session
 from trainer.library import Library
 from trainer.engine import compiled_for
+from trainer.recording import step_from_row
 from trainer.store import Store
 from trainer.tui.widgets import points_text
 
@@ -25,9 +26,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
-        data = {"transcript": [{**{k: s[k] for k in ("node", "choice", "number", "text", "points", "mood_before",
-                                                      "mood_after", "at", "latency", "critical", "timed_out")},
-                                "flags_before": [], "feedback": "", "tags": s["tags"], "next": ""} for s in steps]}
+        data = {"transcript": [step_from_row(s) for s in steps]}
         try:
             session = Session.from_json(compiled_for(scenario), data)
         except Exception:  # noqa: BLE001 - an unreplayable record still shows what was stored
