@@ -93,9 +93,9 @@ def bench_startup(runs: int, tmp: Path) -> dict:
 def bench_load(count: int, repeat: int, tmp: Path) -> list[dict]:
     import yaml
 
-    from trainer.cache import ScenarioCache
-    from trainer.library import load_library
-    from trainer.engine import compiled_for
+    from trainer.scenario.cache import ScenarioCache
+    from trainer.scenario.library import load_library
+    from trainer.play.engine import compiled_for
 
     folder = tmp / "many"
     paths = scenario_folder(folder, count, ROOT / "scenarios")
@@ -129,10 +129,10 @@ def bench_load(count: int, repeat: int, tmp: Path) -> list[dict]:
 # --- one big scenario -------------------------------------------------------------------------------------
 
 def bench_big(sizes: list[int], repeat: int, tmp: Path) -> list[dict]:
-    from trainer.analyze import analyze
-    from trainer.graph import to_dot, to_mermaid
-    from trainer.lint import lint
-    from trainer.loader import check_file
+    from trainer.play.analyze import analyze
+    from trainer.scenario.graph import to_dot, to_mermaid
+    from trainer.scenario.lint import lint
+    from trainer.scenario.loader import check_file
 
     rows = []
     for n in sizes:
@@ -172,8 +172,8 @@ def bench_big(sizes: list[int], repeat: int, tmp: Path) -> list[dict]:
 # --- recording ----------------------------------------------------------------------------------------------
 
 def bench_record(count: int, repeat: int, tmp: Path) -> dict:
-    from trainer.engine import Step
-    from trainer.store import Store
+    from trainer.play.engine import Step
+    from trainer.progress.store import Store
 
     step = Step(node="verify", choice="check-authorisation", number=1, text="Thank you. Let me check the file.",
                 points={"privacy": 2, "empathy": 1}, mood_before=45, mood_after=50, flags_before=[],
@@ -220,8 +220,8 @@ def bench_record(count: int, repeat: int, tmp: Path) -> dict:
 # --- reports -------------------------------------------------------------------------------------------------
 
 def bench_report(small: int, large: int, repeat: int, tmp: Path) -> dict:
-    from trainer.reports import build_report, scenario_rows, trainee_rows
-    from trainer.store import Store
+    from trainer.reports.data import build_report, scenario_rows, trainee_rows
+    from trainer.progress.store import Store
 
     timings = {}
     for size in (small, large):
@@ -243,9 +243,9 @@ def bench_report(small: int, large: int, repeat: int, tmp: Path) -> dict:
 # --- engine --------------------------------------------------------------------------------------------------
 
 def bench_engine(seconds: float) -> list[dict]:
-    from trainer.analysis import analysis_for
-    from trainer.library import load_library
-    from trainer.engine import compiled_for
+    from trainer.scenario.analysis import analysis_for
+    from trainer.scenario.library import load_library
+    from trainer.play.engine import compiled_for
 
     library = load_library()
     scenario = library.get("spouse-wants-results")

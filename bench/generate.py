@@ -47,7 +47,7 @@ def scenario_folder(folder: Path, count: int, library: Path) -> list[Path]:
 def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 16, per_attempt: int = 10) -> None:
     """A progress database with `choices` recorded choices, written through the real schema, with the
     summaries the store keeps on write brought up to date (as if every choice had been recorded live)."""
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     Store.open(path).close()
     rng = random.Random(7)

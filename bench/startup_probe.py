@@ -43,7 +43,7 @@ def trainer_app() -> None:
     catalogue.CatalogueScreen.on_mount = on_mount
     original_run = App.run
     App.run = lambda self, **kw: original_run(self, headless=True, **kw)
-    from trainer.cli import main
+    from trainer.cli.scenarios import main
 
     sys.argv = ["trainer", "--trainee", "Bench Trainee"]
     main()

@@ -5,8 +5,8 @@ Run `python -m tests.gen_library_doc > docs/scenario-library.md`; a test fails w
 
 from __future__ import annotations
 
-from trainer.library import load_library
-from trainer.model import CATEGORIES, DIFFICULTIES
+from trainer.scenario.library import load_library
+from trainer.scenario.model import CATEGORIES, DIFFICULTIES
 
 
 def techniques(scenario) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import FIXTURES, doc_example
-from trainer.loader import load_scenario
-from trainer.recording import RecordedAttempt
-from trainer.store import Store
+from trainer.scenario.loader import load_scenario
+from trainer.play.recording import RecordedAttempt
+from trainer.progress.store import Store
 
 
 def recorded_store(tmp_path: Path) -> Store:

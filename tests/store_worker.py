@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from trainer.loader import load_scenario
-from trainer.recording import RecordedAttempt
-from trainer.store import Store
+from trainer.scenario.loader import load_scenario
+from trainer.play.recording import RecordedAttempt
+from trainer.progress.store import Store
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""The domain never imports the UI: scoring has no I/O at all, and loader/engine/store stay Textual-free."""
+"""The layout's rules, checked on the source: the domain never imports the UI, scoring has no I/O at all,
+nothing imports the CLI, and no package or module imports round in a circle."""
 
 from __future__ import annotations
 
@@ -10,33 +11,164 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ["scoring", "trainer.diagnostics", "trainer.yamlsrc", "trainer.format", "trainer.model",
-          "trainer.loader", "trainer.analysis", "trainer.engine", "trainer.lint",
-          "trainer.library", "trainer.analyze", "trainer.report_json", "trainer.cli", "trainer.store",
-          "trainer.migrations", "trainer.recording", "trainer.reports", "trainer.report_formats",
-          "trainer.exports", "trainer.passphrase", "trainer.schema", "trainer.graph", "trainer.random_play",
-          "trainer.starter", "trainer.cli_authoring", "trainer.cli_supervisor", "trainer.cache",
-          "trainer.vocabulary"]
+DOMAIN_PACKAGES = ("scenario", "play", "progress", "reports")
+MAX_TOP_MODULES = 6
+MAX_MODULE_LINES = 500
 
 
-@pytest.mark.parametrize("module", DOMAIN)
+def _module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    """Every module imported anywhere in the file (top level or inside a function), with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            out.append((node.module, node.lineno))
+            out += [(f"{node.module}.{a.name}", node.lineno) for a in node.names]
+    return out
+
+
+def _sources(root: Path = ROOT):
+    for top in ("trainer", "scoring"):
+        yield from sorted((root / top).rglob("*.py"))
+
+
+def _graph(root: Path = ROOT) -> dict[str, set[str]]:
+    """Module -> the project modules it imports (a `from pkg import mod` counts as importing pkg.mod)."""
+    files = list(_sources(root))
+    known = {_module_name(p, root) for p in files}
+    graph: dict[str, set[str]] = {}
+    for path in files:
+        name = _module_name(path, root)
+        deps = set()
+        for imported, _ in _imports(path):
+            if imported in known and imported != name:
+                deps.add(imported)
+        graph[name] = deps
+    return graph
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "trainer" and len(parts) > 2 else module
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle, if there is any (depth-first search with colours)."""
+    colour: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        colour[node] = 1
+        stack.append(node)
+        for dep in sorted(graph.get(node, ())):
+            if colour.get(dep) == 1:
+                return stack[stack.index(dep):] + [dep]
+            if colour.get(dep) is None:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        colour[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in colour:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def _violations(root: Path = ROOT) -> list[str]:
+    """Every broken layout rule under `root` (a checkout of this project), as readable lines."""
+    bad = []
+    for path in _sources(root):
+        rel = path.relative_to(root)
+        top, *rest = rel.parts
+        package = rest[0] if len(rest) > 1 else ""
+        for imported, line in _imports(path):
+            first = imported.split(".")[0]
+            if top == "scoring" and first in {"textual", "sqlite3", "sqlite_utils", "yaml", "os", "pathlib", "io",
+                                              "trainer", "rich", "click"}:
+                bad.append(f"{rel}:{line}: scoring imports {imported}")
+            if top == "trainer" and package in DOMAIN_PACKAGES and first == "textual":
+                bad.append(f"{rel}:{line}: the {package} package imports textual")
+            entry_point = rel.as_posix() == "trainer/__main__.py"  # `python -m trainer` runs the CLI
+            if imported.startswith("trainer.cli") and not (package == "cli" or entry_point):
+                bad.append(f"{rel}:{line}: {imported} imported outside the CLI (nothing imports the CLI)")
+    graph = _graph(root)
+    loop = _cycle(graph)
+    if loop:
+        bad.append("import circle between modules: " + " -> ".join(loop))
+    packages: dict[str, set[str]] = {}
+    for module, deps in graph.items():
+        packages.setdefault(_package(module), set()).update(_package(d) for d in deps if _package(d) != _package(module))
+    loop = _cycle(packages)
+    if loop:
+        bad.append("import circle between packages: " + " -> ".join(loop))
+    return bad
+
+
+def test_layout_rules_hold_on_main():
+    assert _violations() == []
+
+
+def test_a_planted_textual_import_in_the_scenario_package_is_caught(tmp_path):
+    copy = tmp_path / "tree"
+    for path in _sources():
+        target = copy / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    planted = copy / "trainer" / "scenario" / "model.py"
+    planted.write_text("from textual.widgets import Static\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
+    assert any("scenario package imports textual" in v for v in _violations(copy))
+
+
+def test_a_circle_between_packages_is_caught(tmp_path):
+    copy = tmp_path / "tree"
+    for path in _sources():
+        target = copy / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    store = copy / "trainer" / "progress" / "store.py"
+    store.write_text(store.read_text(encoding="utf-8") + "\n\ndef _late():\n    from trainer.reports import data\n",
+                     encoding="utf-8")
+    assert any("circle" in v for v in _violations(copy))
+
+
+def test_few_plain_modules_at_the_top_and_none_too_long():
+    top = [p.name for p in (ROOT / "trainer").glob("*.py")]
+    assert len(top) <= MAX_TOP_MODULES, top
+    long = [f"{p.relative_to(ROOT)}: {n}" for p in _sources()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long == []
+
+
+def test_every_package_says_what_it_holds_and_may_import():
+    for init in (ROOT / "trainer").glob("*/__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and "import" in doc.lower(), f"{init.relative_to(ROOT)} needs a docstring saying what it may import"
+
+
+DOMAIN_MODULES = sorted(_module_name(p) for p in _sources()
+                        if p.relative_to(ROOT).parts[0] == "scoring"
+                        or (len(p.relative_to(ROOT).parts) > 2 and p.relative_to(ROOT).parts[1] in DOMAIN_PACKAGES))
+
+
+@pytest.mark.parametrize("module", DOMAIN_MODULES)
 def test_domain_module_does_not_load_textual(module):
+    """Not even indirectly, through another module it imports at load time."""
     code = (f"import sys, {module}\n"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual',))\n"
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "", f"{module} pulls in: {out.stdout.strip()}"
-
-
-def test_scoring_imports_nothing_with_io():
-    forbidden = {"textual", "sqlite3", "sqlite_utils", "yaml", "os", "pathlib", "io", "trainer", "rich", "click"}
-    for path in (ROOT / "scoring").rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            for name in names:
-                assert name.split(".")[0] not in forbidden, f"{path.name} imports {name}"

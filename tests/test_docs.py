@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import ROOT, doc_example
 from trainer.cli import cli
-from trainer.model import Scenario, Choice, Node, Ending, Timeout, Condition
+from trainer.scenario.model import Scenario, Choice, Node, Ending, Timeout, Condition
 import dataclasses
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from tests.conftest import FIXTURES, doc_example
-from trainer.engine import ChoiceNotAvailable, Compiled, Session
-from trainer.loader import load_scenario
+from trainer.play.engine import ChoiceNotAvailable, Compiled, Session
+from trainer.scenario.loader import load_scenario
 
 
 @pytest.fixture

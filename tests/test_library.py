@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from trainer.analyze import analyze
+from trainer.play.analyze import analyze
 from trainer.cli import cli
-from trainer.library import bundled_dir, load_library, scenario_files
-from trainer.lint import lint
-from trainer.loader import check_file
-from trainer.model import CATEGORIES
+from trainer.scenario.library import bundled_dir, load_library, scenario_files
+from trainer.scenario.lint import lint
+from trainer.scenario.loader import check_file
+from trainer.scenario.model import CATEGORIES
 
 LIBRARY = load_library()
 SCENARIOS = sorted(LIBRARY.scenarios)

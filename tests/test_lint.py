@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.lint import lint
-from trainer.loader import check_file
+from trainer.scenario.lint import lint
+from trainer.scenario.loader import check_file
 
 BASE = """\
 title: Lint fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trainer.diagnostics import ScenarioError
-from trainer.loader import check_file, load_scenario
-from trainer.yamlsrc import MAX_BYTES
+from trainer.scenario.diagnostics import ScenarioError
+from trainer.scenario.loader import check_file, load_scenario
+from trainer.scenario.yamlsrc import MAX_BYTES
 
 GOOD_NODES = """
 nodes:

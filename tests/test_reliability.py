@@ -18,11 +18,11 @@ from textual.widgets import DataTable, Static
 from tests.conftest import ROOT, doc_example
 from tests.tui_helpers import FakeClock
 from trainer.launch import create_app
-from trainer.library import bundled_dir, scenario_files
-from trainer.lint import lint
-from trainer.loader import check_file, check_text
-from trainer.recording import RecordedAttempt
-from trainer.store import Store, StoreError
+from trainer.scenario.library import bundled_dir, scenario_files
+from trainer.scenario.lint import lint
+from trainer.scenario.loader import check_file, check_text
+from trainer.play.recording import RecordedAttempt
+from trainer.progress.store import Store, StoreError
 
 LIBRARY_TEXTS = [p.read_text(encoding="utf-8") for p in scenario_files(bundled_dir())]
 
@@ -119,7 +119,7 @@ def test_directory_named_like_a_file_via_cli(runner, tmp_path):
 
 @pytest.fixture
 def spouse(write):
-    from trainer.loader import load_scenario
+    from trainer.scenario.loader import load_scenario
 
     return load_scenario(write(doc_example(), "spouse.yaml"))
 

@@ -135,6 +135,6 @@ def test_export_to_file_and_bad_home_page(runner, db, tmp_path):
 
 
 def test_iso_durations():
-    from trainer.exports import iso_duration
+    from trainer.reports.exports import iso_duration
 
     assert [iso_duration(s) for s in (0, 4.5, 61, 3725.25)] == ["PT0S", "PT4.5S", "PT1M1S", "PT1H2M5.25S"]

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input
 
 from tests.recorded import recorded_store
 from tests.tui_helpers import scenario_folder
-from trainer import passphrase
+from trainer.progress import passphrase
 from trainer.cli import cli
 from trainer.launch import create_review_app
 from trainer.review.app import GateScreen

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 
 from tests.conftest import ROOT, doc_example
 from trainer.cli import cli
-from trainer.library import bundled_dir, scenario_files
-from trainer.schema import scenario_schema
+from trainer.scenario.library import bundled_dir, scenario_files
+from trainer.scenario.schema import scenario_schema
 
 VALIDATOR = Draft202012Validator(scenario_schema())
 
@@ -46,7 +46,7 @@ def test_doc_example_validates():
     ("  privacy: {weight: 2", "  privacy: {weight: -2"),
 ])
 def test_schema_and_loader_reject_the_same_mistakes(write, change):
-    from trainer.loader import check_file
+    from trainer.scenario.loader import check_file
 
     text = doc_example().replace(*change)
     assert text != doc_example()

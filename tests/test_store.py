@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, ROOT, doc_example
-from trainer.loader import load_scenario
-from trainer.recording import RecordedAttempt
-from trainer.store import Store, StoreError
+from trainer.scenario.loader import load_scenario
+from trainer.play.recording import RecordedAttempt
+from trainer.progress.store import Store, StoreError
 
 
 @pytest.fixture

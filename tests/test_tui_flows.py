@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tests.tui_helpers import FakeClock, make_app
-from trainer.store import Store
+from trainer.progress.store import Store
 from trainer.tui.screens.brief import BriefScreen
 from trainer.tui.screens.catalogue import CatalogueScreen
 from trainer.tui.screens.debrief import DebriefScreen

@@ -8,8 +8,8 @@ from typing import Callable
 
 import click
 
-from trainer.library import load_library
-from trainer.store import Store, StoreError
+from trainer.scenario.library import load_library
+from trainer.progress.store import Store, StoreError
 
 
 def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | None = None,
@@ -27,7 +27,7 @@ def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | No
 def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
     """Open the app for the CLI; database problems become one clear line, not a traceback."""
     if play is not None and ctx.library.get(play) is None:
-        from trainer.diagnostics import did_you_mean
+        from trainer.scenario.diagnostics import did_you_mean
 
         raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, ctx.library.scenarios))
     try:
@@ -49,7 +49,7 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
 def precheck(db: Path | str | None) -> None:
     """Refuse a file that is not a database before the app starts (the store itself opens after the
     first screen is on display)."""
-    from trainer.store import check_existing_file, default_db_path
+    from trainer.progress.store import check_existing_file, default_db_path
 
     path = Path(db) if db is not None else default_db_path()
     if path.exists():

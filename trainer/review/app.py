@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from trainer import passphrase
-from trainer.library import Library
-from trainer.store import Store
+from trainer.progress import passphrase
+from trainer.scenario.library import Library
+from trainer.progress.store import Store
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 MAX_TRIES = 5

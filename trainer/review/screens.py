@@ -11,9 +11,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.model import CATEGORIES
-from trainer.report_formats import sparkline
-from trainer.reports import scenario_rows, technique_usage, trainee_rows
+from trainer.scenario.model import CATEGORIES
+from trainer.reports.formats import sparkline
+from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
 from trainer.review.transcript import transcript_text
 from trainer.tui.screens.brief import when
 
@@ -309,9 +309,9 @@ class ExportScreen(ModalScreen):
             yield Static(id="export-message")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        from trainer.exports import export_csv, export_jsonl, export_xapi
-        from trainer.report_formats import report_html
-        from trainer.reports import build_report
+        from trainer.reports.exports import export_csv, export_jsonl, export_xapi
+        from trainer.reports.formats import report_html
+        from trainer.reports.data import build_report
         import json
 
         fmt = self.query_one("#export-format", Input).value.strip().lower()

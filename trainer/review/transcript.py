@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from trainer.engine import Session
-from trainer.library import Library
-from trainer.engine import compiled_for
-from trainer.recording import step_from_row
-from trainer.store import Store
+from trainer.play.engine import Session
+from trainer.scenario.library import Library
+from trainer.play.engine import compiled_for
+from trainer.play.recording import step_from_row
+from trainer.progress.store import Store
 from trainer.tui.widgets import points_text
 
 

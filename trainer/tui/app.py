@@ -10,9 +10,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from trainer.library import Library
-from trainer.vocabulary import DIFFICULTIES
-from trainer.store import Store, StoreError, Trainee
+from trainer.scenario.library import Library
+from trainer.scenario.vocabulary import DIFFICULTIES
+from trainer.progress.store import Store, StoreError, Trainee
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 
@@ -112,7 +112,7 @@ class TrainerApp(App):
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
     def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:
-        from trainer.recording import RecordedAttempt
+        from trainer.play.recording import RecordedAttempt
         from trainer.tui.screens.play import PlayScreen
 
         if resume_id:

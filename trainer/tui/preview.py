@@ -13,11 +13,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.lint import lint
-from trainer.loader import check_file
-from trainer.model import Scenario
-from trainer.engine import compiled_for
-from trainer.recording import UnrecordedAttempt
+from trainer.scenario.lint import lint
+from trainer.scenario.loader import check_file
+from trainer.scenario.model import Scenario
+from trainer.play.engine import compiled_for
+from trainer.play.recording import UnrecordedAttempt
 from trainer.tui.app import CSS_FILE
 
 

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from scoring import AttemptScore
-from trainer.model import MoodScale
+from trainer.scenario.model import MoodScale
 
 BAND_STYLES = ["bold red", "red", "yellow", "green", "bold green"]
 

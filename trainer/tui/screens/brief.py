@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.model import Scenario
+from trainer.scenario.model import Scenario
 
 MODES = ("practice", "assessment")
 MODE_HELP = {

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.vocabulary import CATEGORIES, DIFFICULTIES
+from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES
 
 
 def status_of(stats: dict | None) -> Text:

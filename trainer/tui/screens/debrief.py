@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from trainer.recording import RecordedAttempt
+from trainer.play.recording import RecordedAttempt
 from trainer.tui.widgets import points_text, skill_bars
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",

@@ -10,10 +10,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.engine import Step
-from trainer.model import line_for
-from trainer.recording import RecordedAttempt
-from trainer.store import StoreError
+from trainer.play.engine import Step
+from trainer.scenario.model import line_for
+from trainer.play.recording import RecordedAttempt
+from trainer.progress.store import StoreError
 from trainer.tui.widgets import MoodMeter, points_text
 
 

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.store import StoreError
+from trainer.progress.store import StoreError
 
 
 class TraineeScreen(Screen):

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Iterator
 
-from trainer.store import Store
+from trainer.progress.store import Store
 
 XAPI_NAMESPACE = uuid.UUID("6f1c2a8e-4d4b-5b8e-9a57-0c1f7e2d9b31")
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from trainer.engine import Session
+from trainer.play.engine import Session
 
 
 def session_json(session: Session) -> dict:

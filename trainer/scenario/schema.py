@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from trainer import __version__
-from trainer.model import SCENARIO_KIND
+from trainer.scenario.model import SCENARIO_KIND
 
 SCHEMA_ID = "https://trainer.example.org/schema/scenario.schema.json"
 

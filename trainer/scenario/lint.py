@@ -3,35 +3,15 @@
 
 from __future__ import annotations
 
-from trainer.analysis import Analysis, analysis_for
-from trainer.diagnostics import Location, Report
-from trainer.model import Scenario
-
-
-def _loc(obj, key: str = "") -> Location:
-    return obj.locs.get(key) or obj.locs.get("", Location())
-
-
-def check_loops(scenario: Scenario, report: Report) -> Analysis:
-    """An error for a loop that gains or loses points: scores would be unbounded. Run by the loader."""
-    analysis = analysis_for(scenario)
-    err = analysis.loop_error
-    if err is not None:
-        node, choice_id = err.edge.label
-        choice = _find_choice(scenario, node, choice_id)
-        skill = analysis.skills[err.dim] if err.dim >= 0 else "a skill"
-        report.error(_loc(choice) if choice else _loc(scenario.nodes[node]),
-                     f"choice '{choice_id}' in node '{node}' closes a loop that changes {skill} by "
-                     f"{err.gain:+g} each time round, so scores would be unbounded",
-                     "loops (choices leading back to an earlier node) must net zero points for every skill",
-                     code="loop-points")
-    return analysis
+from trainer.scenario.analysis import Analysis
+from trainer.scenario.diagnostics import Report
+from trainer.scenario.loader import gc_paused
+from trainer.scenario.loops import check_loops, find_choice as _find_choice, location_of as _loc
+from trainer.scenario.model import Scenario
 
 
 def lint(scenario: Scenario, report: Report) -> Analysis:
     """Warnings for a scenario that loaded (so it has no errors, unbalanced loops included)."""
-    from trainer.loader import gc_paused
-
     with gc_paused():
         return _lint(scenario, report)
 
@@ -84,15 +64,6 @@ def _lint(scenario: Scenario, report: Report) -> Analysis:
 
     _lint_scores(s, analysis, report)
     return analysis
-
-
-def _find_choice(s: Scenario, node: str, choice_id: str):
-    step = s.nodes.get(node)
-    if step is None:
-        return None
-    if step.timeout is not None and choice_id == "timeout":
-        return step.timeout
-    return next((c for c in step.choices if c.id == choice_id), None)
 
 
 def _lint_condition(s: Scenario, node, choice, flags_set, report: Report) -> None:

@@ -15,8 +15,8 @@ from typing import Callable
 from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
-from trainer.analysis import Analysis, analysis_for
-from trainer.model import Choice, Ending, Node, Scenario, Timeout, line_for
+from trainer.scenario.analysis import Analysis, analysis_for
+from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
 
 
 class _Machine(Machine):

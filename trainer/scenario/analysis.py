@@ -12,7 +12,7 @@ from functools import cached_property
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
 from scoring.graph import find_unbalanced_loop, reachable
-from trainer.model import Scenario
+from trainer.scenario.model import Scenario
 
 State = tuple  # (node id, frozenset of tested flags, mood or None)
 

@@ -10,7 +10,7 @@ import math
 import re
 from pathlib import Path
 
-from trainer.diagnostics import Location, Report
+from trainer.scenario.diagnostics import Location, Report
 
 MAX_BYTES = 1_000_000
 MAX_ALIAS_VALUES = 10_000  # values that aliases may expand to (real scenarios use none)

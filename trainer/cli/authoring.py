@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from trainer.cli import Context, _emit, cli
-from trainer.diagnostics import did_you_mean
-from trainer.vocabulary import CATEGORIES
+from trainer.cli.base import Context, _emit, cli
+from trainer.scenario.diagnostics import did_you_mean
+from trainer.scenario.vocabulary import CATEGORIES
 
 
 @cli.command()
@@ -19,8 +19,8 @@ from trainer.vocabulary import CATEGORIES
 @click.option("--flag", "flags", multiple=True, help="A flag to have set (repeatable).")
 def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ...]) -> None:
     """Try FILE in practice mode from any node and state; reloads whenever the file is saved."""
-    from trainer.lint import lint
-    from trainer.loader import check_file
+    from trainer.scenario.lint import lint
+    from trainer.scenario.loader import check_file
 
     if not file.exists():
         raise click.BadParameter(f"'{file}' does not exist", param_hint="FILE")
@@ -43,7 +43,7 @@ def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ..
 @click.pass_obj
 def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
     """Draw SCENARIO as a flow chart: nodes, choices as labelled edges, endings by outcome."""
-    from trainer.graph import GraphvizMissing, to_dot, to_mermaid, to_svg
+    from trainer.scenario.graph import GraphvizMissing, to_dot, to_mermaid, to_svg
 
     loaded = obj.scenario(scenario)
     try:
@@ -57,7 +57,7 @@ def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
-    from trainer.schema import scenario_schema
+    from trainer.scenario.schema import scenario_schema
 
     _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
 
@@ -71,8 +71,8 @@ def new(slug: str, category: str, folder: Path) -> None:
     """Write a small, valid, commented starter scenario SLUG.yaml to edit."""
     import re
 
-    from trainer.format import ID_PATTERN
-    from trainer.starter import starter_text
+    from trainer.scenario.format import ID_PATTERN
+    from trainer.scenario.starter import starter_text
 
     if not re.match(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
         raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
@@ -85,7 +85,7 @@ def new(slug: str, category: str, folder: Path) -> None:
         path.write_text(starter_text(slug, category), encoding="utf-8")
         schema_file = folder / "scenario.schema.json"
         if not schema_file.exists():  # the starter's first line points editors at it
-            from trainer.schema import scenario_schema
+            from trainer.scenario.schema import scenario_schema
 
             schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
     except OSError as exc:

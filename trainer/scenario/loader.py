@@ -12,10 +12,10 @@ import hashlib
 from pathlib import Path
 from types import MappingProxyType
 
-from trainer.diagnostics import Diagnostic, Location, Report, ScenarioError, did_you_mean, display_path
-from trainer.format import BAD
-from trainer.model import DEFAULT_SKILLS, SCENARIO_KIND, MoodScale, Node, Scenario, Skill
-from trainer.yamlsrc import YMap, parse, read_text
+from trainer.scenario.diagnostics import Diagnostic, Location, Report, ScenarioError, did_you_mean, display_path
+from trainer.scenario.format import BAD
+from trainer.scenario.model import DEFAULT_SKILLS, SCENARIO_KIND, MoodScale, Node, Scenario, Skill
+from trainer.scenario.yamlsrc import YMap, parse, read_text
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -69,7 +69,7 @@ def _check_text(text: str, path: Path, report: Report | None) -> tuple[Scenario 
     scenario = _finish(value, path, text, report)
     if report.errors:
         return None, report
-    from trainer.lint import check_loops  # late: lint builds on the analysis, which needs a loaded model
+    from trainer.scenario.loops import check_loops  # here, not at the top: the analysis is only needed once a model loaded
 
     check_loops(scenario, report)
     if report.errors:

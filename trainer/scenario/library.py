@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from trainer.diagnostics import Location, Report, display_path
-from trainer.yamlsrc import decode, read_bytes
+from trainer.scenario.diagnostics import Location, Report, display_path
+from trainer.scenario.yamlsrc import decode, read_bytes
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -45,9 +45,9 @@ def summarise(s) -> ScenarioSummary:
 def bundled_dir() -> Path:
     """`scenarios/` inside the wheel (trainer/scenarios), or beside the package in a source checkout
     or an editable install."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "scenarios"
-    return packaged if packaged.is_dir() else here.parent / "scenarios"
+    package = Path(__file__).resolve().parent.parent  # trainer/
+    packaged = package / "scenarios"
+    return packaged if packaged.is_dir() else package.parent / "scenarios"
 
 
 def scenario_files(path: Path) -> list[Path]:
@@ -77,7 +77,7 @@ class LazyScenarios(Mapping):
         if ident not in self._loaded:
             if ident not in self._blobs:
                 raise KeyError(ident)
-            import trainer.model  # noqa: F401 - the classes the pickle refers to
+            import trainer.scenario.model  # noqa: F401 - the classes the pickle refers to
 
             self._loaded[ident] = pickle.loads(self._blobs.pop(ident))
         return self._loaded[ident]
@@ -112,7 +112,7 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
                  cache=None) -> Library:
     """Load every scenario; a file with errors is skipped (its report says why). Validated models are
     reused from the content-keyed cache when the file is byte-for-byte unchanged."""
-    from trainer.cache import ScenarioCache, default_cache_file
+    from trainer.scenario.cache import ScenarioCache, default_cache_file
 
     cache = cache if cache is not None else ScenarioCache(default_cache_file())
     folders = ([bundled_dir()] if include_bundled else []) + [Path(p) for p in extra]
@@ -133,7 +133,7 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
                 text = decode(data, report)
                 if text is None:
                     continue
-                from trainer.loader import check_text
+                from trainer.scenario.loader import check_text
 
                 scenario, report = check_text(text, path, report)
                 if scenario is None:

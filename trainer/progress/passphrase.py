@@ -7,7 +7,7 @@ import hmac
 import json
 import os
 
-from trainer.store import Store, StoreError
+from trainer.progress.store import Store, StoreError
 
 KEY = "supervisor_passphrase"
 N, R, P = 2**14, 8, 1

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from scoring.graph import PATH_COUNT_CAP
-from trainer.analysis import PathRun, analysis_for
-from trainer.model import Scenario
+from trainer.scenario.analysis import PathRun, analysis_for
+from trainer.scenario.model import Scenario
 
 
 def _path_report(run: PathRun) -> dict:
@@ -20,7 +20,7 @@ def _path_report(run: PathRun) -> dict:
 
 
 def analyze(scenario: Scenario) -> dict:
-    from trainer.loader import gc_paused
+    from trainer.scenario.loader import gc_paused
 
     with gc_paused():
         return _analyze(scenario)

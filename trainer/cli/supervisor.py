@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from trainer.cli import Context, _emit, cli
-from trainer.diagnostics import did_you_mean
+from trainer.cli.base import Context, _emit, cli
+from trainer.scenario.diagnostics import did_you_mean
 
 
 def _since(value: str | None) -> str | None:
@@ -35,8 +35,8 @@ def _since(value: str | None) -> str | None:
 def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, fmt: str,
            output: Path | None) -> None:
     """Progress per trainee and item analysis per scenario, for supervisors."""
-    from trainer.report_formats import report_csv, report_html, report_text
-    from trainer.reports import build_report
+    from trainer.reports.formats import report_csv, report_html, report_text
+    from trainer.reports.data import build_report
 
     store = obj.store()
     if trainee and store.find_trainee(trainee) is None:
@@ -58,7 +58,7 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Path | None) -> None:
     """Export recorded attempts as CSV, JSON Lines, or xAPI 1.0.3 statements."""
-    from trainer.exports import export_csv, export_jsonl, export_xapi
+    from trainer.reports.exports import export_csv, export_jsonl, export_xapi
 
     if fmt == "xapi" and not home_page.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
@@ -83,8 +83,8 @@ def supervisor() -> None:
 @click.pass_obj
 def set_passphrase_command(obj: Context) -> None:
     """Set (or change) the passphrase that protects `trainer review`."""
-    from trainer import passphrase
-    from trainer.store import StoreError
+    from trainer.progress import passphrase
+    from trainer.progress.store import StoreError
 
     store = obj.store()
     try:
@@ -107,7 +107,7 @@ def set_passphrase_command(obj: Context) -> None:
 @click.pass_obj
 def review(obj: Context, supervisor: str) -> None:
     """Open the supervisor review (asks for the supervisor passphrase)."""
-    from trainer import passphrase
+    from trainer.progress import passphrase
     from trainer.launch import create_review_app
 
     store = obj.store()

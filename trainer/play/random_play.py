@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from trainer.model import Scenario
-from trainer.engine import compiled_for
+from trainer.scenario.model import Scenario
+from trainer.play.engine import compiled_for
 
 MAX_STEPS = 200  # a random walk round a loop stops here and counts as unfinished
 

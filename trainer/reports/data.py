@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from trainer.store import Store
+from trainer.progress.store import Store
 
 
 def _rate(passed: int, completed: int) -> float | None:

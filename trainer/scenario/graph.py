@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from trainer.model import Scenario
+from trainer.scenario.model import Scenario
 
 OUTCOME_COLOURS = {"resolved": "#12b76a", "partial": "#f79009", "referred": "#2e90fa", "escalated": "#f79009",
                    "failed": "#f04438"}

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from trainer.format import ID_PATTERN, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
-from trainer.diagnostics import Location
+from trainer.scenario.format import ID_PATTERN, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
+from trainer.scenario.diagnostics import Location
 
-from trainer.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
+from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
 DEFAULT_BANDS = MappingProxyType({"furious": 0, "angry": 20, "upset": 40, "uneasy": 60, "calm": 80})
 TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9 _-]*)?$"
 

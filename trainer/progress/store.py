@@ -133,7 +133,7 @@ class Store:
 
     @staticmethod
     def _check_ours(db, path: Path) -> None:
-        from trainer.migrations import migrations
+        from trainer.progress.migrations import migrations
 
         tables = set(db.table_names())
         if not tables:
@@ -147,7 +147,7 @@ class Store:
                              f"{sorted(applied - known)[-1]}); upgrade trainer to open it. The file was left untouched")
 
     def _migrate(self) -> None:
-        from trainer.migrations import migrations
+        from trainer.progress.migrations import migrations
 
         if not migrations.pending(self.db):
             return
@@ -181,7 +181,7 @@ class Store:
 
     @property
     def schema_version(self) -> list[str]:
-        from trainer.migrations import migrations
+        from trainer.progress.migrations import migrations
 
         return [m.name for m in migrations.applied(self.db)]
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from trainer.engine import Session, Step, compiled_for
-from trainer.store import Store, StoreError, Trainee
+from trainer.play.engine import Session, Step, compiled_for
+from trainer.progress.store import Store, StoreError, Trainee
 
 
 class RecordedAttempt:

@@ -12,8 +12,8 @@ import re
 from types import MappingProxyType
 from typing import Any
 
-from trainer.diagnostics import Location, Report, did_you_mean
-from trainer.yamlsrc import YMap, YNode, YScalar, YSeq
+from trainer.scenario.diagnostics import Location, Report, did_you_mean
+from trainer.scenario.yamlsrc import YMap, YNode, YScalar, YSeq
 
 BAD = object()  # a value that failed to convert; its error is already reported
 

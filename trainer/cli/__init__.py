@@ -1,0 +1,28 @@
+"""The `trainer` command: a thin click layer over the library API, one module per command family.
+May import every trainer package; nothing imports it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from trainer.cli.base import cli
+from trainer.cli import authoring, scenarios, supervisor  # noqa: F401  (registers the commands)
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user unless TRAINER_DEBUG is set."""
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - last line of defence
+        if os.environ.get("TRAINER_DEBUG"):
+            raise
+        click.echo(f"trainer: unexpected error: {exc.__class__.__name__}: {exc} "
+                   "(set TRAINER_DEBUG=1 for details)", err=True)
+        sys.exit(3)

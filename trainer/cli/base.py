@@ -1,0 +1,108 @@
+"""What every command shares: the `trainer` group, its context (library, database) and output helpers."""
+
+from __future__ import annotations
+
+import os
+
+from pathlib import Path
+
+import click
+
+from trainer import __version__
+from trainer.scenario.diagnostics import Report, did_you_mean
+
+
+class Context:
+    """What every command needs: where scenarios and the database live."""
+
+    def __init__(self, db: Path | None, scenarios: tuple[Path, ...], trainee: str | None = None):
+        self.db = db
+        self.extra = scenarios
+        self.trainee = trainee
+        self._library = None
+
+    @property
+    def library(self):
+        if self._library is None:
+            from trainer.scenario.library import load_library
+
+            self._library = load_library(self.extra)
+        return self._library
+
+    def store(self):
+        """The progress database, opened (and upgraded) on first use; a clear error if it cannot be."""
+        from trainer.progress.store import Store, StoreError
+
+        try:
+            return Store.open(self.db)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    def scenario(self, ident: str):
+        """A scenario by id, or by path to a YAML file; a clear error otherwise."""
+        path = Path(ident)
+        if path.suffix in (".yaml", ".yml") or path.exists():
+            from trainer.scenario.lint import lint
+            from trainer.scenario.loader import check_file
+
+            scenario, report = check_file(path)
+            if scenario is not None:
+                lint(scenario, report)
+            if scenario is None or report.errors:
+                fail_with(report)
+            return scenario
+        scenario = self.library.get(ident)
+        if scenario is None:
+            broken = [r for r in self.library.reports if Path(r.path).stem == ident and r.errors]
+            if broken:
+                fail_with(broken[0])
+            raise click.UsageError(f"no scenario '{ident}'" + did_you_mean(ident, self.library.scenarios)
+                                   + "; `trainer list` shows them all")
+        return scenario
+
+
+def fail_with(report: Report) -> None:
+    for d in report.sorted():
+        click.echo(d.format(), err=True)
+    raise SystemExit(1)
+
+
+def _paths_from_env(value: str | None):
+    return tuple(Path(p) for p in value.split(os.pathsep) if p) if value else ()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="trainer")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="TRAINER_DB",
+              help="Progress database file (default: in your user data folder). Env: TRAINER_DB.")
+@click.option("--scenarios", "scenario_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Extra scenario folder, added to the bundled library (repeatable). Env: TRAINER_SCENARIOS.")
+@click.option("--trainee", help="Open the app as this trainee (created if new).")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], trainee: str | None) -> None:
+    """Practise hard conversations at the front desk and on the phone, and get scored.
+
+    Run with no command to open the app.
+    """
+    extra = scenario_dirs or _paths_from_env(os.environ.get("TRAINER_SCENARIOS"))
+    for folder in extra:
+        if not folder.exists():
+            raise click.BadParameter(f"'{folder}' does not exist", param_hint="--scenarios")
+    ctx.obj = Context(db, extra, trainee)
+    if ctx.invoked_subcommand is None:
+        from trainer.launch import run_app
+
+        run_app(ctx.obj, trainee=trainee)
+
+
+def _emit(text: str, output: Path | None, newline: bool = True) -> None:
+    if output is None:
+        click.echo(text, nl=newline)
+        return
+    try:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text + ("\n" if newline else ""), encoding="utf-8")
+        tmp.replace(output)  # never leave a half-written file behind
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output}", err=True)
