@@ -35,7 +35,8 @@ def test_complete_example_uses_every_key_of_the_format():
     required = (keys(Scenario) | keys(Node, "node.") | keys(Choice, "choice.") | keys(Ending, "ending.")
                 | keys(Timeout, "timeout."))
     missing = required - seen - {"choice.clears", "timeout.critical", "timeout.mood", "timeout.text",
-                                 "when.mood_at_least", "when.not_flags", "ending.narration"}
+                                 "when.mood_at_least", "when.not_flags", "ending.narration",
+                                 "node.shuffle"}
     assert not missing, f"the documented example never shows: {sorted(missing)}"
     assert keys(Condition, "when.") & seen
 

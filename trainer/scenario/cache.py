@@ -19,7 +19,7 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 2
+FORMAT = 3
 
 
 def _proxy(items: dict) -> MappingProxyType:

@@ -91,6 +91,18 @@ class Str(Kind):
         return out
 
 
+class Bool(Kind):
+    label = "true or false"
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YScalar) or not isinstance(y.value, bool):
+            return self._wrong(y, report, name, "write true or false, without quotes")
+        return y.value
+
+    def schema(self, defs):
+        return {"type": "boolean"}
+
+
 class Enum(Kind):
     def __init__(self, values: tuple[str, ...]):
         self.values = values

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from trainer.scenario.format import ID_PATTERN, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
+from trainer.scenario.format import ID_PATTERN, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
 from trainer.scenario.diagnostics import Location
 
 from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
@@ -155,6 +155,8 @@ class Node(Located):
     narration: str = spec(Str(), "Scene-setting shown in italics before the line.", default="")
     choices: tuple[Choice, ...] = spec(List(Obj(Choice)), "What the trainee can say or do.", default=())
     timeout: Timeout | None = spec(Obj(Timeout), "Make this node timed.")
+    shuffle: bool = spec(Bool(), "false keeps the choices in file order in every attempt (choices that form "
+                         "a sequence); by default each attempt shows them in its own order.", default=True)
     locs: Mapping[str, Location] = _locs()
 
 
