@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from trainer.sanitize import dumps
+
 from trainer.cli.base import Context, _emit, cli
 from trainer.scenario.diagnostics import did_you_mean
 from trainer.scenario.vocabulary import CATEGORIES
@@ -59,7 +61,7 @@ def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
     from trainer.scenario.schema import scenario_schema
 
-    _emit(json.dumps(scenario_schema(), indent=2, ensure_ascii=False), output)
+    _emit(dumps(scenario_schema(), indent=2), output)
 
 
 @cli.command()

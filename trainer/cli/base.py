@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from trainer import __version__
+from trainer.sanitize import line
 from trainer.scenario.diagnostics import Report, did_you_mean
 
 
@@ -96,13 +97,16 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
 
 
 def _emit(text: str, output: Path | None, newline: bool = True) -> None:
+    """Standard output, or `-o FILE` written whole, owner-only, never through a symlink."""
+    from trainer.reports.files import OutputRefused, write_private
+
     if output is None:
         click.echo(text, nl=newline)
         return
     try:
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text + ("\n" if newline else ""), encoding="utf-8")
-        tmp.replace(output)  # never leave a half-written file behind
+        write_private(output, text + ("\n" if newline else ""))
+    except OutputRefused as exc:
+        raise click.ClickException(line(str(exc))) from exc
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {output}", err=True)
+        raise click.ClickException(f"cannot write {line(str(output))}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {line(str(output))}", err=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+
+from trainer.sanitize import dumps
 
 from trainer.cli.base import Context, cli
 from trainer.scenario.diagnostics import display_path
@@ -31,7 +32,7 @@ def list_command(obj: Context, fmt: str) -> None:
     for r in rows:
         r.pop("difficulty_rank")
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(dumps(rows, indent=2))
         return
     if not rows:
         click.echo("No scenarios found.")
@@ -85,8 +86,8 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if fmt == "json":
-        click.echo(json.dumps({"files": len(files), "errors": errors, "warnings": warnings,
-                               "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
+        click.echo(dumps({"files": len(files), "errors": errors, "warnings": warnings,
+                          "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
     else:
         for d in diagnostics:
             click.echo(d.format())
@@ -147,7 +148,7 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
         data["attempt_id"] = actor.attempt_id
     session.close()
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(dumps(data, indent=2))
     else:
         click.echo(session_text(data))
 
@@ -169,7 +170,7 @@ def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) 
 
         data["random"] = random_playthroughs(loaded, runs, seed)
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(dumps(data, indent=2))
     else:
         click.echo(analyze_text(data))
         if "random" in data:

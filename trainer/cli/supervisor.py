@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import click
+
+from trainer.sanitize import dumps
 
 from trainer.cli.base import Context, _emit, cli
 from trainer.scenario.diagnostics import did_you_mean
@@ -43,7 +44,7 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
         raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
     data = build_report(store, trainee, scenario, _since(since))
     store.close()
-    render = {"json": lambda d: json.dumps(d, indent=2, ensure_ascii=False), "text": report_text,
+    render = {"json": lambda d: dumps(d, indent=2), "text": report_text,
               "csv": report_csv, "html": report_html}[fmt]
     _emit(render(data), output)
 
@@ -69,7 +70,7 @@ def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Pa
     elif fmt == "jsonl":
         text = "".join(line + "\n" for line in export_jsonl(store, when))
     else:
-        text = json.dumps(export_xapi(store, when, home_page), indent=2, ensure_ascii=False) + "\n"
+        text = dumps(export_xapi(store, when, home_page), indent=2) + "\n"
     store.close()
     _emit(text, output, newline=False)
 

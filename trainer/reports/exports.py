@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 from datetime import datetime
 from typing import Iterator
 
 from trainer.progress.store import Store
+from trainer.sanitize import csv_row, dumps, line
 
 XAPI_NAMESPACE = uuid.UUID("6f1c2a8e-4d4b-5b8e-9a57-0c1f7e2d9b31")
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -40,16 +40,16 @@ def export_csv(store: Store, since: str | None = None) -> str:
     skills_by_attempt = {a["id"]: _skills(store, a["id"]) for a in attempts}
     skill_names = sorted({s for skills in skills_by_attempt.values() for s in skills})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     columns = ["attempt_id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode", "status",
                "started_at", "finished_at", "ending", "outcome", "overall", "passed", "choices"]
-    writer.writerow(columns + [f"skill_{s}" for s in skill_names])
+    writer.writerow(columns + [f"skill_{line(s)}" for s in skill_names])
     for a in attempts:
         row = [a["id"], a["trainee"], a["scenario_id"], a["scenario_version"], a["content_hash"], a["mode"],
                a["status"], a["started_at"], a["finished_at"], a["ending"], a["outcome"], a["overall"],
                "" if a["passed"] is None else bool(a["passed"]), a["choices"]]
         skills = skills_by_attempt[a["id"]]
-        writer.writerow(row + [skills[s]["percent"] if s in skills else "" for s in skill_names])
+        writer.writerow(csv_row(row + [skills[s]["percent"] if s in skills else "" for s in skill_names]))
     return buffer.getvalue()
 
 
@@ -62,7 +62,7 @@ def export_jsonl(store: Store, since: str | None = None) -> Iterator[str]:
         record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"], "passed": bool(v["passed"])}
                             for k, v in _skills(store, a["id"]).items()}
         record["transcript"] = store.steps(a["id"])
-        yield json.dumps(record, ensure_ascii=False)
+        yield dumps(record)
 
 
 def iso_duration(seconds: float) -> str:

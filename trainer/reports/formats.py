@@ -1,10 +1,13 @@
-"""Rendering the supervisor report as text, CSV or a single self-contained HTML file."""
+"""Rendering the supervisor report as text, CSV or a single self-contained HTML file. Names, titles and
+choice text come from users and scenario files: every renderer passes them through trainer.sanitize."""
 
 from __future__ import annotations
 
 import csv
 import html
 import io
+
+from trainer.sanitize import csv_row, line, printable
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -30,37 +33,37 @@ def report_text(report: dict) -> str:
     if not trainees:
         lines.append("  no attempts recorded yet")
     for t in trainees:
-        lines.append(f"  {t['name']}: {t['attempts']} attempt{'' if t['attempts'] == 1 else 's'}, {t['completed']} completed, pass rate "
+        lines.append(f"  {line(t['name'])}: {t['attempts']} attempt{'' if t['attempts'] == 1 else 's'}, {t['completed']} completed, pass rate "
                      f"{_fmt(t['pass_rate'])}, average {_fmt(t['average'])}, last active {t['last_activity'] or '—'}"
                      f"  {sparkline(t['recent'])}")
         for skill, s in t["skills"].items():
-            lines.append(f"      {skill:<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
+            lines.append(f"      {line(skill):<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
     lines.append("")
     lines.append(f"Scenarios ({len(report['scenarios'])})")
     for s in report["scenarios"]:
-        lines.append(f"  {s['id']} ({s['title']}): {s['attempts']} attempts, pass rate {_fmt(s['pass_rate'])}, "
+        lines.append(f"  {line(s['id'])} ({line(s['title'])}): {s['attempts']} attempts, pass rate {_fmt(s['pass_rate'])}, "
                      f"average {_fmt(s['average'])}")
         node = None
         for item in s["items"]:
             if item["node"] != node:
                 node = item["node"]
-                lines.append(f"      [{node}]")
+                lines.append(f"      [{line(node)}]")
             mark = " CRITICAL" if item["critical"] else ""
             lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  avg {item['average_points']:+.2f}  "
-                         f"{item['choice_id']}{mark}")
+                         f"{line(item['choice_id'])}{mark}")
     return "\n".join(lines)
 
 
 def report_csv(report: dict) -> str:
     skills = sorted({k for t in report["trainees"] for k in t["skills"]})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["trainee", "attempts", "completed", "passed", "pass_rate", "average", "last_activity",
-                     *[f"{s}_average" for s in skills], *[f"{s}_trend" for s in skills]])
+                     *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills]])
     for t in report["trainees"]:
-        writer.writerow([t["name"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
-                         t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
-                         *[t["skills"].get(s, {}).get("trend") for s in skills]])
+        writer.writerow(csv_row([t["name"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
+                                 t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
+                                 *[t["skills"].get(s, {}).get("trend") for s in skills]]))
     return buffer.getvalue()
 
 
@@ -74,14 +77,18 @@ border-bottom:1px solid #e3e8ef;vertical-align:top}th{background:#f3f6fa}td.n{te
 """
 
 
+def _html(value, layout: bool = False) -> str:
+    return html.escape(printable(value, layout=layout) if layout else line(value))
+
+
 def report_html(report: dict) -> str:
-    e = html.escape
+    e = _html
     out = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Training progress report</title>",
            f"<style>{_CSS}</style></head><body>", "<h1>Training progress report</h1>",
            f"<p class='muted'>Generated {e(report['generated_at'])}"]
     filters = {k: v for k, v in report["filters"].items() if v}
     if filters:
-        out.append(" · filters: " + e(", ".join(f"{k} = {v}" for k, v in filters.items())))
+        out.append(" · filters: " + e(", ".join(f"{k} = {line(v)}" for k, v in filters.items())))
     out.append("</p><h2>Trainees</h2>")
     skills = sorted({k for t in report["trainees"] for k in t["skills"]})
     out.append("<table><tr><th>Trainee</th><th>Attempts</th><th>Completed</th><th>Pass rate</th><th>Average</th>"
@@ -102,7 +109,7 @@ def report_html(report: dict) -> str:
             for item in s["items"]:
                 cls = "bad" if item["average_points"] < 0 or item["critical"] else "good" if item["average_points"] > 0 else ""
                 crit = " <strong class='bad'>critical</strong>" if item["critical"] else ""
-                out.append(f"<tr><td>{e(item['node'])}</td><td>{e(item['text'] or item['choice_id'])}{crit}</td>"
+                out.append(f"<tr><td>{e(item['node'])}</td><td>{e(item['text'] or item['choice_id'], True)}{crit}</td>"
                            f"<td class='n'>{item['picks']}</td><td class='n'>{item['share']:.0f}%</td>"
                            f"<td class='n {cls}'>{item['average_points']:+.2f}</td></tr>")
             out.append("</table>")

@@ -15,6 +15,7 @@ from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
 from trainer.review.transcript import transcript_text
+from trainer.sanitize import line, printable
 from trainer.tui.screens.brief import when
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
@@ -310,24 +311,25 @@ class ExportScreen(ModalScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from trainer.reports.exports import export_csv, export_jsonl, export_xapi
+        from trainer.reports.files import OutputRefused, write_private
         from trainer.reports.formats import report_html
         from trainer.reports.data import build_report
-        import json
+        from trainer.sanitize import dumps
 
         fmt = self.query_one("#export-format", Input).value.strip().lower()
         if fmt not in self.FORMATS:
-            self.query_one("#export-message", Static).update(Text(f"Unknown format '{fmt}'", style="red"))
+            self.query_one("#export-message", Static).update(Text(f"Unknown format '{line(fmt)}'", style="red"))
             return
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
         store = self.app.store
         text = {"csv": lambda: export_csv(store), "jsonl": lambda: "".join(l + "\n" for l in export_jsonl(store)),
-                "xapi": lambda: json.dumps(export_xapi(store), indent=2), "html": lambda: report_html(build_report(store))}[fmt]()
+                "xapi": lambda: dumps(export_xapi(store), indent=2) + "\n",
+                "html": lambda: report_html(build_report(store))}[fmt]()
         try:
-            tmp = path.with_name(path.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-        except OSError as exc:
-            self.query_one("#export-message", Static).update(Text(f"Cannot write {path}: {exc.strerror}", style="red"))
+            write_private(path, text)
+        except (OutputRefused, OSError) as exc:
+            reason = str(exc) if isinstance(exc, OutputRefused) else f"Cannot write {path}: {exc.strerror or exc}"
+            self.query_one("#export-message", Static).update(Text(line(reason), style="red"))
             return
         self.app.pop_screen()
-        self.app.notify(f"Exported {fmt} to {path}", markup=False)
+        self.app.notify(line(f"Exported {fmt} to {path}"), markup=False)

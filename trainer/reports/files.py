@@ -1,0 +1,66 @@
+"""Writing a report or export to a file: every `-o` and the review app's export go through here.
+
+The text lands in a temporary file created exclusively (O_CREAT|O_EXCL, O_NOFOLLOW, mode 0600) in the
+target's folder, then renamed over the target, so a reader never sees half a file, a symlink planted at
+the target is never followed, and results are never readable by other accounts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from pathlib import Path
+
+
+class OutputRefused(Exception):
+    """The target is not a place we write to (a symlink, a folder, a device); the message says why."""
+
+
+def write_private(path: Path | str, text: str) -> None:
+    """Replace `path` with `text` (UTF-8), readable and writable by its owner only.
+    Raises OutputRefused for a target we will not write through, OSError when writing fails."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise OutputRefused(f"{path} is a symbolic link; refusing to write through it "
+                                "(remove the link or choose another file)")
+        if stat.S_ISDIR(info.st_mode):
+            raise OutputRefused(f"{path} is a folder; give a file name")
+        if not stat.S_ISREG(info.st_mode):
+            raise OutputRefused(f"{path} is not a regular file; give a file name")
+    folder = path.parent
+    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)  # rename never follows a symlink at the destination
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _sync_folder(folder)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every platform can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
