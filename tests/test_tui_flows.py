@@ -54,6 +54,8 @@ async def test_pick_trainee_play_practice_to_debrief_then_retry(tmp_path):
         assert isinstance(app.screen, DebriefScreen)
         assert "PASSED ✓" in text_of(app, "#verdict")
         await pilot.press("r")
+        assert isinstance(app.screen, BriefScreen)
+        await pilot.press("enter")
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.session.transcript == []
     rows = attempts(tmp_path)
@@ -82,7 +84,7 @@ async def test_arrows_and_enter_choose_too(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter", "down", "enter")
+        await pilot.press("m", "enter", "down", "down", "enter")  # nothing is highlighted at first
         assert app.screen.session.transcript[-1].choice == "confirm-patient"
 
 

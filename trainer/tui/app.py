@@ -101,14 +101,14 @@ class TrainerApp(App):
         return sorted(self.library.summaries.values(),
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
-    def open_brief(self, scenario_id: str, replace: bool = False) -> None:
+    def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:
         from trainer.tui.screens.brief import BriefScreen
 
         scenario = self.library.get(scenario_id)
         if scenario is None:
             self.notify(f"No scenario '{scenario_id}'", severity="error", markup=False)
             return
-        screen = BriefScreen(scenario)
+        screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
     def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:

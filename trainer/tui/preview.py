@@ -132,6 +132,9 @@ class PreviewApp(App):
     def start_attempt(self, scenario, mode: str, resume_id=None, replace: bool = True) -> None:
         self.action_restart()
 
+    def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:
+        self.action_restart()  # a preview has no brief: retry plays again from where it started
+
     def action_restart(self) -> None:
         if self.scenario is not None:
             self._play(self.scenario, self.at, self.mood, self.flags)

@@ -37,10 +37,10 @@ class BriefScreen(Screen):
         Binding("escape", "back", "Back", id="back"),
     ]
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, mode: str = "practice"):
         super().__init__()
         self.scenario = scenario
-        self.mode = "practice"
+        self.mode = mode
         self.resumable: dict | None = None
 
     def compose(self) -> ComposeResult:

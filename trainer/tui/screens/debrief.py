@@ -83,7 +83,8 @@ class DebriefScreen(Screen):
         return text
 
     def action_retry(self) -> None:
-        self.app.start_attempt(self.attempt.session.scenario, self.attempt.mode)
+        """Back to the brief (same mode), where a new attempt needs its own Enter."""
+        self.app.open_brief(self.attempt.session.scenario.id, replace=True, mode=self.attempt.mode)
 
     def action_next(self) -> None:
         following = self.app.next_scenario_after(self.attempt.session.scenario.id)

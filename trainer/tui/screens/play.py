@@ -101,7 +101,7 @@ class PlayScreen(Screen):
         for number, choice in enumerate(session.options(), 1):
             choices.add_option(Option(Text(f"{number}. {' '.join(choice.text.split())}"), id=choice.id))
         choices.display = True
-        choices.highlighted = 0 if choices.option_count else None
+        choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
         choices.focus()
         timeout = session.timeout
         self.deadline = session.shown_at + timeout.seconds if timeout else None
@@ -155,7 +155,9 @@ class PlayScreen(Screen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if not self.awaiting_continue:
+        if self.awaiting_continue:  # an Enter that reached the hidden list while coaching is shown
+            self.action_continue()
+        else:
             self.action_pick(event.option_index + 1)
 
     def _act(self, make_step) -> None:
@@ -174,20 +176,21 @@ class PlayScreen(Screen):
         self.refresh_bindings()
 
     def action_continue(self) -> None:
+        """Enter past the coaching panel. It never also chooses: the next step starts with nothing
+        highlighted, so a second Enter does nothing."""
         if self.awaiting_continue:
             self.awaiting_continue = False
             self.query_one("#feedback").display = False
             self._show_node()
-        else:
-            choices = self.query_one("#choices", OptionList)
-            if choices.highlighted is not None:
-                self.action_pick(choices.highlighted + 1)
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "undo":
             return self.practice and bool(self.session.transcript)
         if action == "pick":
             return not self.awaiting_continue
+        if action == "continue":
+            return self.awaiting_continue
         return True
 
     def action_undo(self) -> None:
