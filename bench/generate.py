@@ -53,8 +53,8 @@ def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 1
     rng = random.Random(7)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
-    conn.executemany("INSERT INTO trainees (id, name, created_at) VALUES (?, ?, '2026-01-01')",
-                     [(i + 1, f"Trainee {i + 1:03d}") for i in range(trainees)])
+    conn.executemany("INSERT INTO trainees (id, name, name_key, created_at) VALUES (?, ?, ?, '2026-01-01')",
+                     [(i + 1, f"Trainee {i + 1:03d}", f"trainee {i + 1:03d}") for i in range(trainees)])
     attempts = choices // per_attempt
     day = 0
     attempt_rows, choice_rows, skill_rows = [], [], []

@@ -39,3 +39,14 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
     monkeypatch.setenv("TRAINER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("TRAINER_SCENARIOS", raising=False)
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """Cheap argon2id parameters for tests that hash many passphrases (test_passphrase.py checks the real
+    defaults); stored hashes keep their own parameters, so checks stay exact."""
+    from argon2 import PasswordHasher
+
+    from trainer.progress import passphrase
+
+    monkeypatch.setattr(passphrase, "hasher", lambda: PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))

@@ -90,3 +90,64 @@ def m003_summaries(db: Database) -> None:
         FROM attempts GROUP BY scenario_id
     """)
     db.execute("CREATE INDEX idx_attempts_trainee_finished ON attempts(trainee_id, finished_at)")
+
+
+@migrations()
+def m004_accounts(db: Database) -> None:
+    """Sign-in: accounts with roles and argon2id passphrases, groups of trainees, the shared count of
+    wrong passphrases, and the audit trail of supervisor actions. Existing trainees get a case-folded
+    name key (the same person whatever the case); two old names that fold alike keep their rows, and
+    the later one gets a key of its own so nothing is merged or lost."""
+    import unicodedata
+
+    db["trainees"].add_column("name_key", str)
+    seen: set[str] = set()
+    for trainee_id, name in db.execute("SELECT id, name FROM trainees ORDER BY id").fetchall():
+        key = " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+        if key in seen:
+            key = f"{key} #{trainee_id}"
+        seen.add(key)
+        db.execute("UPDATE trainees SET name_key = ? WHERE id = ?", [key, trainee_id])
+    db.execute("CREATE UNIQUE INDEX idx_trainees_name_key ON trainees(name_key)")
+    db.execute("""
+        CREATE TABLE accounts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('trainee', 'supervisor')),
+            trainee_id INTEGER UNIQUE REFERENCES trainees(id),
+            passphrase TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            CHECK ((role = 'trainee') = (trainee_id IS NOT NULL))
+        )""")
+    db.execute("""
+        CREATE TABLE groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE group_members (
+            group_id INTEGER NOT NULL REFERENCES groups(id),
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            PRIMARY KEY (group_id, trainee_id)
+        )""")
+    db.execute("CREATE INDEX idx_group_members_trainee ON group_members(trainee_id)")
+    db.execute("""
+        CREATE TABLE sign_in_failures (
+            subject TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_failure_at REAL
+        )""")
+    db.execute("""
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT,
+            detail TEXT
+        )""")
+    db.execute("CREATE INDEX idx_audit_at ON audit(at)")

@@ -187,24 +187,35 @@ class Store:
 
     # --- trainees --------------------------------------------------------------------------------
     def trainee(self, name: str) -> Trainee:
-        """The trainee with this name (case-insensitive), created if new."""
-        clean = " ".join(name.split())
-        if not clean:
-            raise StoreError("a trainee name cannot be empty")
-        if len(clean) > 80:
-            raise StoreError("a trainee name can be at most 80 characters")
+        """The trainee with this name (the same person whatever the case; see names.py), created if new."""
+        clean = self.clean_name(name)
         row = self._trainee_row(clean)
         if row is None:
             with self.write():
-                self.db.execute("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?, ?)", [clean, now_iso()])
+                self.db.execute("INSERT OR IGNORE INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
+                                [clean, clean.casefold(), now_iso()])
             row = self._trainee_row(clean)
         return Trainee(row[0], row[1])
 
-    def _trainee_row(self, name: str):
-        return self.db.execute("SELECT id, name FROM trainees WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+    @staticmethod
+    def clean_name(name: str, what: str = "trainee name") -> str:
+        from trainer.progress.names import InvalidName, clean_name
+
+        try:
+            return clean_name(name, what)
+        except InvalidName as exc:
+            raise StoreError(str(exc)) from None
+
+    def _trainee_row(self, clean: str):
+        return self.db.execute("SELECT id, name FROM trainees WHERE name_key = ?", [clean.casefold()]).fetchone()
 
     def find_trainee(self, name: str) -> Trainee | None:
-        row = self._trainee_row(" ".join(name.split()))
+        from trainer.progress.names import InvalidName, clean_name
+
+        try:
+            row = self._trainee_row(clean_name(name))
+        except InvalidName:
+            return None
         return Trainee(row[0], row[1]) if row else None
 
     def trainees(self) -> list[Trainee]:
@@ -362,8 +373,3 @@ class Store:
 
     def notes(self, attempt_id: str) -> list[dict]:
         return list(self.db["notes"].rows_where("attempt_id = ?", [attempt_id], order_by="id"))
-
-    def sign_off(self, attempt_id: str, supervisor: str) -> None:
-        with self.write():
-            self.db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
-                            [supervisor, now_iso(), attempt_id])

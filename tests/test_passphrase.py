@@ -1,0 +1,95 @@
+"""Passphrases: argon2id with argon2-cffi's recommended parameters, strength rules, the old scrypt hashes
+still accepted (and upgraded), and the count of wrong tries shared by every process through the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import RFC_9106_LOW_MEMORY
+
+from tests.conftest import ROOT
+from trainer.progress import accounts, passphrase
+from trainer.progress.store import Store, StoreError
+
+SECRET = "correct horse battery"
+
+
+def test_hashes_are_argon2id_with_the_rfc_9106_profile(tmp_path):
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, SECRET)
+    stored = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
+    p = RFC_9106_LOW_MEMORY
+    assert stored.startswith(f"$argon2id$v=19$m={p.memory_cost},t={p.time_cost},p={p.parallelism}$")
+    assert SECRET not in stored
+    assert passphrase.check(store, SECRET) and not passphrase.check(store, SECRET + "!")
+
+
+@pytest.mark.parametrize("weak, reason", [("short", "at least 8"), (" " * 8, "only spaces"), ("\t \t \t \t ", "only spaces")])
+def test_weak_passphrases_are_refused(tmp_path, weak, reason):
+    store = Store.open(tmp_path / "p.db")
+    with pytest.raises(StoreError, match=reason):
+        passphrase.set_passphrase(store, weak)
+    assert not passphrase.is_set(store)
+
+
+def test_an_old_scrypt_hash_still_opens_and_is_upgraded_on_success(tmp_path):
+    store = Store.open(tmp_path / "p.db")
+    salt = bytes(range(16))
+    digest = hashlib.scrypt(SECRET.encode(), salt=salt, n=2**14, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32)
+    old = json.dumps({"scheme": "scrypt", "n": 2**14, "r": 8, "p": 1, "salt": salt.hex(), "hash": digest.hex()})
+    with store.write():
+        store.db.execute("INSERT INTO settings (key, value) VALUES ('supervisor_passphrase', ?)", [old])
+    assert not passphrase.check(store, "wrong guess")
+    assert store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0] == old
+    assert passphrase.check(store, SECRET)
+    upgraded = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
+    assert upgraded.startswith("$argon2id$") and passphrase.check(store, SECRET)
+
+
+def test_waits_double_after_five_wrong_tries_in_a_row(tmp_path, fast_hashing):
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, SECRET)
+    now = 1000.0
+    for _ in range(5):
+        assert not passphrase.check(store, "wrong guess", clock=lambda: now)
+    with pytest.raises(passphrase.LockedOut, match="try again in 30 s"):
+        passphrase.check(store, SECRET, clock=lambda: now)
+    assert not passphrase.check(store, "wrong again", clock=lambda: now + 30)
+    with pytest.raises(passphrase.LockedOut, match="try again in 60 s"):
+        passphrase.check(store, SECRET, clock=lambda: now + 30)
+    with pytest.raises(passphrase.LockedOut, match="try again in 1 s"):
+        passphrase.check(store, SECRET, clock=lambda: now + 89.5)
+    assert passphrase.check(store, SECRET, clock=lambda: now + 90)
+    assert passphrase.failures(store, passphrase.PERSONAL_SUBJECT).count == 0  # a success clears the count
+
+
+def _worker(db, name, now, secret) -> str:
+    out = subprocess.run([sys.executable, "-m", "tests.signin_worker", str(db), name, str(now)], input=secret + "\n",
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_two_processes_share_the_lockout(tmp_path, fast_hashing):
+    db = tmp_path / "site.db"
+    store = Store.open(db)
+    accounts.init_site(store, "Morgan Lee", "https://clinic.example/training", [], SECRET)
+    accounts.add_account(store, "Sam Rivera", "trainee", "sams passphrase", actor="Morgan Lee")
+    store.close()
+    for _ in range(4):
+        assert _worker(db, "Sam Rivera", 1000, "a wrong guess") == "refused"
+    other = Store.open(db)
+    with pytest.raises(accounts.SignInRefused):  # the fifth wrong try, in this process
+        accounts.sign_in(other, "sam rivera", "another guess", clock=lambda: 1001)
+    other.close()
+    assert _worker(db, "Sam Rivera", 1010, "sams passphrase") == "locked 21"   # even the right one waits
+    assert _worker(db, "Sam Rivera", 1031, "a wrong guess") == "refused"
+    assert _worker(db, "Sam Rivera", 1032, "sams passphrase") == "locked 59"
+    assert _worker(db, "Sam Rivera", 1091, "sams passphrase") == "ok"
+    assert _worker(db, "Sam Rivera", 1091, "a wrong guess") == "refused"     # the count started again
+    assert _worker(db, "Sam Rivera", 1091, "sams passphrase") == "ok"

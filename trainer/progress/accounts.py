@@ -1,0 +1,292 @@
+"""Site databases: the site's settings, accounts (trainees and supervisors), groups, and signing in.
+
+A database becomes a site with `init_site`: it then has a site IRI, its scenario folders, and at least
+one supervisor. Every account has a role and an argon2id passphrase; a trainee account is tied to the
+trainee row its attempts are recorded under. Names pass through `names.clean_name`, and names equal
+after case-folding are one account. Every change a supervisor makes lands in the audit trail.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from trainer.progress import audit, passphrase as pp
+from trainer.progress.names import InvalidName, clean_name
+from trainer.progress.store import Store, StoreError, Trainee, now_iso
+
+SITE_IRI = "site_iri"
+SITE_SCENARIOS = "site_scenarios"
+ROLES = ("trainee", "supervisor")
+
+
+class AccessError(StoreError):
+    """An account change or sign-in that was refused, with the reason."""
+
+
+class SignInRefused(AccessError):
+    """Wrong name or passphrase, a disabled account, or the wrong role."""
+
+
+@dataclass(frozen=True)
+class Site:
+    iri: str
+    scenario_dirs: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: str
+    role: str
+    trainee_id: int | None
+    disabled: bool
+    groups: tuple[str, ...] = field(default=())
+
+    @property
+    def trainee(self) -> Trainee | None:
+        return Trainee(self.trainee_id, self.name) if self.trainee_id is not None else None
+
+    @property
+    def subject(self) -> str:
+        return f"account:{self.id}"
+
+
+def _name(raw: str, what: str) -> str:
+    try:
+        return clean_name(raw, what)
+    except InvalidName as exc:
+        raise AccessError(str(exc)) from None
+
+
+def _hash(passphrase: str) -> str:
+    try:
+        return pp.make_hash(passphrase)
+    except pp.WeakPassphrase as exc:
+        raise AccessError(str(exc)) from None
+
+
+# --- the site ---------------------------------------------------------------------------------------
+def site(store: Store) -> Site | None:
+    """The site settings, or None for a personal database."""
+    rows = dict(store.db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
+    if SITE_IRI not in rows:
+        return None
+    return Site(rows[SITE_IRI], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS) or "[]")))
+
+
+def is_site(store: Store) -> bool:
+    return site(store) is not None
+
+
+def check_iri(iri: str) -> str:
+    parts = urlsplit(iri.strip())
+    if not parts.scheme or not (parts.netloc or parts.path) or any(c.isspace() for c in iri.strip()):
+        raise AccessError(f"'{iri}' is not an IRI; use your organisation's address, e.g. https://clinic.example/training")
+    if parts.scheme in ("http", "https") and not parts.netloc:
+        raise AccessError(f"'{iri}' has no host name")
+    return iri.strip()
+
+
+def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase: str) -> Account:
+    """Make this database a site, with its first supervisor. Only a new or empty database can become one."""
+    iri = check_iri(iri)
+    name = _name(supervisor, "supervisor name")
+    hashed = _hash(passphrase)
+    folders = []
+    for folder in scenario_dirs:
+        path = Path(folder).expanduser().resolve()
+        if not path.is_dir():
+            raise AccessError(f"the scenario folder '{folder}' does not exist or is not a folder")
+        folders.append(str(path))
+    with store.write():
+        if is_site(store):
+            raise AccessError(f"this database is already a site ({site(store).iri})")
+        if store.db.execute("SELECT EXISTS (SELECT 1 FROM trainees) OR EXISTS (SELECT 1 FROM attempts)").fetchone()[0]:
+            raise AccessError("this database already holds personal practice; a site starts from a new database file")
+        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
+                         [SITE_IRI, iri, SITE_SCENARIOS, json.dumps(folders)])
+        account = _insert(store, name, "supervisor", hashed)
+        audit.record(store, name, "site-init", iri, scenario_folders=folders)
+        audit.record(store, name, "account-add", name, role="supervisor")
+    return account
+
+
+# --- accounts ----------------------------------------------------------------------------------------
+_SELECT = "SELECT id, name, role, trainee_id, disabled FROM accounts"
+
+
+def _row_to_account(store: Store, row) -> Account:
+    groups = ()
+    if row[3] is not None:
+        groups = tuple(r[0] for r in store.db.execute(
+            "SELECT g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.trainee_id = ?"
+            " ORDER BY g.name_key", [row[3]]))
+    return Account(row[0], row[1], row[2], row[3], bool(row[4]), groups)
+
+
+def find(store: Store, name: str) -> Account | None:
+    try:
+        key = clean_name(name).casefold()
+    except InvalidName:
+        return None
+    row = store.db.execute(f"{_SELECT} WHERE name_key = ?", [key]).fetchone()
+    return _row_to_account(store, row) if row else None
+
+
+def accounts(store: Store, role: str | None = None) -> list[Account]:
+    where, params = ("WHERE role = ?", [role]) if role else ("", [])
+    return [_row_to_account(store, r) for r in store.db.execute(f"{_SELECT} {where} ORDER BY name_key", params)]
+
+
+def _insert(store: Store, name: str, role: str, hashed: str) -> Account:
+    key = name.casefold()
+    if store.db.execute("SELECT 1 FROM accounts WHERE name_key = ?", [key]).fetchone():
+        raise AccessError(f"there is already an account named '{name}' (names are the same whatever the case)")
+    trainee_id = None
+    if role == "trainee":
+        row = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
+        if row is None:
+            trainee_id = store.db.execute("INSERT INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
+                                          [name, key, now_iso()]).lastrowid
+        else:
+            trainee_id = row[0]
+    cursor = store.db.execute("INSERT INTO accounts (name, name_key, role, trainee_id, passphrase, created_at)"
+                              " VALUES (?, ?, ?, ?, ?, ?)", [name, key, role, trainee_id, hashed, now_iso()])
+    return Account(cursor.lastrowid, name, role, trainee_id, False)
+
+
+def _require_site(store: Store) -> None:
+    if not is_site(store):
+        raise AccessError("this is a personal database; accounts need a site (`trainer site init`)")
+
+
+def add_account(store: Store, name: str, role: str, passphrase: str, actor: str, groups=()) -> Account:
+    if role not in ROLES:
+        raise AccessError(f"unknown role '{role}'")
+    clean = _name(name, f"{role} name")
+    group_names = [_name(g, "group name") for g in groups]
+    hashed = _hash(passphrase)
+    _require_site(store)
+    with store.write():
+        account = _insert(store, clean, role, hashed)
+        for group in group_names:
+            _join(store, account.trainee_id, group)
+        audit.record(store, actor, "account-add", clean, role=role, groups=group_names)
+    return find(store, clean)
+
+
+def _existing(store: Store, name: str) -> Account:
+    account = find(store, name)
+    if account is None:
+        raise AccessError(f"there is no account named '{_name(name, 'name')}'")
+    return account
+
+
+def rename(store: Store, old: str, new: str, actor: str) -> Account:
+    account = _existing(store, old)
+    clean = _name(new, "name")
+    key = clean.casefold()
+    with store.write():
+        clash = store.db.execute("SELECT id FROM accounts WHERE name_key = ?", [key]).fetchone()
+        if clash and clash[0] != account.id:
+            raise AccessError(f"there is already an account named '{clean}'")
+        if account.trainee_id is not None:
+            other = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
+            if other and other[0] != account.trainee_id:
+                raise AccessError(f"there are already attempts recorded under the name '{clean}'")
+            store.db.execute("UPDATE trainees SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.trainee_id])
+        store.db.execute("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.id])
+        audit.record(store, actor, "account-rename", clean, old=account.name)
+    return _existing(store, clean)
+
+
+def disable(store: Store, name: str, actor: str) -> Account:
+    """A disabled account can no longer sign in; its records stay."""
+    account = _existing(store, name)
+    with store.write():
+        if account.role == "supervisor":
+            active = store.db.execute("SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled = 0"
+                                      " AND id != ?", [account.id]).fetchone()[0]
+            if not active:
+                raise AccessError("this is the last active supervisor; add another one before disabling it")
+        store.db.execute("UPDATE accounts SET disabled = 1 WHERE id = ?", [account.id])
+        audit.record(store, actor, "account-disable", account.name)
+    return _existing(store, name)
+
+
+def reset_passphrase(store: Store, name: str, new: str, actor: str) -> None:
+    """A supervisor sets a new passphrase for someone who forgot theirs; the failure count is cleared."""
+    account = _existing(store, name)
+    hashed = _hash(new)
+    with store.write():
+        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
+        store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [account.subject])
+        audit.record(store, actor, "account-reset-passphrase", account.name)
+
+
+def change_own_passphrase(store: Store, account: Account, current: str, new: str, clock=time.time) -> None:
+    """The signed-in person changes their own passphrase; the current one is checked first."""
+    hashed = _hash(new)
+    sign_in(store, account.name, current, clock=clock)
+    with store.write():
+        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
+        audit.record(store, account.name, "change-own-passphrase", account.name)
+
+
+# --- groups ------------------------------------------------------------------------------------------
+def _join(store: Store, trainee_id: int | None, group: str) -> None:
+    if trainee_id is None:
+        raise AccessError("only trainees belong to groups")
+    key = group.casefold()
+    row = store.db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
+    group_id = row[0] if row else store.db.execute(
+        "INSERT INTO groups (name, name_key, created_at) VALUES (?, ?, ?)", [group, key, now_iso()]).lastrowid
+    store.db.execute("INSERT OR IGNORE INTO group_members (group_id, trainee_id) VALUES (?, ?)", [group_id, trainee_id])
+
+
+def add_to_group(store: Store, name: str, group: str, actor: str) -> Account:
+    account = _existing(store, name)
+    clean = _name(group, "group name")
+    with store.write():
+        _join(store, account.trainee_id, clean)
+        audit.record(store, actor, "group-add", account.name, group=clean)
+    return _existing(store, name)
+
+
+def group_members(store: Store, group: str) -> list[Account]:
+    """The trainee accounts in a group (what assignments to a group will reach)."""
+    key = _name(group, "group name").casefold()
+    rows = store.db.execute(f"{_SELECT} WHERE trainee_id IN (SELECT m.trainee_id FROM group_members m"
+                            " JOIN groups g ON g.id = m.group_id WHERE g.name_key = ?) ORDER BY name_key", [key])
+    return [_row_to_account(store, r) for r in rows]
+
+
+# --- signing in --------------------------------------------------------------------------------------
+def _stored_hash(store: Store, account_id: int) -> str | None:
+    row = store.db.execute("SELECT passphrase FROM accounts WHERE id = ?", [account_id]).fetchone()
+    return row[0] if row else None
+
+
+def sign_in(store: Store, name: str, passphrase: str, role: str | None = None, clock=time.time) -> Account:
+    """The account, if the name and passphrase match, it is enabled, and has `role` (when given).
+    Raises SignInRefused, or passphrase.LockedOut while a wait after repeated failures is not over."""
+    clean = _name(name, "name")
+    account = find(store, clean)
+    if account is None:
+        pp.verify(None, passphrase)  # as slow as a real check: an unknown name looks like a wrong passphrase
+        raise SignInRefused("that name and passphrase do not match an account")
+
+    def save(value: str) -> None:
+        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [value, account.id])
+
+    if not pp.guarded_check(store, account.subject, lambda: _stored_hash(store, account.id), passphrase, save, clock):
+        raise SignInRefused("that name and passphrase do not match an account")
+    if account.disabled:
+        raise SignInRefused(f"the account '{account.name}' is disabled; ask a supervisor")
+    if role is not None and account.role != role:
+        raise SignInRefused(f"'{account.name}' is not a {role} account")
+    return account
