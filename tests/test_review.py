@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input
 
 from tests.recorded import recorded_store
 from tests.tui_helpers import scenario_folder
-from trainer.progress import passphrase
+from trainer.progress import audit, passphrase
 from trainer.cli import cli
 from trainer.launch import create_review_app
 from trainer.review.app import GateScreen
@@ -35,9 +35,9 @@ def shown(app, selector="Static") -> str:
     return "\n".join(str(w.render()) for w in app.screen.query(selector))
 
 
-def test_passphrase_is_stored_only_as_salted_scrypt(store):
+def test_passphrase_is_stored_only_as_an_argon2id_hash(store):
     raw = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
-    assert SECRET not in raw and '"scheme": "scrypt"' in raw and '"salt"' in raw
+    assert SECRET not in raw and raw.startswith("$argon2id$")
     assert passphrase.check(store, SECRET) and not passphrase.check(store, SECRET + "!")
 
 
@@ -71,10 +71,38 @@ async def test_right_passphrase_then_drill_down_note_and_sign_off(tmp_path, stor
         assert "Best here:" in body and "Even confirming that someone is a patient" in body
         await pilot.press("n", *"Talked through verification", "enter")
         await pilot.press("s")
+        assert "Sign off this attempt as Sam Supervisor?" in shown(app)
+        await pilot.press("n")
+        assert "signed off by" not in shown(app, "#replay-body")
+        await pilot.press("s", "y")
         body = shown(app, "#replay-body")
         assert "Sam Supervisor: Talked through verification" in body and "signed off by Sam Supervisor" in body
     attempt = store.db.execute("SELECT signed_off_by FROM attempts WHERE signed_off_by IS NOT NULL").fetchall()
     assert attempt == [("Sam Supervisor",)]
+    assert [e["action"] for e in audit.entries(store)] == ["note", "sign-off"]
+
+
+async def test_sign_off_is_refused_in_progress_and_can_be_withdrawn(tmp_path, store):
+    running = store.db.execute("SELECT id FROM attempts WHERE status = 'in-progress'").fetchone()[0]
+    done = store.db.execute("SELECT id FROM attempts WHERE status = 'completed'").fetchone()[0]
+    app = review_app(tmp_path, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*SECRET, "enter")
+        app.push_screen(TranscriptScreen(running))
+        await pilot.pause()
+        await pilot.press("s")
+        assert isinstance(app.screen, TranscriptScreen)
+        assert store.attempt(running)["signed_off_by"] is None
+        app.pop_screen()
+        audit.sign_off(store, done, "Kim Baptiste")
+        app.push_screen(TranscriptScreen(done))
+        await pilot.pause()
+        await pilot.press("s")
+        assert "Withdraw the sign-off by Kim Baptiste?" in shown(app)
+        await pilot.press("y")
+    assert store.attempt(done)["signed_off_by"] is None
+    assert [(e["actor"], e["action"]) for e in audit.entries(store)] == [
+        ("Kim Baptiste", "sign-off"), ("Sam Supervisor", "withdraw-sign-off")]
 
 
 async def test_sort_filter_scenarios_and_techniques_views(tmp_path, store):

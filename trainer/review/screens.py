@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from trainer.progress import audit
 from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
@@ -187,7 +188,7 @@ class AttemptsScreen(Screen):
 
 class TranscriptScreen(Screen):
     BINDINGS = [Binding("n", "note", "Add note", id="add-note"),
-                Binding("s", "sign_off", "Sign off", id="sign-off"),
+                Binding("s", "sign_off", "Sign off / withdraw", id="sign-off"),
                 Binding("escape", "app.pop_screen", "Back", id="back-transcript")]
 
     def __init__(self, attempt_id: str):
@@ -208,14 +209,55 @@ class TranscriptScreen(Screen):
     def action_note(self) -> None:
         def save(text: str | None) -> None:
             if text:
-                self.app.store.add_note(self.attempt_id, self.app.supervisor, text)
+                audit.add_note(self.app.store, self.attempt_id, self.app.supervisor, text)
                 self.reload()
         self.app.push_screen(PromptScreen("Note for this attempt"), save)
 
     def action_sign_off(self) -> None:
-        self.app.store.sign_off(self.attempt_id, self.app.supervisor)
-        self.notify("Attempt signed off.")
-        self.reload()
+        """Sign off, or withdraw a sign-off, under the signed-in supervisor's name after a confirmation."""
+        from trainer.progress.store import StoreError
+
+        store, who = self.app.store, self.app.supervisor
+        signed = store.attempt(self.attempt_id)["signed_off_by"]
+        if not signed:
+            reason = audit.can_sign_off(store, self.attempt_id)
+            if reason:
+                self.notify(reason.capitalize() + ".", severity="error", markup=False)
+                return
+        question = (f"Withdraw the sign-off by {signed}? (recorded as withdrawn by {who})" if signed
+                    else f"Sign off this attempt as {who}?")
+
+        def decide(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                (audit.withdraw_sign_off if signed else audit.sign_off)(store, self.attempt_id, who)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            self.notify("Sign-off withdrawn." if signed else "Attempt signed off.")
+            self.reload()
+        self.app.push_screen(ConfirmScreen(question), decide)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y or Enter says yes, n or Esc says no."""
+
+    BINDINGS = [Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm-no")]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(self.question), classes="screen-title")
+            yield Static("y / Enter: yes · n / Esc: no", classes="muted")
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class PromptScreen(ModalScreen[str | None]):
