@@ -120,3 +120,5 @@ def review(obj: Context, supervisor: str) -> None:
         app.run()
     finally:
         store.close()
+    if app.return_code:
+        raise SystemExit(app.return_code)

@@ -36,7 +36,12 @@ class GateScreen(Screen):
         yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if passphrase.check(self.app.store, event.value):
+        try:
+            ok = passphrase.check(self.app.store, event.value)
+        except passphrase.LockedOut as exc:
+            self.app.exit(return_code=2, message=f"trainer: {exc}; review closed.")
+            return
+        if ok:
             from trainer.review.screens import TraineesScreen
 
             self.app.unlocked = True
@@ -46,7 +51,7 @@ class GateScreen(Screen):
         event.input.value = ""
         left = MAX_TRIES - self.tries
         if left <= 0:
-            self.app.exit(message="Too many wrong passphrases; review closed.")
+            self.app.exit(return_code=2, message="trainer: too many wrong passphrases; review closed.")
             return
         self.query_one("#gate-message", Static).update(
             f"That passphrase is not right. {left} tr{'y' if left == 1 else 'ies'} left.")
