@@ -23,6 +23,8 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - last line of defence
         if os.environ.get("TRAINER_DEBUG"):
             raise
-        click.echo(f"trainer: unexpected error: {exc.__class__.__name__}: {exc} "
+        from trainer.sanitize import line
+
+        click.echo(f"trainer: unexpected error: {exc.__class__.__name__}: {line(str(exc))} "
                    "(set TRAINER_DEBUG=1 for details)", err=True)
         sys.exit(3)

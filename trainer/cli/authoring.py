@@ -9,7 +9,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cli
+from trainer.cli.base import Context, _emit, cli, echo
 from trainer.scenario.diagnostics import did_you_mean
 from trainer.scenario.vocabulary import CATEGORIES
 
@@ -92,4 +92,4 @@ def new(slug: str, category: str, folder: Path) -> None:
             schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")
+    echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from trainer import __version__
-from trainer.sanitize import line
+from trainer.sanitize import line, printable
 from trainer.scenario.diagnostics import Report, did_you_mean
 
 
@@ -64,7 +64,7 @@ class Context:
 
 def fail_with(report: Report) -> None:
     for d in report.sorted():
-        click.echo(d.format(), err=True)
+        echo(d.format(), err=True)
     raise SystemExit(1)
 
 
@@ -72,7 +72,34 @@ def _paths_from_env(value: str | None):
     return tuple(Path(p) for p in value.split(os.pathsep) if p) if value else ()
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def echo(text: str = "", **kwargs) -> None:
+    """click.echo for text that may quote names, paths or scenario files: control characters escaped."""
+    click.echo(printable(str(text)), **kwargs)
+
+
+def _escaped(exc: click.ClickException) -> click.ClickException:
+    exc.message = printable(str(exc.message))
+    return exc
+
+
+class SafeGroup(click.Group):
+    """Every error message of every command is shown with control characters escaped (messages quote
+    names, paths and scenario text)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            raise _escaped(exc)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _escaped(exc)
+
+
+@click.group(cls=SafeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="trainer")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="TRAINER_DB",
               help="Progress database file (default: in your user data folder). Env: TRAINER_DB.")
@@ -100,6 +127,7 @@ def _emit(text: str, output: Path | None, newline: bool = True) -> None:
     """Standard output, or `-o FILE` written whole, owner-only, never through a symlink."""
     from trainer.reports.files import OutputRefused, write_private
 
+    text = printable(text)  # a no-op for the renderers that already escape; a net for the rest
     if output is None:
         click.echo(text, nl=newline)
         return

@@ -8,7 +8,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, cli
+from trainer.cli.base import Context, cli, echo
 from trainer.scenario.diagnostics import display_path
 
 
@@ -32,17 +32,17 @@ def list_command(obj: Context, fmt: str) -> None:
     for r in rows:
         r.pop("difficulty_rank")
     if fmt == "json":
-        click.echo(dumps(rows, indent=2))
+        echo(dumps(rows, indent=2))
         return
     if not rows:
-        click.echo("No scenarios found.")
+        echo("No scenarios found.")
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['category']:<15} {r['difficulty']:<12} {r['title']}")
-    click.echo(f"\n{len(rows)} scenarios in {len({r['category'] for r in rows})} categories")
+        echo(f"{r['id']:<{width}}  {r['category']:<15} {r['difficulty']:<12} {r['title']}")
+    echo(f"\n{len(rows)} scenarios in {len({r['category'] for r in rows})} categories")
     if obj.library.errors:
-        click.echo(f"{len(obj.library.errors)} error(s) in other files: run `trainer validate`", err=True)
+        echo(f"{len(obj.library.errors)} error(s) in other files: run `trainer validate`", err=True)
 
 
 def scenario_summary(s) -> dict:
@@ -86,13 +86,13 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     if fmt == "json":
-        click.echo(dumps({"files": len(files), "errors": errors, "warnings": warnings,
+        echo(dumps({"files": len(files), "errors": errors, "warnings": warnings,
                           "diagnostics": [d.as_dict() for d in diagnostics]}, indent=2))
     else:
         for d in diagnostics:
-            click.echo(d.format())
+            echo(d.format())
         summary = f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        click.echo(summary, err=bool(diagnostics))
+        echo(summary, err=bool(diagnostics))
     if errors or (strict and warnings):
         raise SystemExit(1)
 
@@ -136,10 +136,10 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
                 actor.choose(item)
         except ChoiceNotAvailable as exc:
             if exc.finished:
-                click.echo(f"error: choice {position} ('{item}') comes after the scenario ended at "
+                echo(f"error: choice {position} ('{item}') comes after the scenario ended at "
                            f"'{session.state}'", err=True)
             else:
-                click.echo(f"error: choice {position} ('{item}') is not available at node '{session.state}'; "
+                echo(f"error: choice {position} ('{item}') is not available at node '{session.state}'; "
                            f"valid: {', '.join(exc.options) or 'none'}"
                            + ("; or 'timeout'" if session.timeout else ""), err=True)
             raise SystemExit(1)
@@ -148,9 +148,9 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
         data["attempt_id"] = actor.attempt_id
     session.close()
     if fmt == "json":
-        click.echo(dumps(data, indent=2))
+        echo(dumps(data, indent=2))
     else:
-        click.echo(session_text(data))
+        echo(session_text(data))
 
 
 @cli.command()
@@ -170,12 +170,12 @@ def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) 
 
         data["random"] = random_playthroughs(loaded, runs, seed)
     if fmt == "json":
-        click.echo(dumps(data, indent=2))
+        echo(dumps(data, indent=2))
     else:
-        click.echo(analyze_text(data))
+        echo(analyze_text(data))
         if "random" in data:
             from trainer.play.random_play import random_text
 
-            click.echo(random_text(data["random"]))
+            echo(random_text(data["random"]))
     if "error" in data:
         raise SystemExit(1)

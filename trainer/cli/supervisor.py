@@ -9,7 +9,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cli
+from trainer.cli.base import Context, _emit, cli, echo
 from trainer.scenario.diagnostics import did_you_mean
 
 
@@ -99,7 +99,7 @@ def set_passphrase_command(obj: Context) -> None:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
-    click.echo("Supervisor passphrase set.")
+    echo("Supervisor passphrase set.")
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
 from trainer.review.transcript import transcript_text
-from trainer.sanitize import line, printable
+from trainer.sanitize import line
 from trainer.tui.screens.brief import when
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
@@ -84,13 +84,13 @@ class TraineesScreen(Screen):
                                  (r[key] if r[key] is not None else -1) if key != "name" else r["name"].lower()),
                   reverse=reverse)
         for r in rows:
-            table.add_row(Text(r["name"]), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
+            table.add_row(Text(line(r["name"])), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
                           _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
                           Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
                           key=str(r["id"]))
         parts = [f"{len(rows)} trainee(s)", f"sorted by {key}"]
         if self.scenario:
-            parts.append(f"scenario {self.scenario}")
+            parts.append(f"scenario {line(self.scenario)}")
         if self.category:
             parts.append(f"category {self.category}")
         self.query_one("#trainees-status", Static).update(Text(" · ".join(parts)))
@@ -152,7 +152,7 @@ class AttemptsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         name = self.app.store.db.execute("SELECT name FROM trainees WHERE id = ?", [self.trainee_id]).fetchone()[0]
-        yield Static(Text(f"Attempts · {name}"), classes="screen-title")
+        yield Static(Text(f"Attempts · {line(name)}"), classes="screen-title")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -174,8 +174,8 @@ class AttemptsScreen(Screen):
             " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
         for aid, started, title, sid, mode, status, overall, passed, signed in rows:
             result = Text("") if passed is None else Text("✓ pass", "green") if passed else Text("✗ fail", "red")
-            table.add_row(Text(when(started)), Text(title or sid), Text(mode), Text(status), _pct(overall), result,
-                          Text(signed or ""), key=aid)
+            table.add_row(Text(when(started)), Text(line(title or sid)), Text(mode), Text(status), _pct(overall), result,
+                          Text(line(signed)), key=aid)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(TranscriptScreen(event.row_key.value))
@@ -296,7 +296,7 @@ class ScenariosScreen(Screen):
         for label in ("Scenario", "Attempts", "Pass rate", "Average"):
             table.add_column(label, key=label.lower())
         for r in sorted(self.rows.values(), key=lambda r: (r["pass_rate"] is None, r["pass_rate"] or 0)):
-            table.add_row(Text(r["title"] or r["id"]), Text(str(r["attempts"]), justify="right"),
+            table.add_row(Text(line(r["title"] or r["id"])), Text(str(r["attempts"]), justify="right"),
                           _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"])
         table.focus()
         if not self.rows:
@@ -310,11 +310,11 @@ class ScenariosScreen(Screen):
         if not row["trouble"]:
             text.append("none so far", style="dim")
         for item in row["trouble"]:
-            text.append(f"{item['picks']:>4}x  {item['share']:>3.0f}% of picks at {item['node']}  "
+            text.append(f"{item['picks']:>4}x  {item['share']:>3.0f}% of picks at {line(item['node'])}  "
                         f"avg {item['average_points']:+.1f}  ")
             if item["critical"]:
                 text.append("CRITICAL  ", style="bold red")
-            text.append(" ".join((item["text"] or item["choice_id"]).split()) + "\n")
+            text.append(line(" ".join((item["text"] or item["choice_id"]).split())) + "\n")
         self.query_one("#trouble", Static).update(text)
 
 
@@ -333,7 +333,7 @@ class TechniquesScreen(Screen):
         for person in self.app.store.trainees():
             for row in technique_usage(self.app.store, person.name):
                 missed = Text(str(row["missed"]), style="red" if row["missed"] > row["used_well"] else "")
-                table.add_row(Text(person.name), Text(row["tag"]), Text(str(row["used_well"])), missed)
+                table.add_row(Text(line(person.name)), Text(line(row["tag"])), Text(str(row["used_well"])), missed)
         table.focus()
 
 

@@ -9,6 +9,7 @@ from trainer.scenario.library import Library
 from trainer.play.engine import compiled_for
 from trainer.play.recording import step_from_row
 from trainer.progress.store import Store
+from trainer.sanitize import line, printable
 from trainer.tui.widgets import points_text
 
 
@@ -16,13 +17,13 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     attempt = store.attempt(attempt_id)
     steps = store.steps(attempt_id)
     scenario = library.get(attempt["scenario_id"])
-    text = Text(f"{attempt['scenario_title'] or attempt['scenario_id']}\n", style="bold")
+    text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])}\n", style="bold")
     text.append(f"{attempt['mode']} · {attempt['status']}")
     if attempt["overall"] is not None:
         text.append(f" · {attempt['overall']:.0f}% ")
         text.append("PASSED" if attempt["passed"] else "NOT PASSED", style="green" if attempt["passed"] else "bold red")
     if attempt["signed_off_by"]:
-        text.append(f" · signed off by {attempt['signed_off_by']} {attempt['signed_off_at'][:16]}", style="cyan")
+        text.append(f" · signed off by {line(attempt['signed_off_by'])} {line(attempt['signed_off_at'][:16])}", style="cyan")
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
@@ -36,12 +37,12 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                     style="yellow")
     for i, stored in enumerate(steps):
         replayed = session.transcript[i] if session else None
-        text.append(f"{i + 1}. [{stored['node']}] ", style="bold")
-        text.append(("(time ran out) " if stored["timed_out"] else "") + " ".join(stored["text"].split()) + "\n")
+        text.append(f"{i + 1}. [{line(stored['node'])}] ", style="bold")
+        text.append(("(time ran out) " if stored["timed_out"] else "") + line(" ".join(stored["text"].split())) + "\n")
         if stored["critical"]:
-            text.append(f"   CRITICAL ERROR: {stored['critical']}\n", style="bold red")
+            text.append(f"   CRITICAL ERROR: {line(stored['critical'])}\n", style="bold red")
         if replayed and replayed.feedback:
-            text.append("   " + " ".join(replayed.feedback.split()) + "\n", style="italic")
+            text.append("   " + line(" ".join(replayed.feedback.split())) + "\n", style="italic")
         text.append("   ")
         text.append_text(points_text(stored["points"]))
         text.append(f"   mood {stored['mood_before']}→{stored['mood_after']}  {stored['latency']:.1f}s\n", style="dim")
@@ -51,13 +52,13 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                 node = scenario.nodes[stored["node"]]
                 better = next((c for c in node.choices if c.id == best), None)
                 if better:
-                    text.append("   Best here: " + " ".join(better.text.split()) + "\n", style="green")
+                    text.append("   Best here: " + line(" ".join(better.text.split())) + "\n", style="green")
     if session:
         session.close()
     notes = store.notes(attempt_id)
     if notes:
         text.append("\nNotes\n", style="bold")
         for note in notes:
-            text.append(f" • {note['created_at'][:16]} {note['author']}: ", style="dim")
-            text.append(note["text"] + "\n")
+            text.append(f" • {note['created_at'][:16]} {line(note['author'])}: ", style="dim")
+            text.append(printable(note["text"]) + "\n")
     return text

@@ -25,9 +25,12 @@ class Diagnostic(NamedTuple):
     code: str = ""
 
     def format(self) -> str:
-        text = f"{self.path}:{self.loc.line}:{self.loc.col}: {self.severity}: {self.message}"
+        """One line (two with a hint); anything quoted from the file is shown with control characters escaped."""
+        from trainer.sanitize import line
+
+        text = f"{line(self.path)}:{self.loc.line}:{self.loc.col}: {self.severity}: {line(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {line(self.hint)}"
         return text
 
     def as_dict(self) -> dict:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from trainer.scenario.library import Library
 from trainer.scenario.vocabulary import DIFFICULTIES
 from trainer.progress.store import Store, StoreError, Trainee
+from trainer.sanitize import line
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 
@@ -70,7 +71,7 @@ class TrainerApp(App):
             self.trainee
             return True
         except StoreError as exc:
-            self.exit(return_code=1, message=f"trainer: {exc}")
+            self.exit(return_code=1, message=line(f"trainer: {exc}"))
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ class TrainerApp(App):
         from trainer.tui.screens.catalogue import CatalogueScreen
 
         self.trainee = trainee
-        self.sub_title = trainee.name
+        self.sub_title = line(trainee.name)
         self.switch_screen(CatalogueScreen())
         if self.play_first:
             self.open_brief(self.play_first)
@@ -106,7 +107,7 @@ class TrainerApp(App):
 
         scenario = self.library.get(scenario_id)
         if scenario is None:
-            self.notify(f"No scenario '{scenario_id}'", severity="error", markup=False)
+            self.notify(f"No scenario '{line(scenario_id)}'", severity="error", markup=False)
             return
         screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)

@@ -18,6 +18,7 @@ from trainer.scenario.loader import check_file
 from trainer.scenario.model import Scenario
 from trainer.play.engine import compiled_for
 from trainer.play.recording import UnrecordedAttempt
+from trainer.sanitize import line
 from trainer.tui.app import CSS_FILE
 
 
@@ -101,7 +102,7 @@ class PreviewApp(App):
         if self.attempt is not None:
             where, mood, flags = self.attempt.session.state, self.attempt.session.mood, self.attempt.session.flags
         if where not in scenario.nodes and where not in scenario.endings:
-            self.notify(f"'{where}' is gone from the file; starting from the beginning.", severity="warning",
+            self.notify(f"'{line(where)}' is gone from the file; starting from the beginning.", severity="warning",
                         markup=False)
             where = None
         self._play(scenario, where, mood, flags)
@@ -116,7 +117,7 @@ class PreviewApp(App):
         start = node if node in scenario.nodes or node in scenario.endings else scenario.start
         session = compiled_for(scenario).start_at(start, mood, flags, self.clock)
         self.attempt = UnrecordedAttempt(session)
-        self.sub_title = f"{self.path.name} · at {start}"
+        self.sub_title = line(f"{self.path.name} · at {start}")
         screen = PlayScreen(self.attempt)
         if isinstance(self.screen, ErrorsScreen) or len(self.screen_stack) <= 1:
             self.push_screen(screen)

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from scoring import AttemptScore
 from trainer.scenario.model import MoodScale
+from trainer.sanitize import line
 
 BAND_STYLES = ["bold red", "red", "yellow", "green", "bold green"]
 
@@ -44,7 +45,7 @@ class MoodMeter(Static):
         style = band_style(self.scale, band)
         text = Text("Mood ")
         text.append(bar((mood - self.scale.min) / span, 12), style=style)
-        text.append(f" {band}", style=f"{style}")
+        text.append(f" {line(band)}", style=f"{style}")
         text.append(f" ({mood})", style="dim")
         self.update(text)
 
@@ -54,7 +55,7 @@ def points_text(points: dict[str, int]) -> Text:
     for i, (skill, value) in enumerate(sorted(points.items())):
         if i:
             text.append("  ")
-        text.append(f"{value:+d} {skill}", style="green" if value > 0 else "red" if value < 0 else "dim")
+        text.append(f"{value:+d} {line(skill)}", style="green" if value > 0 else "red" if value < 0 else "dim")
     if not points:
         text.append("no points either way", style="dim")
     return text
@@ -68,7 +69,7 @@ def skill_bars(score: AttemptScore, width: int = 20) -> Text:
         if not r.scored:
             continue
         ok = r.passed
-        text.append(f"{name:<{width}}", style="bold")
+        text.append(f"{line(name):<{width}}", style="bold")
         text.append(bar(r.percent / 100, width), style="green" if ok else "red")
         text.append(f" {r.percent:5.1f}%  needs {r.threshold:g}%  ")
         text.append("✓ pass" if ok else "✗ below", style="green" if ok else "bold red")

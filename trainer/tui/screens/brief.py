@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.scenario.model import Scenario
+from trainer.sanitize import line, printable
 
 MODES = ("practice", "assessment")
 MODE_HELP = {
@@ -46,24 +47,24 @@ class BriefScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.scenario
         with VerticalScroll(id="brief"):
-            yield Static(Text(s.title), classes="screen-title")
+            yield Static(Text(line(s.title)), classes="screen-title")
             meta = Text(f"{s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}",
                         style="dim")
             yield Static(meta)
             body = Text()
             body.append("Your role  ", style="bold")
-            body.append(s.role + "\n")
+            body.append(line(s.role) + "\n")
             body.append("You talk to  ", style="bold")
-            body.append(s.character.name)
+            body.append(line(s.character.name))
             if s.character.role:
-                body.append(f" ({s.character.role})")
+                body.append(f" ({line(s.character.role)})")
             body.append("\n\n")
             body.append("Situation\n", style="bold")
-            body.append(" ".join(s.summary.split()) + "\n")
+            body.append(line(" ".join(s.summary.split())) + "\n")
             if s.objectives:
                 body.append("\nObjectives\n", style="bold")
                 for objective in s.objectives:
-                    body.append(f" • {objective}\n")
+                    body.append(f" • {printable(objective)}\n")
             yield Static(body, id="brief-body")
             yield Static(id="brief-mode")
             yield Static(id="brief-resume", classes="notice")

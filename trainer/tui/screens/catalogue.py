@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES
+from trainer.sanitize import line
 
 
 def status_of(stats: dict | None) -> Text:
@@ -74,7 +75,7 @@ class CatalogueScreen(Screen):
             table = self.query_one(DataTable)
             if latest["scenario_id"] in table.rows:
                 table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
-            self.notify(f"You have an unfinished attempt at “{latest['scenario_title']}”. "
+            self.notify(f"You have an unfinished attempt at “{line(latest['scenario_title'])}”. "
                         "Press Enter to open it and resume.", title="Welcome back", timeout=8, markup=False)
 
     def on_screen_resume(self) -> None:
@@ -84,7 +85,7 @@ class CatalogueScreen(Screen):
         app = self.app
         title = Text("Scenarios")
         if app.trainee_name:
-            title.append(f" · {app.trainee_name}", style="bold")
+            title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
         table = self.query_one(DataTable)
         selected = None
@@ -106,7 +107,7 @@ class CatalogueScreen(Screen):
                 continue
             st = stats.get(s.id)
             best = "" if not st or st["best"] is None else f"{st['best']:.0f}%"
-            table.add_row(Text(s.title, overflow="ellipsis", no_wrap=True), Text(s.category),
+            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(s.category),
                           Text(s.difficulty), Text(best), status_of(st), key=s.id)
             shown += 1
         if selected is not None and selected in table.rows:

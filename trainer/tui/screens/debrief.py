@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from trainer.play.recording import RecordedAttempt
+from trainer.sanitize import line
 from trainer.tui.widgets import points_text, skill_bars
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
@@ -34,10 +35,10 @@ class DebriefScreen(Screen):
         score = session.score()
         ending = scenario.endings[session.state]
         with VerticalScroll(id="debrief"):
-            head = Text(f"{scenario.title}\n", style="bold")
+            head = Text(f"{line(scenario.title)}\n", style="bold")
             head.append(f"Outcome: {ending.outcome}", style=OUTCOME_STYLE.get(ending.outcome, "bold"))
             head.append(f" · {self.attempt.mode}\n", style="dim")
-            head.append(" ".join(ending.summary.split()))
+            head.append(line(" ".join(ending.summary.split())))
             yield Static(head, id="debrief-head")
             verdict = Text()
             passed = score.passed
@@ -48,7 +49,7 @@ class DebriefScreen(Screen):
             if score.critical_errors:
                 crit = Text("Critical error — this fails the attempt whatever the score:\n", style="bold red")
                 for message in score.critical_errors:
-                    crit.append(f" • {message}\n", style="red")
+                    crit.append(f" • {line(message)}\n", style="red")
                 crit.rstrip()
                 yield Static(crit, id="critical", classes="critical")
             yield Static(skill_bars(score), id="skill-bars")
@@ -63,15 +64,15 @@ class DebriefScreen(Screen):
         text = Text()
         for i, step in enumerate(session.transcript, 1):
             text.append(f"{i}. ", style="bold")
-            text.append(("(time ran out) " if step.timed_out else "") + " ".join(step.text.split()) + "\n")
+            text.append(("(time ran out) " if step.timed_out else "") + line(" ".join(step.text.split())) + "\n")
             if step.critical:
-                text.append(f"   CRITICAL: {step.critical}\n", style="bold red")
+                text.append(f"   CRITICAL: {line(step.critical)}\n", style="bold red")
             if step.feedback:
-                text.append("   " + " ".join(step.feedback.split()) + "\n", style="italic")
+                text.append("   " + line(" ".join(step.feedback.split())) + "\n", style="italic")
             text.append("   ")
             text.append_text(points_text(step.points))
             if step.tags:
-                text.append("  " + " ".join(step.tags), style="cyan")
+                text.append("  " + line(" ".join(step.tags)), style="cyan")
             text.append("\n")
             best = compiled.best_choice(step.node, step.flags_before, step.mood_before)
             if best and best != step.choice:
@@ -79,7 +80,7 @@ class DebriefScreen(Screen):
                 better = next((c for c in node.choices if c.id == best), None)
                 if better is not None:
                     text.append("   Stronger here: ", style="bold green")
-                    text.append(" ".join(better.text.split()) + "\n", style="green")
+                    text.append(line(" ".join(better.text.split())) + "\n", style="green")
         return text
 
     def action_retry(self) -> None:

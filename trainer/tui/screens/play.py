@@ -14,6 +14,7 @@ from trainer.play.engine import Step
 from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import StoreError
+from trainer.sanitize import line, printable
 from trainer.tui.widgets import MoodMeter, points_text
 
 
@@ -43,9 +44,9 @@ class PlayScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.session.scenario
         with Horizontal(id="character-panel"):
-            who = Text(s.character.name, style="bold")
+            who = Text(line(s.character.name), style="bold")
             if s.character.role:
-                who.append(f" · {s.character.role}", style="dim")
+                who.append(f" · {line(s.character.role)}", style="dim")
             yield Static(who, id="character-name")
             yield Static(id="countdown")
             yield MoodMeter(s.mood, self.session.mood, id="mood")
@@ -57,7 +58,7 @@ class PlayScreen(Screen):
 
     def on_mount(self) -> None:
         mode = "Practice" if self.practice else "Assessment"
-        self.sub_title = f"{self.session.scenario.title} · {mode}"
+        self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
         for step in self.session.transcript:  # a resumed attempt shows its history first
             self._say_node(step.node, step.mood_before)
@@ -75,16 +76,16 @@ class PlayScreen(Screen):
         scenario = self.session.scenario
         step = scenario.step(node_id)
         if step.narration:
-            self._add(Text(" ".join(step.narration.split()), style="italic"), "narration")
-        line = line_for(step.says, scenario.mood, mood)
-        if line:
-            text = Text(f"{scenario.character.name}: ", style="bold")
-            text.append(" ".join(line.split()))
+            self._add(Text(line(" ".join(step.narration.split())), style="italic"), "narration")
+        said = line_for(step.says, scenario.mood, mood)
+        if said:
+            text = Text(f"{line(scenario.character.name)}: ", style="bold")
+            text.append(line(" ".join(said.split())))
             self._add(text, "character-line")
 
     def _say_choice(self, step: Step) -> None:
         text = Text("You: ", style="bold")
-        text.append(step.text if not step.timed_out else f"{step.text}")
+        text.append(printable(step.text))
         self._add(text, "trainee-line")
 
     def _show_node(self) -> None:
@@ -99,7 +100,7 @@ class PlayScreen(Screen):
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         for number, choice in enumerate(session.options(), 1):
-            choices.add_option(Option(Text(f"{number}. {' '.join(choice.text.split())}"), id=choice.id))
+            choices.add_option(Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id))
         choices.display = True
         choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
         choices.focus()
@@ -121,12 +122,12 @@ class PlayScreen(Screen):
             body.append("Time ran out. ", style="bold red")
         if step.critical:
             body.append("CRITICAL ERROR: ", style="bold red")
-            body.append(step.critical + "\n", style="red")
-        body.append(" ".join(step.feedback.split()) or "No coaching note for this choice.")
+            body.append(line(step.critical) + "\n", style="red")
+        body.append(line(" ".join(step.feedback.split())) or "No coaching note for this choice.")
         body.append("\n")
         body.append_text(points_text(step.points))
         if step.tags:
-            body.append("   " + "  ".join(step.tags), style="italic cyan")
+            body.append("   " + line("  ".join(step.tags)), style="italic cyan")
         body.append("\nEnter to continue · u to undo", style="dim")
         self.query_one("#feedback-body", Static).update(body)
         self.query_one("#feedback").display = True
@@ -164,7 +165,7 @@ class PlayScreen(Screen):
         try:
             step = make_step()
         except StoreError as exc:
-            self.notify(f"Could not save that choice: {exc}", severity="error", timeout=8, markup=False)
+            self.notify(line(f"Could not save that choice: {exc}"), severity="error", timeout=8, markup=False)
             return
         self.deadline = None
         self._update_countdown()

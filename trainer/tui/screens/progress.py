@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from trainer.tui.screens.brief import when
+from trainer.sanitize import line
 
 
 class ProgressScreen(Screen):
@@ -16,7 +17,7 @@ class ProgressScreen(Screen):
 
     def compose(self) -> ComposeResult:
         trainee = self.app.trainee
-        yield Static(Text(f"My progress · {trainee.name}"), classes="screen-title")
+        yield Static(Text(f"My progress · {line(trainee.name)}"), classes="screen-title")
         yield Static(id="progress-summary")
         yield Sparkline([], id="trend")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
@@ -36,7 +37,7 @@ class ProgressScreen(Screen):
         averages = store.skill_averages(self.app.trainee)
         if averages:
             summary.append("\nAverage by skill: ")
-            summary.append("  ".join(f"{k} {v:.0f}%" for k, v in averages.items()))
+            summary.append("  ".join(f"{line(k)} {v:.0f}%" for k, v in averages.items()))
         if scores:
             summary.append("\nRecent overall scores (oldest → newest):", style="dim")
         self.query_one("#progress-summary", Static).update(summary)
@@ -50,7 +51,7 @@ class ProgressScreen(Screen):
         for a in attempts:
             result = "" if a["passed"] is None else ("✓ pass" if a["passed"] else "✗ not yet")
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
-            table.add_row(Text(when(a["started_at"])), Text(a["scenario_title"] or a["scenario_id"]),
+            table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
                           Text(a["mode"]), Text(a["status"]), Text(score), Text(result), key=a["id"])
         if not attempts:
             self.query_one("#progress-summary", Static).update("No attempts yet: pick a scenario from the catalogue.")

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.progress.store import StoreError
+from trainer.sanitize import line
 
 
 class TraineeScreen(Screen):
@@ -22,7 +23,8 @@ class TraineeScreen(Screen):
             trainees = self.app.store.trainees()
             if trainees:
                 yield Static("Pick your name, or type a new one below.", classes="muted")
-                yield OptionList(*[Option(Text(t.name), id=str(t.id)) for t in trainees], id="trainee-list")
+                self.names = {str(t.id): t.name for t in trainees}
+                yield OptionList(*[Option(Text(line(t.name)), id=str(t.id)) for t in trainees], id="trainee-list")
             else:
                 yield Static("Type your name to start. Your progress is saved under it.", classes="muted")
             yield Input(placeholder="Your name (Enter to continue)", id="trainee-name", max_length=80)
@@ -35,8 +37,7 @@ class TraineeScreen(Screen):
             self.query_one("#trainee-name", Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        name = str(event.option.prompt)
-        self._enter(name)
+        self._enter(self.names[event.option.id])  # the stored name, not the escaped one on display
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._enter(event.value)
@@ -45,6 +46,6 @@ class TraineeScreen(Screen):
         try:
             trainee = self.app.store.trainee(name)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(line(str(exc)), severity="error", markup=False)
             return
         self.app.choose_trainee(trainee)
