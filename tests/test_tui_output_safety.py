@@ -76,7 +76,7 @@ async def test_a_scenario_with_osc52_plays_through_without_raw_escapes(tmp_path)
         await pilot.press("enter")
         assert isinstance(app.screen, DebriefScreen)
         assert_clean(app)
-        await pilot.press("r", "1")  # the other path: feedback with a bidi isolate
+        await pilot.press("r", "enter", "1")  # again, the other path: feedback with a bidi isolate
         assert "Good\\u2066 job" in assert_clean(app)
 
 

@@ -23,7 +23,7 @@ class TraineeScreen(Screen):
             trainees = self.app.store.trainees()
             if trainees:
                 yield Static("Pick your name, or type a new one below.", classes="muted")
-                self.names = {str(t.id): t.name for t in trainees}
+                self.listed = {str(t.id): t for t in trainees}
                 yield OptionList(*[Option(Text(line(t.name)), id=str(t.id)) for t in trainees], id="trainee-list")
             else:
                 yield Static("Type your name to start. Your progress is saved under it.", classes="muted")
@@ -37,7 +37,8 @@ class TraineeScreen(Screen):
             self.query_one("#trainee-name", Input).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self._enter(self.names[event.option.id])  # the stored name, not the escaped one on display
+        # the stored trainee, not the escaped name on display (an old name may not pass today's checks)
+        self.app.choose_trainee(self.listed[event.option.id])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._enter(event.value)
