@@ -103,27 +103,33 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
               "each step, or a choice id; 'timeout' lets a timed node run out.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--record", is_flag=True, help="Record the attempt in the progress database, as the app would.")
-@click.option("--trainee", help="Trainee to record the attempt for (with --record).")
-@click.option("--mode", type=click.Choice(["practice", "assessment"]), default="assessment", show_default=True,
-              help="Mode recorded with the attempt (with --record).")
+@click.option("--trainee", help="Trainee to record the attempt for (with --record). On a site database, "
+              "you sign in as yourself (env: TRAINER_TRAINEE and TRAINER_PASSPHRASE).")
+@click.option("--mode", type=click.Choice(["practice", "assessment"]),
+              help="Mode recorded with the attempt (with --record; default assessment on a personal database; "
+              "a site database records practice only).")
 @click.pass_obj
 def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, trainee: str | None,
-             mode: str) -> None:
+             mode: str | None) -> None:
     """Play SCENARIO (an id or a file) headless with the given choices and print the score."""
     from trainer.play.engine import ChoiceNotAvailable
     from trainer.play.engine import compiled_for
     from trainer.reports.session import session_json, session_text
 
-    if record and not trainee:
-        raise click.UsageError("--record needs --trainee NAME")
     if trainee and not record:
         raise click.UsageError("--trainee only applies with --record")
     loaded = obj.scenario(scenario)
     if record:
+        from trainer.cli.gate import recording_trainee
         from trainer.play.recording import RecordedAttempt
+        from trainer.progress.store import StoreError
 
         store = obj.store()
-        actor = RecordedAttempt.start(store, store.trainee(trainee), loaded, mode)
+        who, mode = recording_trainee(store, trainee, mode, loaded)
+        try:
+            actor = RecordedAttempt.start(store, who, loaded, mode)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
         session = actor.session
     else:
         actor = session = compiled_for(loaded).start()

@@ -10,7 +10,12 @@ import click
 from trainer.sanitize import dumps
 
 from trainer.cli.base import Context, _emit, cli, echo
+from trainer.cli.gate import AccessRefused, require_supervisor
+from trainer.progress import audit
 from trainer.scenario.diagnostics import did_you_mean
+
+
+PERSONAL_HOME_PAGE = "https://trainer.example.org"
 
 
 def _since(value: str | None) -> str | None:
@@ -40,9 +45,12 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     from trainer.reports.data import build_report
 
     store = obj.store()
+    actor = require_supervisor(store, "the report")
     if trainee and store.find_trainee(trainee) is None:
         raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
     data = build_report(store, trainee, scenario, _since(since))
+    audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since,
+              output=str(output) if output else None)
     store.close()
     render = {"json": lambda d: dumps(d, indent=2), "text": report_text,
               "csv": report_csv, "html": report_html}[fmt]
@@ -52,18 +60,24 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "xapi"]), required=True)
 @click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
-@click.option("--home-page", default="https://trainer.example.org", show_default=True, envvar="TRAINER_XAPI_HOME",
-              help="xAPI: the account homePage that identifies trainees (your organisation's URL).")
+@click.option("--home-page", envvar="TRAINER_XAPI_HOME",
+              help="xAPI: the account homePage that identifies trainees (your organisation's URL; default: the "
+              "site IRI on a site database, https://trainer.example.org on a personal one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_obj
-def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Path | None) -> None:
+def export(obj: Context, fmt: str, since: str | None, home_page: str | None, output: Path | None) -> None:
     """Export recorded attempts as CSV, JSON Lines, or xAPI 1.0.3 statements."""
+    from trainer.progress import accounts
     from trainer.reports.exports import export_csv, export_jsonl, export_xapi
 
-    if fmt == "xapi" and not home_page.startswith(("http://", "https://")):
+    if fmt == "xapi" and home_page is not None and not home_page.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
     store = obj.store()
+    actor = require_supervisor(store, "the export")
+    site = accounts.site(store)
+    if home_page is None:
+        home_page = site.iri if site else PERSONAL_HOME_PAGE
     when = _since(since)
     if fmt == "csv":
         text = export_csv(store, when)
@@ -71,6 +85,7 @@ def export(obj: Context, fmt: str, since: str | None, home_page: str, output: Pa
         text = "".join(line + "\n" for line in export_jsonl(store, when))
     else:
         text = dumps(export_xapi(store, when, home_page), indent=2) + "\n"
+    audit.log(store, actor, "export", fmt, since=since, output=str(output) if output else None)
     store.close()
     _emit(text, output, newline=False)
 
@@ -87,11 +102,21 @@ def set_passphrase_command(obj: Context) -> None:
     from trainer.progress import passphrase
     from trainer.progress.store import StoreError
 
+    from trainer.progress import accounts
+
     store = obj.store()
+    if accounts.is_site(store):
+        store.close()
+        raise click.ClickException("this is a site database: every supervisor has their own passphrase "
+                                   "(`trainer supervisors reset-passphrase NAME`)")
     try:
         if passphrase.is_set(store):
             current = click.prompt("Current passphrase", hide_input=True)
-            if not passphrase.check(store, current):
+            try:
+                right = passphrase.check(store, current)
+            except passphrase.LockedOut as exc:
+                raise AccessRefused(str(exc)) from None
+            if not right:
                 raise click.ClickException("that is not the current passphrase; nothing was changed")
         new = click.prompt("New passphrase (8+ characters)", hide_input=True, confirmation_prompt=True)
         passphrase.set_passphrase(store, new)

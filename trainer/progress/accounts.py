@@ -83,12 +83,14 @@ def is_site(store: Store) -> bool:
 
 
 def check_iri(iri: str) -> str:
-    parts = urlsplit(iri.strip())
-    if not parts.scheme or not (parts.netloc or parts.path) or any(c.isspace() for c in iri.strip()):
-        raise AccessError(f"'{iri}' is not an IRI; use your organisation's address, e.g. https://clinic.example/training")
-    if parts.scheme in ("http", "https") and not parts.netloc:
-        raise AccessError(f"'{iri}' has no host name")
-    return iri.strip()
+    """The site IRI: an http(s) address with a host (it prefixes the activity ids and the account
+    homePage in xAPI exports)."""
+    text = iri.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise AccessError(f"'{iri}' is not a site IRI; use an http(s) address of your organisation, "
+                          "e.g. https://clinic.example/training")
+    return text
 
 
 def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase: str) -> Account:

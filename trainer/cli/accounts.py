@@ -1,0 +1,207 @@
+"""Site commands: site init, and the accounts supervisors manage (trainees ..., supervisors ...)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from trainer.cli.base import Context, cli
+from trainer.cli.gate import new_passphrase, require_supervisor
+from trainer.sanitize import dumps, line
+
+PASSPHRASE_STDIN = click.option("--passphrase-stdin", is_flag=True,
+                                help="Read the new passphrase as one line from standard input instead of a prompt.")
+
+
+class _Refused(click.ClickException):
+    """An account change that was refused (exit 1, one line)."""
+
+
+def _do(store, change, *args, **kwargs):
+    """Run an account change; a refusal becomes one printable line and exit 1."""
+    from trainer.progress.accounts import AccessError
+
+    try:
+        return change(store, *args, **kwargs)
+    except AccessError as exc:
+        raise _Refused(line(str(exc))) from None
+
+
+@cli.group()
+def site() -> None:
+    """Site databases: one database for a clinic or team, where everyone signs in."""
+
+
+@site.command("init")
+@click.option("--supervisor", "supervisor_name", required=True, help="Name of the first supervisor.")
+@click.option("--site-iri", required=True, help="IRI that identifies this site in exports, "
+              "e.g. https://clinic.example/training.")
+@click.option("--scenarios", "scenario_dirs", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Scenario folder for this site, added to the bundled library (repeatable).")
+@PASSPHRASE_STDIN
+@click.pass_obj
+def site_init(obj: Context, supervisor_name: str, site_iri: str, scenario_dirs: tuple[Path, ...],
+              passphrase_stdin: bool) -> None:
+    """Make a new database a site, with its first supervisor (asks for the supervisor's passphrase)."""
+    from trainer.progress import accounts
+
+    secret = new_passphrase(passphrase_stdin, "Passphrase for the first supervisor (8+ characters)")
+    store = obj.store()
+    try:
+        account = _do(store, accounts.init_site, supervisor_name, site_iri, scenario_dirs, secret)
+    finally:
+        store.close()
+    click.echo(f"Site {line(site_iri)} created in {line(str(store.path))} with supervisor {line(account.name)}.")
+
+
+@contextmanager
+def signed_in(obj: Context, what: str):
+    """The store and the signed-in supervisor's name, for one account change on a site database."""
+    from trainer.progress import accounts
+
+    store = obj.store()
+    try:
+        actor = require_supervisor(store, what)
+        if not accounts.is_site(store):
+            raise _Refused("this is a personal database; accounts need a site (`trainer site init`)")
+        yield store, actor
+    finally:
+        store.close()
+
+
+def _list(obj: Context, role: str, fmt: str) -> None:
+    from trainer.progress import accounts
+
+    with signed_in(obj, f"listing {role}s") as (store, _):
+        rows = accounts.accounts(store, role)
+    if fmt == "json":
+        click.echo(dumps([{"name": a.name, "role": a.role, "disabled": a.disabled, "groups": list(a.groups)}
+                          for a in rows], indent=2))
+        return
+    for a in rows:
+        status = "  (disabled)" if a.disabled else ""
+        groups = f"  [{', '.join(line(g) for g in a.groups)}]" if a.groups else ""
+        click.echo(f"{line(a.name)}{groups}{status}")
+    click.echo(f"{len(rows)} {role}(s)", err=True)
+
+
+def _existing(store, name: str, role: str):
+    from trainer.progress import accounts
+
+    account = accounts.find(store, name)
+    if account is None:
+        raise _Refused(f"there is no account named '{line(name)}'")
+    if account.role != role:
+        raise _Refused(f"'{line(account.name)}' is a {account.role}, not a {role}")
+    return account
+
+
+def _add(obj: Context, name: str, role: str, passphrase_stdin: bool, groups=()):
+    from trainer.progress import accounts
+
+    with signed_in(obj, f"adding a {role}") as (store, actor):
+        secret = new_passphrase(passphrase_stdin, f"Passphrase for {name} (8+ characters)")
+        return _do(store, accounts.add_account, name, role, secret, actor, groups=groups)
+
+
+def _reset(obj: Context, name: str, role: str, passphrase_stdin: bool) -> None:
+    from trainer.progress import accounts
+
+    with signed_in(obj, "resetting a passphrase") as (store, actor):
+        account = _existing(store, name, role)
+        secret = new_passphrase(passphrase_stdin, f"New passphrase for {account.name} (8+ characters)")
+        _do(store, accounts.reset_passphrase, account.name, secret, actor)
+    click.echo(f"New passphrase set for {line(account.name)}.")
+
+
+@cli.group()
+def trainees() -> None:
+    """Trainee accounts on a site database (supervisor sign-in needed)."""
+
+
+@trainees.command("add")
+@click.argument("name")
+@click.option("--group", "groups", multiple=True, help="A group the trainee belongs to (repeatable).")
+@PASSPHRASE_STDIN
+@click.pass_obj
+def trainees_add(obj: Context, name: str, groups: tuple[str, ...], passphrase_stdin: bool) -> None:
+    """Add a trainee with a first passphrase (they can change it in the app)."""
+    account = _add(obj, name, "trainee", passphrase_stdin, groups)
+    click.echo(f"Added trainee {line(account.name)}" + (f" in {', '.join(map(line, account.groups))}" if groups else "")
+               + ".")
+
+
+@trainees.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def trainees_list(obj: Context, fmt: str) -> None:
+    """List trainee accounts with their groups."""
+    _list(obj, "trainee", fmt)
+
+
+@trainees.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_obj
+def trainees_rename(obj: Context, old: str, new: str) -> None:
+    """Rename a trainee; their attempts stay theirs."""
+    from trainer.progress import accounts
+
+    with signed_in(obj, "renaming a trainee") as (store, actor):
+        account = _do(store, accounts.rename, _existing(store, old, "trainee").name, new, actor)
+    click.echo(f"Renamed to {line(account.name)}.")
+
+
+@trainees.command("disable")
+@click.argument("name")
+@click.pass_obj
+def trainees_disable(obj: Context, name: str) -> None:
+    """Stop a trainee signing in; their records stay."""
+    from trainer.progress import accounts
+
+    with signed_in(obj, "disabling a trainee") as (store, actor):
+        account = _do(store, accounts.disable, _existing(store, name, "trainee").name, actor)
+    click.echo(f"Disabled {line(account.name)}.")
+
+
+@trainees.command("reset-passphrase")
+@click.argument("name")
+@PASSPHRASE_STDIN
+@click.pass_obj
+def trainees_reset(obj: Context, name: str, passphrase_stdin: bool) -> None:
+    """Give a trainee a new passphrase (and clear a lockout)."""
+    _reset(obj, name, "trainee", passphrase_stdin)
+
+
+@cli.group()
+def supervisors() -> None:
+    """Supervisor accounts on a site database (supervisor sign-in needed)."""
+
+
+@supervisors.command("add")
+@click.argument("name")
+@PASSPHRASE_STDIN
+@click.pass_obj
+def supervisors_add(obj: Context, name: str, passphrase_stdin: bool) -> None:
+    """Add a supervisor."""
+    account = _add(obj, name, "supervisor", passphrase_stdin)
+    click.echo(f"Added supervisor {line(account.name)}.")
+
+
+@supervisors.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def supervisors_list(obj: Context, fmt: str) -> None:
+    """List supervisor accounts."""
+    _list(obj, "supervisor", fmt)
+
+
+@supervisors.command("reset-passphrase")
+@click.argument("name")
+@PASSPHRASE_STDIN
+@click.pass_obj
+def supervisors_reset(obj: Context, name: str, passphrase_stdin: bool) -> None:
+    """Give a supervisor a new passphrase (and clear a lockout)."""
+    _reset(obj, name, "supervisor", passphrase_stdin)
