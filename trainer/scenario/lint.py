@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from trainer.scenario.analysis import Analysis
 from trainer.scenario.diagnostics import Report
+from trainer.scenario.fairness import LENGTH_CUE_SHARE, MILD_COST, fairness_for
 from trainer.scenario.loader import gc_paused
 from trainer.scenario.loops import check_loops, find_choice as _find_choice, location_of as _loc
 from trainer.scenario.model import Scenario
@@ -63,6 +64,7 @@ def _lint(scenario: Scenario, report: Report) -> Analysis:
                            "add points for it, or set its weight to 0 under 'skills:'", code="unused-skill")
 
     _lint_scores(s, analysis, report)
+    _lint_fairness(s, report)
     return analysis
 
 
@@ -107,3 +109,37 @@ def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:
                            f"{run.score.overall} and would pass on points",
                            "take more points off critical choices so the score agrees", code="critical-passes")
             return
+
+
+_STRATEGY_WORDS = {"always-longest": "the longest answer", "always-shortest": "the shortest answer",
+                   "always-first": "the first answer in the file", "always-last": "the last answer in the file"}
+
+
+def _lint_fairness(s: Scenario, report: Report) -> None:
+    """A score must measure reading the situation: not length, not position, and not one small slip."""
+    fairness = fairness_for(s)
+    if fairness is None:
+        return
+    for result in fairness.test_wise:
+        if result.passed:
+            where = "length" if "longest" in result.strategy or "shortest" in result.strategy else "position"
+            hint = ("make the other answers as long, warm and plausible as the best one: the difference must be "
+                    "in what is said, not how much" if where == "length" else
+                    "vary where the best answer sits among the choices")
+            report.warning(_loc(s, "nodes"), f"always choosing {_STRATEGY_WORDS[result.strategy]} passes "
+                           f"({result.overall}%) without reading the situation", hint, code="test-wise-pass")
+    points = fairness.decision_points
+    if fairness.length_cue:
+        cued = [p.state[0] for p in points if p.best_is_longest]
+        report.warning(_loc(s, "nodes"), f"the best choice is also the longest at {len(cued)} of {len(points)} "
+                       f"decision points on the best path (at most {LENGTH_CUE_SHARE:.0%} allowed): "
+                       + ", ".join(dict.fromkeys(cued)),
+                       "make other answers as long and warm as the best one, or the best one more concise",
+                       code="length-cue")
+    for slip in fairness.unforgiving:
+        result = f"scores {slip.overall}% and fails" if slip.run else "can never reach an ending"
+        report.warning(_loc(_find_choice(s, slip.node, slip.choice)),
+                       f"choice '{slip.choice}' in node '{slip.node}' costs at most {MILD_COST} point in every "
+                       f"skill against '{slip.best_choice}', yet an attempt that takes it and plays best "
+                       f"afterwards {result}", "soften its penalties (or the thresholds), or if it is a real "
+                       "mistake make it cost more or mark it critical", code="unforgiving-slip")

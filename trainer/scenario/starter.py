@@ -5,7 +5,7 @@ from __future__ import annotations
 STARTER = '''\
 # yaml-language-server: $schema=scenario.schema.json
 # A starter scenario. Check it with:   trainer validate --strict {slug}.yaml
-# Play it headless with:               trainer simulate {slug}.yaml --choose 1,1
+# Play it headless with:               trainer simulate {slug}.yaml --choose acknowledge,verify-first
 # Try it in the app as you edit:       trainer preview {slug}.yaml
 # The full format: docs/scenario-format.md
 
@@ -32,6 +32,13 @@ nodes:
       default: I've been trying to get through on the phone all morning.
       angry: I've been calling ALL morning and nobody picks up!   # used when mood is in the angry band
     choices:
+      - id: deflect                   # make wrong answers as long and plausible as the right one
+        text: "I'm sorry about that. The phones are always busy on Mondays, it's our busiest day."
+        next: request
+        points: {{empathy: -1, de-escalation: -1}}
+        mood: -10
+        feedback: True, but it explains your side rather than acknowledging theirs.
+        tags: [NURSE:understanding]
       - id: acknowledge
         text: "That sounds really frustrating. I'm glad you came in; let's sort it out now."
         next: request
@@ -39,32 +46,25 @@ nodes:
         mood: +20
         feedback: Naming the frustration (NURSE) before anything else lowers the temperature.
         tags: [NURSE:naming]
-      - id: deflect
-        text: "The phones are always busy on Mondays."
-        next: request
-        points: {{empathy: -1, de-escalation: -1}}
-        mood: -10
-        feedback: True, but it explains your side rather than acknowledging theirs.
-        tags: [NURSE:understanding]
 
   request:
     says: I need to change my appointment on Thursday.
     choices:
+      - id: read-diary
+        text: "Of course. Let me read out what we have booked for you on Thursday."
+        next: overshared
+        points: {{privacy: -3}}
+        critical: Read out appointment details before verifying identity.
+        feedback: Verify identity before sharing anything from the record.
+        tags: [verify:before-disclosure]
       - id: verify-first
         text: "I can help. Can you confirm your full name and date of birth for me?"
         next: rebooked
         points: {{privacy: 2, resolution: 2}}
         feedback: Two identifiers before opening the record protects the patient's privacy.
         tags: [verify:two-identifiers]
-      - id: read-diary
-        text: "Sure, let me read out what we have on Thursday."
-        next: overshared
-        points: {{privacy: -3}}
-        critical: Read out appointment details before verifying identity.
-        feedback: Verify identity before sharing anything from the record.
-        tags: [verify:before-disclosure]
       - id: call-back
-        text: "Could you call back later? We're busy right now."
+        text: "Could you call back after lunch? The desk is busy and the phones will be quieter then."
         next: sent-away
         points: {{resolution: -2, empathy: -1}}
         mood: -15
