@@ -60,11 +60,11 @@ def test_graph_mermaid_structure(runner, example):
     names = {label.split(":")[0].replace(" ⏱", ""): key for key, (_, label) in nodes.items()}
     assert set(names) == {"opening", "verify", "not-on-file", "resolved-well", "caller-hangs-up", "disclosed"}
     assert classes[names["disclosed"]] == "failed" and classes[names["resolved-well"]] == "resolved"
-    assert len(edges) == 8  # 7 choices + 1 timeout
+    assert len(edges) == 9  # 8 choices + 1 timeout
     critical = [label for _, label, _ in edges if "CRITICAL" in label]
     assert len(critical) == 2
     assert (names["not-on-file"], "timeout 45s (-1)", names["caller-hangs-up"]) in edges
-    assert sum(line.strip().startswith("linkStyle") for line in text.splitlines()) == 8
+    assert sum(line.strip().startswith("linkStyle") for line in text.splitlines()) == 9
 
 
 def parse_dot(text: str):
@@ -83,7 +83,7 @@ def test_graph_dot_structure(runner, example):
     assert by_label["1. warm-opening (+1)"] == ("opening", "verify", "#12b76a")
     assert by_label["3. policy-wall (-4)"][2] == "#f04438"
     assert by_label["CRITICAL 2. read-results (-5)"][1] == "disclosed"
-    assert by_label["2. explain-again"] == ("not-on-file", "not-on-file", "#98a2b3")
+    assert by_label["1. explain-again"] == ("not-on-file", "not-on-file", "#98a2b3")
 
 
 def test_graph_svg_without_graphviz_says_how_to_install(runner, example, monkeypatch):

@@ -77,7 +77,7 @@ def test_validate_json(runner, write):
 
 def test_simulate_json_shape(runner, write):
     path = write(doc_example(), "spouse.yaml")
-    result = runner.invoke(cli, ["simulate", str(path), "--choose", "1,check-authorisation,1", "--format", "json"])
+    result = runner.invoke(cli, ["simulate", str(path), "--choose", "1,check-authorisation,2", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["scenario"] == "spouse" and data["finished"] is True

@@ -72,7 +72,7 @@ def test_condition_true_offers_choice_and_numbering_follows_offer(example):
     session.choose(1)
     session.choose(1)
     ids = [c.id for c in session.options()]
-    assert ids == ["offer-route", "explain-again", "policy-wall"]
+    assert ids == ["explain-again", "offer-route", "policy-wall"]
 
 
 def test_mood_condition_removes_choice_when_calm(write):
@@ -84,7 +84,7 @@ def test_mood_condition_removes_choice_when_calm(write):
     assert "policy-wall" not in [c.id for c in session.options()]
     with pytest.raises(ChoiceNotAvailable) as info:
         session.choose("policy-wall")
-    assert "valid: 1 (offer-route), 2 (explain-again)" in str(info.value)
+    assert "valid: 1 (explain-again), 2 (offer-route)" in str(info.value)
 
 
 def test_machine_itself_enforces_conditions(write):

@@ -34,7 +34,7 @@ async def test_preview_starts_at_node_with_state_and_reloads(write):
         session = app.screen.session
         assert (session.state, session.mood, session.flags) == ("not-on-file", 10, {"checked"})
         assert "This is ridiculous. I'm his WIFE." in transcript(app)  # the angry line, from the mood
-        assert [c.id for c in session.options()] == ["offer-route", "explain-again", "policy-wall"]
+        assert [c.id for c in session.options()] == ["explain-again", "offer-route", "policy-wall"]
 
         save(path, doc_example().replace("This is ridiculous. I'm his WIFE.", "I am his wife. This is absurd."))
         app.check_reload()

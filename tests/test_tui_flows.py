@@ -48,7 +48,7 @@ async def test_pick_trainee_play_practice_to_debrief_then_retry(tmp_path):
         await pilot.press("1")
         assert app.screen.query_one("#feedback").display
         assert "warm AIDET opening" in text_of(app, "#feedback-body")
-        await pilot.press("enter", "1", "enter", "1")
+        await pilot.press("enter", "1", "enter", "2")  # check-authorisation, then offer-route
         assert isinstance(app.screen, PlayScreen) and app.screen.awaiting_continue
         await pilot.press("enter")
         assert isinstance(app.screen, DebriefScreen)
@@ -127,7 +127,7 @@ async def test_quit_mid_scenario_then_resume(tmp_path):
         await pilot.press("r")
         session = app.screen.session
         assert (session.state, len(session.transcript)) == ("verify", 1)
-        await pilot.press("1", "enter", "1", "enter")
+        await pilot.press("1", "enter", "2", "enter")
         assert isinstance(app.screen, DebriefScreen)
     rows = attempts(tmp_path)
     assert len(rows) == 1 and rows[0]["status"] == "completed" and rows[0]["choices"] == 3
