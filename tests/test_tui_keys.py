@@ -53,7 +53,7 @@ async def test_two_enters_arriving_at_once_never_leave_coaching_stuck(tmp_path):
         await enters_at_once(pilot)
         choices_shown(app)
         assert len(app.screen.session.transcript) == 2
-        await pilot.press("1")
+        await pilot.press("2")  # offer-route (the looping explanation is listed first)
         assert "Naming the worry" in text_of(app, "#feedback-body")
         await enters_at_once(pilot, 3)  # the last coaching, then Enter on the debrief
         assert isinstance(app.screen, DebriefScreen)
