@@ -30,9 +30,9 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
         from trainer.scenario.diagnostics import did_you_mean
 
         raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, ctx.library.scenarios))
+    if trainee is not None:
+        trainee = checked_name(trainee, "--trainee")
     try:
-        if trainee is not None and not " ".join(trainee.split()):
-            raise StoreError("a trainee name cannot be empty")
         precheck(ctx.db)
         app = create_app(ctx.db, trainee=trainee, play=play, library=ctx.library)
     except StoreError as exc:
@@ -46,13 +46,23 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
         raise SystemExit(app.return_code)
 
 
+def checked_name(name: str, option: str) -> str:
+    """A trainee name given on the command line, cleaned; a bad one is a usage error (exit 2)."""
+    from trainer.progress.names import InvalidName, clean_name
+
+    try:
+        return clean_name(name, "trainee name")
+    except InvalidName as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
 def precheck(db: Path | str | None) -> None:
     """Refuse a file that is not a database before the app starts (the store itself opens after the
     first screen is on display)."""
-    from trainer.progress.store import check_existing_file, default_db_path
+    from trainer.progress.store import check_existing_file, database_exists, default_db_path
 
     path = Path(db) if db is not None else default_db_path()
-    if path.exists():
+    if database_exists(path):
         check_existing_file(path)
 
 

@@ -76,7 +76,7 @@ def new(slug: str, category: str, folder: Path) -> None:
     from trainer.scenario.format import ID_PATTERN
     from trainer.scenario.starter import starter_text
 
-    if not re.match(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
+    if not re.fullmatch(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
         raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
                                  param_hint="SLUG")
     path = folder / f"{slug}.yaml"

@@ -82,9 +82,23 @@ def _escaped(exc: click.ClickException) -> click.ClickException:
     return exc
 
 
+def _explained(exc: Exception) -> click.ClickException | None:
+    """A database problem that reached the command line: one clear line and exit 1, not exit 3."""
+    import sys
+
+    from trainer.progress.store import StoreError, explain
+
+    if isinstance(exc, StoreError):
+        return click.ClickException(printable(str(exc)))
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+        return click.ClickException(printable(explain(exc, None)))
+    return None
+
+
 class SafeGroup(click.Group):
     """Every error message of every command is shown with control characters escaped (messages quote
-    names, paths and scenario text)."""
+    names, paths and scenario text); a database error that reaches it is one line and exit 1, never exit 3."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -97,6 +111,11 @@ class SafeGroup(click.Group):
             return super().invoke(ctx)
         except click.ClickException as exc:
             raise _escaped(exc)
+        except Exception as exc:
+            clear = _explained(exc)
+            if clear is None:
+                raise
+            raise clear from exc
 
 
 @click.group(cls=SafeGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

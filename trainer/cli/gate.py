@@ -115,12 +115,12 @@ def recording_trainee(store, name: str | None, mode: str | None, scenario):
 
     site = accounts.site(store)
     if site is None:
-        if not name:
+        if name is None:
             raise click.UsageError("--record needs --trainee NAME")
-        try:
-            return store.trainee(name), mode or "assessment"
-        except StoreError as exc:
-            raise click.UsageError(line(str(exc))) from None
+        from trainer.launch import checked_name
+
+        checked_name(name, "--trainee")  # a bad name is misuse (exit 2); the store failing below is not
+        return store.trainee(name), mode or "assessment"
     if mode == "assessment":
         raise AccessRefused("on a site database assessments are recorded only by the app; "
                             "simulate records practice (leave out --mode)")

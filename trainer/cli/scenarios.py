@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -71,12 +72,21 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_file
 
+    from trainer.scenario.diagnostics import Location, Report
+
     for p in paths:
-        if not p.exists():
+        if not os.path.lexists(p):
             raise click.BadParameter(f"'{p}' does not exist", param_hint="PATHS")
     targets = list(paths) or [bundled_dir(), *obj.extra]
-    files = [f for t in targets for f in scenario_files(t)]
-    reports = []
+    files, reports = [], []
+    for target in targets:
+        found = scenario_files(target)
+        if not found:  # an empty folder, or a folder named like a file (x.yaml/)
+            empty = Report(display_path(target))
+            empty.error(Location(), "no scenario files found here", "scenario files end in .yaml or .yml "
+                        "(hidden files and folders are skipped)", code="no-files")
+            reports.append(empty)
+        files += found
     for f in files:
         scenario, report = check_file(f)
         if scenario is not None:

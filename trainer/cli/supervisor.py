@@ -48,6 +48,11 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     actor = require_supervisor(store, "the report")
     if trainee and store.find_trainee(trainee) is None:
         raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
+    if scenario:
+        known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT scenario_id FROM scenario_stats")}
+        if scenario not in known:
+            raise click.UsageError(f"no scenario '{scenario}'" + did_you_mean(scenario, sorted(known))
+                                   + "; `trainer list` shows them all")
     data = build_report(store, trainee, scenario, _since(since))
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since,
               output=str(output) if output else None)

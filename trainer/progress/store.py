@@ -33,6 +33,10 @@ def explain(exc: Exception, path: Path | None) -> str:
         return f"the disk holding the progress database is full{where}; nothing was saved for this step"
     if "readonly" in text or "read-only" in text:
         return f"the progress database is read-only{where}; nothing was saved for this step"
+    if "malformed" in text or "not a database" in text:
+        return f"the progress database is damaged{where} ({exc}); restore it from a backup or move it aside"
+    if "unable to open" in text:
+        return f"the progress database cannot be opened{where}: check the file and its folder can be read and written"
     if "locked" in text or "busy" in text:
         return f"the progress database stayed busy for {BUSY_TIMEOUT_MS // 1000}s{where}; try again"
     return f"the progress database could not be written{where}: {exc}"
@@ -52,11 +56,20 @@ class Trainee:
     name: str
 
 
+def database_exists(path: Path) -> bool:
+    """Whether the file is there; a folder we may not look into is a clear error, not a traceback."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise StoreError(f"cannot reach the database {path}: {exc.strerror or exc} "
+                         "(check the permissions of its folder)") from exc
+
+
 def check_existing_file(path: Path) -> None:
     """Refuse, without writing anything, a file that is not an SQLite database."""
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file")
     try:
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError as exc:
@@ -93,7 +106,7 @@ class Store:
     @classmethod
     def open(cls, path: Path | str | None = None) -> "Store":
         path = Path(path) if path is not None else default_db_path()
-        if path.exists():
+        if database_exists(path):
             check_existing_file(path)
         else:
             _create_private(path)

@@ -77,7 +77,7 @@ class Str(Kind):
         if not self.allow_empty and not y.value.strip():
             report.error(y.loc, f"'{name}' must not be empty", code="empty")
             return BAD
-        if self.regex and not self.regex.match(y.value):
+        if self.regex and not self.regex.fullmatch(y.value):
             report.error(y.loc, f"'{name}' value '{y.value}' is not allowed here", self.pattern_hint, code="pattern")
             return BAD
         return y.value
@@ -202,7 +202,7 @@ class Dict(Kind):
             return self._wrong(y, report, name)
         out = {}
         for key, item in y.items:
-            if not self.key_re.match(str(key.value)):
+            if not self.key_re.fullmatch(str(key.value)):
                 report.error(key.loc, f"'{key.value}' is not a valid {self.key_label} in '{name}'",
                              "use letters, digits, '-' and '_' only, starting with a letter or digit",
                              code="pattern")
@@ -307,7 +307,7 @@ class IdMap(Kind):
         out = {}
         for key, item in y.items:
             ident = str(key.value)
-            if not _ID_RE.match(ident):
+            if not _ID_RE.fullmatch(ident):
                 report.error(key.loc, f"'{ident}' is not a valid {self.key_label} id",
                              "use letters, digits, '-' and '_' only, starting with a letter or digit",
                              code="pattern")

@@ -7,7 +7,9 @@ node tree ourselves: that is where duplicate keys, alias bombs and odd tags are 
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from pathlib import Path
 
 from trainer.scenario.diagnostics import Location, Report
@@ -65,25 +67,46 @@ class _TooBig(Exception):
 
 
 def read_bytes(path: Path, report: Report) -> bytes | None:
-    """The file's bytes, or None with an error in `report` (a folder, missing, too big)."""
+    """The file's bytes, or None with an error in `report` (a folder, missing, not a plain file, too big).
+
+    A FIFO or a device (or a symlink to one) is refused from its metadata without being opened: reading
+    /dev/zero or a pipe would never end. The file is opened non-blocking, checked again through its
+    descriptor, and read no further than the size limit whatever it claims its size is."""
     try:
-        if path.is_dir():
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             report.error(Location(), "this is a folder, not a scenario file",
                          "pass a .yaml file, or the folder itself to `trainer validate`")
             return None
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            report.error(Location(), f"file is {size:,} bytes; scenarios are limited to {MAX_BYTES:,}",
+        if not stat.S_ISREG(info.st_mode):
+            report.error(Location(), f"this is not a regular file ({_kind(info.st_mode)}); it was not read",
+                         "scenario files are plain .yaml files")
+            return None
+        if info.st_size > MAX_BYTES:
+            report.error(Location(), f"file is {info.st_size:,} bytes; scenarios are limited to {MAX_BYTES:,}",
                          "split very long scenarios into several files")
             return None
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped after the check above
+                report.error(Location(), "this is not a regular file; it was not read")
+                return None
+            data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        report.error(Location(), f"cannot read file: {exc.strerror or exc}")
+        report.error(Location(), f"cannot read file: {exc.strerror or exc.__class__.__name__}")
         return None
     if len(data) > MAX_BYTES:
-        report.error(Location(), f"file is over {MAX_BYTES:,} bytes")
+        report.error(Location(), f"file is over {MAX_BYTES:,} bytes", "split very long scenarios into several files")
         return None
     return data
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def decode(data: bytes, report: Report) -> str | None:

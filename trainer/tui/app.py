@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -41,6 +42,7 @@ class TrainerApp(App):
         self.trainee_name = trainee.name if isinstance(trainee, Trainee) else trainee
         self.play_first = play
         self.clock = clock
+        self._leaving = False
         self.theme = "textual-dark"
 
     @property
@@ -66,12 +68,15 @@ class TrainerApp(App):
 
     def ready(self) -> bool:
         """Open the store and find the trainee; on failure, leave with the reason instead of a traceback."""
+        if self._leaving:
+            return False
         try:
             self.store
             self.trainee
             return True
         except StoreError as exc:
-            self.exit(return_code=1, message=line(f"trainer: {exc}"))
+            self._leaving = True  # say it once, however many screens ask
+            self.exit(return_code=1, message=Text(line(f"trainer: {exc}")))
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
@@ -83,10 +88,12 @@ class TrainerApp(App):
 
             if self.ready():
                 self.push_screen(TraineeScreen())
+        elif self.play_first:  # straight to a brief, which needs the database at once
+            if self.ready():
+                self.push_screen(CatalogueScreen())
+                self.open_brief(self.play_first)
         else:
             self.push_screen(CatalogueScreen())
-            if self.play_first:
-                self.open_brief(self.play_first)
 
     def choose_trainee(self, trainee: Trainee) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
@@ -109,6 +116,8 @@ class TrainerApp(App):
         if scenario is None:
             self.notify(f"No scenario '{line(scenario_id)}'", severity="error", markup=False)
             return
+        if not self.ready():  # the brief reads the database straight away (`trainer play` comes here first)
+            return
         screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
@@ -116,12 +125,17 @@ class TrainerApp(App):
         from trainer.play.recording import RecordedAttempt
         from trainer.tui.screens.play import PlayScreen
 
-        if resume_id:
-            attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
-        else:
-            for old in self.store.resumable(self.trainee, scenario.id):
-                self.store.abandon_attempt(old["id"])
-            attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock)
+        try:
+            if resume_id:
+                attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
+            else:
+                for old in self.store.resumable(self.trainee, scenario.id):
+                    self.store.abandon_attempt(old["id"])
+                attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock)
+        except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are
+            self.notify(line(f"Could not start the attempt: {exc}"), title="Not started", severity="error",
+                        timeout=10, markup=False)
+            return
         screen = PlayScreen(attempt)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
