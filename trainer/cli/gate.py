@@ -111,7 +111,6 @@ def recording_trainee(store, name: str | None, mode: str | None, scenario):
     for the signed-in trainee, only practice, and only scenarios from the site's folders or the bundled
     library: a copy edited elsewhere never lands under the real scenario's id."""
     from trainer.progress import accounts
-    from trainer.progress.store import StoreError
 
     site = accounts.site(store)
     if site is None:
