@@ -124,7 +124,9 @@ async def test_the_review_app_shows_every_view_without_raw_escapes(tmp_path, hos
         await pilot.press("enter")
         assert isinstance(app.screen, TranscriptScreen)
         assert "I agree\\x1b]52" in assert_clean(app)
-        await pilot.press("escape", "escape", "v")
+        await pilot.press("s")  # withdrawing the sign-off quotes the name stored with it
+        assert "Withdraw the sign-off by Sam\\x1b[2J" in assert_clean(app)
+        await pilot.press("n", "escape", "escape", "v")
         assert isinstance(app.screen, ScenariosScreen)
         assert_clean(app)
         await pilot.press("escape", "t")

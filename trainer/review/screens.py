@@ -222,7 +222,7 @@ class TranscriptScreen(Screen):
         if not signed:
             reason = audit.can_sign_off(store, self.attempt_id)
             if reason:
-                self.notify(reason.capitalize() + ".", severity="error", markup=False)
+                self.notify(line(reason.capitalize() + "."), severity="error", markup=False)
                 return
         question = (f"Withdraw the sign-off by {signed}? (recorded as withdrawn by {who})" if signed
                     else f"Sign off this attempt as {who}?")
@@ -233,7 +233,7 @@ class TranscriptScreen(Screen):
             try:
                 (audit.withdraw_sign_off if signed else audit.sign_off)(store, self.attempt_id, who)
             except StoreError as exc:
-                self.notify(str(exc), severity="error", markup=False)
+                self.notify(line(str(exc)), severity="error", markup=False)
                 return
             self.notify("Sign-off withdrawn." if signed else "Attempt signed off.")
             self.reload()
@@ -252,7 +252,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(self.question), classes="screen-title")
+            yield Static(Text(line(self.question)), classes="screen-title")
             yield Static("y / Enter: yes · n / Esc: no", classes="muted")
         yield Footer()
 
