@@ -13,8 +13,6 @@ import os
 import platform
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import big_scenario, progress_db, scenario_folder  # noqa: E402
+from bench.user_runs import bench_startup, bench_validate  # noqa: E402
 
 
 def _best(fn, repeat: int) -> float:
@@ -56,36 +55,6 @@ def figure(name, value, target, unit="x", detail="", ok=None) -> dict:
         ok = value <= target
     return {"figure": name, "value": round(value, 3), "target": target, "unit": unit, "ok": bool(ok),
             "detail": detail}
-
-
-# --- start-up ---------------------------------------------------------------------------------------------
-
-def _time_to_ready(kind: str, env: dict) -> float:
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "startup_probe.py"), kind], stdout=subprocess.PIPE,
-                            text=True, env=env, cwd=ROOT)
-    for line in proc.stdout:
-        if line.strip() == "READY":
-            break
-    elapsed = time.perf_counter() - start
-    proc.wait()
-    return elapsed
-
-
-def bench_startup(runs: int, tmp: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as on a user's machine
-    env.update(TRAINER_DB=str(tmp / "startup.db"), TRAINER_CACHE_DIR=str(tmp / "cache"), PYTHONPATH=str(ROOT))
-    for kind in ("baseline", "trainer"):  # first runs write bytecode, the cache and the database
-        _time_to_ready(kind, env)
-    times = {"baseline": [], "trainer": []}
-    for _ in range(runs):
-        for kind in times:
-            times[kind].append(_time_to_ready(kind, env))
-    base, ours = min(times["baseline"]), min(times["trainer"])
-    median = statistics.median(times["trainer"]) / statistics.median(times["baseline"])
-    return figure("start-up (trainer to catalogue / bare Textual app)", ours / base, 1.3,
-                  detail=f"fastest of {runs}: trainer {ours * 1000:.0f} ms, bare Textual {base * 1000:.0f} ms "
-                         f"(ratio of medians {median:.2f})")
 
 
 # --- loading ----------------------------------------------------------------------------------------------
@@ -280,21 +249,31 @@ def bench_engine(seconds: float) -> list[dict]:
     ]
 
 
+GROUPS = {
+    "startup": lambda quick, tmp: [bench_startup(7 if quick else 11, tmp, figure)],
+    "validate": lambda quick, tmp: bench_validate(200 if quick else 1000, 3 if quick else 7, tmp, figure),
+    "load": lambda quick, tmp: bench_load(200 if quick else 1000, 1 if quick else 3, tmp),
+    "big": lambda quick, tmp: bench_big([500, 2000] if quick else [500, 1000, 2000, 5000], 1 if quick else 3, tmp),
+    "record": lambda quick, tmp: [bench_record(200 if quick else 1000, 1 if quick else 3, tmp)],
+    "report": lambda quick, tmp: [bench_report(1_000 if quick else 10_000, 100_000 if quick else 1_000_000,
+                                               3 if quick else 5, tmp)],
+    "engine": lambda quick, tmp: bench_engine(1.0 if quick else 3.0),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller inputs and fewer repeats")
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--only", action="append", choices=list(GROUPS), metavar="GROUP",
+                        help=f"run only this group of figures (repeatable): {', '.join(GROUPS)}")
     args = parser.parse_args()
     quick = args.quick
     tmp = Path(tempfile.mkdtemp(prefix="trainer-bench-"))
+    results = []
     try:
-        results = [bench_startup(5 if quick else 15, tmp)]
-        results += bench_load(200 if quick else 1000, 1 if quick else 3, tmp)
-        results += bench_big([500, 1000, 2000, 5000] if not quick else [500, 2000], 1 if quick else 3, tmp)
-        results.append(bench_record(200 if quick else 1000, 1 if quick else 3, tmp))
-        results.append(bench_report(10_000 if not quick else 1_000, 1_000_000 if not quick else 100_000,
-                                    3 if quick else 5, tmp))
-        results += bench_engine(1.0 if quick else 3.0)
+        for name in args.only or GROUPS:
+            results += GROUPS[name](quick, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
