@@ -68,30 +68,27 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
 
     Exit status: 0 clean, 1 errors (with --strict, warnings too), 2 usage errors.
     """
-    from trainer.scenario.library import bundled_dir, scenario_files
-    from trainer.scenario.lint import lint
-    from trainer.scenario.loader import check_file
+    from itertools import islice
 
     from trainer.scenario.diagnostics import Location, Report
+    from trainer.scenario.library import bundled_dir, check_files, scenario_files
 
     for p in paths:
         if not os.path.lexists(p):
             raise click.BadParameter(f"'{p}' does not exist", param_hint="PATHS")
     targets = list(paths) or [bundled_dir(), *obj.extra]
-    files, reports = [], []
+    files, slots = [], []  # per target: its files' count, or a report that it has none
     for target in targets:
         found = scenario_files(target)
         if not found:  # an empty folder, or a folder named like a file (x.yaml/)
             empty = Report(display_path(target))
             empty.error(Location(), "no scenario files found here", "scenario files end in .yaml or .yml "
                         "(hidden files and folders are skipped)", code="no-files")
-            reports.append(empty)
+            slots.append(empty)
         files += found
-    for f in files:
-        scenario, report = check_file(f)
-        if scenario is not None:
-            lint(scenario, report)
-        reports.append(report)
+        slots.append(len(found))
+    checked = iter(check_files(files))
+    reports = [r for slot in slots for r in ([slot] if isinstance(slot, Report) else islice(checked, slot))]
     diagnostics = [d for r in reports for d in r.sorted()]
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors

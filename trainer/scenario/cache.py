@@ -1,8 +1,9 @@
-"""A cache of validated scenario models, keyed on each file's path and exact content.
+"""Caches keyed on each file's path and exact content: validated scenario models for start-up, and
+`trainer validate`'s findings.
 
-Start-up reads every file anyway (to hash it), so an edited file can never be served stale: its hash
-no longer matches and it is loaded and validated afresh. Entries also carry trainer's version, so an
-upgrade starts a new cache. Only files that loaded without errors are cached.
+Every run reads each file anyway (to hash it), so an edited file can never be served stale: its hash
+no longer matches and it is loaded and checked afresh. The cache file's name carries trainer's
+version, so an upgrade starts a new cache. Only scenarios that loaded without errors are cached.
 """
 
 from __future__ import annotations
@@ -29,18 +30,22 @@ def _proxy(items: dict) -> MappingProxyType:
 copyreg.pickle(MappingProxyType, lambda proxy: (_proxy, (dict(proxy),)))
 
 
-def default_cache_file() -> Path | None:
+def default_cache_file(kind: str = "scenarios") -> Path | None:
+    """Where the `kind` cache lives (scenarios: models for start-up; checks: validate's findings)."""
     if os.environ.get("TRAINER_NO_CACHE"):
         return None
     folder = os.environ.get("TRAINER_CACHE_DIR") or user_cache_dir("trainer", appauthor=False)
-    return Path(folder) / f"scenarios-{__version__}-{FORMAT}.pickle"
+    return Path(folder) / f"{kind}-{__version__}-{FORMAT}.pickle"
 
 
-class ScenarioCache:
+class ContentCache:
+    """Values keyed on (resolved path, SHA-256 of the file's bytes), kept in one pickle file."""
+
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries: dict[tuple[str, str], tuple] = {}  # key -> (summary, pickled scenario)
+        self.entries: dict[tuple[str, str], object] = {}
         self.used: set[tuple[str, str]] = set()
+        self.seen: set[str] = set()  # paths read this run: their entries for other contents are stale
         self.dirty = False
         if path is not None:
             try:
@@ -53,33 +58,40 @@ class ScenarioCache:
 
     @staticmethod
     def key(path: Path, data: bytes) -> tuple[str, str]:
-        return str(Path(path).resolve()), hashlib.sha256(data).hexdigest()
+        return os.path.abspath(path), hashlib.sha256(data).hexdigest()
 
     def get(self, path: Path, data: bytes):
-        """(summary, pickled scenario) for this exact content, or None."""
+        """The value kept for this exact content, or None."""
         key = self.key(path, data)
+        self.seen.add(key[0])
         found = self.entries.get(key)
         if found is not None:
             self.used.add(key)
         return found
 
-    def put(self, path: Path, data: bytes, summary, scenario) -> None:
+    def put(self, path: Path, data: bytes, value) -> None:
         if self.path is None:
             return  # no cache file: nothing to keep
         key = self.key(path, data)
-        self.entries[key] = (summary, pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL))
+        self.seen.add(key[0])
+        self.entries[key] = value
         self.used.add(key)
         self.dirty = True
 
     def save(self) -> None:
-        """Keep only what this run used; write atomically. A cache that cannot be written is skipped."""
-        if self.path is None or not (self.dirty or len(self.used) != len(self.entries)):
+        """Keep what this run used, and the entries of files it did not read that still exist (another
+        folder's, read by another command); drop old contents of the files it read. Written atomically;
+        a cache that cannot be written is skipped."""
+        if self.path is None:
             return
-        keep = {k: v for k, v in self.entries.items() if k in self.used}
+        keep = {k: v for k, v in self.entries.items()
+                if k in self.used or (k[0] not in self.seen and os.path.exists(k[0]))}
+        if not self.dirty and len(keep) == len(self.entries):
+            return
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scenarios-", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(keep, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
@@ -87,3 +99,10 @@ class ScenarioCache:
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
 
+
+class ScenarioCache(ContentCache):
+    """Validated models: (summary, pickled scenario) per file, unpickled only when a scenario is opened."""
+
+    def put(self, path: Path, data: bytes, summary, scenario) -> None:
+        if self.path is not None:
+            super().put(path, data, (summary, pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL)))
