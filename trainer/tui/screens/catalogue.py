@@ -57,8 +57,11 @@ class CatalogueScreen(Screen):
         table.add_column(Text("Status"), key="status", width=11)
         self.refresh_rows()
         table.focus()
-        if not self.app.store_is_open:  # titles first; scores as soon as the database is open
-            self.call_after_refresh(self._load_progress)
+        if not self.app.store_is_open:
+            # Titles first; scores as soon as the database is open. The first refresh after mounting
+            # happens while the app is still starting and draws nothing, so wait for the one after
+            # it: opening the database (and importing sqlite-utils) then never delays the first frame.
+            self.call_after_refresh(self.call_after_refresh, self._load_progress)
         else:
             self._offer_resume()
 
