@@ -211,6 +211,12 @@ class Scenario(Located):
             object.__setattr__(self, name, found)
         return found
 
+    def forget(self) -> None:
+        """Drop the memoised values. They refer back to the scenario, so only the garbage collector
+        could free the pair; after this, reference counting frees both as soon as they are unused."""
+        for name in [k for k in self.__dict__ if k.startswith("_")]:
+            del self.__dict__[name]
+
     def step(self, ident: str) -> Node | Ending:
         return self.nodes.get(ident) or self.endings[ident]
 
