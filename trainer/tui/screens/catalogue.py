@@ -25,6 +25,7 @@ def status_of(stats: dict | None) -> Text:
 
 
 class CatalogueScreen(Screen):
+    AUTO_FOCUS = "#catalogue"  # the table, from the first frame (not the filter field, then the table)
     BINDINGS = [
         Binding("enter", "open", "Open", id="open-scenario", show=True),
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
