@@ -39,6 +39,7 @@ class CatalogueScreen(Screen):
         super().__init__()
         self.category: str | None = None
         self.difficulty: str | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="catalogue-title", classes="screen-title")
@@ -83,7 +84,9 @@ class CatalogueScreen(Screen):
                         "Press Enter to open it and resume.", title="Welcome back", timeout=8, markup=False)
 
     def on_screen_resume(self) -> None:
-        self.refresh_rows()
+        if self._resumed:  # coming back from a brief, a debrief or the progress screen
+            self.refresh_rows()
+        self._resumed = True  # the first resume follows on_mount, which filled the rows already
 
     def refresh_rows(self) -> None:
         app = self.app
