@@ -8,8 +8,14 @@ import json
 import pytest
 
 import trainer.scenario.lint
-from tests.test_lint import BASE, CASES
+from tests.conftest import FIXTURES
 from trainer.cli import cli
+
+MINIMAL = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+NO_TAGS = MINIMAL.replace(", tags: [AIDET:duration]", "")
+NO_FEEDBACK = MINIMAL.replace(" feedback: Vague.,", "")
+SAME_TEXT = MINIMAL.replace('"Hold on."', '"Of course, let me help."')
+BROKEN = MINIMAL.replace("next: meh", "next: mhe")
 
 
 @pytest.fixture
@@ -28,12 +34,13 @@ def linted(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def folder(tmp_path):
-    """Two files with a warning each and one clean file."""
+    """A file missing technique tags, one missing feedback, and the plain fixture."""
     root = tmp_path / "mine"
     root.mkdir()
-    (root / "no-tags.yaml").write_text(CASES["no-tags"], encoding="utf-8")
-    (root / "no-feedback.yaml").write_text(CASES["no-feedback"], encoding="utf-8")
-    (root / "clean.yaml").write_text(BASE, encoding="utf-8")
+    assert len({MINIMAL, NO_TAGS, NO_FEEDBACK, SAME_TEXT, BROKEN}) == 5  # every edit took
+    (root / "no-tags.yaml").write_text(NO_TAGS, encoding="utf-8")
+    (root / "no-feedback.yaml").write_text(NO_FEEDBACK, encoding="utf-8")
+    (root / "plain.yaml").write_text(MINIMAL, encoding="utf-8")
     return root
 
 
@@ -46,8 +53,8 @@ def test_unchanged_files_keep_their_warnings_without_being_checked_again(runner,
     first = validate(runner, str(folder))
     assert first[0] == 0
     assert "has no technique tags" in first[1] and "has no feedback" in first[1]
-    assert "3 file(s) checked: 0 error(s), 2 warning(s)" in first[1]
-    assert sorted(linted) == ["clean", "no-feedback", "no-tags"]
+    assert "3 file(s) checked: 0 error(s)" in first[1]
+    assert sorted(linted) == ["no-feedback", "no-tags", "plain"]
     linted.clear()
     assert validate(runner, str(folder)) == first
     assert linted == []
@@ -56,30 +63,29 @@ def test_unchanged_files_keep_their_warnings_without_being_checked_again(runner,
 def test_an_edited_file_is_checked_again_and_its_new_problems_show(runner, folder, linted):
     validate(runner, str(folder))
     linted.clear()
-    clean = folder / "clean.yaml"
-    clean.write_text(BASE.replace("text: Poor answer.", "text: Good  answer."), encoding="utf-8")
+    plain = folder / "plain.yaml"
+    plain.write_text(SAME_TEXT, encoding="utf-8")
     code, output = validate(runner, str(folder))
-    assert linted == ["clean"]
-    assert "clean.yaml" in output and "have the same text" in output  # the edit's new warning
+    assert linted == ["plain"]
+    assert "plain.yaml:10:26: warning: choices 'help' and 'wait' in node 'start' have the same text" in output
     assert "has no technique tags" in output and "has no feedback" in output  # the others' still print
     assert code == 0
 
-    clean.write_text(BASE.replace("next: middle, points: {empathy: 2", "next: midle, points: {empathy: 2"),
-                     encoding="utf-8")
+    plain.write_text(BROKEN, encoding="utf-8")
     code, output = validate(runner, str(folder))
     assert code == 1
-    assert "'next' names 'midle', which is not a node or ending" in output
+    assert "'next' names 'mhe', which is not a node or ending" in output
     assert "have the same text" not in output
 
-    clean.write_text(BASE, encoding="utf-8")  # fixed: back to clean, and to exit 0
+    plain.write_text(MINIMAL, encoding="utf-8")  # fixed again: exit 0, no error, no same-text warning
     code, output = validate(runner, str(folder))
-    assert code == 0 and "clean.yaml" not in output
+    assert code == 0 and "error:" not in output and "same text" not in output
 
 
 def test_errors_come_back_on_a_warm_run_too(runner, folder):
-    (folder / "broken.yaml").write_text(BASE.replace("next: done", "next: nowhere"), encoding="utf-8")
+    (folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     first = validate(runner, str(folder))
-    assert first[0] == 1 and "'nowhere'" in first[1]
+    assert first[0] == 1 and "broken.yaml:10:44: error: 'next' names 'mhe'" in first[1]
     assert validate(runner, str(folder)) == first
     assert validate(runner, "--strict", str(folder))[0] == 1
 
@@ -88,7 +94,9 @@ def test_json_is_the_same_from_the_cache(runner, folder):
     cold = validate(runner, "--format", "json", str(folder))
     warm = validate(runner, "--format", "json", str(folder))
     assert cold == warm
-    assert json.loads(warm[1])["warnings"] == 2
+    data = json.loads(warm[1])
+    assert data["files"] == 3 and data["warnings"] >= 2
+    assert {d["code"] for d in data["diagnostics"]} >= {"no-tags", "no-feedback"}
 
 
 def test_paths_print_relative_to_where_validate_runs(runner, folder, monkeypatch):
@@ -110,6 +118,6 @@ def test_a_damaged_cache_is_ignored(runner, folder, tmp_path, linted):
 
 def test_no_cache_checks_everything_every_time(runner, folder, linted, monkeypatch):
     monkeypatch.setenv("TRAINER_NO_CACHE", "1")
-    validate(runner, str(folder))
-    assert validate(runner, str(folder))[1].count("warning:") == 2
+    first = validate(runner, str(folder))
+    assert validate(runner, str(folder)) == first
     assert len(linted) == 6
