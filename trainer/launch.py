@@ -12,29 +12,63 @@ from trainer.scenario.library import load_library
 from trainer.progress.store import Store, StoreError
 
 
+ROLES = ("trainee", "supervisor")
+
+
 def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | None = None,
                play: str | None = None, bundled: bool = True, clock: Callable[[], float] = time.time,
-               store: Store | None = None, library=None):
-    """Load the library and open the store, then build the Textual app around them."""
+               store: Store | None = None, library=None, roles: tuple[str, ...] = ROLES):
+    """Load the library and open the store, then build the Textual app around them. On a site database
+    the app starts at the sign-in (trainees to their catalogue, supervisors, or only they with
+    `roles=("supervisor",)`, to the review) and plays the site's scenario folders, never others."""
+    from trainer.progress.accounts import peek_site, site as site_of
     from trainer.tui.app import TrainerApp
 
+    site = site_of(store) if store is not None else peek_site(db_path(db))
+    if site is not None:
+        scenario_dirs, trainee = site.scenario_dirs, None
     if library is None:
         library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
     source = store if store is not None else (lambda: Store.open(db))
-    return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock)
+    return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock, site=site is not None,
+                      roles=roles, review_home=_review_home)
 
 
-def run_app(ctx, trainee: str | None = None, play: str | None = None) -> None:
+def _review_home():
+    from trainer.review.screens import TraineesScreen
+
+    return TraineesScreen()
+
+
+def db_path(db: Path | str | None) -> Path:
+    from trainer.progress.store import default_db_path
+
+    return Path(db) if db is not None else default_db_path()
+
+
+def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tuple[str, ...] = ROLES) -> None:
     """Open the app for the CLI; database problems become one clear line, not a traceback."""
-    if play is not None and ctx.library.get(play) is None:
+    from trainer.progress.accounts import peek_site
+
+    site = peek_site(db_path(ctx.db))
+    library = None
+    if site is not None:
+        if trainee is not None:
+            raise click.UsageError("this is a site database: everyone signs in, so --trainee is not used here")
+        if ctx.extra:
+            raise click.UsageError("this is a site database: its scenario folders are site settings "
+                                   "(leave out --scenarios and TRAINER_SCENARIOS)")
+        library = load_library(site.scenario_dirs)
+    elif trainee is not None:
+        trainee = checked_name(trainee, "--trainee")
+    library = library if library is not None else ctx.library
+    if play is not None and library.get(play) is None:
         from trainer.scenario.diagnostics import did_you_mean
 
-        raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, ctx.library.scenarios))
-    if trainee is not None:
-        trainee = checked_name(trainee, "--trainee")
+        raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, library.scenarios))
     try:
         precheck(ctx.db)
-        app = create_app(ctx.db, trainee=trainee, play=play, library=ctx.library)
+        app = create_app(ctx.db, trainee=trainee, play=play, library=library, roles=roles)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     try:

@@ -133,14 +133,21 @@ def set_passphrase_command(obj: Context) -> None:
 
 
 @cli.command()
-@click.option("--as", "supervisor", default=lambda: os.environ.get("USER", "supervisor"),
-              help="Name recorded with notes and sign-offs (default: your login name).")
+@click.option("--as", "supervisor", help="Personal database: the name recorded with notes and sign-offs "
+              "(default: your login name). On a site database the name is the supervisor who signs in.")
 @click.pass_obj
-def review(obj: Context, supervisor: str) -> None:
-    """Open the supervisor review (asks for the supervisor passphrase)."""
+def review(obj: Context, supervisor: str | None) -> None:
+    """Open the supervisor review (a supervisor sign-in on a site; the passphrase on a personal database)."""
     from trainer.progress import passphrase
-    from trainer.launch import create_review_app
+    from trainer.progress.accounts import peek_site
+    from trainer.launch import db_path, create_review_app, run_app
 
+    if peek_site(db_path(obj.db)) is not None:
+        if supervisor is not None:
+            raise click.UsageError("--as is for personal databases; on a site database the supervisor who signs in is named")
+        run_app(obj, roles=("supervisor",))
+        return
+    supervisor = supervisor or os.environ.get("USER", "supervisor")
     store = obj.store()
     if not passphrase.is_set(store):
         store.close()

@@ -82,6 +82,26 @@ def is_site(store: Store) -> bool:
     return site(store) is not None
 
 
+def peek_site(path: Path) -> Site | None:
+    """The site settings of a database file, read without opening (or upgrading) the store, so the CLI
+    can choose the first screen before the app paints. None for a personal or a new database."""
+    import sqlite3
+
+    if not Path(path).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # not ours, or no settings yet: opening the store says why
+    if SITE_IRI not in rows:
+        return None
+    return Site(rows[SITE_IRI], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS) or "[]")))
+
+
 def check_iri(iri: str) -> str:
     """The site IRI: an http(s) address with a host (it prefixes the activity ids and the account
     homePage in xAPI exports)."""

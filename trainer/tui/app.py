@@ -31,7 +31,8 @@ class TrainerApp(App):
     ]
 
     def __init__(self, library: Library, store: Store | Callable[[], Store], trainee: Trainee | str | None = None,
-                 play: str | None = None, clock: Callable[[], float] = time.time):
+                 play: str | None = None, clock: Callable[[], float] = time.time, site: bool = False,
+                 roles: tuple[str, ...] = ("trainee", "supervisor"), review_home: Callable[[], Screen] | None = None):
         """`store` may be a callable that opens it: the catalogue then paints first and the database
         (and sqlite-utils) is opened straight after, which keeps start-up close to a bare Textual app."""
         super().__init__()
@@ -43,6 +44,11 @@ class TrainerApp(App):
         self.play_first = play
         self.clock = clock
         self._leaving = False
+        self.site = site  # a site database: everyone signs in first
+        self.roles = roles
+        self.review_home = review_home  # the supervisor's first screen (the review), given by trainer.launch
+        self.account = None
+        self.supervisor: str | None = None
         self.theme = "textual-dark"
 
     @property
@@ -83,7 +89,13 @@ class TrainerApp(App):
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
 
-        if self.trainee_name is None:
+        if self.site:
+            from trainer.tui.screens.signin import SignInScreen
+
+            title = "Supervisor sign-in" if self.roles == ("supervisor",) else "Sign in"
+            if self.ready():
+                self.push_screen(SignInScreen(self.roles, title))
+        elif self.trainee_name is None:
             from trainer.tui.screens.trainee import TraineeScreen
 
             if self.ready():
@@ -94,6 +106,23 @@ class TrainerApp(App):
                 self.open_brief(self.play_first)
         else:
             self.push_screen(CatalogueScreen())
+
+    def signed_in(self, account) -> None:
+        """After the sign-in: a trainee goes to their catalogue, a supervisor to the review."""
+        self.account = account
+        if account.role == "supervisor":
+            self.supervisor = account.name
+            self.sub_title = line(f"{account.name} · supervisor")
+            self.switch_screen(self.review_home())
+            return
+        self.choose_trainee(account.trainee)
+
+    def action_change_passphrase(self) -> None:
+        from trainer.tui.screens.signin import ChangePassphraseScreen
+
+        if self.account is not None and not isinstance(self.screen, ChangePassphraseScreen):
+            self.push_screen(ChangePassphraseScreen(),
+                             lambda changed: changed and self.notify("Your passphrase is changed."))
 
     def choose_trainee(self, trainee: Trainee) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
@@ -185,6 +214,9 @@ class TrainerApp(App):
         if self.trainee is not None:
             yield SystemCommand("Catalogue", "Go back to the scenario catalogue", self.action_catalogue)
             yield SystemCommand("My progress", "Your attempts, scores and trends", self.action_progress)
+        if self.account is not None:
+            yield SystemCommand("Change my passphrase", "Set a new passphrase for signing in",
+                                self.action_change_passphrase)
         yield SystemCommand("Switch light/dark theme", "Toggle between the light and dark themes",
                             self.action_toggle_theme)
         yield SystemCommand("Trainer keys", "The keys for this screen and the whole app", self.action_help)

@@ -1,4 +1,5 @@
-"""My progress: the trainee's own attempts, per-skill averages and recent trend."""
+"""My progress: the trainee's own attempts, per-skill averages, recent trend, and the notes supervisors
+left on their attempts (nobody else's)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,25 @@ from trainer.sanitize import line
 
 
 class ProgressScreen(Screen):
-    BINDINGS = [Binding("escape,p", "app.pop_screen", "Back", id="back-from-progress")]
+    BINDINGS = [Binding("escape,p", "app.pop_screen", "Back", id="back-from-progress"),
+                Binding("k", "app.change_passphrase", "My passphrase", id="change-passphrase")]
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "app.change_passphrase" or action == "change_passphrase":
+            return self.app.account is not None  # only a signed-in person has a passphrase of their own
+        return True
 
     def compose(self) -> ComposeResult:
         trainee = self.app.trainee
         yield Static(Text(f"My progress · {line(trainee.name)}"), classes="screen-title")
         yield Static(id="progress-summary")
         yield Sparkline([], id="trend")
+        yield Static(id="progress-notes")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._show_notes()
         store = self.app.store
         attempts = store.attempts_for(self.app.trainee)
         completed = [a for a in attempts if a["status"] == "completed"]
@@ -55,3 +64,15 @@ class ProgressScreen(Screen):
                           Text(a["mode"]), Text(a["status"]), Text(score), Text(result), key=a["id"])
         if not attempts:
             self.query_one("#progress-summary", Static).update("No attempts yet: pick a scenario from the catalogue.")
+
+    def _show_notes(self) -> None:
+        from trainer.progress.audit import notes_for_trainee
+
+        notes = notes_for_trainee(self.app.store, self.app.trainee.id)
+        box = self.query_one("#progress-notes", Static)
+        box.display = bool(notes)
+        text = Text("Notes from your supervisor\n", style="bold")
+        for note in notes[:5]:
+            text.append(f"{when(note['at'])} · {line(note['scenario'])} · {line(note['author'])}: ", style="dim")
+            text.append(line(" ".join(note["text"].split())) + "\n")
+        box.update(text)

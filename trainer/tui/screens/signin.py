@@ -1,0 +1,123 @@
+"""Signing in on a site database: name, Enter, passphrase, Enter; and changing your own passphrase.
+
+The same first screen serves a terminal and (later) a browser tab: the app routes a trainee to the
+catalogue and a supervisor to the review screens. Nothing from the database shows before a sign-in.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from trainer.progress import accounts
+from trainer.progress.passphrase import LockedOut
+from trainer.progress.store import StoreError
+from trainer.sanitize import line
+
+
+class SignInScreen(Screen):
+    """Who are you: the name, then the passphrase. `roles` limits who may sign in here (review: supervisors)."""
+
+    AUTO_FOCUS = "#signin-name"
+    BINDINGS = [Binding("escape", "back", "Back / quit", id="signin-back")]
+
+    def __init__(self, roles: tuple[str, ...] = accounts.ROLES, title: str = "Sign in"):
+        super().__init__()
+        self.roles = roles
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-box"):
+            yield Static(self.title_text, classes="screen-title")
+            yield Static("Your name, Enter; then your passphrase, Enter.", classes="muted")
+            yield Input(placeholder="Your name", id="signin-name", max_length=80)
+            yield Input(placeholder="Passphrase", id="signin-passphrase", password=True)
+            yield Static(id="signin-message", classes="error-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-passphrase", Input).display = False
+
+    def _say(self, text: str) -> None:
+        self.query_one("#signin-message", Static).update(Text(line(text)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        name_box = self.query_one("#signin-name", Input)
+        secret_box = self.query_one("#signin-passphrase", Input)
+        if event.input is name_box:
+            if not name_box.value.strip():
+                self._say("Type your name first.")
+                return
+            secret_box.display = True
+            secret_box.focus()
+            return
+        secret, secret_box.value = secret_box.value, ""
+        try:
+            account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
+        except LockedOut as exc:
+            self._say(str(exc).capitalize() + ".")
+            return
+        except StoreError as exc:
+            self._say(str(exc).capitalize() + ".")
+            return
+        if account.role not in self.roles:
+            self._say(f"This is the {' and '.join(self.roles)} sign-in; {account.name} is a {account.role}.")
+            return
+        self.app.signed_in(account)
+
+    def action_back(self) -> None:
+        secret_box = self.query_one("#signin-passphrase", Input)
+        if secret_box.display:
+            secret_box.value = ""
+            secret_box.display = False
+            self.query_one("#signin-name", Input).focus()
+        else:
+            self.app.exit()
+
+
+class ChangePassphraseScreen(ModalScreen[bool]):
+    """The signed-in person changes their own passphrase: the current one, then the new one twice."""
+
+    AUTO_FOCUS = "#pp-current"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-passphrase")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-box"):
+            yield Static("Change my passphrase", classes="screen-title")
+            yield Input(placeholder="Current passphrase", id="pp-current", password=True)
+            yield Input(placeholder="New passphrase (8+ characters)", id="pp-new", password=True)
+            yield Input(placeholder="New passphrase again", id="pp-again", password=True)
+            yield Static(id="pp-message", classes="error-text")
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        order = ["#pp-current", "#pp-new", "#pp-again"]
+        at = order.index(f"#{event.input.id}")
+        if at < 2:
+            self.query_one(order[at + 1], Input).focus()
+            return
+        current, new, again = (self.query_one(i, Input).value for i in order)
+        message = self.query_one("#pp-message", Static)
+        if new != again:
+            message.update("The two new passphrases differ; type them again.")
+            self._clear(order[1:])
+            return
+        try:
+            accounts.change_own_passphrase(self.app.store, self.app.account, current, new, clock=self.app.clock)
+        except (StoreError, LockedOut) as exc:
+            message.update(Text(line(str(exc)).capitalize() + "."))
+            self._clear(order)
+            return
+        self.dismiss(True)
+
+    def _clear(self, selectors) -> None:
+        for selector in selectors:
+            self.query_one(selector, Input).value = ""
+        self.query_one(selectors[0], Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
