@@ -139,6 +139,8 @@ async def test_export_from_the_review(tmp_path, store):
         await pilot.press("enter")
         assert isinstance(app.screen, TraineesScreen)
     assert '"verb"' in target.read_text()
+    entry = audit.entries(store)[-1]
+    assert (entry["actor"], entry["action"], entry["subject"]) == ("Sam Supervisor", "export", "xapi")
 
 
 def test_review_command_needs_a_passphrase_first(runner, tmp_path):

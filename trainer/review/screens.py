@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.progress import audit
+from trainer.progress import accounts, audit
 from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
@@ -364,8 +364,10 @@ class ExportScreen(ModalScreen):
             return
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
         store = self.app.store
+        site = accounts.site(store)
+        home = {"home_page": site.iri} if site else {}
         text = {"csv": lambda: export_csv(store), "jsonl": lambda: "".join(l + "\n" for l in export_jsonl(store)),
-                "xapi": lambda: dumps(export_xapi(store), indent=2) + "\n",
+                "xapi": lambda: dumps(export_xapi(store, **home), indent=2) + "\n",
                 "html": lambda: report_html(build_report(store))}[fmt]()
         try:
             write_private(path, text)
@@ -373,5 +375,6 @@ class ExportScreen(ModalScreen):
             reason = str(exc) if isinstance(exc, OutputRefused) else f"Cannot write {path}: {exc.strerror or exc}"
             self.query_one("#export-message", Static).update(Text(line(reason), style="red"))
             return
+        audit.log(store, self.app.supervisor, "export", fmt, output=str(path))
         self.app.pop_screen()
         self.app.notify(line(f"Exported {fmt} to {path}"), markup=False)
