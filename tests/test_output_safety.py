@@ -152,3 +152,13 @@ def test_output_onto_something_not_a_regular_file_is_refused_with_one_line(runne
     assert result.exit_code == 1 and "not a regular file" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert os.path.exists(fifo) and not os.path.isfile(fifo)
+
+
+def test_new_never_writes_through_a_dangling_symlink(runner, tmp_path):
+    elsewhere = tmp_path / "elsewhere.txt"
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "billing-dispute.yaml").symlink_to(elsewhere)
+    result = runner.invoke(cli, ["new", "billing-dispute", "--category", "billing", "--dir", str(folder)])
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert not elsewhere.exists()

@@ -4,6 +4,7 @@ BEL, backspace, VT, FF and CR; ESC, C1 controls, DEL and bidi overrides would pa
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -133,3 +134,26 @@ async def test_the_review_app_shows_every_view_without_raw_escapes(tmp_path, hos
         assert isinstance(app.screen, TechniquesScreen)
         assert_clean(app)
 
+
+
+async def test_the_review_export_refuses_a_symlink_and_writes_owner_only(tmp_path, hostile_review):
+    from textual.widgets import Input, Static
+
+    secret = tmp_path / "keep.txt"
+    secret.write_text("keep me\n")
+    link = tmp_path / "export.csv"
+    link.symlink_to(secret)
+    app = create_review_app(store=hostile_review, scenario_dirs=[scenario_folder(tmp_path)], bundled=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"correct horse battery", "enter", "e")
+        app.screen.query_one("#export-path", Input).value = str(link)
+        app.screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        assert "symbolic link" in str(app.screen.query_one("#export-message", Static).render())
+        fresh = tmp_path / "fresh.csv"
+        app.screen.query_one("#export-path", Input).value = str(fresh)
+        await pilot.press("enter")
+        assert isinstance(app.screen, TraineesScreen)
+    assert secret.read_text() == "keep me\n" and link.is_symlink()
+    assert fresh.read_text().startswith("attempt_id,") and os.stat(fresh).st_mode & 0o777 == 0o600
+    assert not RAW_CONTROL.search(fresh.read_text())

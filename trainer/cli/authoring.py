@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -64,6 +65,13 @@ def schema(output: Path | None) -> None:
     _emit(dumps(scenario_schema(), indent=2), output)
 
 
+def _create_new(path: Path, text: str) -> None:
+    """Create a new file, never through a symlink (a dangling one included) and never over an existing file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
 @cli.command()
 @click.argument("slug")
 @click.option("--category", required=True, type=click.Choice(CATEGORIES), help="Library category.")
@@ -80,16 +88,18 @@ def new(slug: str, category: str, folder: Path) -> None:
         raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
                                  param_hint="SLUG")
     path = folder / f"{slug}.yaml"
-    if path.exists():
+    if os.path.lexists(path):
         raise click.ClickException(f"{path} already exists; pick another name or delete it first")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(starter_text(slug, category), encoding="utf-8")
+        _create_new(path, starter_text(slug, category))
         schema_file = folder / "scenario.schema.json"
-        if not schema_file.exists():  # the starter's first line points editors at it
+        if not os.path.lexists(schema_file):  # the starter's first line points editors at it
             from trainer.scenario.schema import scenario_schema
 
-            schema_file.write_text(json.dumps(scenario_schema(), indent=2) + "\n", encoding="utf-8")
+            _create_new(schema_file, json.dumps(scenario_schema(), indent=2) + "\n")
+    except FileExistsError:
+        raise click.ClickException(f"{path} already exists; pick another name or delete it first") from None
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
     echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")
