@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tests.recorded import recorded_store
 from trainer.cli import cli
 from trainer.sanitize import csv_cell, dumps, printable
@@ -19,6 +20,23 @@ from trainer.sanitize import csv_cell, dumps, printable
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE = "Dana\x1b]52;c;SGVsbG8=\x07\x1b[2J\u202eevil\u2066\x9b31m\x7f\r\nX"
 HOSTILE_TEXT = "I agree\x1b]52;c;cm0gLXJmIH4=\x1b\\ \x1b[31mred"
+
+
+def osc52_scenario(folder):
+    """The minimal fixture with escape sequences everywhere a scenario author can write text."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    for old, new in [
+        ("title: Minimal", 'title: "Minimal\\e[2J\\u202eevil"'),
+        ("character: {name: Ana Ruiz}", 'character: {name: "Ana\\e[8m Ruiz", role: "Patient\\x9b"}'),
+        ("says: Hello, I need to move my appointment.", 'says: "Hello\\e]52;c;cm0gLXJmIH4=\\aworld\\e[31m red"'),
+        ('text: "Of course, let me help."', 'text: "Of course\\e[5m, let me help.\\x7f"'),
+        ("feedback: Good.", 'feedback: "Good\\u2066 job\\e[0m."'),
+        ("says: OK...", 'says: "OK\\x1b]52;c;ZXZpbA==\\x1b\\\\"'),
+        ("critical: Shared another patient's appointment.", 'critical: "Shared\\e[1m another patient."'),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "osc52.yaml").write_text(text, encoding="utf-8")
 
 
 @pytest.fixture
@@ -162,3 +180,27 @@ def test_new_never_writes_through_a_dangling_symlink(runner, tmp_path):
     result = runner.invoke(cli, ["new", "billing-dispute", "--category", "billing", "--dir", str(folder)])
     assert result.exit_code == 1 and "already exists" in result.output
     assert not elsewhere.exists()
+
+
+@pytest.mark.parametrize("command", [["simulate", "--choose", "2,2"], ["simulate", "--choose", "1", "--format", "json"],
+                                     ["analyze"], ["analyze", "--format", "json"], ["graph"], ["graph", "--format", "dot"],
+                                     ["validate"], ["list"]])
+def test_a_scenario_with_osc52_never_reaches_the_terminal_raw(runner, tmp_path, command):
+    osc52_scenario(tmp_path)
+    path = tmp_path / "osc52.yaml"
+    broken = tmp_path / "broken.yaml"  # a diagnostic quotes the bad value
+    broken.write_text(path.read_text(encoding="utf-8").replace("next: meh", 'next: "m\\e]52;c;eA==\\a"'),
+                      encoding="utf-8")
+    if command[0] == "list":
+        args = ["--scenarios", str(tmp_path), "list"]
+    elif command[0] == "validate":
+        args = ["validate", str(tmp_path)]
+    else:
+        args = [command[0], str(path), *command[1:]]
+    result = runner.invoke(cli, args)
+    text = result.stdout_bytes.decode("utf-8") + result.stderr_bytes.decode("utf-8")
+    assert "Traceback" not in text and not RAW_CONTROL.findall(text), RAW_CONTROL.findall(text)
+    if command[0] in ("simulate", "validate", "list"):  # these quote the hostile text: escaped, not dropped
+        assert "\\x1b" in text or "\\u001b" in text
+    if command[-1] == "json" and command[0] == "simulate":  # the exact text, escaped only in transit
+        assert json.loads(result.stdout)["transcript"][0]["text"] == "Of course\x1b[5m, let me help.\x7f"

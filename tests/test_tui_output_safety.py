@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import OptionList
 
 from tests.conftest import FIXTURES
-from tests.test_output_safety import HOSTILE, hostile_db  # noqa: F401 - fixture
+from tests.test_output_safety import HOSTILE, hostile_db, osc52_scenario  # noqa: F401 - fixture
 from tests.tui_helpers import FakeClock, scenario_folder
 from trainer.launch import create_app, create_review_app
 from trainer.progress import passphrase
@@ -33,23 +33,6 @@ def assert_clean(app) -> str:
     text = screen_text(app)
     assert not RAW_CONTROL.findall(text), (type(app.screen).__name__, RAW_CONTROL.findall(text))
     return text
-
-
-def osc52_scenario(folder):
-    """The minimal fixture with escape sequences everywhere a scenario author can write text."""
-    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
-    for old, new in [
-        ("title: Minimal", 'title: "Minimal\\e[2J\\u202eevil"'),
-        ("character: {name: Ana Ruiz}", 'character: {name: "Ana\\e[8m Ruiz", role: "Patient\\x9b"}'),
-        ("says: Hello, I need to move my appointment.", 'says: "Hello\\e]52;c;cm0gLXJmIH4=\\aworld\\e[31m red"'),
-        ('text: "Of course, let me help."', 'text: "Of course\\e[5m, let me help.\\x7f"'),
-        ("feedback: Good.", 'feedback: "Good\\u2066 job\\e[0m."'),
-        ("says: OK...", 'says: "OK\\x1b]52;c;ZXZpbA==\\x1b\\\\"'),
-        ("critical: Shared another patient's appointment.", 'critical: "Shared\\e[1m another patient."'),
-    ]:
-        assert old in text
-        text = text.replace(old, new)
-    (folder / "osc52.yaml").write_text(text, encoding="utf-8")
 
 
 async def test_a_scenario_with_osc52_plays_through_without_raw_escapes(tmp_path):
