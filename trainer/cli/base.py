@@ -144,14 +144,19 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
 
 def _emit(text: str, output: Path | None, newline: bool = True) -> None:
     """Standard output, or `-o FILE` written whole, owner-only, never through a symlink."""
-    from trainer.reports.files import OutputRefused, write_private
-
     text = printable(text)  # a no-op for the renderers that already escape; a net for the rest
     if output is None:
         click.echo(text, nl=newline)
         return
+    write_output(text + ("\n" if newline else ""), output)
+
+
+def write_output(data: str | bytes, output: Path) -> None:
+    """Write a whole file (text, or bytes such as a PDF) for `-o`, owner-only, never through a symlink."""
+    from trainer.reports.files import OutputRefused, write_private
+
     try:
-        write_private(output, text + ("\n" if newline else ""))
+        write_private(output, data)
     except OutputRefused as exc:
         raise click.ClickException(line(str(exc))) from exc
     except OSError as exc:

@@ -53,7 +53,7 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
         if scenario not in known:
             raise click.UsageError(f"no scenario '{scenario}'" + did_you_mean(scenario, sorted(known))
                                    + "; `trainer list` shows them all")
-    data = build_report(store, trainee, scenario, _since(since))
+    data = build_report(store, trainee, scenario, _since(since), catalogue=obj.library.summaries)
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since,
               output=str(output) if output else None)
     store.close()

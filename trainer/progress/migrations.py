@@ -151,3 +151,53 @@ def m004_accounts(db: Database) -> None:
             detail TEXT
         )""")
     db.execute("CREATE INDEX idx_audit_at ON audit(at)")
+
+
+@migrations()
+def m007_programme(db: Database) -> None:
+    """The training programme: named sets of scenarios, assignments to a trainee or a group (a group's
+    covers whoever is in it, including people who join later), and supervisors' waivers of retraining."""
+    db.execute("""
+        CREATE TABLE scenario_sets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE scenario_set_items (
+            set_id INTEGER NOT NULL REFERENCES scenario_sets(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            scenario_id TEXT NOT NULL,
+            PRIMARY KEY (set_id, scenario_id)
+        )""")
+    db.execute("""
+        CREATE TABLE assignments (
+            id INTEGER PRIMARY KEY,
+            scenario_id TEXT NOT NULL,
+            trainee_id INTEGER REFERENCES trainees(id),
+            group_id INTEGER REFERENCES groups(id),
+            due TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('assessment', 'practice')),
+            max_attempts INTEGER CHECK (max_attempts IS NULL OR max_attempts > 0),
+            every_months INTEGER CHECK (every_months IS NULL OR every_months > 0),
+            from_set TEXT,
+            assigned_by TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            CHECK ((trainee_id IS NULL) != (group_id IS NULL))
+        )""")
+    db.execute("CREATE UNIQUE INDEX idx_assignments_target ON assignments"
+               "(scenario_id, coalesce(trainee_id, 0), coalesce(group_id, 0))")
+    db.execute("CREATE INDEX idx_assignments_trainee ON assignments(trainee_id)")
+    db.execute("CREATE INDEX idx_assignments_group ON assignments(group_id)")
+    db.execute("""
+        CREATE TABLE waivers (
+            assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            version INTEGER NOT NULL,
+            waived_by TEXT NOT NULL,
+            waived_at TEXT NOT NULL,
+            reason TEXT,
+            PRIMARY KEY (assignment_id, trainee_id)
+        )""")

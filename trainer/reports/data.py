@@ -7,8 +7,10 @@ indexed range queries on attempts. Nothing here scans every recorded choice.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Mapping
 
+from trainer.progress.programme import completion_grid
 from trainer.progress.store import Store
 
 
@@ -151,13 +153,29 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
     return out
 
 
+ASSIGNMENT_KEYS = ("trainee", "scenario", "title", "due", "status", "mode", "via", "set", "attempts",
+                   "attempts_used", "attempts_left", "every", "next_due", "passed_at", "passed_version",
+                   "current_version", "score", "signed_off_by", "waived_by")
+
+
+def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str | None = None,
+                    scenario: str | None = None, group: str | None = None, status: str | None = None) -> list[dict]:
+    """The completion grid as report rows: every trainee x every scenario assigned to them (see
+    trainer.progress.programme.completion_grid), with the keys in ASSIGNMENT_KEYS."""
+    rows = completion_grid(store, catalogue, today, group=group, status=status, trainee=trainee)
+    return [{k: r[k] for k in ASSIGNMENT_KEYS} for r in rows if scenario is None or r["scenario"] == scenario]
+
+
 def build_report(store: Store, trainee: str | None = None, scenario: str | None = None,
-                 since: str | None = None) -> dict:
+                 since: str | None = None, catalogue: Mapping | None = None, today: date | None = None) -> dict:
+    """The whole report. `catalogue` (scenario id -> summary with .version and .title) gives the current
+    versions for retraining; without it a scenario's recorded title is used and no retraining is due."""
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "filters": {"trainee": trainee, "scenario": scenario, "since": since},
         "trainees": trainee_rows(store, trainee, scenario, since),
         "scenarios": scenario_rows(store, trainee, scenario, since),
+        "assignments": assignment_rows(store, catalogue or {}, today or date.today(), trainee, scenario),
     }
 
 

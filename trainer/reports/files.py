@@ -17,8 +17,9 @@ class OutputRefused(Exception):
     """The target is not a place we write to (a symlink, a folder, a device); the message says why."""
 
 
-def write_private(path: Path | str, text: str) -> None:
-    """Replace `path` with `text` (UTF-8), readable and writable by its owner only.
+def write_private(path: Path | str, text: str | bytes) -> None:
+    """Replace `path` with `text` (UTF-8; bytes as they are, for a PDF), readable and writable by its
+    owner only.
     Raises OutputRefused for a target we will not write through, OSError when writing fails."""
     path = Path(path)
     try:
@@ -38,8 +39,8 @@ def write_private(path: Path | str, text: str) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(tmp, flags, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)  # rename never follows a symlink at the destination

@@ -51,7 +51,30 @@ def report_text(report: dict) -> str:
             mark = " CRITICAL" if item["critical"] else ""
             lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  avg {item['average_points']:+.2f}  "
                          f"{line(item['choice_id'])}{mark}")
+    assignments = report.get("assignments") or []
+    if assignments:
+        lines += ["", f"Assignments ({len(assignments)})"]
+        for a in assignments:
+            lines.append(f"  {line(a['trainee'])} · {line(a['scenario'])}: {assignment_state(a)}")
     return "\n".join(lines)
+
+
+def assignment_state(a: dict) -> str:
+    """One assignment's standing in words: status, due date, attempts left, the pass that counts."""
+    text = f"{a['status']}, due {a['due']}, {a['mode']}"
+    if a["attempts_left"] is not None and a["status"] not in ("passed", "waived"):
+        text += f", {a['attempts_left']} attempt{'' if a['attempts_left'] == 1 else 's'} left"
+    if a["passed_at"]:
+        text += f", passed {a['passed_at'][:10]} (version {a['passed_version']})"
+    if a["status"] == "retraining-due":
+        text += f", now version {a['current_version']}"
+    if a["next_due"] and a["status"] == "passed":
+        text += f", next due {a['next_due']}"
+    return text
+
+
+ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via", "attempts_left", "every",
+                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by")
 
 
 def report_csv(report: dict) -> str:
@@ -64,6 +87,11 @@ def report_csv(report: dict) -> str:
         writer.writerow(csv_row([t["name"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
                                  t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
                                  *[t["skills"].get(s, {}).get("trend") for s in skills]]))
+    if report.get("assignments"):  # the completion grid: a second table after a blank line
+        writer.writerow([])
+        writer.writerow(ASSIGNMENT_CSV)
+        for a in report["assignments"]:
+            writer.writerow(csv_row([a[k] for k in ASSIGNMENT_CSV]))
     return buffer.getvalue()
 
 
@@ -113,5 +141,17 @@ def report_html(report: dict) -> str:
                            f"<td class='n'>{item['picks']}</td><td class='n'>{item['share']:.0f}%</td>"
                            f"<td class='n {cls}'>{item['average_points']:+.2f}</td></tr>")
             out.append("</table>")
+    if report.get("assignments"):
+        out.append("<h2>Assignments</h2><table><tr><th>Trainee</th><th>Scenario</th><th>Due</th><th>Status</th>"
+                   "<th>Mode</th><th>Attempts left</th><th>Passed</th></tr>")
+        for a in report["assignments"]:
+            cls = {"passed": "good", "waived": "good", "overdue": "bad", "failed": "bad",
+                   "retraining-due": "bad"}.get(a["status"], "")
+            passed = f"{e(a['passed_at'][:10])} (v{a['passed_version']})" if a["passed_at"] else ""
+            left = "" if a["attempts_left"] is None else a["attempts_left"]
+            out.append(f"<tr><td>{e(a['trainee'])}</td><td>{e(a['title'])}</td><td>{e(a['due'])}</td>"
+                       f"<td class='{cls}'>{e(a['status'])}</td><td>{e(a['mode'])}</td><td class='n'>{left}</td>"
+                       f"<td>{passed}</td></tr>")
+        out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)

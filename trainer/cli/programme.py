@@ -1,0 +1,205 @@
+"""Programme commands: assign, unassign, sets add/list/show/remove, waive. Every one goes through
+the supervisor gate and lands in the audit trail."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+import click
+
+from trainer.cli.base import Context, cli, echo
+from trainer.cli.gate import require_supervisor
+from trainer.sanitize import dumps, line
+from trainer.scenario.diagnostics import did_you_mean
+
+
+class _Refused(click.ClickException):
+    """A programme change that was refused (exit 1, one line)."""
+
+
+@contextmanager
+def _supervising(obj: Context, what: str):
+    """The store and the signed-in supervisor; a refused change becomes one line and exit 1."""
+    from trainer.progress.programme import ProgrammeError
+
+    store = obj.store()
+    try:
+        actor = require_supervisor(store, what)
+        try:
+            yield store, actor
+        except ProgrammeError as exc:
+            raise _Refused(line(str(exc))) from None
+    finally:
+        store.close()
+
+
+def _due(value: str) -> date:
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date like 2026-12-31", param_hint="--due") from None
+    if day < date.today():
+        raise click.BadParameter(f"{value} is in the past", param_hint="--due")
+    return day
+
+
+def _every(value: str | None) -> int | None:
+    from trainer.progress.schedule import parse_every
+
+    if value is None:
+        return None
+    try:
+        return parse_every(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from None
+
+
+def _target(trainee: str | None, group: str | None) -> None:
+    if (trainee is None) == (group is None):
+        raise click.UsageError("give one of --trainee NAME or --group GROUP")
+
+
+def _known_scenarios(obj: Context, ids) -> None:
+    unknown = [i for i in ids if obj.library.get(i) is None]
+    if unknown:
+        raise click.UsageError(f"no scenario '{unknown[0]}'" + did_you_mean(unknown[0], obj.library.scenarios)
+                               + "; `trainer list` shows them all")
+
+
+def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
+    from trainer.progress.programme import ProgrammeError, expand, sets
+
+    try:
+        return expand(store, items, obj.library.scenarios)
+    except ProgrammeError:
+        bad = next(i for i in items if i not in obj.library.scenarios and not any(
+            s["name"].casefold() == i.casefold() for s in sets(store)))
+        names = [*obj.library.scenarios, *(s["name"] for s in sets(store))]
+        raise click.UsageError(f"'{bad}' is neither a scenario id nor a set name" + did_you_mean(bad, names)
+                               + "; `trainer list` and `trainer sets list` show them") from None
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True)
+@click.option("--trainee", help="Assign to this trainee.")
+@click.option("--group", help="Assign to everyone in this group, now and later.")
+@click.option("--due", required=True, help="Due date, YYYY-MM-DD.")
+@click.option("--mode", type=click.Choice(["assessment", "practice"]), default="assessment", show_default=True,
+              help="Which attempts count: assessment ones only, or any.")
+@click.option("--attempts", type=click.IntRange(min=1), help="Attempts allowed (default: unlimited).")
+@click.option("--every", help="Comes back due this long after each pass, e.g. 12m or 1y (default: once).")
+@click.pass_obj
+def assign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, group: str | None, due: str, mode: str,
+           attempts: int | None, every: str | None) -> None:
+    """Assign scenarios or named sets to a trainee or a group, due by a date."""
+    from trainer.progress.programme import assign as do_assign
+
+    _target(trainee, group)
+    day, months = _due(due), _every(every)
+    with _supervising(obj, "assigning") as (store, actor):
+        items = _expand(obj, store, scenarios)
+        do_assign(store, items, actor, day, trainee=trainee, group=group, mode=mode, max_attempts=attempts,
+                  every_months=months)
+    who = f"group {group}" if group else trainee
+    echo(f"Assigned {len(items)} scenario{'s' if len(items) != 1 else ''} to {line(who)}, due {day.isoformat()} "
+         f"({mode}{f', {attempts} attempts' if attempts else ''}{f', every {every.strip()}' if every else ''}).")
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True)
+@click.option("--trainee", help="Withdraw from this trainee.")
+@click.option("--group", help="Withdraw from this group.")
+@click.pass_obj
+def unassign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, group: str | None) -> None:
+    """Withdraw assignments (scenarios or sets); the attempts made stay recorded."""
+    from trainer.progress.programme import unassign as do_unassign
+
+    _target(trainee, group)
+    with _supervising(obj, "withdrawing assignments") as (store, actor):
+        ids = [sid for sid, _ in _expand(obj, store, scenarios)]
+        gone = do_unassign(store, ids, actor, trainee=trainee, group=group)
+    echo(f"Withdrew {gone} assignment{'s' if gone != 1 else ''}.")
+
+
+@cli.command()
+@click.argument("scenario")
+@click.option("--trainee", required=True, help="The trainee whose retraining is waived.")
+@click.option("--reason", help="Why (kept in the audit trail).")
+@click.pass_obj
+def waive(obj: Context, scenario: str, trainee: str, reason: str | None) -> None:
+    """Waive retraining: accept a trainee's pass on an older version of a scenario."""
+    from trainer.progress.programme import waive as do_waive
+
+    with _supervising(obj, "waiving retraining") as (store, actor):
+        row = do_waive(store, trainee, scenario, obj.library.summaries, actor, date.today(), reason)
+    echo(f"Retraining waived for {line(row['trainee'])} on {line(scenario)} (version {row['passed_version']} pass "
+         f"accepted for version {row['current_version']}).")
+
+
+@cli.group()
+def sets() -> None:
+    """Named sets of scenarios, assignable like one scenario (supervisor sign-in needed)."""
+
+
+@sets.command("add")
+@click.argument("name")
+@click.argument("scenarios", nargs=-1, required=True)
+@click.pass_obj
+def sets_add(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
+    """Create a set, or add scenarios to an existing one."""
+    from trainer.progress.programme import add_to_set
+
+    _known_scenarios(obj, scenarios)
+    with _supervising(obj, "changing sets") as (store, actor):
+        found = add_to_set(store, name, scenarios, actor)
+    echo(f"Set '{line(found['name'])}': {', '.join(map(line, found['scenarios']))}.")
+
+
+@sets.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def sets_list(obj: Context, fmt: str) -> None:
+    """List the named sets and their scenarios."""
+    from trainer.progress.programme import sets as all_sets
+
+    with _supervising(obj, "listing sets") as (store, _):
+        found = all_sets(store)
+    if fmt == "json":
+        click.echo(dumps(found, indent=2))
+        return
+    for s in found:
+        echo(f"{line(s['name'])}: {', '.join(map(line, s['scenarios']))}")
+    click.echo(f"{len(found)} set(s)", err=True)
+
+
+@sets.command("show")
+@click.argument("name")
+@click.pass_obj
+def sets_show(obj: Context, name: str) -> None:
+    """The scenarios in one set, with their titles."""
+    from trainer.progress.programme import find_set, sets as all_sets
+
+    with _supervising(obj, "showing a set") as (store, _):
+        found = find_set(store, name)
+        names = [s["name"] for s in all_sets(store)]
+    if found is None:
+        raise click.UsageError(f"no set '{name}'" + did_you_mean(name, names))
+    echo(line(found["name"]))
+    for sid in found["scenarios"]:
+        meta = obj.library.summaries.get(sid)
+        echo(f"  {line(sid)}  {line(meta.title) if meta else '(not in the library)'}")
+
+
+@sets.command("remove")
+@click.argument("name")
+@click.argument("scenarios", nargs=-1)
+@click.pass_obj
+def sets_remove(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
+    """Remove scenarios from a set, or the whole set; assignments already made stay."""
+    from trainer.progress.programme import remove_set
+
+    with _supervising(obj, "changing sets") as (store, actor):
+        left = remove_set(store, name, actor, scenarios)
+    echo(f"Set '{line(name)}' removed." if left is None else
+         f"Set '{line(left['name'])}': {', '.join(map(line, left['scenarios']))}.")
