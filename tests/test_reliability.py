@@ -83,6 +83,14 @@ def test_mutated_real_scenarios(tmp_path, index, mutations):
     assert_clean_outcome("\n".join(lines) + "\n", tmp_path)
 
 
+
+def test_unpaired_surrogate_in_text_is_an_error_with_a_place(tmp_path):
+    """Found by fuzzing: text handed over as a string (a preview, a test) may hold a lone surrogate."""
+    scenario, report = check_text('title: "Ana\ud800"\n', tmp_path / "s.yaml")
+    assert scenario is None
+    assert [(d.loc.line, d.loc.col) for d in report.errors] == [(1, 12)]
+    assert "surrogate" in report.errors[0].message
+
 @pytest.mark.parametrize("name,content,expected", [
     ("bomb.yaml", "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")), "alias expansion"),

@@ -131,6 +131,9 @@ def read_text(path: Path, report: Report) -> str | None:
     return None if data is None else decode(data, report)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _yaml():
     """PyYAML, imported on first parse: a start-up served from the cache never needs it."""
     import yaml
@@ -146,6 +149,13 @@ def _loader():
 def parse(text: str, report: Report) -> YNode | None:
     """Compose `text` and convert it to Y-nodes; None (with errors reported) when it cannot be read."""
     yaml = _yaml()
+    if not text.isascii() and (bad := _SURROGATE.search(text)):
+        # Only text that did not come from a UTF-8 file can hold one; libyaml would raise on it.
+        before = text[: bad.start()]
+        report.error(Location(before.count("\n") + 1, bad.start() - (before.rfind("\n") + 1) + 1),
+                     f"text holds an unpaired surrogate (U+{ord(bad.group()):04X}), which is not a character",
+                     "delete it, or retype the character around it")
+        return None
     try:
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
