@@ -67,3 +67,17 @@ def test_a_clean_name_is_always_printable_and_stable(raw):
     assert 1 <= len(name) <= 80 and name == name.strip()
     assert all(ch.isprintable() for ch in name)
     assert clean_name(name) == name
+
+
+def test_every_way_a_name_comes_in_from_the_command_line_is_checked(runner, tmp_path):
+    from tests.conftest import FIXTURES
+    from trainer.cli import cli
+
+    bad = "Dana\x1b]52;c;aGk=\x07"
+    db = str(tmp_path / "p.db")
+    for args in (["--trainee", bad], ["review", "--as", bad],
+                 ["simulate", str(FIXTURES / "minimal.yaml"), "--record", "--trainee", bad]):
+        result = runner.invoke(cli, ["--db", db, *args])
+        assert result.exit_code == 2, (args, result.output)
+        assert "\x1b" not in result.output
+    assert Store.open(tmp_path / "p.db").trainees() == []

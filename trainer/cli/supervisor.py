@@ -140,14 +140,14 @@ def review(obj: Context, supervisor: str | None) -> None:
     """Open the supervisor review (a supervisor sign-in on a site; the passphrase on a personal database)."""
     from trainer.progress import passphrase
     from trainer.progress.accounts import peek_site
-    from trainer.launch import db_path, create_review_app, run_app
+    from trainer.launch import checked_name, create_review_app, db_path, run_app
 
     if peek_site(db_path(obj.db)) is not None:
         if supervisor is not None:
             raise click.UsageError("--as is for personal databases; on a site database the supervisor who signs in is named")
         run_app(obj, roles=("supervisor",))
         return
-    supervisor = supervisor or os.environ.get("USER", "supervisor")
+    supervisor = checked_name(supervisor, "--as") if supervisor else os.environ.get("USER", "supervisor")
     store = obj.store()
     if not passphrase.is_set(store):
         store.close()
