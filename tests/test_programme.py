@@ -8,7 +8,6 @@ import csv
 import io
 import json
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -24,12 +23,20 @@ DUE = (date.today() + timedelta(days=30)).isoformat()
 
 
 def finish(store: Store, name: str, scenario, passed: bool) -> str:
-    """An attempt recorded through the store, finished with a given result."""
-    person = store.find_trainee(name)
-    attempt = store.start_attempt(person, scenario, "assessment")
-    score = SimpleNamespace(passed=passed, overall=85.0 if passed else 40.0, skills={})
-    store.finish_attempt(attempt, "end", "resolved" if passed else "failed", score)
-    return attempt
+    """An assessment played through the recording path: the best choice at every step for a pass, the
+    lowest-scoring offered choice for a fail."""
+    from trainer.play.recording import RecordedAttempt
+
+    attempt = RecordedAttempt.start(store, store.find_trainee(name), scenario, "assessment")
+    session = attempt.session
+    while not session.finished:
+        best = session.compiled.best_choice(session.state, session.flags, session.mood)
+        if passed and best:
+            attempt.choose(best)
+        else:
+            attempt.choose(min(session.options(), key=lambda c: sum(c.points.values())).id)
+    assert bool(store.attempt(attempt.attempt_id)["passed"]) is passed
+    return attempt.attempt_id
 
 
 @pytest.fixture

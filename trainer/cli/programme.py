@@ -1,10 +1,11 @@
-"""Programme commands: assign, unassign, sets add/list/show/remove, waive. Every one goes through
+"""Programme commands: assign, unassign, sets add/list/show/remove, waive, record. Every one goes through
 the supervisor gate and lands in the audit trail."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -203,3 +204,28 @@ def sets_remove(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
         left = remove_set(store, name, actor, scenarios)
     echo(f"Set '{line(name)}' removed." if left is None else
          f"Set '{line(left['name'])}': {', '.join(map(line, left['scenarios']))}.")
+@cli.command()
+@click.argument("name")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: FILE.pdf or FILE.html.")
+@click.pass_obj
+def record(obj: Context, name: str, output: Path) -> None:
+    """One trainee's training record, as a printable PDF or HTML file."""
+    from trainer.cli.base import write_output
+    from trainer.progress import audit
+    from trainer.reports.record import record_data, record_html, record_pdf
+
+    kind = output.suffix.lower()
+    if kind not in (".pdf", ".html", ".htm"):
+        raise click.BadParameter("give a file name ending in .pdf or .html", param_hint="-o")
+    store = obj.store()
+    try:
+        actor = require_supervisor(store, "the training record")
+        person = store.find_trainee(name)
+        if person is None:
+            raise click.UsageError(f"no trainee '{name}'" + did_you_mean(name, [t.name for t in store.trainees()]))
+        data = record_data(store, person, obj.library.summaries, date.today())
+        audit.log(store, actor, "record", person.name, output=str(output))
+    finally:
+        store.close()
+    write_output(record_pdf(data) if kind == ".pdf" else record_html(data), output)

@@ -1,0 +1,181 @@
+"""One trainee's training record, the document an auditor asks for: every completed assignment with its
+date, scenario title, version and content hash, mode, score, result and sign-off, then what is still
+outstanding. Rendered as a self-contained HTML page with print styles, or as a PDF (fpdf2) that embeds
+DejaVu Sans when the system has it (any script prints) and falls back to a core font otherwise."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+from trainer.progress import accounts
+from trainer.progress.programme import trainee_programme
+from trainer.progress.store import Store, Trainee
+from trainer.sanitize import line
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+             Path("/usr/local/share/fonts/dejavu"))
+TITLE = "Training record"
+
+
+def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date) -> dict:
+    """What the record shows, built from the assignments and the attempts that completed them."""
+    site = accounts.site(store)
+    account = accounts.find(store, trainee.name) if site else None
+    programme = trainee_programme(store, trainee, catalogue, today)
+    completed, outstanding = [], []
+    for row in programme:
+        for attempt in row["completions"]:
+            completed.append({
+                "date": attempt["finished_at"], "scenario": row["scenario"],
+                "title": attempt["scenario_title"] or row["title"], "version": attempt["scenario_version"],
+                "content_hash": attempt["content_hash"], "mode": attempt["mode"], "score": attempt["overall"],
+                "passed": bool(attempt["passed"]), "signed_off_by": attempt["signed_off_by"],
+                "signed_off_at": attempt["signed_off_at"], "assignment": row["via"],
+            })
+        if row["status"] not in ("passed", "waived"):
+            outstanding.append({k: row[k] for k in ("scenario", "title", "due", "status", "mode", "attempts_left",
+                                                    "current_version")})
+        if row["status"] == "waived":
+            outstanding.append({"scenario": row["scenario"], "title": row["title"], "due": row["due"],
+                                "status": f"retraining waived by {row['waived_by']}", "mode": row["mode"],
+                                "attempts_left": None, "current_version": row["current_version"]})
+    completed.sort(key=lambda c: c["date"])
+    return {"trainee": trainee.name, "site": site.iri if site else None,
+            "groups": list(account.groups) if account else [], "today": today.isoformat(),
+            "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "completed": completed, "outstanding": outstanding}
+
+
+def _day(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y")
+
+
+def _signed(c: dict) -> str:
+    return f"{c['signed_off_by']}, {_day(c['signed_off_at'])}" if c["signed_off_by"] else "not signed off"
+
+
+def _score(c: dict) -> str:
+    return "" if c["score"] is None else f"{c['score']:.0f}%"
+
+
+def _header(data: dict) -> list[str]:
+    parts = [f"Trainee: {data['trainee']}"]
+    if data["groups"]:
+        parts.append("Groups: " + ", ".join(data["groups"]))
+    if data["site"]:
+        parts.append(f"Site: {data['site']}")
+    parts.append(f"Printed: {_day(data['generated_at'])}")
+    return parts
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem auto;max-width:60rem;color:#1d2430}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:1.8rem;border-bottom:2px solid #d0d7e2}
+.meta{color:#475467;margin:.1rem 0}table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{padding:.3rem .45rem;text-align:left;border-bottom:1px solid #e3e8ef;vertical-align:top}
+th{background:#f3f6fa}td.n{text-align:right}.hash{font-family:monospace;font-size:.8rem;color:#475467}
+.pass{color:#05603a}.fail{color:#b42318}
+@media print{body{margin:0;max-width:none;font-size:10pt}th{background:none;border-bottom:1.5px solid #000}
+tr{page-break-inside:avoid}h2{page-break-after:avoid}@page{margin:15mm}}
+"""
+
+
+def record_html(data: dict) -> str:
+    """A page that needs nothing else (no script, no link, no image) and prints cleanly."""
+    def e(value) -> str:
+        return html.escape(line(value))
+
+    out = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+           f"<title>{TITLE} · {e(data['trainee'])}</title><style>{_CSS}</style></head><body>",
+           f"<h1>{TITLE}</h1>", *[f"<p class='meta'>{e(p)}</p>" for p in _header(data)],
+           "<h2>Completed</h2>"]
+    if data["completed"]:
+        out.append("<table><tr><th>Date</th><th>Scenario</th><th>Version</th><th>Content hash</th><th>Mode</th>"
+                   "<th>Score</th><th>Result</th><th>Signed off</th></tr>")
+        for c in data["completed"]:
+            out.append(f"<tr><td>{e(_day(c['date']))}</td><td>{e(c['title'])}<br><span class='hash'>{e(c['scenario'])}"
+                       f"</span></td><td class='n'>{c['version']}</td><td class='hash'>{e(c['content_hash'])}</td>"
+                       f"<td>{e(c['mode'])}</td><td class='n'>{_score(c)}</td>"
+                       f"<td class='{'pass' if c['passed'] else 'fail'}'>{'pass' if c['passed'] else 'not passed'}</td>"
+                       f"<td>{e(_signed(c))}</td></tr>")
+        out.append("</table>")
+    else:
+        out.append("<p>No assignment completed yet.</p>")
+    if data["outstanding"]:
+        out.append("<h2>Outstanding</h2><table><tr><th>Scenario</th><th>Due</th><th>Status</th><th>Mode</th></tr>")
+        for o in data["outstanding"]:
+            out.append(f"<tr><td>{e(o['title'])}</td><td>{e(o['due'])}</td><td>{e(o['status'])}</td>"
+                       f"<td>{e(o['mode'])}</td></tr>")
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def unicode_font() -> tuple[Path, Path] | None:
+    """DejaVu Sans (regular, bold) if installed: fpdf2's core fonts only cover Latin-1."""
+    for folder in FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            return regular, bold
+    return None
+
+
+def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> bytes:
+    """The record as PDF bytes (A4, landscape). `font=None` forces the core-font fallback, in which
+    characters outside Latin-1 print as '?'."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    found = unicode_font() if font is True else font
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_title(f"{TITLE} - {line(data['trainee'])}")
+    pdf.set_creator("trainer")
+    if found:
+        pdf.add_font("DejaVu", "", str(found[0]))
+        pdf.add_font("DejaVu", "B", str(found[1]))
+        family = "DejaVu"
+
+        def t(value) -> str:
+            return line(value)
+    else:
+        family = "Helvetica"
+
+        def t(value) -> str:
+            return line(value).encode("latin-1", "replace").decode("latin-1")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.cell(0, 10, TITLE, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    for part in _header(data):
+        pdf.cell(0, 6, t(part), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(family, "B", 12)
+    pdf.cell(0, 8, "Completed", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 9)
+    head = FontFace(emphasis="BOLD", fill_color=(243, 246, 250))
+    if data["completed"]:
+        with pdf.table(col_widths=(24, 78, 17, 34, 24, 15, 22, 54), headings_style=head, line_height=5,
+                       text_align="LEFT") as table:
+            table.row(["Date", "Scenario", "Version", "Content hash", "Mode", "Score", "Result", "Signed off"])
+            for c in data["completed"]:
+                table.row([t(_day(c["date"])), t(f"{c['title']} ({c['scenario']})"), str(c["version"]),
+                           t(c["content_hash"]), t(c["mode"]), _score(c), "pass" if c["passed"] else "not passed",
+                           t(_signed(c))])
+    else:
+        pdf.cell(0, 6, "No assignment completed yet.", new_x="LMARGIN", new_y="NEXT")
+    if data["outstanding"]:
+        pdf.ln(4)
+        pdf.set_font(family, "B", 12)
+        pdf.cell(0, 8, "Outstanding", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 9)
+        with pdf.table(col_widths=(120, 30, 70, 30), headings_style=head, line_height=5, text_align="LEFT") as table:
+            table.row(["Scenario", "Due", "Status", "Mode"])
+            for o in data["outstanding"]:
+                table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(o["status"]), t(o["mode"])])
+    return bytes(pdf.output())
