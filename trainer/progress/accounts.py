@@ -12,7 +12,6 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from trainer.progress import audit, passphrase as pp
 from trainer.progress.names import InvalidName, clean_name
@@ -105,6 +104,8 @@ def peek_site(path: Path) -> Site | None:
 def check_iri(iri: str) -> str:
     """The site IRI: an http(s) address with a host (it prefixes the activity ids and the account
     homePage in xAPI exports)."""
+    from urllib.parse import urlsplit
+
     text = iri.strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
