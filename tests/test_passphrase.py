@@ -93,3 +93,38 @@ def test_two_processes_share_the_lockout(tmp_path, fast_hashing):
     assert _worker(db, "Sam Rivera", 1091, "sams passphrase") == "ok"
     assert _worker(db, "Sam Rivera", 1091, "a wrong guess") == "refused"     # the count started again
     assert _worker(db, "Sam Rivera", 1091, "sams passphrase") == "ok"
+
+
+def test_the_slow_check_does_not_hold_the_write_lock(tmp_path, monkeypatch):
+    """While one person's passphrase is being checked, another person's choice still saves at once."""
+    path = tmp_path / "p.db"
+    store = Store.open(path)
+    passphrase.set_passphrase(store, SECRET)
+    other = Store.open(path)
+    other.db.conn.execute("PRAGMA busy_timeout = 0")  # a held lock would fail at once, not wait
+    wrote = []
+    real_verify = passphrase.verify
+
+    def verify_while_someone_writes(stored, given):
+        with other.write():
+            other.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', 'saved')")
+        wrote.append(True)
+        return real_verify(stored, given)
+
+    monkeypatch.setattr(passphrase, "verify", verify_while_someone_writes)
+    assert passphrase.check(store, SECRET)
+    assert wrote == [True]
+    assert passphrase.failures(store, passphrase.PERSONAL_SUBJECT).count == 0  # the right one clears its try
+
+
+def test_a_try_is_counted_before_the_check_so_a_killed_check_is_not_free(tmp_path, monkeypatch):
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, SECRET)
+
+    def killed(stored, given):
+        raise KeyboardInterrupt  # the process dies while hashing
+
+    monkeypatch.setattr(passphrase, "verify", killed)
+    with pytest.raises(KeyboardInterrupt):
+        passphrase.check(store, SECRET)
+    assert sum(r[0] for r in store.db.execute("SELECT failures FROM sign_in_failures")) == 1

@@ -121,24 +121,27 @@ def failures(store: Store, subject: str) -> Failures:
 
 def guarded_check(store: Store, subject: str, stored: Callable[[], str | None], passphrase: str,
                   save: Callable[[str], None], clock: Clock = time.time) -> bool:
-    """Check a passphrase under the shared lockout. The check runs inside one write transaction, so two
-    processes cannot both spend the same try; a wrong passphrase is counted, a right one clears the count.
+    """Check a passphrase under the shared lockout. Each try is first counted as a failure in its own short
+    write transaction, so two processes cannot both spend the same try; the slow hash check then runs
+    without holding the database's write lock (other people's choices keep saving meanwhile), and a right
+    passphrase clears the count. A process killed mid-check leaves the try counted, never free.
     Raises LockedOut (nothing checked) while the wait is not over."""
     with store.write():
         now = clock()
         wait = failures(store, subject).wait(now)
         if wait > 0:
             raise LockedOut(wait)
-        ok, rehashed = verify(stored(), passphrase)
-        if ok:
+        store.db.execute(
+            "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES (?, 1, ?)"
+            " ON CONFLICT (subject) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at",
+            [subject, now])
+        hashed = stored()
+    ok, rehashed = verify(hashed, passphrase)
+    if ok:
+        with store.write():
             store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [subject])
             if rehashed:
                 save(rehashed)
-        else:
-            store.db.execute(
-                "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES (?, 1, ?)"
-                " ON CONFLICT (subject) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at",
-                [subject, now])
     return ok
 
 
