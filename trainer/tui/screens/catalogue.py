@@ -1,4 +1,5 @@
-"""The scenario catalogue: every scenario with the trainee's best score and status."""
+"""The scenario catalogue: "Assigned to you" first (when there are assignments), then every other
+scenario with the trainee's best score and status."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES
 from trainer.sanitize import line
+from trainer.tui.screens.assigned import SectionTable
 
 
 def status_of(stats: dict | None) -> Text:
@@ -39,18 +41,19 @@ class CatalogueScreen(Screen):
         super().__init__()
         self.category: str | None = None
         self.difficulty: str | None = None
+        self.assignments: dict[str, dict] = {}
         self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="catalogue-title", classes="screen-title")
         yield Input(placeholder="/ to filter by title, category or level", id="catalogue-filter")
-        table = DataTable(id="catalogue", cursor_type="row", zebra_stripes=True)
+        table = SectionTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="catalogue-status", classes="muted")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#catalogue", DataTable)
         fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
         table.add_column(Text("Scenario"), key="title", width=max(20, min(60, self.app.size.width - fixed)))
         table.add_column(Text("Category"), key="category", width=15)
@@ -77,7 +80,7 @@ class CatalogueScreen(Screen):
         unfinished = self.app.store.resumable(self.app.trainee) if self.app.trainee else []
         if unfinished:
             latest = unfinished[0]
-            table = self.query_one(DataTable)
+            table = self.query_one("#catalogue", DataTable)
             if latest["scenario_id"] in table.rows:
                 table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
             self.notify(f"You have an unfinished attempt at “{line(latest['scenario_title'])}”. "
@@ -94,7 +97,8 @@ class CatalogueScreen(Screen):
         if app.trainee_name:
             title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
-        table = self.query_one(DataTable)
+        assigned = self._show_assigned()
+        table = self.query_one("#catalogue", DataTable)
         selected = None
         if table.row_count:
             try:
@@ -106,6 +110,8 @@ class CatalogueScreen(Screen):
         needle = self.query_one("#catalogue-filter", Input).value.strip().lower()
         shown = 0
         for s in app.ordered_scenarios():
+            if s.id in assigned:
+                continue
             if self.category and s.category != self.category:
                 continue
             if self.difficulty and s.difficulty != self.difficulty:
@@ -128,14 +134,51 @@ class CatalogueScreen(Screen):
             status = "No scenario matches: clear the filter (/ then delete), or press c / d"
         self.query_one("#catalogue-status", Static).update(Text(status))
 
+    def _show_assigned(self) -> dict[str, dict]:
+        """Mount (once) and fill "Assigned to you"; the assignments by scenario id."""
+        from datetime import date
+
+        from trainer.tui.screens.assigned import AssignedSection
+
+        app = self.app
+        if not (app.store_is_open and app.trainee):
+            return {}
+        from trainer.progress.programme import trainee_programme
+
+        today = date.fromtimestamp(app.clock())
+        rows = trainee_programme(app.store, app.trainee, app.library.summaries, today)
+        self.assignments = {r["scenario"]: r for r in rows if r["scenario"] in app.library.summaries}
+        if not self.assignments:
+            return {}
+        sections = self.query(AssignedSection)
+        if sections:
+            sections.first().show(list(self.assignments.values()), today)
+        else:
+            self.mount(AssignedSection(list(self.assignments.values()), today, id="assigned-section"),
+                       before="#catalogue-filter")
+        return self.assignments
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_brief(event.row_key.value)
+        self._open(event.data_table, event.row_key.value)
+
+    def _open(self, table: DataTable, key: str) -> None:
+        """An assigned scenario opens in the assignment's mode; practice when its attempts are spent."""
+        row = self.assignments.get(key) if table.id == "assigned" else None
+        if row is None or row["status"] in ("passed", "waived"):
+            self.app.open_brief(key)
+            return
+        if row["mode"] == "assessment" and row["attempts_left"] == 0:
+            self.notify("No attempts left on this assignment: this one is practice. Ask your supervisor for more.",
+                        timeout=6)
+            self.app.open_brief(key)
+            return
+        self.app.open_brief(key, mode=row["mode"])
 
     def action_open(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#catalogue", DataTable)
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.open_brief(key)
+            self._open(table, key)
 
     def action_filter(self) -> None:
         self.query_one("#catalogue-filter", Input).focus()
@@ -144,12 +187,13 @@ class CatalogueScreen(Screen):
         self.refresh_rows()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one("#catalogue", DataTable).focus()
 
     def key_escape(self) -> None:
         field = self.query_one("#catalogue-filter", Input)
         if field.has_focus:
-            self.query_one(DataTable).focus()
+            self.query_one("#catalogue", DataTable).focus()
+
 
     def _cycle(self, current: str | None, values) -> str | None:
         present = [v for v in values if any(getattr(s, "category") == v or s.difficulty == v

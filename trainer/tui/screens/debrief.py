@@ -25,9 +25,10 @@ class DebriefScreen(Screen):
         Binding("p", "app.progress", "My progress", id="progress-from-debrief"),
     ]
 
-    def __init__(self, attempt: RecordedAttempt):
+    def __init__(self, attempt: RecordedAttempt, reopened: bool = False):
         super().__init__()
         self.attempt = attempt
+        self.reopened = reopened  # from My progress: Esc goes back there
 
     def compose(self) -> ComposeResult:
         session = self.attempt.session
@@ -52,10 +53,28 @@ class DebriefScreen(Screen):
                     crit.append(f" • {line(message)}\n", style="red")
                 crit.rstrip()
                 yield Static(crit, id="critical", classes="critical")
+            supervisor = self._supervisor()
+            if supervisor is not None:
+                yield Static(supervisor, id="debrief-supervisor")
             yield Static(skill_bars(score), id="skill-bars")
             yield Static(Text("What happened, step by step", style="bold"), classes="section")
             yield Static(self._annotated(), id="annotated")
         yield Footer()
+
+    def _supervisor(self) -> Text | None:
+        """A supervisor's sign-off and notes on this attempt, when there are any."""
+        store, attempt_id = getattr(self.attempt, "store", None), self.attempt.attempt_id
+        row = store.attempt(attempt_id) if store is not None and attempt_id else None
+        notes = store.notes(attempt_id) if row else []
+        if not row or (not row["signed_off_by"] and not notes):
+            return None
+        text = Text("From your supervisor", style="bold")
+        if row["signed_off_by"]:
+            text.append(f"\nSigned off by {line(row['signed_off_by'])} on {row['signed_off_at'][:10]}", style="green")
+        for note in notes:
+            text.append(f"\n{note['created_at'][:10]} · {line(note['author'])}: ", style="dim")
+            text.append(line(" ".join(note["text"].split())))
+        return text
 
     def _annotated(self) -> Text:
         session = self.attempt.session
@@ -95,6 +114,9 @@ class DebriefScreen(Screen):
         self.app.open_brief(following, replace=True)
 
     def action_catalogue(self) -> None:
+        if self.reopened:
+            self.app.pop_screen()
+            return
         self.app.back_to_catalogue()
 
     def on_unmount(self) -> None:

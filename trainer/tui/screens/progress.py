@@ -1,5 +1,6 @@
 """My progress: the trainee's own attempts, per-skill averages, recent trend, and the notes supervisors
-left on their attempts (nobody else's)."""
+left on their attempts (nobody else's). The highlighted attempt shows its sign-off and notes; Enter
+reopens a finished attempt's debrief."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from trainer.sanitize import line
 
 class ProgressScreen(Screen):
     BINDINGS = [Binding("escape,p", "app.pop_screen", "Back", id="back-from-progress"),
+                Binding("enter", "debrief", "Debrief", id="reopen-debrief"),
                 Binding("k", "app.change_passphrase", "My passphrase", id="change-passphrase")]
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -29,6 +31,7 @@ class ProgressScreen(Screen):
         yield Sparkline([], id="trend")
         yield Static(id="progress-notes")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield Static(id="attempt-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,13 +58,18 @@ class ProgressScreen(Screen):
         trend.display = bool(scores)
         table = self.query_one(DataTable)
         for label, key in (("When", "when"), ("Scenario", "scenario"), ("Mode", "mode"), ("Status", "status"),
-                           ("Score", "score"), ("Result", "result")):
+                           ("Score", "score"), ("Result", "result"), ("Supervisor", "supervisor")):
             table.add_column(label, key=key)
+        noted = {r[0]: r[1] for r in store.db.execute(
+            "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
+            " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
+        self.attempts = {a["id"]: a for a in attempts}
         for a in attempts:
             result = "" if a["passed"] is None else ("✓ pass" if a["passed"] else "✗ not yet")
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
             table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
-                          Text(a["mode"]), Text(a["status"]), Text(score), Text(result), key=a["id"])
+                          Text(a["mode"]), Text(a["status"]), Text(score), Text(result),
+                          supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), key=a["id"])
         if not attempts:
             self.query_one("#progress-summary", Static).update("No attempts yet: pick a scenario from the catalogue.")
 
@@ -76,3 +84,62 @@ class ProgressScreen(Screen):
             text.append(f"{when(note['at'])} · {line(note['scenario'])} · {line(note['author'])}: ", style="dim")
             text.append(line(" ".join(note["text"].split())) + "\n")
         box.update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        attempt = self.attempts.get(event.row_key.value)
+        if attempt is not None:
+            self.query_one("#attempt-detail", Static).update(attempt_feedback(self.app.store, attempt))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_debrief()
+
+    def action_debrief(self) -> None:
+        """Reopen the highlighted attempt's debrief, rebuilt by replaying its recorded choices."""
+        from trainer.play.recording import RecordedAttempt
+        from trainer.progress.store import StoreError
+        from trainer.tui.screens.debrief import DebriefScreen
+
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        attempt = self.attempts[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value]
+        if attempt["status"] != "completed":
+            self.notify("Only a finished attempt has a debrief; open the scenario from the catalogue to resume.",
+                        timeout=4)
+            return
+        scenario = self.app.library.get(attempt["scenario_id"])
+        try:
+            if scenario is None:
+                raise StoreError("the scenario is no longer in the library")
+            replayed = RecordedAttempt.resume(self.app.store, attempt["id"], scenario)
+        except Exception as exc:  # noqa: BLE001 - a record that cannot be replayed is said, not raised
+            self.notify(line(f"This debrief cannot be rebuilt: {exc}"), severity="warning", markup=False, timeout=6)
+            return
+        self.app.push_screen(DebriefScreen(replayed, reopened=True))
+
+
+def supervisor_mark(signed_off_by: str | None, notes: int) -> Text:
+    text = Text()
+    if signed_off_by:
+        text.append("✓ signed", style="green")
+    if notes:
+        text.append((" · " if signed_off_by else "") + f"{notes} note{'s' if notes != 1 else ''}", style="cyan")
+    return text
+
+
+def attempt_feedback(store, attempt: dict) -> Text:
+    """What a supervisor said about one attempt: the sign-off and every note, for its trainee."""
+    text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])} · {when(attempt['started_at'])}",
+                style="bold")
+    if attempt["signed_off_by"]:
+        text.append(f"\nSigned off by {line(attempt['signed_off_by'])} · {when(attempt['signed_off_at'])}",
+                    style="green")
+    notes = store.notes(attempt["id"])
+    for note in notes:
+        text.append(f"\n{when(note['created_at'])} · {line(note['author'])}: ", style="dim")
+        text.append(line(" ".join(note["text"].split())))
+    if not attempt["signed_off_by"] and not notes:
+        text.append("\nNo note or sign-off from a supervisor on this attempt.", style="dim")
+    if attempt["status"] == "completed":
+        text.append("\nEnter: reopen its debrief", style="dim")
+    return text

@@ -1,0 +1,94 @@
+"""The catalogue's "Assigned to you" section: the trainee's assignments with due date, status (overdue in
+the theme's error colour) and attempts left, above everything else. Mounted only for a trainee who has
+assignments, so the catalogue of someone without any is unchanged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from trainer.sanitize import line
+
+
+def due_words(row: dict, today: date) -> str:
+    due = date.fromisoformat(row["due"])
+    days = (due - today).days
+    label = due.strftime("%d %b %Y")
+    if row["status"] in ("passed", "waived"):
+        return f"next {date.fromisoformat(row['next_due']).strftime('%d %b %Y')}" if row["next_due"] else "done"
+    if days < 0:
+        return f"{label} ({-days} day{'s' if days != -1 else ''} late)"
+    if days == 0:
+        return f"{label} (today)"
+    return f"{label} ({days} day{'s' if days != 1 else ''})"
+
+
+def status_words(row: dict) -> str:
+    status = row["status"]
+    if status == "failed" and row["attempts_left"] == 0:
+        return "failed, no attempts left"
+    if status == "retraining-due":
+        return f"retrain: v{row['current_version']}"
+    return {"not-started": "to do", "in-progress": "started", "passed": "✓ passed", "waived": "✓ waived"}.get(
+        status, status)
+
+
+class SectionTable(DataTable):
+    """A table that hands the cursor to the next (or previous) table at its edge, so the arrows move
+    through "Assigned to you" into the rest of the catalogue and back."""
+
+    def action_cursor_down(self) -> None:
+        if self.id == "assigned" and self.cursor_row >= self.row_count - 1:
+            self.screen.query_one("#catalogue", DataTable).focus()
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.id == "catalogue" and self.cursor_row <= 0 and self.screen.query("#assigned"):
+            self.screen.query_one("#assigned", DataTable).focus()
+            return
+        super().action_cursor_up()
+
+
+class AssignedSection(Vertical):
+    def __init__(self, rows: list[dict], today: date, **kwargs):
+        super().__init__(**kwargs)
+        self.rows, self.today = rows, today
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Assigned to you", style="bold"), classes="section-title")
+        yield SectionTable(id="assigned", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Everything else", style="bold"), classes="section-title")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        width = max(20, min(50, self.app.size.width - (26 + 24 + 6 + 2 * 4 + 2)))
+        table.add_column(Text("Scenario"), key="title", width=width)
+        table.add_column(Text("Due"), key="due", width=26)
+        table.add_column(Text("Status"), key="status", width=24)
+        table.add_column(Text("Left"), key="left", width=6)
+        self.show(self.rows, self.today)
+        table.focus()  # what is assigned comes first
+
+    def show(self, rows: list[dict], today: date) -> None:
+        table = self.query_one(DataTable)
+        selected = table.cursor_row if table.row_count else 0
+        table.clear()
+        error = self.app.current_theme.error or "red"
+        success = self.app.current_theme.success or "green"
+        for row in rows:
+            late = row["status"] == "overdue" or (row["status"] == "failed" and row["attempts_left"] == 0) \
+                or row["status"] == "retraining-due"
+            done = row["status"] in ("passed", "waived")
+            style = error if late else success if done else ""
+            left = "" if row["attempts_left"] is None or done else str(row["attempts_left"])
+            mode = " (practice)" if row["mode"] == "practice" else ""
+            table.add_row(Text(line(row["title"]) + mode, overflow="ellipsis", no_wrap=True),
+                          Text(due_words(row, today), style=error if row["status"] == "overdue" else ""),
+                          Text(status_words(row), style=style), Text(left, justify="right"), key=row["scenario"])
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
