@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_PACKAGES = ("scenario", "play", "progress", "reports")
+DOMAIN_PACKAGES = ("scenario", "play", "progress", "reports", "outbox")
 MAX_TOP_MODULES = 6
 MAX_MODULE_LINES = 500
 

@@ -9,7 +9,7 @@ import sys
 import click
 
 from trainer.cli.base import cli
-from trainer.cli import accounts, authoring, programme, scenarios, supervisor  # noqa: F401  (registers the commands)
+from trainer.cli import accounts, authoring, programme, scenarios, supervisor, sync  # noqa: F401  (registers the commands)
 
 __all__ = ["cli", "main"]
 

@@ -56,6 +56,23 @@ def site_init(obj: Context, supervisor_name: str, site_iri: str, scenario_dirs: 
     click.echo(f"Site {line(site_iri)} created in {line(str(store.path))} with supervisor {line(account.name)}.")
 
 
+@site.command("set")
+@click.option("--xapi-names/--no-xapi-names", "xapi_names", default=None,
+              help="Put trainees' and supervisors' names in xAPI statements (the outbox and exports), next to "
+              "their pseudonymous account. Off by default.")
+@click.pass_obj
+def site_set(obj: Context, xapi_names: bool | None) -> None:
+    """Change a site setting (supervisor sign-in needed)."""
+    from trainer.progress import accounts
+
+    if xapi_names is None:
+        raise click.UsageError("nothing to set; give --xapi-names or --no-xapi-names")
+    with signed_in(obj, "changing site settings") as (store, actor):
+        _do(store, accounts.set_xapi_names, xapi_names, actor)
+    click.echo("xAPI statements will carry names from now on." if xapi_names
+               else "xAPI statements will carry pseudonymous accounts only from now on.")
+
+
 @contextmanager
 def signed_in(obj: Context, what: str):
     """The store and the signed-in supervisor's name, for one account change on a site database."""

@@ -15,9 +15,6 @@ from trainer.progress import audit
 from trainer.scenario.diagnostics import did_you_mean
 
 
-PERSONAL_HOME_PAGE = "https://trainer.example.org"
-
-
 def _since(value: str | None) -> str | None:
     if value is None:
         return None
@@ -73,16 +70,12 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, home_page: str | None, output: Path | None) -> None:
     """Export recorded attempts as CSV, JSON Lines, or xAPI 1.0.3 statements."""
-    from trainer.progress import accounts
     from trainer.reports.exports import export_csv, export_jsonl, export_xapi
 
     if fmt == "xapi" and home_page is not None and not home_page.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
     store = obj.store()
     actor = require_supervisor(store, "the export")
-    site = accounts.site(store)
-    if home_page is None:
-        home_page = site.iri if site else PERSONAL_HOME_PAGE
     when = _since(since)
     if fmt == "csv":
         text = export_csv(store, when)

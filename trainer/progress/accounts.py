@@ -13,12 +13,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.outbox import facts
 from trainer.progress import audit, passphrase as pp
 from trainer.progress.names import InvalidName, clean_name
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
-SITE_IRI = "site_iri"
+SITE_IRI = facts.SITE_IRI_KEY  # "site_iri"
 SITE_SCENARIOS = "site_scenarios"
+XAPI_NAMES = facts.XAPI_NAMES_KEY
 ROLES = ("trainee", "supervisor")
 
 
@@ -136,6 +138,21 @@ def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase
         audit.record(store, name, "site-init", iri, scenario_folders=folders)
         audit.record(store, name, "account-add", name, role="supervisor")
     return account
+
+
+def xapi_names(store: Store) -> bool:
+    """Whether this site's xAPI statements carry people's names (off unless a supervisor opts in)."""
+    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [XAPI_NAMES]).fetchone()
+    return bool(row and row[0] == "1")
+
+
+def set_xapi_names(store: Store, on: bool, actor: str) -> None:
+    """Opt in or out of names in xAPI statements; statements already in the outbox keep what they had."""
+    _require_site(store)
+    with store.write():
+        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                         " value = excluded.value", [XAPI_NAMES, "1" if on else "0"])
+        audit.record(store, actor, "site-set", XAPI_NAMES, value=on)
 
 
 # --- accounts ----------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from trainer.outbox import facts as outbox
 from trainer.progress.store import Store, StoreError, now_iso
 
 
@@ -50,6 +51,7 @@ def sign_off(store: Store, attempt_id: str, supervisor: str) -> None:
             raise StoreError(reason)
         store.db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
                          [supervisor, now_iso(), attempt_id])
+        outbox.on_sign_off(store.db.conn, attempt_id)
         record(store, supervisor, "sign-off", attempt_id)
 
 
@@ -60,6 +62,7 @@ def withdraw_sign_off(store: Store, attempt_id: str, supervisor: str) -> None:
                                [attempt_id]).fetchone()
         if row is None or row[0] is None:
             raise StoreError("this attempt is not signed off")
+        outbox.on_withdraw(store.db.conn, attempt_id, supervisor)
         store.db.execute("UPDATE attempts SET signed_off_by = NULL, signed_off_at = NULL WHERE id = ?", [attempt_id])
         record(store, supervisor, "withdraw-sign-off", attempt_id, signed_off_by=row[0], signed_off_at=row[1])
 

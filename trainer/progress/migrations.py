@@ -201,3 +201,15 @@ def m007_programme(db: Database) -> None:
             reason TEXT,
             PRIMARY KEY (assignment_id, trainee_id)
         )""")
+
+
+@migrations()
+def m006_outbox(db: Database) -> None:
+    """The xAPI outbox: one row per statement, written with the fact it reports; and a random UUID per
+    person that stands for them in statements (a trigger gives each new trainee one). On a site
+    database the statements of attempts recorded before this upgrade are enqueued here, so the first
+    sync delivers the whole history."""
+    from trainer.outbox import facts
+
+    facts.create_schema(db.conn)
+    facts.backfill(db.conn)

@@ -17,6 +17,8 @@ from typing import Iterator
 
 from platformdirs import user_data_dir
 
+from trainer.outbox import facts as outbox
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
@@ -279,6 +281,7 @@ class Store:
             execute(self._COUNT_ITEM, (scenario_id, step.node, step.choice, step.text, sum(step.points.values()),
                                        int(critical)))
             execute(self._TOUCH_ATTEMPT, (step.at, attempt_id))
+            outbox.on_choice(self.db.conn, attempt_id, seq)
 
     def undo_choice(self, attempt_id: str, scenario_id: str, seq: int) -> None:
         """Mark a choice taken back (practice undo); the row stays for the record."""
@@ -293,6 +296,7 @@ class Store:
                             [sum(json.loads(row[2]).values()), int(row[3] is not None), scenario_id, row[0], row[1]])
             self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ? WHERE id = ?",
                             [now_iso(), attempt_id])
+            outbox.on_undo(self.db.conn, attempt_id, seq)
 
     def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None) -> None:
         stamp = at or now_iso()
@@ -323,6 +327,7 @@ class Store:
                  "threshold": r.threshold, "passed": int(r.passed)}
                 for name, r in score.skills.items() if r.scored
             ], pk=("attempt_id", "skill"))
+            outbox.on_finish(self.db.conn, attempt_id)
 
     def abandon_attempt(self, attempt_id: str) -> None:
         with self.write():

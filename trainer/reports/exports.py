@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
-from datetime import datetime
+import os
 from typing import Iterator
 
 from trainer.progress.store import Store
 from trainer.sanitize import csv_row, dumps, line
 
-XAPI_NAMESPACE = uuid.UUID("6f1c2a8e-4d4b-5b8e-9a57-0c1f7e2d9b31")
-VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-VERB_PASSED = "http://adlnet.gov/expapi/verbs/passed"
-VERB_FAILED = "http://adlnet.gov/expapi/verbs/failed"
-VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
-DEFAULT_HOME = "https://trainer.example.org"
+from trainer.outbox.statements import iso_duration  # noqa: F401  (part of this module's interface)
+
+PERSONAL_HOME_PAGE = "https://trainer.example.org"
 
 
 def attempts_since(store: Store, since: str | None) -> Iterator[dict]:
@@ -65,79 +61,28 @@ def export_jsonl(store: Store, since: str | None = None) -> Iterator[str]:
         yield dumps(record)
 
 
-def iso_duration(seconds: float) -> str:
-    """ISO 8601 duration such as PT4M12.5S."""
-    seconds = max(0.0, round(seconds, 2))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    out = "PT"
-    if hours:
-        out += f"{int(hours)}H"
-    if minutes:
-        out += f"{int(minutes)}M"
-    if secs or out == "PT":
-        out += f"{secs:g}S"
-    return out
+def xapi_home(store: Store, home_page: str | None = None) -> str:
+    """The account homePage and IRI prefix of exported statements: the one asked for, else the site IRI,
+    else (a personal database) PERSONAL_HOME_PAGE (TRAINER_XAPI_HOME sets your own)."""
+    from trainer.outbox import facts
+
+    if home_page:
+        return home_page
+    found = facts.site(store.db.conn)
+    return found.home if found else (os.environ.get("TRAINER_XAPI_HOME") or PERSONAL_HOME_PAGE)
 
 
-def _stable_id(*parts: str) -> str:
-    return str(uuid.uuid5(XAPI_NAMESPACE, "/".join(parts)))
+def export_xapi(store: Store, since: str | None = None, home_page: str | None = None) -> list[dict]:
+    """xAPI 1.0.3 statements, built as the outbox builds them (trainer.outbox): ids derive from attempt
+    and choice ids, so re-exports never duplicate; actors are the site's pseudonymous accounts, with
+    names only if the site opted in."""
+    from trainer.outbox import facts
+    from trainer.outbox.statements import Site
 
-
-def _registration(attempt_id: str) -> str:
-    try:
-        return str(uuid.UUID(hex=attempt_id))
-    except ValueError:
-        return _stable_id("registration", attempt_id)
-
-
-def _seconds_between(start: str | None, end: str | None) -> float:
-    if not start or not end:
-        return 0.0
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
-
-
-def export_xapi(store: Store, since: str | None = None, home_page: str = DEFAULT_HOME) -> list[dict]:
-    """xAPI 1.0.3 statements. Ids derive from attempt and choice ids, so re-exports never duplicate."""
-    home = home_page.rstrip("/")
+    conn = store.db.conn
+    configured = facts.site(conn)
+    where = Site(xapi_home(store, home_page), with_names=bool(configured and configured.with_names))
     statements = []
-    for a in attempts_since(store, since):
-        actor = {"objectType": "Agent", "name": a["trainee"],
-                 "account": {"homePage": home, "name": f"trainee-{a['trainee_id']}"}}
-        activity = {"objectType": "Activity", "id": f"{home}/scenarios/{a['scenario_id']}",
-                    "definition": {"name": {"en-US": a["scenario_title"] or a["scenario_id"]},
-                                   "type": "http://adlnet.gov/expapi/activities/simulation"}}
-        context = {"registration": _registration(a["id"]),
-                   "extensions": {f"{home}/xapi/extensions/scenario-version": a["scenario_version"],
-                                  f"{home}/xapi/extensions/mode": a["mode"]}}
-        for step in store.steps(a["id"]):
-            statements.append({
-                "id": _stable_id("answered", a["id"], str(step["seq"])),
-                "actor": actor,
-                "verb": {"id": VERB_ANSWERED, "display": {"en-US": "answered"}},
-                "object": {"objectType": "Activity", "id": f"{home}/scenarios/{a['scenario_id']}/nodes/{step['node']}",
-                           "definition": {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                                          "interactionType": "choice",
-                                          "name": {"en-US": f"{a['scenario_id']}: {step['node']}"}}},
-                "result": {"response": step["choice"], "duration": iso_duration(step["latency"] or 0),
-                           "extensions": {f"{home}/xapi/extensions/points": step["points"],
-                                          **({f"{home}/xapi/extensions/critical-error": step["critical"]}
-                                             if step["critical"] else {})}},
-                "context": {**context, "contextActivities": {"parent": [{"objectType": "Activity",
-                                                                         "id": activity["id"]}]}},
-                "timestamp": step["at"],
-            })
-        if a["status"] != "completed":
-            continue
-        score = float(a["overall"] or 0.0)
-        result = {"score": {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100},
-                  "success": bool(a["passed"]), "completion": True,
-                  "duration": iso_duration(_seconds_between(a["started_at"], a["finished_at"]))}
-        for verb_id, name in ((VERB_COMPLETED, "completed"),
-                              (VERB_PASSED, "passed") if a["passed"] else (VERB_FAILED, "failed")):
-            statements.append({
-                "id": _stable_id(name, a["id"]), "actor": actor,
-                "verb": {"id": verb_id, "display": {"en-US": name}}, "object": activity, "result": result,
-                "context": context, "timestamp": a["finished_at"],
-            })
+    for attempt in facts.attempts(conn, since):
+        statements += facts.attempt_statements(conn, where, attempt)
     return statements

@@ -1,0 +1,248 @@
+"""Delivering the outbox to an LRS, following xAPI 1.0.3's communication rules.
+
+Pending statements go in order, in batches. 200 → sent. An id the LRS already holds (204, or 409 for a
+single statement) → sent. 409 for a batch, 400 or 422 → the batch is split until the statement the LRS
+refuses is alone; it is parked with the LRS's reason and the rest carry on. 413 → the batch is halved.
+429, 5xx, timeouts and refused connections → retried with exponential backoff, then the run stops and
+leaves the rest pending. 401/403 → the run stops at once. Nothing is marked sent before the LRS said
+so, so a run cut short is simply continued by the next one: a second run sends nothing new.
+
+`sync_once` is the whole of `trainer sync`; `PeriodicSync` runs it every few minutes in a thread (for
+`trainer serve --sync-every`). Both take the store the caller opened (anything with `.db.conn` and a
+`.write()` transaction), so this package never imports trainer.progress."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from trainer.outbox.client import Answer, LrsClient, Unreachable
+from trainer.sanitize import line
+
+DEFAULT_BATCH = 100
+RETRIES = 4            # after the first try: waits of 1, 2, 4, 8 s
+FIRST_WAIT = 1.0
+MAX_WAIT = 60.0
+MAX_REASON = 500
+
+
+class SyncStopped(Exception):
+    """The run stopped before the outbox was empty; the rest stays pending for the next run."""
+
+    def __init__(self, reason: str, auth: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.auth = auth
+
+
+@dataclass
+class SyncResult:
+    sent: int = 0          # the LRS stored them now (200)
+    held: int = 0          # the LRS already held them (204, 409): sent too
+    parked: int = 0        # refused by the LRS (400/422/413 alone), kept with its reason
+    pending: int = 0       # left for the next run
+    stopped: str | None = None   # why the run stopped early
+    auth_failed: bool = False
+    requests: int = 0
+
+    @property
+    def delivered(self) -> int:
+        return self.sent + self.held
+
+    def summary(self, endpoint: str) -> str:
+        held = f" ({self.held} already held)" if self.held else ""
+        text = (f"sync to {line(endpoint)}: sent {self.delivered}{held}, parked {self.parked}, "
+                f"{self.pending} pending")
+        if self.stopped:
+            text += f"; stopped: {line(self.stopped)}"
+        return text
+
+
+# --- the outbox table --------------------------------------------------------------------------------------
+def status(conn) -> dict:
+    """Counts by state and the parked statements with the LRS's reasons (`trainer sync --status`)."""
+    counts = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
+    parked = [{"statement_id": r[0], "attempt_id": r[1], "verb": r[2], "reason": r[3], "parked_at": r[4]}
+              for r in conn.execute("SELECT statement_id, attempt_id, verb, reason, sent_at FROM outbox"
+                                    " WHERE state = 'parked' ORDER BY seq")]
+    last = conn.execute("SELECT max(sent_at) FROM outbox WHERE state = 'sent'").fetchone()[0]
+    return {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0), "parked": counts.get("parked", 0),
+            "last_sent_at": last, "parked_statements": parked}
+
+
+def _pending(conn, after: int, limit: int) -> list[tuple[int, dict]]:
+    rows = conn.execute("SELECT seq, statement FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
+                        (after, limit)).fetchall()
+    return [(seq, json.loads(text)) for seq, text in rows]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _mark(store, seqs: list[int], state: str, reason: str | None = None) -> None:
+    with store.write():
+        store.db.conn.executemany("UPDATE outbox SET state = ?, sent_at = ?, reason = ? WHERE seq = ?"
+                                  " AND state = 'pending'", [(state, _now(), reason, s) for s in seqs])
+
+
+def retry_parked(store) -> int:
+    """Put parked statements back in the queue (after the LRS or its settings were fixed)."""
+    with store.write():
+        return store.db.conn.execute("UPDATE outbox SET state = 'pending', reason = NULL, sent_at = NULL"
+                                     " WHERE state = 'parked'").rowcount
+
+
+def _reason(answer: Answer) -> str:
+    data = answer.json()
+    detail = data.get("detail", data.get("message")) if isinstance(data, dict) else None
+    if isinstance(detail, list):  # pydantic-style: [{"loc": [...], "msg": "..."}]
+        detail = "; ".join(f"{'.'.join(str(p) for p in d.get('loc', [])[2:]) or 'statement'}: {d.get('msg', '')}"
+                           if isinstance(d, dict) else str(d) for d in detail)
+    text = line(str(detail if detail else answer.body or "no reason given"))
+    return f"HTTP {answer.status}: {text}"[:MAX_REASON]
+
+
+# --- delivery --------------------------------------------------------------------------------------------
+class _Run:
+    def __init__(self, store, client: LrsClient, batch: int, retries: int, sleep: Callable[[float], None],
+                 progress: Callable[[int], None] | None):
+        self.store, self.client, self.batch = store, client, max(1, batch)
+        self.retries, self.sleep, self.progress = retries, sleep, progress or (lambda n: None)
+        self.result = SyncResult()
+
+    def post(self, statements: list[dict]) -> Answer:
+        """One POST, retried with exponential backoff while the LRS is busy, failing or unreachable."""
+        wait = FIRST_WAIT
+        for attempt in range(self.retries + 1):
+            self.result.requests += 1
+            try:
+                answer = self.client.post_statements(statements)
+            except Unreachable as exc:
+                why = f"the LRS did not answer ({exc})"
+            else:
+                if answer.status != 429 and answer.status < 500:
+                    return answer
+                why = f"the LRS answered {_reason(answer)}"
+                if answer.retry_after is not None:
+                    wait = max(wait, min(answer.retry_after, MAX_WAIT))
+            if attempt < self.retries:
+                self.sleep(wait)
+                wait = min(wait * 2, MAX_WAIT)
+        raise SyncStopped(f"{why}, {self.retries + 1} tries; the rest is left for the next run")
+
+    def deliver(self, rows: list[tuple[int, dict]]) -> None:
+        work = deque([rows])
+        while work:
+            chunk = work.popleft()
+            if len(chunk) > self.batch:  # the LRS said 413 since this chunk was cut: cut it again
+                work.extendleft(reversed([chunk[i:i + self.batch] for i in range(0, len(chunk), self.batch)]))
+                continue
+            answer = self.post([s for _, s in chunk])
+            code, seqs = answer.status, [seq for seq, _ in chunk]
+            if code in (200, 204) or (code == 409 and len(chunk) == 1):
+                _mark(self.store, seqs, "sent")
+                if code == 200:
+                    self.result.sent += len(chunk)
+                else:
+                    self.result.held += len(chunk)
+                self.progress(len(chunk))
+            elif code in (401, 403):
+                raise SyncStopped(f"the LRS refused trainer's credentials (HTTP {code}); check TRAINER_LRS_USER "
+                                  "and TRAINER_LRS_PASSWORD and the account's rights on the LRS", auth=True)
+            elif code in (400, 409, 413, 422):
+                if code == 413:
+                    self.batch = max(1, len(chunk) // 2)
+                if len(chunk) == 1:
+                    _mark(self.store, seqs, "parked", _reason(answer))
+                    self.result.parked += 1
+                    self.progress(1)
+                else:
+                    half = len(chunk) // 2
+                    work.extendleft([chunk[half:], chunk[:half]])
+            else:
+                raise SyncStopped(f"unexpected answer from the LRS: {_reason(answer)}; is --endpoint the xAPI "
+                                  "endpoint (e.g. https://lrs.example.org/xAPI/)?")
+
+    def run(self) -> SyncResult:
+        after = 0
+        try:
+            while True:
+                rows = _pending(self.store.db.conn, after, self.batch)
+                if not rows:
+                    break
+                self.deliver(rows)
+                after = rows[-1][0]
+        except SyncStopped as exc:
+            self.result.stopped, self.result.auth_failed = exc.reason, exc.auth
+        self.result.pending = status(self.store.db.conn)["pending"]
+        return self.result
+
+
+def pending_count(store) -> int:
+    return store.db.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
+
+
+def sync_once(store, client: LrsClient, batch: int = DEFAULT_BATCH, retries: int = RETRIES,
+              sleep: Callable[[float], None] = time.sleep,
+              progress: Callable[[int], None] | None = None) -> SyncResult:
+    """Send every pending statement once; `progress(n)` is told each time n more are settled."""
+    return _Run(store, client, batch, retries, sleep, progress).run()
+
+
+# --- in the background ----------------------------------------------------------------------------------
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$")
+
+
+def parse_interval(text: str) -> float:
+    """'90s', '5m', '1h' or plain seconds, at least 10 seconds."""
+    match = _INTERVAL.match(text or "")
+    if not match:
+        raise ValueError(f"'{text}' is not an interval like 30s, 5m or 1h")
+    seconds = float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
+    if seconds < 10:
+        raise ValueError(f"'{text}' is too short; sync at most every 10 seconds")
+    return seconds
+
+
+@dataclass
+class PeriodicSync:
+    """`sync_once` every `every` seconds in a daemon thread, each run on a store of its own (`open_store()`,
+    closed after). `on_result` hears each run's SyncResult, or the exception a run raised."""
+    open_store: Callable[[], object]
+    client: LrsClient
+    every: float
+    on_result: Callable[[object], None] = lambda result: None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def run_now(self) -> SyncResult:
+        store = self.open_store()
+        try:
+            return sync_once(store, self.client, sleep=self._stop.wait)
+        finally:
+            store.close()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.on_result(self.run_now())
+            except Exception as exc:  # a bad run must not end the loop; the next one tries again
+                self.on_result(exc)
+            self._stop.wait(self.every)
+
+    def start(self) -> "PeriodicSync":
+        self._thread = threading.Thread(target=self._loop, name="trainer-sync", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
