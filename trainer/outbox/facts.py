@@ -182,7 +182,9 @@ def on_sign_off(conn, attempt_id: str) -> None:
     if attempt is None or not attempt["signed_off_by"]:
         return
     agent = _supervisor_agent(conn, where, attempt["signed_off_by"])
-    enqueue(conn, [st.sign_off(where, agent, attempt, attempt["signed_off_at"])], attempt_id)
+    number = 1 + conn.execute("SELECT count(*) FROM outbox WHERE attempt_id = ? AND verb = 'signed off'",
+                              (attempt_id,)).fetchone()[0]
+    enqueue(conn, [st.sign_off(where, agent, attempt, attempt["signed_off_at"], number)], attempt_id)
 
 
 def on_withdraw(conn, attempt_id: str, supervisor: str) -> None:
@@ -191,7 +193,11 @@ def on_withdraw(conn, attempt_id: str, supervisor: str) -> None:
     attempt = _attempt(conn, attempt_id) if where else None
     if attempt is None or not attempt["signed_off_by"]:
         return
-    voided = st.sign_off_id(attempt_id, attempt["signed_off_at"])
+    row = conn.execute("SELECT statement_id FROM outbox WHERE attempt_id = ? AND verb = 'signed off'"
+                       " ORDER BY seq DESC LIMIT 1", (attempt_id,)).fetchone()
+    if row is None:
+        return
+    voided = row[0]
     enqueue(conn, [st.voiding(_supervisor_agent(conn, where, supervisor), voided, _now())], attempt_id)
 
 

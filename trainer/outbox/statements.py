@@ -141,14 +141,15 @@ def completion(site: Site, actor: dict, attempt: dict, skills: dict[str, float] 
              "timestamp": attempt["finished_at"]} for verb_id, name in verbs]
 
 
-def sign_off_id(attempt_id: str, signed_off_at: str) -> str:
-    return stable_id("signed-off", attempt_id, signed_off_at)
+def sign_off_id(attempt_id: str, number: int) -> str:
+    """The attempt's `number`-th sign-off (1, then 2 after a withdrawal, ...)."""
+    return stable_id("signed-off", attempt_id, str(number))
 
 
-def sign_off(site: Site, supervisor: dict, attempt: dict, signed_off_at: str) -> dict:
+def sign_off(site: Site, supervisor: dict, attempt: dict, signed_off_at: str, number: int = 1) -> dict:
     """A supervisor signing off an attempt: approves the attempt's `completed` statement."""
     return {
-        "id": sign_off_id(attempt["id"], signed_off_at),
+        "id": sign_off_id(attempt["id"], number),
         "actor": supervisor,
         "verb": _verb(VERB_SIGNED_OFF, "signed off"),
         "object": {"objectType": "StatementRef", "id": stable_id("completed", attempt["id"])},
