@@ -260,3 +260,44 @@ def test_sync_command_refuses_a_personal_database(runner, tmp_path):
     db = tmp_path / "personal.db"
     result = runner.invoke(cli, ["--db", str(db), "sync", "--status"])
     assert result.exit_code == 1 and "personal database" in result.output
+
+
+# --- in the background (what `trainer serve --sync-every` runs) ------------------------------------------
+def test_periodic_sync_runs_at_once_then_stops_cleanly(tmp_path, fast_hashing):
+    import threading
+
+    from trainer.outbox.sync import PeriodicSync
+    from trainer.progress.store import Store
+
+    db = tmp_path / "site.db"
+    store = site_store(db)
+    play(store, "Sam Rivera")
+    expected = total(store)
+    store.close()
+    results, ran = [], threading.Event()
+
+    def heard(result):
+        results.append(result)
+        ran.set()
+
+    with FakeLrs(lambda batch: (200, [s["id"] for s in batch])) as lrs:
+        runner = PeriodicSync(lambda: Store.open(db), LrsClient(lrs.endpoint), every=3600, on_result=heard).start()
+        assert ran.wait(30)
+        runner.stop(timeout=30)
+    assert len(results) == 1 and results[0].sent == expected
+    assert not runner._thread.is_alive()
+
+
+@pytest.mark.parametrize("text, seconds", [("5m", 300), ("90s", 90), ("1h", 3600), ("45", 45), ("1.5m", 90)])
+def test_sync_intervals(text, seconds):
+    from trainer.outbox.sync import parse_interval
+
+    assert parse_interval(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "5x", "m5", "3s", "-5m"])
+def test_bad_sync_intervals(text):
+    from trainer.outbox.sync import parse_interval
+
+    with pytest.raises(ValueError):
+        parse_interval(text)
