@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
 
 XAPI_NAMESPACE = uuid.UUID("6f1c2a8e-4d4b-5b8e-9a57-0c1f7e2d9b31")
 VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
@@ -42,6 +41,8 @@ class Site:
 
     def iri(self, *segments: str) -> str:
         """An IRI under the site, each segment percent-encoded (ids and node names may hold any character)."""
+        from urllib.parse import quote  # not at import: start-up never needs it
+
         return "/".join([self.home, *(quote(str(s), safe="-._~") for s in segments)])
 
     def extension(self, name: str) -> str:
