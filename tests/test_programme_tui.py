@@ -94,3 +94,52 @@ async def test_a_supervisors_note_and_sign_off_reach_the_trainee_and_the_debrief
         assert "From your supervisor" in said and f"Signed off by {BOSS}" in said and "earlier slot" in said
         await pilot.press("escape")
         assert isinstance(app.screen, ProgressScreen)
+
+
+async def test_a_supervisor_assigns_from_the_review_filters_the_grid_and_waives_retraining(site_db):
+    from trainer.review.programme import AssignScreen, CompletionScreen
+    from tests.site_helpers import ANA, ANA_PASS
+
+    db, library = site_db
+    store = Store.open(db)
+    accounts.add_account(store, ANA, "trainee", ANA_PASS, BOSS, groups=["Call centre"])
+    store.close()
+    app = create_app(db=db, bundled=False, clock=FakeClock(CLOCK))
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, BOSS, BOSS_PASS)
+        await pilot.press("a")
+        assert isinstance(app.screen, CompletionScreen) and app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("n")
+        assert isinstance(app.screen, AssignScreen)
+        await pilot.press(*"spouse-call, move-appointment", "enter", "enter", *"Front desk", "enter",
+                          *"2020-01-01", "enter", "enter", "2", "enter", "enter")
+        assert isinstance(app.screen, AssignScreen)  # refused, with the reason, nothing written
+        assert "2020-01-01 is in the past" in str(app.screen.query_one("#assign-message", Static).render())
+        due = app.screen.query_one("#assign-due")
+        due.value = (TODAY + timedelta(days=10)).isoformat()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, CompletionScreen)
+        grid = app.screen.query_one(DataTable)
+        assert grid.row_count == 2
+        store = Store.open(db)
+        assert [(e["actor"], e["subject"]) for e in audit.entries(store, "assign")] == \
+            [(BOSS, "spouse-call"), (BOSS, "move-appointment")]
+        await pilot.press("g")  # groups in name order: Call centre first (nobody assigned there)
+        assert app.screen.group == "Call centre" and grid.row_count == 0
+        await pilot.press("g", "s")
+        assert (app.screen.group, app.screen.status, grid.row_count) == ("Front desk", "not-started", 2)
+        await pilot.press("s")
+        assert grid.row_count == 0
+        # Sam passed move-appointment on an older version: retraining is due, and the supervisor waives it
+        attempt = RecordedAttempt.start(store, store.find_trainee(SAM), library.get("move-appointment"),
+                                        "assessment")  # real time: after the assignment was made
+        attempt.choose("help")
+        with store.write():
+            store.db.execute("UPDATE attempts SET scenario_version = 0 WHERE id = ?", [attempt.attempt_id])
+        for _ in range(4):  # passed, failed, overdue, retraining-due
+            await pilot.press("s")
+        assert app.screen.status == "retraining-due" and grid.row_count == 1
+        await pilot.press("w", "y")
+        assert grid.row_count == 0  # no longer retraining-due
+        entry = audit.entries(store, "waive-retraining")[0]
+        assert (entry["actor"], entry["subject"], entry["detail"]["trainee"]) == (BOSS, "move-appointment", SAM)

@@ -36,13 +36,12 @@ def _supervising(obj: Context, what: str):
 
 
 def _due(value: str) -> date:
+    from trainer.progress.schedule import check_due
+
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-12-31", param_hint="--due") from None
-    if day < date.today():
-        raise click.BadParameter(f"{value} is in the past", param_hint="--due")
-    return day
+        return check_due(value, date.today())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--due") from None
 
 
 def _every(value: str | None) -> int | None:

@@ -56,6 +56,17 @@ def parse_every(text: str) -> int:
     return n * 12 if match.group(2).lower() == "y" else n
 
 
+def check_due(text: str, today: date) -> date:
+    """A due date typed as YYYY-MM-DD, not before today; ValueError saying what is wrong otherwise."""
+    try:
+        day = date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date like 2026-12-31") from None
+    if day < today:
+        raise ValueError(f"{day.isoformat()} is in the past")
+    return day
+
+
 def format_every(months: int | None) -> str:
     return "" if not months else (f"{months // 12}y" if months % 12 == 0 else f"{months}m")
 

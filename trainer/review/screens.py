@@ -15,6 +15,7 @@ from trainer.progress import accounts, audit
 from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
+from trainer.review.dialogs import ConfirmScreen, PromptScreen
 from trainer.review.transcript import transcript_text
 from trainer.sanitize import line
 from trainer.tui.screens.brief import when
@@ -35,6 +36,7 @@ class TraineesScreen(Screen):
         Binding("v", "scenarios", "Scenarios", id="scenarios-view"),
         Binding("t", "techniques", "Techniques", id="techniques-view"),
         Binding("e", "export", "Export", id="export"),
+        Binding("a", "assignments", "Grid", id="assignments-view"),
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
     ]
     SORTS = ("name", "attempts", "pass_rate", "average", "last")
@@ -138,6 +140,11 @@ class TraineesScreen(Screen):
     def action_techniques(self) -> None:
         self.app.push_screen(TechniquesScreen())
 
+    def action_assignments(self) -> None:
+        from trainer.review.programme import CompletionScreen
+
+        self.app.push_screen(CompletionScreen())
+
     def action_export(self) -> None:
         self.app.push_screen(ExportScreen())
 
@@ -238,47 +245,6 @@ class TranscriptScreen(Screen):
             self.notify("Sign-off withdrawn." if signed else "Attempt signed off.")
             self.reload()
         self.app.push_screen(ConfirmScreen(question), decide)
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or Enter says yes, n or Esc says no."""
-
-    BINDINGS = [Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm-no")]
-
-    def __init__(self, question: str):
-        super().__init__()
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(Text(line(self.question)), classes="screen-title")
-            yield Static("y / Enter: yes · n / Esc: no", classes="muted")
-        yield Footer()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-
-class PromptScreen(ModalScreen[str | None]):
-    AUTO_FOCUS = "#prompt-input"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-prompt")]
-
-    def __init__(self, title: str, value: str = ""):
-        super().__init__()
-        self.title_text, self.value = title, value
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static(self.title_text, classes="screen-title")
-            yield Input(value=self.value, id="prompt-input")
-            yield Static("Enter to save · Esc to cancel", classes="muted")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ScenariosScreen(Screen):

@@ -1,0 +1,53 @@
+"""Small dialogs the review screens share: a yes/no question and a one-line prompt."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+
+from trainer.sanitize import line
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y or Enter says yes, n or Esc says no."""
+
+    BINDINGS = [Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm-no")]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Text(line(self.question)), classes="screen-title")
+            yield Static("y / Enter: yes · n / Esc: no", classes="muted")
+        yield Footer()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    AUTO_FOCUS = "#prompt-input"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-prompt")]
+
+    def __init__(self, title: str, value: str = ""):
+        super().__init__()
+        self.title_text, self.value = title, value
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(self.title_text, classes="screen-title")
+            yield Input(value=self.value, id="prompt-input")
+            yield Static("Enter to save · Esc to cancel", classes="muted")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
