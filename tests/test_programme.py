@@ -76,7 +76,7 @@ def test_sets_add_show_list_and_remove(runner, site):
 def test_assign_a_set_to_a_group_covers_a_trainee_who_joins_later(runner, site):
     run(runner, site, "sets", "add", "Privacy essentials", *PRIVACY)
     out = run(runner, site, "assign", "Privacy essentials", "--group", "front desk", "--due", DUE, "--attempts", "2")
-    assert "Assigned 2 scenarios to group front desk" in out
+    assert "Assigned 2 scenarios to group Front desk" in out
     store = Store.open(site)
     library = load_library()
     grid = completion_grid(store, library.summaries, date.today())

@@ -92,8 +92,11 @@ async def test_a_supervisors_note_and_sign_off_reach_the_trainee_and_the_debrief
         assert isinstance(app.screen, DebriefScreen)
         said = str(app.screen.query_one("#debrief-supervisor", Static).render())
         assert "From your supervisor" in said and f"Signed off by {BOSS}" in said and "earlier slot" in said
-        await pilot.press("escape")
-        assert isinstance(app.screen, ProgressScreen)
+        depth = len(app.screen_stack)
+        await pilot.press("p")  # back to My progress, not a second copy of it
+        assert isinstance(app.screen, ProgressScreen) and len(app.screen_stack) == depth - 1
+        await pilot.press("enter", "escape")
+        assert isinstance(app.screen, ProgressScreen) and len(app.screen_stack) == depth - 1
 
 
 async def test_a_supervisor_assigns_from_the_review_filters_the_grid_and_waives_retraining(site_db):

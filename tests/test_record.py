@@ -86,7 +86,7 @@ def site(runner, monkeypatch, tmp_path, fast_hashing):
     make_site(runner, monkeypatch, db)
     as_supervisor(monkeypatch)
     for args in (("sets", "add", "Privacy essentials", "records-request", "spouse-wants-results"),
-                 ("assign", "Privacy essentials", "--group", "Front desk", "--due", DUE)):
+                 ("assign", "Privacy essentials", "--group", "Front desk", "--due", DUE, "--attempts", "2")):
         assert runner.invoke(cli, ["--db", str(db), *args]).exit_code == 0
     store = Store.open(db)
     library = load_library()
@@ -107,7 +107,8 @@ def test_the_pdf_record_lists_the_completed_assignment_and_what_is_outstanding(r
     score = Store.open(site).db.execute("SELECT overall FROM attempts WHERE passed = 1").fetchone()[0]
     assert scenario.content_hash in text and "assessment" in text and f"{score:.0f}%" in text and "pass" in text
     assert f"{BOSS}," in text  # signed off by, with the date
-    assert "Outstanding" in text and "failed" in text  # spouse-wants-results: failed, attempts left
+    assert "Outstanding" in text and "failed, no" not in text
+    assert "failed, 1 attempt left" in text.replace("\n", " ")  # spouse-wants-results (2 allowed, 1 used)
     assert str(scenario.version) in text.split(scenario.content_hash)[0].splitlines()[-1]
     entry = audit.entries(Store.open(site), "record")[-1]
     assert (entry["actor"], entry["subject"]) == (BOSS, SAM)

@@ -101,9 +101,20 @@ def assign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, group:
         items = _expand(obj, store, scenarios)
         do_assign(store, items, actor, day, trainee=trainee, group=group, mode=mode, max_attempts=attempts,
                   every_months=months)
-    who = f"group {group}" if group else trainee
+        who = _stored_name(store, trainee, group)
     echo(f"Assigned {len(items)} scenario{'s' if len(items) != 1 else ''} to {line(who)}, due {day.isoformat()} "
          f"({mode}{f', {attempts} attempts' if attempts else ''}{f', every {every.strip()}' if every else ''}).")
+
+
+def _stored_name(store, trainee: str | None, group: str | None) -> str:
+    """The trainee's or group's name as stored (the supervisor may have typed another case)."""
+    if trainee is not None:
+        return store.find_trainee(trainee).name
+    from trainer.progress.names import name_key
+
+    key = name_key(group)
+    row = store.db.execute("SELECT name FROM groups WHERE name_key = ?", [key]).fetchone()
+    return f"group {row[0] if row else group}"
 
 
 @cli.command()

@@ -63,6 +63,13 @@ def _score(c: dict) -> str:
     return "" if c["score"] is None else f"{c['score']:.0f}%"
 
 
+def _standing(o: dict) -> str:
+    left = o["attempts_left"]
+    if left is None or o["status"] in ("not-started", "retraining-due") or o["status"].startswith("retraining waived"):
+        return o["status"]
+    return f"{o['status']}, {left} attempt{'' if left == 1 else 's'} left"
+
+
 def _header(data: dict) -> list[str]:
     parts = [f"Trainee: {data['trainee']}"]
     if data["groups"]:
@@ -109,7 +116,7 @@ def record_html(data: dict) -> str:
     if data["outstanding"]:
         out.append("<h2>Outstanding</h2><table><tr><th>Scenario</th><th>Due</th><th>Status</th><th>Mode</th></tr>")
         for o in data["outstanding"]:
-            out.append(f"<tr><td>{e(o['title'])}</td><td>{e(o['due'])}</td><td>{e(o['status'])}</td>"
+            out.append(f"<tr><td>{e(o['title'])}</td><td>{e(o['due'])}</td><td>{e(_standing(o))}</td>"
                        f"<td>{e(o['mode'])}</td></tr>")
         out.append("</table>")
     out.append("</body></html>")
@@ -177,5 +184,5 @@ def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> byte
         with pdf.table(col_widths=(120, 30, 70, 30), headings_style=head, line_height=5, text_align="LEFT") as table:
             table.row(["Scenario", "Due", "Status", "Mode"])
             for o in data["outstanding"]:
-                table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(o["status"]), t(o["mode"])])
+                table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(_standing(o)), t(o["mode"])])
     return bytes(pdf.output())

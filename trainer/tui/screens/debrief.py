@@ -22,7 +22,7 @@ class DebriefScreen(Screen):
         Binding("r", "retry", "Retry", id="retry"),
         Binding("n", "next", "Next scenario", id="next-scenario"),
         Binding("escape,c", "catalogue", "Catalogue", id="to-catalogue"),
-        Binding("p", "app.progress", "My progress", id="progress-from-debrief"),
+        Binding("p", "progress", "My progress", id="progress-from-debrief"),
     ]
 
     def __init__(self, attempt: RecordedAttempt, reopened: bool = False):
@@ -112,6 +112,13 @@ class DebriefScreen(Screen):
             self.notify("This is the only scenario.", timeout=2)
             return
         self.app.open_brief(following, replace=True)
+
+    def action_progress(self) -> None:
+        """Back to My progress when this debrief was reopened from there, else open it."""
+        if self.reopened:
+            self.app.pop_screen()
+        else:
+            self.app.action_progress()
 
     def action_catalogue(self) -> None:
         if self.reopened:
