@@ -49,8 +49,8 @@ class CompletionScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Trainee", 16), ("Scenario", 26), ("Due", 10), ("Status", 14), ("Left", 4),
-                             ("Passed", 14), ("Via", 16)):
+        for label, width in (("Trainee", 14), ("Scenario", 24), ("Due", 10), ("Status", 14), ("Left", 4),
+                             ("Passed", 13), ("Via", 12)):
             table.add_column(label, key=label.lower(), width=width)
         self.reload()
         table.focus()
@@ -68,7 +68,7 @@ class CompletionScreen(Screen):
             left = "" if r["attempts_left"] is None else str(r["attempts_left"])
             table.add_row(Text(line(r["trainee"])), Text(line(r["title"]), overflow="ellipsis", no_wrap=True),
                           Text(r["due"]), Text(r["status"], style=STATUS_STYLE.get(r["status"], "")),
-                          Text(left, justify="right"), Text(passed), Text(line(r["via"])), key=key)
+                          Text(left, justify="right"), Text(passed), Text(line(r["via"].removeprefix("group ")), overflow="ellipsis", no_wrap=True), key=key)
         parts = [f"{len(grid)} assignment(s)"]
         counts = {s: sum(1 for r in grid if r["status"] == s) for s in STATUSES}
         parts.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "none yet: n to assign")
