@@ -105,6 +105,13 @@ def test_periods(text, months):
     assert parse_every(text) == months
 
 
+def test_a_period_reads_back_as_months():
+    from trainer.progress.schedule import format_every
+
+    assert [format_every(parse_every(t)) for t in ("12m", "1y", "18m")] == ["12m", "12m", "18m"]
+    assert format_every(None) == ""
+
+
 @pytest.mark.parametrize("text", ["", "0m", "12", "12d", "m", "1.5y"])
 def test_bad_periods_are_refused(text):
     with pytest.raises(ValueError):

@@ -68,7 +68,8 @@ def check_due(text: str, today: date) -> date:
 
 
 def format_every(months: int | None) -> str:
-    return "" if not months else (f"{months // 12}y" if months % 12 == 0 else f"{months}m")
+    """A recurrence as `--every` takes it, in months (`12m`), or "" for none."""
+    return f"{months}m" if months else ""
 
 
 def add_months(day: date, months: int) -> date:
