@@ -38,7 +38,8 @@ def _since(value: str | None) -> str | None:
 def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, fmt: str,
            output: Path | None) -> None:
     """Progress per trainee and item analysis per scenario, for supervisors."""
-    from trainer.reports.formats import report_csv, report_html, report_text
+    from trainer.reports.formats import report_csv, report_text
+    from trainer.reports.html import report_html
     from trainer.reports.data import build_report
 
     store = obj.store()
@@ -50,7 +51,8 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
         if scenario not in known:
             raise click.UsageError(f"no scenario '{scenario}'" + did_you_mean(scenario, sorted(known))
                                    + "; `trainer list` shows them all")
-    data = build_report(store, trainee, scenario, _since(since), catalogue=obj.library.summaries)
+    data = build_report(store, trainee, scenario, _since(since), catalogue=obj.library.summaries,
+                        scenarios=obj.library.scenarios)
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since,
               output=str(output) if output else None)
     store.close()

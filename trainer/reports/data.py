@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from typing import Mapping
 
 from trainer.progress.programme import completion_grid
+from trainer.reports.charts import add_chart_data
 from trainer.progress.store import Store
 
 
@@ -167,16 +168,18 @@ def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str 
 
 
 def build_report(store: Store, trainee: str | None = None, scenario: str | None = None,
-                 since: str | None = None, catalogue: Mapping | None = None, today: date | None = None) -> dict:
+                 since: str | None = None, catalogue: Mapping | None = None, today: date | None = None,
+                 scenarios: Mapping | None = None) -> dict:
     """The whole report. `catalogue` (scenario id -> summary with .version and .title) gives the current
-    versions for retraining; without it a scenario's recorded title is used and no retraining is due."""
-    return {
+    versions for retraining; without it a scenario's recorded title is used and no retraining is due.
+    `scenarios` (id -> loaded scenario) puts item analysis in conversation order (else the recorded one)."""
+    return add_chart_data({
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "filters": {"trainee": trainee, "scenario": scenario, "since": since},
         "trainees": trainee_rows(store, trainee, scenario, since),
         "scenarios": scenario_rows(store, trainee, scenario, since),
         "assignments": assignment_rows(store, catalogue or {}, today or date.today(), trainee, scenario),
-    }
+    }, store, scenarios)
 
 
 def technique_usage(store: Store, trainee_name: str) -> list[dict]:

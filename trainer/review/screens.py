@@ -320,7 +320,7 @@ class ExportScreen(ModalScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from trainer.reports.exports import export_csv, export_jsonl, export_xapi
         from trainer.reports.files import OutputRefused, write_private
-        from trainer.reports.formats import report_html
+        from trainer.reports.html import report_html
         from trainer.reports.data import build_report
         from trainer.sanitize import dumps
 

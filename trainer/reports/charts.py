@@ -1,0 +1,138 @@
+"""Data the report's charts need beyond the tables: scores over dates, groups, the choices that trip
+people up (each trainee counted once however often they repeat it), and the conversation order in which
+item analysis is listed. Read-only; each query is bounded by a scenario or by a row limit.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from trainer.progress.store import Store
+
+TIMELINE_LIMIT = 2000
+
+
+def groups(store: Store) -> dict[str, list[str]]:
+    """Group name -> its members' names (the groups trainees belong to today)."""
+    out: dict[str, list[str]] = {}
+    for group, name in store.db.execute(
+            "SELECT g.name, t.name FROM group_members m JOIN groups g ON g.id = m.group_id"
+            " JOIN trainees t ON t.id = m.trainee_id ORDER BY g.name_key, t.name"):
+        out.setdefault(group, []).append(name)
+    return out
+
+
+def timeline(store: Store, trainee: str | None = None, scenario: str | None = None, since: str | None = None,
+             mode: str | None = None) -> list[dict]:
+    """Completed attempts oldest first (the latest TIMELINE_LIMIT): who, when, mode, scenario, score, pass."""
+    where, params = ["a.status = 'completed'", "a.finished_at IS NOT NULL"], []
+    if trainee:
+        person = store.find_trainee(trainee)
+        if person is None:
+            return []
+        where.append("a.trainee_id = ?")
+        params.append(person.id)
+    for column, op, value in (("a.scenario_id", "=", scenario), ("a.started_at", ">=", since), ("a.mode", "=", mode)):
+        if value:
+            where.append(f"{column} {op} ?")
+            params.append(value)
+    rows = store.db.execute(
+        "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
+        f" JOIN trainees t ON t.id = a.trainee_id WHERE {' AND '.join(where)}"
+        f" ORDER BY a.finished_at DESC LIMIT {TIMELINE_LIMIT}", params).fetchall()
+    return [{"trainee": name, "mode": kind, "scenario": sid, "finished_at": at, "score": overall,
+             "passed": None if passed is None else bool(passed)}
+            for name, kind, sid, at, overall, passed in reversed(rows)]
+
+
+def conversation_order(scenario) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Node positions in the order a conversation reaches them (breadth first from the start; nodes
+    no path reaches keep file order after), and each choice's position in its node as written."""
+    nodes = list(scenario.nodes)
+    start = scenario.start or (nodes[0] if nodes else "")
+    seen, queue = [], [start]
+    while queue:
+        node_id = queue.pop(0)
+        if node_id in seen or node_id not in scenario.nodes:
+            continue
+        seen.append(node_id)
+        node = scenario.nodes[node_id]
+        queue += [c.next for c in node.choices] + ([node.timeout.next] if node.timeout else [])
+    seen += [n for n in nodes if n not in seen]
+    choices = {(n, c.id): i for n in nodes for i, c in enumerate(scenario.nodes[n].choices)}
+    return {n: i for i, n in enumerate(seen)}, choices
+
+
+def recorded_order(store: Store, scenario_id: str) -> dict[str, float]:
+    """Without the scenario file: nodes by the average step at which recorded attempts reached them."""
+    return {node: step for node, step in store.db.execute(
+        "SELECT c.node, avg(c.seq) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
+        " WHERE a.scenario_id = ? GROUP BY c.node", [scenario_id])}
+
+
+def in_conversation_order(store: Store, scenario_id: str, items: list[dict], scenarios: Mapping | None) -> list[dict]:
+    """`items` (dicts with node and choice_id) sorted as the conversation runs."""
+    model = None
+    if scenarios is not None:
+        try:
+            model = scenarios.get(scenario_id)
+        except Exception:  # a scenario file that no longer loads: fall back to what was recorded
+            model = None
+    if model is not None:
+        node_pos, choice_pos = conversation_order(model)
+    else:
+        node_pos, choice_pos = recorded_order(store, scenario_id), {}
+    big = float(len(node_pos) + 1)
+    return sorted(items, key=lambda r: (node_pos.get(r["node"], big), r["node"],
+                                        choice_pos.get((r["node"], r["choice_id"]), 999), -r.get("picks", 0),
+                                        r["choice_id"]))
+
+
+def trip_ups(store: Store, scenario_id: str, mode: str | None = None, trainee: str | None = None,
+             since: str | None = None) -> list[dict]:
+    """Choices that lose points or are critical errors, in completed attempts: how many different
+    trainees picked each (a trainee repeating it counts once) out of how many reached that step."""
+    where, params = ["a.scenario_id = ?", "a.status = 'completed'", "c.undone = 0"], [scenario_id]
+    if mode:
+        where.append("a.mode = ?")
+        params.append(mode)
+    if trainee:
+        person = store.find_trainee(trainee)
+        if person is None:
+            return []
+        where.append("a.trainee_id = ?")
+        params.append(person.id)
+    if since:
+        where.append("a.started_at >= ?")
+        params.append(since)
+    clause = " AND ".join(where)
+    reached = dict(store.db.execute(
+        f"SELECT c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
+        f" WHERE {clause} GROUP BY c.node", params).fetchall())
+    rows = store.db.execute(
+        "SELECT c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id), count(*),"
+        " sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
+        f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY c.node, c.choice_id",
+        params).fetchall()
+    out = []
+    for node, choice_id, text, people, picks, points, critical in rows:
+        average = round((points or 0) / picks, 2) if picks else 0.0
+        if average < 0 or critical:
+            out.append({"node": node, "choice_id": choice_id, "text": text, "trainees": people,
+                        "reached": reached.get(node, people), "picks": picks, "average_points": average,
+                        "critical": bool(critical)})
+    return out
+
+
+def add_chart_data(report: dict, store: Store, scenarios: Mapping | None = None) -> dict:
+    """Item analysis in conversation order, each scenario's `trip_ups`, and the report's `timeline` and
+    `groups` (additions to the JSON; nothing there changes shape)."""
+    filters = report.get("filters", {})
+    trainee, since, mode = filters.get("trainee"), filters.get("since"), filters.get("mode")
+    for row in report["scenarios"]:
+        row["items"] = in_conversation_order(store, row["id"], row["items"], scenarios)
+        row["trip_ups"] = in_conversation_order(
+            store, row["id"], trip_ups(store, row["id"], row.get("mode"), trainee, since), scenarios)
+    report["timeline"] = timeline(store, trainee, filters.get("scenario"), since, mode)
+    report["groups"] = groups(store)
+    return report
