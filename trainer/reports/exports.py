@@ -15,12 +15,22 @@ from trainer.outbox.statements import iso_duration  # noqa: F401  (part of this 
 PERSONAL_HOME_PAGE = "https://trainer.example.org"
 
 
-def attempts_since(store: Store, since: str | None) -> Iterator[dict]:
-    where, params = "1 = 1", []
-    if since:
-        where, params = "a.started_at >= ?", [since]
+def attempts_since(store: Store, since: str | None, *, until: str | None = None, trainee_ids=None,
+                   scenario: str | None = None, category: str | None = None, mode: str | None = None
+                   ) -> Iterator[dict]:
+    """Attempts started on or after `since` (and before `until`), optionally only these trainees (ids),
+    one scenario, category or mode: the review's filter, so an export holds what the screen shows."""
+    where, params = ["1 = 1"], []
+    for column, op, value in (("a.started_at", ">=", since), ("a.started_at", "<", until),
+                              ("a.scenario_id", "=", scenario), ("a.category", "=", category), ("a.mode", "=", mode)):
+        if value:
+            where.append(f"{column} {op} ?")
+            params.append(value)
+    if trainee_ids is not None:
+        where.append(f"a.trainee_id IN ({','.join('?' * len(trainee_ids)) or 'NULL'})")
+        params += list(trainee_ids)
     sql = ("SELECT a.*, t.name AS trainee FROM attempts a JOIN trainees t ON t.id = a.trainee_id"
-           f" WHERE {where} ORDER BY a.started_at, a.id")
+           f" WHERE {' AND '.join(where)} ORDER BY a.started_at, a.id")
     cursor = store.db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for row in cursor:
@@ -31,8 +41,8 @@ def _skills(store: Store, attempt_id: str) -> dict[str, dict]:
     return {r["skill"]: r for r in store.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
 
 
-def export_csv(store: Store, since: str | None = None) -> str:
-    attempts = list(attempts_since(store, since))
+def export_csv(store: Store, since: str | None = None, **filters) -> str:
+    attempts = list(attempts_since(store, since, **filters))
     skills_by_attempt = {a["id"]: _skills(store, a["id"]) for a in attempts}
     skill_names = sorted({s for skills in skills_by_attempt.values() for s in skills})
     buffer = io.StringIO()
@@ -49,8 +59,8 @@ def export_csv(store: Store, since: str | None = None) -> str:
     return buffer.getvalue()
 
 
-def export_jsonl(store: Store, since: str | None = None) -> Iterator[str]:
-    for a in attempts_since(store, since):
+def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[str]:
+    for a in attempts_since(store, since, **filters):
         record = {k: a[k] for k in ("id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode",
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
                                     "signed_off_by", "signed_off_at")}
@@ -72,7 +82,7 @@ def xapi_home(store: Store, home_page: str | None = None) -> str:
     return found.home if found else (os.environ.get("TRAINER_XAPI_HOME") or PERSONAL_HOME_PAGE)
 
 
-def export_xapi(store: Store, since: str | None = None, home_page: str | None = None) -> list[dict]:
+def export_xapi(store: Store, since: str | None = None, home_page: str | None = None, **filters) -> list[dict]:
     """xAPI 1.0.3 statements, built as the outbox builds them (trainer.outbox): ids derive from attempt
     and choice ids, so re-exports never duplicate; actors are the site's pseudonymous accounts, with
     names only if the site opted in."""
@@ -82,7 +92,10 @@ def export_xapi(store: Store, since: str | None = None, home_page: str | None = 
     conn = store.db.conn
     configured = facts.site(conn)
     where = Site(xapi_home(store, home_page), with_names=bool(configured and configured.with_names))
+    keep = {a["id"] for a in attempts_since(store, since, **filters)} if any(
+        v is not None for v in filters.values()) else None
     statements = []
     for attempt in facts.attempts(conn, since):
-        statements += facts.attempt_statements(conn, where, attempt)
+        if keep is None or attempt["id"] in keep:
+            statements += facts.attempt_statements(conn, where, attempt)
     return statements

@@ -61,7 +61,8 @@ class ReviewApp(App):
     CSS_PATH = CSS_FILE
     TITLE = "trainer review"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", id="toggle-theme", show=False),
     ]
 
@@ -74,6 +75,13 @@ class ReviewApp(App):
 
     def on_mount(self) -> None:
         self.push_screen(GateScreen())
+
+    def action_help(self) -> None:
+        """The keys of the screen underneath and the app's own (not over the passphrase gate's box)."""
+        from trainer.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

@@ -45,7 +45,7 @@ class CompletionScreen(Screen):
         yield Static("Completion grid: every trainee × every scenario assigned to them", classes="screen-title")
         yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
         yield Static(id="grid-status-line", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)  # ^q Quit and ? Help fit beside the grid keys
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

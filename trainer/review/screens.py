@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.text import Text
@@ -17,6 +18,8 @@ from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
 from trainer.review.dialogs import ConfirmScreen, PromptScreen
 from trainer.review.transcript import transcript_text
+from trainer.review.export import ExportScreen
+from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
 from trainer.tui.screens.brief import when
 
@@ -27,12 +30,16 @@ def _pct(value) -> Text:
     return Text("—" if value is None else f"{value:.0f}%", justify="right")
 
 
+class BadDate(ValueError):
+    """A since/until filter box holds something that is not a date."""
+
+
 class TraineesScreen(Screen):
     BINDINGS = [
         Binding("enter", "open", "Attempts", id="open-trainee"),
-        Binding("o", "sort", "Sort", id="sort"),
-        Binding("g", "cycle_scenario", "Scenario", id="cycle-scenario"),
-        Binding("c", "cycle_category", "Category", id="cycle-category"),
+        Binding("o", "sort", "Sort", id="sort", show=False),  # these three: in ? help (the footer is full)
+        Binding("g", "cycle_scenario", "Scenario", id="cycle-scenario", show=False),
+        Binding("c", "cycle_category", "Category", id="cycle-category", show=False),
         Binding("v", "scenarios", "Scenarios", id="scenarios-view"),
         Binding("t", "techniques", "Techniques", id="techniques-view"),
         Binding("e", "export", "Export", id="export"),
@@ -55,7 +62,7 @@ class TraineesScreen(Screen):
             yield Input(placeholder="until YYYY-MM-DD", id="f-until")
         yield DataTable(id="trainees", cursor_type="row", zebra_stripes=True)
         yield Static(id="trainees-status", classes="muted")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 80 columns, Quit and Help included
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -71,14 +78,38 @@ class TraineesScreen(Screen):
         table.focus()
 
     def _date(self, selector: str) -> str | None:
-        value = self.query_one(selector, Input).value.strip()
-        return value if len(value) == 10 and value[4] == "-" and value[7] == "-" else None
+        """The date typed in a filter box, None when empty; BadDate (marking the box) when not a date."""
+        box = self.query_one(selector, Input)
+        value = box.value.strip()
+        try:
+            parsed = date.fromisoformat(value).isoformat() if value else None
+        except ValueError:
+            box.add_class("-invalid")
+            raise BadDate(f"{box.placeholder.split()[0]}: '{value}' is not a date like 2026-11-01") from None
+        box.remove_class("-invalid")
+        return parsed
+
+    def selection(self) -> dict:
+        """The active filter as export arguments (BadDate when a date box holds no date)."""
+        name = self.query_one("#f-name", Input).value.strip()
+        picked = {"scenario": self.scenario, "category": self.category, "since": self._date("#f-since"),
+                  "until": self._date("#f-until")}
+        if getattr(self, "mode", None):
+            picked["mode"] = self.mode
+        if name:
+            picked["trainees"] = [r["name"] for r in trainee_rows(self.app.store, name_contains=name)]
+        return picked
 
     def reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        rows = trainee_rows(self.app.store, scenario=self.scenario, since=self._date("#f-since"),
-                            until=self._date("#f-until"), category=self.category,
+        try:
+            since, until = self._date("#f-since"), self._date("#f-until")
+        except BadDate as exc:
+            self.query_one("#trainees-status", Static).update(Text(line(str(exc)), style="bold red"))
+            return
+        rows = trainee_rows(self.app.store, scenario=self.scenario, since=since,
+                            until=until, category=self.category,
                             name_contains=self.query_one("#f-name", Input).value.strip() or None)
         key = self.SORTS[self.sort_index]
         reverse = key != "name"
@@ -146,7 +177,12 @@ class TraineesScreen(Screen):
         self.app.push_screen(CompletionScreen())
 
     def action_export(self) -> None:
-        self.app.push_screen(ExportScreen())
+        try:
+            picked = self.selection()
+        except BadDate as exc:
+            self.notify(line(str(exc)), severity="error", markup=False)
+            return
+        self.app.push_screen(ExportScreen(picked))
 
 
 class AttemptsScreen(Screen):
@@ -248,7 +284,8 @@ class TranscriptScreen(Screen):
 
 
 class ScenariosScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-scenarios")]
+    BINDINGS = [Binding("enter", "open", "Item analysis", id="open-items"),
+                Binding("escape", "app.pop_screen", "Back", id="back-scenarios")]
 
     def compose(self) -> ComposeResult:
         yield Static("Scenarios: pass rates and the choices that trip people up", classes="screen-title")
@@ -268,6 +305,15 @@ class ScenariosScreen(Screen):
         if not self.rows:
             self.query_one("#trouble", Static).update("No attempts recorded yet.")
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ItemsScreen(event.row_key.value, getattr(self, "mode", None)))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(ItemsScreen(key, getattr(self, "mode", None)))
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         row = self.rows.get(event.row_key.value)
         if row is None:
@@ -282,65 +328,3 @@ class ScenariosScreen(Screen):
                 text.append("CRITICAL  ", style="bold red")
             text.append(line(" ".join((item["text"] or item["choice_id"]).split())) + "\n")
         self.query_one("#trouble", Static).update(text)
-
-
-class TechniquesScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-techniques")]
-
-    def compose(self) -> ComposeResult:
-        yield Static("Techniques each trainee uses well, and misses", classes="screen-title")
-        yield DataTable(id="techniques", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in ("Trainee", "Technique", "Used well", "Missed"):
-            table.add_column(label, key=label.lower())
-        for person in self.app.store.trainees():
-            for row in technique_usage(self.app.store, person.name):
-                missed = Text(str(row["missed"]), style="red" if row["missed"] > row["used_well"] else "")
-                table.add_row(Text(line(person.name)), Text(line(row["tag"])), Text(str(row["used_well"])), missed)
-        table.focus()
-
-
-class ExportScreen(ModalScreen):
-    AUTO_FOCUS = "#export-format"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Cancel", id="cancel-export")]
-    FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
-            yield Static("Export", classes="screen-title")
-            yield Static("Format: csv, jsonl, xapi (attempts) or html (the report)", classes="muted")
-            yield Input(value="csv", id="export-format")
-            yield Static("File", classes="muted")
-            yield Input(value=str(Path.cwd() / "trainer-export.csv"), id="export-path")
-            yield Static(id="export-message")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        from trainer.reports.exports import export_csv, export_jsonl, export_xapi
-        from trainer.reports.files import OutputRefused, write_private
-        from trainer.reports.html import report_html
-        from trainer.reports.data import build_report
-        from trainer.sanitize import dumps
-
-        fmt = self.query_one("#export-format", Input).value.strip().lower()
-        if fmt not in self.FORMATS:
-            self.query_one("#export-message", Static).update(Text(f"Unknown format '{line(fmt)}'", style="red"))
-            return
-        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
-        store = self.app.store
-        site = accounts.site(store)
-        home = {"home_page": site.iri} if site else {}
-        text = {"csv": lambda: export_csv(store), "jsonl": lambda: "".join(l + "\n" for l in export_jsonl(store)),
-                "xapi": lambda: dumps(export_xapi(store, **home), indent=2) + "\n",
-                "html": lambda: report_html(build_report(store))}[fmt]()
-        try:
-            write_private(path, text)
-        except (OutputRefused, OSError) as exc:
-            reason = str(exc) if isinstance(exc, OutputRefused) else f"Cannot write {path}: {exc.strerror or exc}"
-            self.query_one("#export-message", Static).update(Text(line(reason), style="red"))
-            return
-        audit.log(store, self.app.supervisor, "export", fmt, output=str(path))
-        self.app.pop_screen()
-        self.app.notify(line(f"Exported {fmt} to {path}"), markup=False)
