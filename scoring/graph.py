@@ -270,6 +270,55 @@ def extremes(graph: Graph, weight: Callable[[Edge], float], maximize: bool = Tru
     return Extremes(value, via, cond.comp_of, potential, graph, maximize)
 
 
+def total_ranges(graph: Graph, start: Hashable) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """Best and worst total of each weight over complete walks from `start`, every weight in one pass:
+    the values `extremes` gives one weight and one direction at a time, for a graph whose loops are
+    balanced. None when no terminal can be reached."""
+    cond = condensation(graph, start)
+    zero = (0.0,) * graph.dims
+    potential: dict[Hashable, tuple[float, ...]] = {}
+    for cid, members in enumerate(cond.components):  # as _potentials, for all weights at once
+        root = members[0]
+        potential[root] = zero
+        if len(members) > 1:
+            by_source: dict[Hashable, list[Edge]] = {}
+            for e in cond.internal[cid]:
+                by_source.setdefault(e.source, []).append(e)
+            todo = [root]
+            while todo:
+                node = todo.pop()
+                for e in by_source.get(node, ()):
+                    if e.target not in potential:
+                        potential[e.target] = tuple(p + w for p, w in zip(potential[node], e.weights))
+                        todo.append(e.target)
+    high: dict[Hashable, tuple[float, ...]] = {}
+    low: dict[Hashable, tuple[float, ...]] = {}
+    for cid, members in enumerate(cond.components):  # sinks first
+        best = worst = None
+        for e in cond.exits[cid]:
+            after_high = high.get(e.target)
+            if after_high is None:
+                continue
+            step = [p + w for p, w in zip(potential[e.source], e.weights)]
+            up = [s + a for s, a in zip(step, after_high)]
+            down = [s + a for s, a in zip(step, low[e.target])]
+            best = up if best is None else list(map(max, best, up))
+            worst = down if worst is None else list(map(min, worst, down))
+        end = cond.terminal[cid]
+        if end is not None:
+            here = potential[end]
+            best = list(here) if best is None else list(map(max, best, here))
+            worst = list(here) if worst is None else list(map(min, worst, here))
+        if best is None:
+            continue
+        for n in members:
+            high[n] = tuple(b - p for b, p in zip(best, potential[n]))
+            low[n] = tuple(w - p for w, p in zip(worst, potential[n]))
+    if start not in high:
+        return None
+    return high[start], low[start]
+
+
 def find_unbalanced_loop(graph: Graph, start: Hashable) -> LoopError | None:
     """The first loop (reachable from `start`) whose weights do not net zero in some dimension."""
     cond = condensation(graph, start)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import Edge, Graph, LoopError, SkillRule, extremes, path_count, percent, score_attempt
-from scoring.graph import find_unbalanced_loop
+from scoring.graph import find_unbalanced_loop, total_ranges
 
 
 @st.composite
@@ -89,6 +89,25 @@ def test_dp_best_and_worst_equal_brute_force(graph):
         assert sum(weight(e) for e in walk) == pytest.approx(max(totals))
         assert (walk[-1].target if walk else 0) in graph.terminals
         assert best.first_step(0) == (walk[0] if walk else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_all_weights_at_once_equal_brute_force(graph):
+    """total_ranges (every weight's best and worst in one pass, as validate's analysis uses) against
+    every simple path, on graphs whose loops are balanced."""
+    if find_unbalanced_loop(graph, 0) is not None:
+        return
+    paths = simple_paths(graph, 0)
+    found = total_ranges(graph, 0)
+    if not paths:
+        assert found is None
+        return
+    high, low = found
+    for dim in range(2):
+        totals = [sum(e.weights[dim] for e in p) for p in paths]
+        assert high[dim] == pytest.approx(max(totals))
+        assert low[dim] == pytest.approx(min(totals))
 
 
 @settings(max_examples=200, deadline=None)

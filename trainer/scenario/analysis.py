@@ -11,7 +11,7 @@ from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
-from scoring.graph import find_unbalanced_loop, reachable
+from scoring.graph import find_unbalanced_loop, reachable, total_ranges
 from trainer.scenario.model import Scenario
 
 State = tuple  # (node id, frozenset of tested flags, mood or None)
@@ -81,12 +81,10 @@ class Analysis:
         """Per skill, the (best, worst) total any complete path can reach; empty if loops are unbalanced."""
         if self.loop_error is not None:
             return {}
-        out = {}
-        for i, skill in enumerate(self.skills):
-            hi = extremes(self.graph, lambda e, i=i: e.weights[i], True, self.start)
-            lo = extremes(self.graph, lambda e, i=i: e.weights[i], False, self.start)
-            out[skill] = (hi.value.get(self.start, 0.0), lo.value.get(self.start, 0.0))
-        return out
+        found = total_ranges(self.graph, self.start)
+        if found is None:
+            return {skill: (0.0, 0.0) for skill in self.skills}
+        return {skill: (found[0][i], found[1][i]) for i, skill in enumerate(self.skills)}
 
     @property
     def rules(self) -> list[SkillRule]:
@@ -96,8 +94,16 @@ class Analysis:
     def coefficients(self) -> list[float]:
         return linear_coefficients(self.rules, self.ranges)
 
+    @cached_property
+    def _overall_by_weights(self) -> dict[tuple[float, ...], float]:
+        return {}  # edges of one choice share one weights tuple: each sum is worked out once
+
     def overall_weight(self, edge: Edge) -> float:
-        return sum(c * w for c, w in zip(self.coefficients, edge.weights))
+        known = self._overall_by_weights
+        value = known.get(edge.weights)
+        if value is None:
+            value = known[edge.weights] = sum(c * w for c, w in zip(self.coefficients, edge.weights))
+        return value
 
     @cached_property
     def best(self) -> Extremes:
