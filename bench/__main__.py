@@ -249,6 +249,14 @@ def bench_engine(seconds: float) -> list[dict]:
     ]
 
 
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            return next(line.split(":", 1)[1].strip() for line in fh if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown CPU"
+
+
 GROUPS = {
     "startup": lambda quick, tmp: [bench_startup(7 if quick else 11, tmp, figure)],
     "validate": lambda quick, tmp: bench_validate(200 if quick else 1000, 3 if quick else 7, tmp, figure),
@@ -277,12 +285,13 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-               "date": time.strftime("%Y-%m-%d")}
+               "cpu": _cpu_model(), "date": time.strftime("%Y-%m-%d %H:%M"),
+               "load": [round(x, 1) for x in os.getloadavg()]}  # the machine may be shared: say how busy
     if args.format == "json":
         print(json.dumps({"machine": machine, "results": results}, indent=2))
         return
-    print(f"trainer benchmarks · {machine['date']} · Python {machine['python']} · {machine['cpus']} CPUs"
-          + (" · quick" if quick else ""))
+    print(f"trainer benchmarks · {machine['date']} · Python {machine['python']} · {machine['cpus']} × "
+          f"{machine['cpu']} · load average {machine['load'][0]:g} (at the end)" + (" · quick" if quick else ""))
     for r in results:
         target = "" if not r["target"] else f"target {'<' if r['unit'] == 's' else '≤'} {r['target']:g}{r['unit']}"
         verdict = "" if not r["target"] else ("ok" if r["ok"] else "MISSED")
