@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -99,10 +100,17 @@ def with_warnings(paths: list[Path], every: int = 10) -> int:
     return changed
 
 
+CPU: dict[tuple[str, ...], list[float]] = {}  # CPU seconds of each process run, by command
+
+
 def _process(argv: list[str], env: dict, cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return time.perf_counter() - start, done
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.setdefault(tuple(argv), []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return elapsed, done
 
 
 def bench_validate(count: int, runs: int, tmp: Path, figure) -> list[dict]:
@@ -113,12 +121,15 @@ def bench_validate(count: int, runs: int, tmp: Path, figure) -> list[dict]:
     validate = [*trainer_command(), "validate", str(folder)]
     bare = [sys.executable, str(ROOT / "bench" / "bare_parse.py"), str(folder)]
     outputs: dict[str, set] = {"cold": set(), "warm": set()}
+    cpu_cold: list[float] = []  # CPU seconds of each cold validate: less disturbed by a busy machine
 
     def run_validate(kind: str) -> float:
         if kind == "cold":
             shutil.rmtree(cache, ignore_errors=True)
         elapsed, done = _process(validate, env, folder.parent)
         outputs[kind].add((done.returncode, done.stdout, done.stderr))
+        if kind == "cold":
+            cpu_cold.append(CPU[tuple(validate)][-1])
         return elapsed
 
     def run_bare() -> float:
@@ -129,6 +140,8 @@ def bench_validate(count: int, runs: int, tmp: Path, figure) -> list[dict]:
     _process(bare, env, folder.parent)  # bytecode and the page cache, for both sides alike
     run_validate("cold")
     outputs["cold"].clear()
+    CPU.clear()
+    cpu_cold.clear()
     times = in_turns({"bare": run_bare, "cold": lambda: run_validate("cold"),
                       "warm": lambda: run_validate("warm")}, runs)
     same = len(outputs["cold"] | outputs["warm"]) == 1
@@ -136,12 +149,15 @@ def bench_validate(count: int, runs: int, tmp: Path, figure) -> list[dict]:
     summary = (err or out).decode().strip().splitlines()[-1] if (err or out).strip() else ""
     warnings = out.decode().count(": warning: ")
     base = statistics.median(times["bare"])
+    cpu_bare = statistics.median(CPU[tuple(bare)])
+    cpu_note = (f"; CPU time {statistics.median(cpu_cold):.1f} s vs {cpu_bare:.1f} s "
+                f"({statistics.median(cpu_cold) / cpu_bare:.2f}x)")
     note = f"{warnings} warnings printed, exit {code}; " + ("cold and warm print the same" if same else
                                                             "COLD AND WARM OUTPUT DIFFER")
     return [
         figure(f"validate {count} files, cold cache / bare libyaml parse (processes)",
                statistics.median(times["cold"]) / base, 2.0,
-               detail=f"medians of {runs}: {_ms(times['cold'])} vs {_ms(times['bare'])}; {note}"),
+               detail=f"medians of {runs}: {_ms(times['cold'])} vs {_ms(times['bare'])}{cpu_note}; {note}"),
         figure(f"validate {count} files, warm cache / bare libyaml parse (processes)",
                statistics.median(times["warm"]) / base, 0.5, ok=same and statistics.median(times["warm"]) <= 0.5 * base,
                detail=f"medians of {runs}: {_ms(times['warm'])} vs {_ms(times['bare'])}; {edited} files with "
