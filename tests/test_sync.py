@@ -288,6 +288,22 @@ def test_periodic_sync_runs_at_once_then_stops_cleanly(tmp_path, fast_hashing):
     assert not runner._thread.is_alive()
 
 
+def test_periodic_sync_stopping_does_not_wait_out_a_failing_lrs(tmp_path, fast_hashing):
+    from trainer.outbox.sync import PeriodicSync
+    from trainer.progress.store import Store
+
+    db = tmp_path / "site.db"
+    store = site_store(db)
+    play(store, "Sam Rivera", steps=2)
+    store.close()
+    with FakeLrs(lambda batch: (503, {"detail": "down for maintenance"})) as lrs:
+        runner = PeriodicSync(lambda: Store.open(db), LrsClient(lrs.endpoint), every=3600)
+        runner.stop()  # the server is shutting down while a run is under way
+        result = runner.run_now()
+        assert len(lrs.requests) == 1
+    assert result.stopped.startswith("stopping") and result.pending == 2
+
+
 @pytest.mark.parametrize("text, seconds", [("5m", 300), ("90s", 90), ("1h", 3600), ("45", 45), ("1.5m", 90)])
 def test_sync_intervals(text, seconds):
     from trainer.outbox.sync import parse_interval

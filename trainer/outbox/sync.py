@@ -222,10 +222,15 @@ class PeriodicSync:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
+    def _pause(self, seconds: float) -> None:
+        """Backoff between retries that ends the run at once when the server stops."""
+        if self._stop.wait(seconds):
+            raise SyncStopped("stopping; the rest is left for the next run")
+
     def run_now(self) -> SyncResult:
         store = self.open_store()
         try:
-            return sync_once(store, self.client, sleep=self._stop.wait)
+            return sync_once(store, self.client, sleep=self._pause)
         finally:
             store.close()
 
