@@ -76,20 +76,22 @@ def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 1
             _flush(conn, attempt_rows, choice_rows, skill_rows)
     _flush(conn, attempt_rows, choice_rows, skill_rows)
     conn.executescript("""
-        DELETE FROM item_stats; DELETE FROM trainee_stats; DELETE FROM trainee_skill_stats; DELETE FROM scenario_stats;
-        INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)
-          SELECT a.scenario_id, c.node, c.choice_id, max(c.text), count(*),
+        DELETE FROM item_totals; DELETE FROM trainee_totals; DELETE FROM trainee_skill_totals;
+        DELETE FROM scenario_totals;
+        INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)
+          SELECT a.scenario_id, a.mode, c.node, c.choice_id, max(c.text), count(*),
                  sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)
-          FROM choices c JOIN attempts a ON a.id = c.attempt_id GROUP BY a.scenario_id, c.node, c.choice_id;
-        INSERT INTO trainee_stats (trainee_id, attempts, completed, passed, overall_sum, last_activity)
-          SELECT trainee_id, count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),
-                 sum(coalesce(overall, 0)), max(last_activity) FROM attempts GROUP BY trainee_id;
-        INSERT INTO trainee_skill_stats (trainee_id, skill, n, percent_sum)
-          SELECT a.trainee_id, s.skill, count(*), sum(s.percent)
-          FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id GROUP BY a.trainee_id, s.skill;
-        INSERT INTO scenario_stats (scenario_id, title, category, attempts, completed, passed, overall_sum)
-          SELECT scenario_id, max(scenario_title), max(category), count(*), sum(status = 'completed'),
-                 sum(coalesce(passed, 0)), sum(coalesce(overall, 0)) FROM attempts GROUP BY scenario_id;
+          FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE a.status = 'completed'
+          GROUP BY a.scenario_id, a.mode, c.node, c.choice_id;
+        INSERT INTO trainee_totals (trainee_id, mode, attempts, completed, passed, overall_sum, last_activity)
+          SELECT trainee_id, mode, count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),
+                 sum(coalesce(overall, 0)), max(last_activity) FROM attempts GROUP BY trainee_id, mode;
+        INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)
+          SELECT a.trainee_id, a.mode, s.skill, count(*), sum(s.percent)
+          FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id GROUP BY a.trainee_id, a.mode, s.skill;
+        INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts, completed, passed, overall_sum)
+          SELECT scenario_id, mode, max(scenario_title), max(category), count(*), sum(status = 'completed'),
+                 sum(coalesce(passed, 0)), sum(coalesce(overall, 0)) FROM attempts GROUP BY scenario_id, mode;
     """)
     conn.commit()
     conn.close()

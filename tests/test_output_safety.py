@@ -47,8 +47,8 @@ def hostile_db(tmp_path):
         store.db.execute("UPDATE trainees SET name = ? WHERE name = 'Dana Whitfield'", [HOSTILE])
         store.db.execute("UPDATE attempts SET scenario_title = ?", ["Spouse\x1b[8m call"])
         store.db.execute("UPDATE choices SET text = ?", [HOSTILE_TEXT])
-        store.db.execute("UPDATE item_stats SET text = ?", [HOSTILE_TEXT])
-        store.db.execute("UPDATE scenario_stats SET title = ?", ["Spouse\x1b[8m call"])
+        store.db.execute("UPDATE item_totals SET text = ?", [HOSTILE_TEXT])
+        store.db.execute("UPDATE scenario_totals SET title = ?", ["Spouse\x1b[8m call"])
     store.close()
     return tmp_path / "progress.db"
 

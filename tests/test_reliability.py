@@ -139,23 +139,23 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(tmp_path, spouse):
     pages = store.db.execute("PRAGMA page_count").fetchone()[0]
     store.db.execute(f"PRAGMA max_page_count = {pages}")  # the 'disk' is now full
     big = "x" * 200_000
-    before = (store.db["choices"].count, list(store.db["item_stats"].rows))
+    before = (store.db["choices"].count, list(store.db["attempts"].rows))
     with pytest.raises(StoreError, match="disk holding the progress database is full"):
         store.add_note(attempt.attempt_id, "sup", big)
-    # the disk fills up half-way through saving a choice (after its row, before the statistics): the
-    # whole step rolls back, and a choice that cannot be saved is not made
+    # the disk fills up half-way through saving a choice (after its row, before the attempt's activity):
+    # the whole step rolls back, and a choice that cannot be saved is not made
     real_conn = store.db.conn
     calls = []
 
     class DiskFillsUp:
-        """The real connection, except that the statistics update hits a full disk."""
+        """The real connection, except that the attempt's activity update hits a full disk."""
 
         def __getattr__(self, name):
             return getattr(real_conn, name)
 
         def execute(self, sql, params=()):
             calls.append(sql)
-            if sql.startswith("INSERT INTO item_stats"):
+            if sql.startswith("UPDATE attempts SET choices"):
                 raise sqlite3.OperationalError("database or disk is full")
             return real_conn.execute(sql, params)
 
@@ -165,7 +165,7 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(tmp_path, spouse):
     store.db.conn = real_conn
     assert any(c.startswith("INSERT INTO choices") for c in calls)
     assert len(attempt.session.transcript) == 1 and attempt.session.state == "verify"
-    assert (store.db["choices"].count, list(store.db["item_stats"].rows)) == before
+    assert (store.db["choices"].count, list(store.db["attempts"].rows)) == before
     assert store.attempt(attempt.attempt_id)["choices"] == 1
     store.db.execute("PRAGMA max_page_count = 1073741823")
     attempt.choose(1)  # once there is room again, play goes on

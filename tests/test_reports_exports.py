@@ -34,14 +34,16 @@ def test_report_json_per_trainee_and_item_analysis(runner, db):
     data = json.loads(run(runner, db, "report", "--format", "json"))
     people = {t["name"]: t for t in data["trainees"]}
     assert set(people) == {"Dana Whitfield", "Luis Ortega"}
+    assert [t["mode"] for t in data["trainees"]] == ["assessment", "assessment"]  # nothing was practised
     dana = people["Dana Whitfield"]
     assert (dana["attempts"], dana["completed"], dana["passed"], dana["pass_rate"]) == (2, 2, 1, 50.0)
     assert dana["skills"]["privacy"]["average"] == 50.0
     assert people["Luis Ortega"]["attempts"] == 3 and people["Luis Ortega"]["completed"] == 2
     spouse = next(s for s in data["scenarios"] if s["id"] == "spouse-call")
     opening = {i["choice_id"]: i for i in spouse["items"] if i["node"] == "opening"}
-    assert opening["warm-opening"]["picks"] == 3 and opening["confirm-patient"]["picks"] == 1
-    assert opening["warm-opening"]["share"] == 75.0
+    # the attempt left in progress does not count in the item analysis
+    assert opening["warm-opening"]["picks"] == 2 and opening["confirm-patient"]["picks"] == 1
+    assert opening["warm-opening"]["share"] == 66.7
     assert opening["confirm-patient"]["average_points"] == -3 and opening["confirm-patient"]["critical"] == 1
     assert spouse["trouble"][0]["choice_id"] in {"confirm-patient", "read-results", "policy-wall"}
 
@@ -59,9 +61,10 @@ def test_report_filters(runner, db):
 
 
 def test_report_text_csv_and_html(runner, db, tmp_path):
-    assert "Dana Whitfield: 2 attempts" in run(runner, db, "report")
+    assert "Dana Whitfield · assessment: 2 attempts" in run(runner, db, "report")
     rows = list(csv.DictReader(io.StringIO(run(runner, db, "report", "--format", "csv"))))
     assert {r["trainee"] for r in rows} == {"Dana Whitfield", "Luis Ortega"}
+    assert {r["mode"] for r in rows} == {"assessment"}
     out = tmp_path / "report.html"
     run(runner, db, "report", "--format", "html", "-o", str(out))
     page = out.read_text()

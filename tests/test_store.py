@@ -31,7 +31,8 @@ def test_new_database_is_private_wal_with_foreign_keys(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert store.schema_version[:4] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts"]
+    assert store.schema_version[:6] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
+                                        "m005_attempt_integrity"]  # definition order
     store.close()
 
 
@@ -41,20 +42,24 @@ def test_v1_database_upgrades_in_place_keeping_every_row(tmp_path):
     conn.executescript((FIXTURES / "progress-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     store = Store.open(path)
-    assert store.schema_version[:4] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts"]
+    assert store.schema_version[:6] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
+                                        "m005_attempt_integrity"]  # definition order
     assert [t.name for t in store.trainees()] == ["Dana Whitfield", "Luis Ortega"]
     assert store.db["attempts"].count == 2 and store.db["choices"].count == 3
     assert store.db["attempt_skills"].count == 2
     row = store.attempt("a1")
     assert (row["overall"], row["passed"], row["signed_off_by"]) == (91.7, 1, None)
-    stats = {r["choice_id"]: r for r in store.db["item_stats"].rows}
+    stats = {r["choice_id"]: r for r in store.db["item_totals"].rows}
     assert stats["hear-him-out"]["picks"] == 1 and stats["hear-him-out"]["points"] == 4
-    assert stats["blame-doctor"]["points"] == -3
+    assert "blame-doctor" not in stats  # picked in an attempt that never finished: no average counts it
     assert [s["choice"] for s in store.steps("a1")] == ["hear-him-out", "name-and-check"]
-    dana = store.db["trainee_stats"].get(1)
+    dana = store.db["trainee_totals"].get((1, "practice"))
     assert (dana["attempts"], dana["completed"], dana["passed"], dana["overall_sum"]) == (1, 1, 1, 91.7)
-    assert store.db["scenario_stats"].get("waiting-room-delay")["attempts"] == 2
-    assert store.skill_averages(store.find_trainee("dana whitfield")) == {"empathy": 100.0, "resolution": 33.3}
+    assert store.db["scenario_totals"].get(("waiting-room-delay", "practice"))["attempts"] == 1
+    luis = store.db["trainee_totals"].get((2, "assessment"))
+    assert (luis["attempts"], luis["completed"], luis["overall_sum"]) == (1, 0, 0.0)
+    assert store.skill_averages(store.find_trainee("dana whitfield"), "practice") == {"empathy": 100.0,
+                                                                                      "resolution": 33.3}
     store.close()
 
 
@@ -161,5 +166,6 @@ def test_eight_processes_recording_at_once_lose_nothing(tmp_path, scenario_file)
     assert store.db["choices"].count == 2400
     per_attempt = store.db.execute("SELECT count(*), max(seq) FROM choices GROUP BY attempt_id").fetchall()
     assert per_attempt == [(300, 300)] * 8
-    assert store.db.execute("SELECT sum(picks) FROM item_stats").fetchone()[0] == 2400
+    assert store.db.execute("SELECT sum(choices) FROM attempts").fetchone()[0] == 2400
+    assert store.db.execute("SELECT sum(attempts), sum(completed) FROM trainee_totals").fetchone() == (8, 0)
     store.close()

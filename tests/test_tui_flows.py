@@ -76,7 +76,9 @@ async def test_assessment_mode_shows_no_feedback_until_debrief(tmp_path):
         assert isinstance(app.screen, DebriefScreen)
         assert "Critical error" in text_of(app, "#critical")
         assert "NOT PASSED" in text_of(app, "#verdict")
-        assert "Stronger here" in text_of(app, "#annotated")
+        annotated = text_of(app, "#annotated")
+        assert "Being married is not authorisation" in annotated  # each step's feedback...
+        assert "Stronger here" not in annotated and "Good morning" not in annotated  # ...but never the answers
     assert attempts(tmp_path)[0]["mode"] == "assessment"
 
 

@@ -28,6 +28,7 @@ def scenario_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def make_app(tmp_path: Path, trainee: str | None = "Robin Test", clock=None, play=None):
+def make_app(tmp_path: Path, trainee: str | None = "Robin Test", clock=None, play=None, seed: int | None = None):
+    """The app on the test scenarios; choices in file order unless a `seed` gives every attempt that order."""
     return create_app(db=tmp_path / "progress.db", scenario_dirs=[scenario_folder(tmp_path)], bundled=False,
-                      trainee=trainee, clock=clock or FakeClock(), play=play)
+                      trainee=trainee, clock=clock or FakeClock(), play=play, order_seed=lambda: seed)

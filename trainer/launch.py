@@ -17,10 +17,14 @@ ROLES = ("trainee", "supervisor")
 
 def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | None = None,
                play: str | None = None, bundled: bool = True, clock: Callable[[], float] = time.time,
-               store: Store | None = None, library=None, roles: tuple[str, ...] = ROLES):
+               store: Store | None = None, library=None, roles: tuple[str, ...] = ROLES,
+               order_seed: Callable[[], int | None] | None = None):
     """Load the library and open the store, then build the Textual app around them. On a site database
     the app starts at the sign-in (trainees to their catalogue, supervisors, or only they with
-    `roles=("supervisor",)`, to the review) and plays the site's scenario folders, never others."""
+    `roles=("supervisor",)`, to the review) and plays the site's scenario folders, never others.
+    `order_seed` gives each new attempt its choice-order seed (default: a random one; tests pass a fixed
+    one, or None for file order)."""
+    from trainer.play.recording import new_seed
     from trainer.progress.accounts import peek_site, site as site_of
     from trainer.tui.app import TrainerApp
 
@@ -31,7 +35,8 @@ def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | No
         library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
     source = store if store is not None else (lambda: Store.open(db))
     return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock, site=site is not None,
-                      roles=roles, review_home=_review_home)
+                      roles=roles, review_home=_review_home,
+                      order_seed=order_seed or new_seed)
 
 
 def _review_home():

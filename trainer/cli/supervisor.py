@@ -30,12 +30,14 @@ def _since(value: str | None) -> str | None:
 @click.option("--trainee", help="Only this trainee.")
 @click.option("--scenario", help="Only this scenario id.")
 @click.option("--since", help="Only attempts started on or after this date (YYYY-MM-DD).")
+@click.option("--mode", type=click.Choice(["assessment", "practice"]),
+              help="Only this mode (by default each trainee and scenario has a row per mode; never mixed).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_obj
-def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, fmt: str,
+def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, mode: str | None, fmt: str,
            output: Path | None) -> None:
     """Progress per trainee and item analysis per scenario, for supervisors."""
     from trainer.reports.formats import report_csv, report_text
@@ -47,13 +49,13 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     if trainee and store.find_trainee(trainee) is None:
         raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
     if scenario:
-        known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT scenario_id FROM scenario_stats")}
+        known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals")}
         if scenario not in known:
             raise click.UsageError(f"no scenario '{scenario}'" + did_you_mean(scenario, sorted(known))
                                    + "; `trainer list` shows them all")
-    data = build_report(store, trainee, scenario, _since(since), catalogue=obj.library.summaries,
+    data = build_report(store, trainee, scenario, _since(since), mode=mode, catalogue=obj.library.summaries,
                         scenarios=obj.library.scenarios)
-    audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since,
+    audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since, mode=mode,
               output=str(output) if output else None)
     store.close()
     render = {"json": lambda d: dumps(d, indent=2), "text": report_text,

@@ -15,6 +15,7 @@ from typing import Callable
 from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
+from trainer.play.order import node_order, visits
 from trainer.scenario.analysis import Analysis, analysis_for
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
 
@@ -93,8 +94,9 @@ class Compiled:
     def analysis(self) -> Analysis:
         return analysis_for(self.scenario)
 
-    def start(self, clock: Callable[[], float] = time.time) -> "Session":
-        session = Session(self, clock)
+    def start(self, clock: Callable[[], float] = time.time, seed: int | None = None) -> "Session":
+        """A new session; with a `seed`, each node's choices are shown in that attempt's own order."""
+        session = Session(self, clock, seed)
         self.machine.add_model(session)
         return session
 
@@ -129,10 +131,11 @@ class Session:
 
     state: str
 
-    def __init__(self, compiled: Compiled, clock: Callable[[], float] = time.time):
+    def __init__(self, compiled: Compiled, clock: Callable[[], float] = time.time, seed: int | None = None):
         scenario = compiled.scenario
         self.compiled = compiled
         self.clock = clock
+        self.seed = seed  # None: file order
         self.mood = scenario.character.mood
         self.flags: set[str] = set()
         self.points = {skill: 0 for skill in scenario.skills}
@@ -162,10 +165,14 @@ class Session:
         return line_for(self.step.says, self.scenario.mood, self.mood)
 
     def options(self) -> list[Choice]:
-        """The choices on offer now, in the order they are numbered for the trainee."""
+        """The choices on offer now, in the order they are shown and numbered for the trainee."""
         if self.finished:
             return []
-        return [c for c in self.step.choices if c.when is None or c.when.holds(self.mood, self.flags)]
+        node = self.step
+        offered = [c for c in node.choices if c.when is None or c.when.holds(self.mood, self.flags)]
+        if self.seed is None:
+            return offered
+        return node_order(node, offered, self.seed, visits(self.transcript, node.id))
 
     @property
     def timeout(self) -> Timeout | None:
@@ -290,13 +297,14 @@ class Session:
             "flags": sorted(self.flags),
             "points": dict(self.points),
             "started_at": _now_iso(self.started_at),
+            "seed": self.seed,
             "transcript": [asdict(s) for s in self.transcript],
         }
 
     @classmethod
     def from_json(cls, compiled: Compiled, data: dict, clock: Callable[[], float] = time.time) -> "Session":
         """Resume exactly: replays the recorded choices through the machine and checks the result."""
-        session = compiled.start(clock)
+        session = compiled.start(clock, data.get("seed"))
         steps = [Step(**s) for s in data.get("transcript", [])]
         session._restore(steps)
         for s, original in zip(session.transcript, steps):

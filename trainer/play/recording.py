@@ -5,82 +5,126 @@ The TUI and `trainer simulate --record` both go through this class, so they reco
 
 from __future__ import annotations
 
+import secrets
 import time
+import uuid
+from datetime import datetime
 from typing import Callable
 
 from trainer.play.engine import Session, Step, compiled_for
-from trainer.progress.store import Store, StoreError, Trainee
+from trainer.progress.store import Finish, Store, StoreError, Trainee
 
 
 class RecordedAttempt:
-    def __init__(self, store: Store, attempt_id: str, session: Session, mode: str):
+    """One attempt as this window plays it. Its `owner` token is checked in the same transaction as
+    every write, so a second window that takes the attempt over stops this one cleanly."""
+
+    def __init__(self, store: Store, attempt_id: str, session: Session, mode: str, owner: str | None = None):
         self.store = store
         self.attempt_id = attempt_id
         self.session = session
         self.mode = mode
+        self.owner = owner or uuid.uuid4().hex
         self._finished_recorded = False
         self._next_seq: int | None = None  # undone rows keep their numbers, so read it once from the store
 
     @classmethod
     def start(cls, store: Store, trainee: Trainee, scenario, mode: str = "practice",
-              clock: Callable[[], float] = time.time) -> "RecordedAttempt":
-        session = compiled_for(scenario).start(clock)
-        attempt_id = store.start_attempt(trainee, scenario, mode, at=_iso(session.started_at))
-        return cls(store, attempt_id, session, mode)
+              clock: Callable[[], float] = time.time, seed: int | None = None) -> "RecordedAttempt":
+        """A new attempt. With a `seed` (stored with it) its choices are shown in an order of its own;
+        without one, in file order (`trainer simulate --record` without `--seed`)."""
+        session = compiled_for(scenario).start(clock, seed)
+        owner = uuid.uuid4().hex
+        attempt_id = store.start_attempt(trainee, scenario, mode, at=_iso(session.started_at), seed=seed, owner=owner)
+        return cls(store, attempt_id, session, mode, owner)
 
     @classmethod
     def resume(cls, store: Store, attempt_id: str, scenario, clock: Callable[[], float] = time.time
                ) -> "RecordedAttempt":
-        """Rebuild the session by replaying the recorded choices through the machine."""
+        """Rebuild the session by replaying the recorded choices through the machine, and take the attempt
+        over for this window. A replay that already reaches an ending finishes the attempt."""
         row = store.attempt(attempt_id)
         if row is None:
             raise StoreError(f"no attempt {attempt_id}")
         if row["content_hash"] != scenario.content_hash:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
-        data = {"transcript": [step_from_row(s) for s in store.steps(attempt_id)], "started_at": row["started_at"]}
+        data = {"transcript": [step_from_row(s) for s in store.steps(attempt_id)], "started_at": row["started_at"],
+                "seed": row.get("order_seed")}
         session = Session.from_json(compiled_for(scenario), data, clock)
-        return cls(store, attempt_id, session, row["mode"])
+        attempt = cls(store, attempt_id, session, row["mode"])
+        store.claim(attempt_id, attempt.owner)
+        if session.finished:
+            attempt.finish()
+        return attempt
+
+    def show(self, now: float) -> float | None:
+        """The node now on screen: when it was first shown and its deadline, kept in the store so that
+        leaving and resuming (or a crash) never restarts the clock. Returns the deadline, if timed."""
+        if self.session.finished:
+            return None
+        timeout = self.session.timeout
+        shown_at, deadline = self.store.node_shown(self.attempt_id, self._seq(), now,
+                                                   now + timeout.seconds if timeout else None, self.owner)
+        self.session.shown_at = shown_at
+        return deadline
 
     def choose(self, wanted, now: float | None = None) -> Step:
+        shown = [c.id for c in self.session.options()]
         step = self.session.choose(wanted, now)
-        self._commit(step)
+        self._commit(step, shown)
         return step
 
     def time_out(self, now: float | None = None) -> Step:
+        shown = [c.id for c in self.session.options()]
         step = self.session.time_out(now)
-        self._commit(step)
+        self._commit(step, shown)
         return step
 
-    def _commit(self, step: Step) -> None:
+    def _seq(self) -> int:
         if self._next_seq is None:
             self._next_seq = self.store.next_seq(self.attempt_id)
+        return self._next_seq
+
+    def _commit(self, step: Step, shown: list[str]) -> None:
+        """Save the step; the last one saves the attempt's result in the same transaction."""
+        session = self.session
+        seq = self._seq()
+        finish = next_shown = None
         try:
-            self.store.record_choice(self.attempt_id, self.session.scenario.id, self._next_seq, step)
-        except Exception:
+            if session.finished:
+                ending = session.scenario.endings[session.state]
+                finish = Finish(ending.id, ending.outcome, session.score(), step.at)
+            elif self.mode == "assessment":  # the next node is on screen at once: store its clock with the choice
+                at = datetime.fromisoformat(step.at).timestamp()
+                timeout = session.timeout
+                next_shown = (seq + 1, at, at + timeout.seconds if timeout else None)
+            self.store.record_choice(self.attempt_id, session.scenario.id, seq, step, owner=self.owner,
+                                     shown=shown, next_shown=next_shown, finish=finish)
+        except BaseException:
             # not recorded means not made: keep the session and the database in agreement
-            self.session.undo()
+            session.undo()
             raise
-        self._next_seq += 1
-        if self.session.finished:
-            self.finish()
+        self._next_seq = seq + 1
+        if next_shown is not None:
+            session.shown_at = next_shown[1]
+        self._finished_recorded = finish is not None
 
     def undo(self) -> Step | None:
         if self.mode != "practice" or not self.session.transcript or self.session.finished:
             return None
-        seq = self.store.next_seq(self.attempt_id) - 1
         live = self.store.steps(self.attempt_id)
-        if live:
-            seq = live[-1]["seq"]
-        removed = self.session.undo()
-        self.store.undo_choice(self.attempt_id, self.session.scenario.id, seq)
-        return removed
+        seq = live[-1]["seq"] if live else self.store.next_seq(self.attempt_id) - 1
+        self.store.undo_choice(self.attempt_id, self.session.scenario.id, seq, self.owner)
+        return self.session.undo()
 
     def finish(self) -> None:
+        """Record the result of a session already at an ending (normally done with the last choice)."""
         if self._finished_recorded or not self.session.finished:
             return
         ending = self.session.scenario.endings[self.session.state]
         self.store.finish_attempt(self.attempt_id, ending.id, ending.outcome, self.session.score(),
-                                  at=self.session.transcript[-1].at if self.session.transcript else None)
+                                  at=self.session.transcript[-1].at if self.session.transcript else None,
+                                  owner=self.owner)
         self._finished_recorded = True
 
     def abandon(self) -> None:
@@ -89,6 +133,11 @@ class RecordedAttempt:
 
     def close(self) -> None:
         self.session.close()
+
+
+def new_seed() -> int:
+    """A fresh choice-order seed for an attempt in the app."""
+    return secrets.randbelow(2 ** 31)
 
 
 def _iso(seconds: float) -> str:
@@ -114,6 +163,11 @@ class UnrecordedAttempt:
 
     def __init__(self, session: Session):
         self.session = session
+
+    def show(self, now: float) -> float | None:
+        self.session.shown_at = now
+        timeout = self.session.timeout
+        return now + timeout.seconds if timeout else None
 
     def choose(self, wanted, now: float | None = None) -> Step:
         return self.session.choose(wanted, now)

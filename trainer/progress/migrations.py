@@ -213,3 +213,61 @@ def m006_outbox(db: Database) -> None:
 
     facts.create_schema(db.conn)
     facts.backfill(db.conn)
+
+
+@migrations()
+def m005_attempt_integrity(db: Database) -> None:
+    """Attempts that mean what they say: each attempt's choice-order seed, the current node's shown time
+    and deadline (a timer survives leaving and resuming), the window that owns it (its writes are checked
+    against it), and each choice's shown order. Totals kept on write are split by mode and count
+    completed attempts only, so practice is never averaged into assessment; they replace m002/m003's."""
+    attempts = db["attempts"]
+    for column, kind in (("order_seed", int), ("shown_seq", int), ("shown_at", float), ("deadline", float),
+                         ("owner", str), ("owner_seen", str)):
+        attempts.add_column(column, kind)
+    db["choices"].add_column("shown", str)
+    db["trainee_totals"].create({
+        "trainee_id": int, "mode": str, "attempts": int, "completed": int, "passed": int, "overall_sum": float,
+        "last_activity": str,
+    }, pk=("trainee_id", "mode"), foreign_keys=[("trainee_id", "trainees", "id")],
+        defaults={"attempts": 0, "completed": 0, "passed": 0, "overall_sum": 0.0})
+    db["trainee_skill_totals"].create({"trainee_id": int, "mode": str, "skill": str, "n": int, "percent_sum": float},
+                                      pk=("trainee_id", "mode", "skill"))
+    db["scenario_totals"].create({
+        "scenario_id": str, "mode": str, "title": str, "category": str, "attempts": int, "completed": int,
+        "passed": int, "overall_sum": float,
+    }, pk=("scenario_id", "mode"), defaults={"attempts": 0, "completed": 0, "passed": 0, "overall_sum": 0.0})
+    db["item_totals"].create({
+        "scenario_id": str, "mode": str, "node": str, "choice_id": str, "text": str, "picks": int,
+        "points": float, "critical": int,
+    }, pk=("scenario_id", "mode", "node", "choice_id"), defaults={"picks": 0, "points": 0.0, "critical": 0})
+    done = "status = 'completed'"
+    db.execute(f"""
+        INSERT INTO trainee_totals (trainee_id, mode, attempts, completed, passed, overall_sum, last_activity)
+        SELECT trainee_id, mode, count(*), sum({done}), sum(CASE WHEN {done} THEN coalesce(passed, 0) ELSE 0 END),
+               sum(CASE WHEN {done} THEN coalesce(overall, 0) ELSE 0 END), max(last_activity)
+        FROM attempts GROUP BY trainee_id, mode
+    """)
+    db.execute(f"""
+        INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)
+        SELECT a.trainee_id, a.mode, s.skill, count(*), sum(s.percent)
+        FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id WHERE a.{done}
+        GROUP BY a.trainee_id, a.mode, s.skill
+    """)
+    db.execute(f"""
+        INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts, completed, passed, overall_sum)
+        SELECT scenario_id, mode, max(scenario_title), max(category), count(*), sum({done}),
+               sum(CASE WHEN {done} THEN coalesce(passed, 0) ELSE 0 END),
+               sum(CASE WHEN {done} THEN coalesce(overall, 0) ELSE 0 END)
+        FROM attempts GROUP BY scenario_id, mode
+    """)
+    db.execute(f"""
+        INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)
+        SELECT a.scenario_id, a.mode, c.node, c.choice_id, max(c.text), count(*),
+               sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)
+        FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE a.{done} AND c.undone = 0
+        GROUP BY a.scenario_id, a.mode, c.node, c.choice_id
+    """)
+    for old in ("item_stats", "trainee_skill_stats", "trainee_stats", "scenario_stats"):
+        db[old].drop()
+    db.execute("CREATE INDEX idx_attempts_trainee_mode ON attempts(trainee_id, mode, finished_at)")

@@ -27,6 +27,10 @@ class StoreError(Exception):
     """A database problem explained for the user (never a traceback)."""
 
 
+class AttemptElsewhere(StoreError):
+    """The attempt was taken over, finished or closed by another window: this one must stop writing."""
+
+
 def explain(exc: Exception, path: Path | None) -> str:
     """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
     text = str(exc).lower()
@@ -50,6 +54,15 @@ def default_db_path() -> Path:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Finish:
+    """An attempt's result, written in the same transaction as its last choice."""
+    ending: str
+    outcome: str
+    score: object  # scoring.AttemptScore
+    at: str
 
 
 @dataclass(frozen=True)
@@ -237,7 +250,9 @@ class Store:
         return [Trainee(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE")]
 
     # --- attempts ------------------------------------------------------------------------------------
-    def start_attempt(self, trainee: Trainee, scenario, mode: str, at: str | None = None) -> str:
+    def start_attempt(self, trainee: Trainee, scenario, mode: str, at: str | None = None, seed: int | None = None,
+                      owner: str | None = None) -> str:
+        """A new in-progress attempt; `seed` fixes its choice order, `owner` the window allowed to write it."""
         if mode not in ("practice", "assessment"):
             raise StoreError(f"unknown mode '{mode}'")
         attempt_id = uuid.uuid4().hex
@@ -248,86 +263,137 @@ class Store:
                 "scenario_version": scenario.version, "content_hash": scenario.content_hash,
                 "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
                 "started_at": stamp, "status": "in-progress", "choices": 0, "last_activity": stamp,
+                "order_seed": seed, "owner": owner, "owner_seen": stamp,
             })
             self.db.execute(
-                "INSERT INTO trainee_stats (trainee_id, attempts, last_activity) VALUES (?, 1, ?)"
-                " ON CONFLICT (trainee_id) DO UPDATE SET attempts = attempts + 1, last_activity = excluded.last_activity",
-                [trainee.id, stamp])
+                "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
+                " ON CONFLICT (trainee_id, mode) DO UPDATE SET attempts = attempts + 1,"
+                " last_activity = excluded.last_activity", [trainee.id, mode, stamp])
             self.db.execute(
-                "INSERT INTO scenario_stats (scenario_id, title, category, attempts) VALUES (?, ?, ?, 1)"
-                " ON CONFLICT (scenario_id) DO UPDATE SET attempts = attempts + 1, title = excluded.title,"
-                " category = excluded.category", [scenario.id, scenario.title, scenario.category])
+                "INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts) VALUES (?, ?, ?, ?, 1)"
+                " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = excluded.title,"
+                " category = excluded.category", [scenario.id, mode, scenario.title, scenario.category])
         return attempt_id
 
-    _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
-                      " mood_after, latency, at, critical, timed_out, tags, undone)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
-    _COUNT_ITEM = ("INSERT INTO item_stats (scenario_id, node, choice_id, text, picks, points, critical)"
-                   " VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (scenario_id, node, choice_id) DO UPDATE SET"
-                   " picks = picks + 1, points = points + excluded.points, critical = critical + excluded.critical,"
-                   " text = excluded.text")
-    _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ? WHERE id = ?"
+    def _check_owner(self, attempt_id: str, owner: str | None) -> None:
+        """Inside a write: refuse to write an attempt that is closed, or that another window now holds."""
+        row = self.db.conn.execute("SELECT status, owner FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is None:
+            raise AttemptElsewhere("this attempt no longer exists; nothing was saved for this step")
+        if row[0] != "in-progress":
+            raise AttemptElsewhere(f"this attempt was {'finished' if row[0] == 'completed' else 'closed'} in "
+                                   "another window; nothing was saved here")
+        if owner is not None and row[1] is not None and row[1] != owner:
+            raise AttemptElsewhere("this attempt is now open in another window, where it carries on; "
+                                   "nothing was saved here")
 
-    def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step) -> None:
-        """Commit one choice, the attempt's activity and the item statistics in one transaction.
-        (The hot path of play: plain prepared statements on the connection, nothing else.)"""
-        critical = step.critical is not None
+    def claim(self, attempt_id: str, owner: str) -> None:
+        """Take an in-progress attempt over for this window: any other window's next write is refused."""
         with self.write():
+            self._check_owner(attempt_id, None)
+            self.db.conn.execute("UPDATE attempts SET owner = ?, owner_seen = ? WHERE id = ?",
+                                 (owner, now_iso(), attempt_id))
+
+    def node_shown(self, attempt_id: str, seq: int, at: float, deadline: float | None,
+                   owner: str | None = None) -> tuple[float, float | None]:
+        """When the node the next choice (number `seq`) answers was first shown, and its deadline: stored
+        the first time, read back after that, so leaving and resuming never restarts a timer."""
+        query = "SELECT shown_seq, shown_at, deadline FROM attempts WHERE id = ?"
+        row = self.db.conn.execute(query, (attempt_id,)).fetchone()
+        if row is None or row[0] != seq or row[1] is None:
+            with self.write():
+                self._check_owner(attempt_id, owner)
+                row = self.db.conn.execute(query, (attempt_id,)).fetchone()
+                if row[0] != seq or row[1] is None:
+                    self.db.conn.execute("UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ?,"
+                                         " owner_seen = ? WHERE id = ?", (seq, at, deadline, now_iso(), attempt_id))
+                    return at, deadline
+        return row[1], row[2]
+
+    _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
+                      " mood_after, latency, at, critical, timed_out, tags, shown, undone)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
+    _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
+    _NEXT_SHOWN = "UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ? WHERE id = ?"
+
+    def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step, owner: str | None = None,
+                      shown: list[str] | None = None, next_shown: tuple | None = None,
+                      finish: "Finish | None" = None) -> None:
+        """Commit one choice and the attempt's activity in one transaction; with `finish`, the attempt's
+        finish too (the last choice and the result land together or not at all). `next_shown` is
+        (seq, shown_at, deadline) of the node shown straight after, so its timer is stored with the choice."""
+        with self.write():
+            self._check_owner(attempt_id, owner)
             execute = self.db.conn.execute
             execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
                                           json.dumps(step.points), step.mood_before, step.mood_after,
                                           step.latency, step.at, step.critical, int(step.timed_out),
-                                          json.dumps(step.tags)))
-            execute(self._COUNT_ITEM, (scenario_id, step.node, step.choice, step.text, sum(step.points.values()),
-                                       int(critical)))
-            execute(self._TOUCH_ATTEMPT, (step.at, attempt_id))
+                                          json.dumps(step.tags), json.dumps(shown) if shown is not None else None))
+            execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
+            if next_shown is not None:
+                execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
             outbox.on_choice(self.db.conn, attempt_id, seq)
+            if finish is not None:
+                self._finish(attempt_id, finish)
 
-    def undo_choice(self, attempt_id: str, scenario_id: str, seq: int) -> None:
+    def undo_choice(self, attempt_id: str, scenario_id: str, seq: int, owner: str | None = None) -> None:
         """Mark a choice taken back (practice undo); the row stays for the record."""
         with self.write():
-            row = self.db.execute("SELECT node, choice_id, points, critical FROM choices WHERE attempt_id = ? AND"
-                                  " seq = ? AND undone = 0", [attempt_id, seq]).fetchone()
-            if row is None:
-                return
-            self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ?", [attempt_id, seq])
-            self.db.execute("UPDATE item_stats SET picks = picks - 1, points = points - ?, critical = critical - ?"
-                            " WHERE scenario_id = ? AND node = ? AND choice_id = ?",
-                            [sum(json.loads(row[2]).values()), int(row[3] is not None), scenario_id, row[0], row[1]])
-            self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ? WHERE id = ?",
-                            [now_iso(), attempt_id])
-            outbox.on_undo(self.db.conn, attempt_id, seq)
+            self._check_owner(attempt_id, owner)
+            changed = self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
+                                      [attempt_id, seq]).rowcount
+            if changed:
+                self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
+                                " WHERE id = ?", [now_iso(), attempt_id])
+                outbox.on_undo(self.db.conn, attempt_id, seq)
 
-    def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None) -> None:
-        stamp = at or now_iso()
+    def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None,
+                       owner: str | None = None) -> None:
+        """Record the result of an attempt whose recorded choices already reach an ending (a resume)."""
         with self.write():
-            row = self.db.execute("SELECT trainee_id, scenario_id, status FROM attempts WHERE id = ?",
-                                  [attempt_id]).fetchone()
-            if row is None or row[2] == "completed":
+            row = self.db.conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None or row[0] == "completed":
                 return
-            trainee_id, scenario_id, _ = row
-            passed = int(score.passed)
-            self.db.execute("UPDATE trainee_stats SET completed = completed + 1, passed = passed + ?,"
-                            " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ?",
-                            [passed, score.overall, stamp, trainee_id])
-            self.db.execute("UPDATE scenario_stats SET completed = completed + 1, passed = passed + ?,"
-                            " overall_sum = overall_sum + ? WHERE scenario_id = ?", [passed, score.overall, scenario_id])
-            for name, r in score.skills.items():
-                if r.scored:
-                    self.db.execute(
-                        "INSERT INTO trainee_skill_stats (trainee_id, skill, n, percent_sum) VALUES (?, ?, 1, ?)"
-                        " ON CONFLICT (trainee_id, skill) DO UPDATE SET n = n + 1, percent_sum = percent_sum + ?",
-                        [trainee_id, name, r.percent, r.percent])
-            self.db["attempts"].update(attempt_id, {
-                "finished_at": stamp, "last_activity": stamp, "status": "completed", "ending": ending,
-                "outcome": outcome, "overall": score.overall, "passed": int(score.passed),
-            })
-            self.db["attempt_skills"].upsert_all([
-                {"attempt_id": attempt_id, "skill": name, "raw": r.raw, "max": r.best, "percent": r.percent,
-                 "threshold": r.threshold, "passed": int(r.passed)}
-                for name, r in score.skills.items() if r.scored
-            ], pk=("attempt_id", "skill"))
-            outbox.on_finish(self.db.conn, attempt_id)
+            self._check_owner(attempt_id, owner)
+            self._finish(attempt_id, Finish(ending, outcome, score, at or now_iso()))
+
+    def _finish(self, attempt_id: str, finish: "Finish") -> None:
+        """Inside a write: the attempt's result, its skills, and the totals for its mode (completed only)."""
+        row = self.db.conn.execute("SELECT trainee_id, scenario_id, mode, status FROM attempts WHERE id = ?",
+                                   (attempt_id,)).fetchone()
+        if row is None or row[3] == "completed":
+            return
+        trainee_id, scenario_id, mode, _ = row
+        score, stamp = finish.score, finish.at
+        passed = int(score.passed)
+        execute = self.db.conn.execute
+        execute("UPDATE trainee_totals SET completed = completed + 1, passed = passed + ?,"
+                " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ? AND mode = ?",
+                (passed, score.overall, stamp, trainee_id, mode))
+        execute("UPDATE scenario_totals SET completed = completed + 1, passed = passed + ?,"
+                " overall_sum = overall_sum + ? WHERE scenario_id = ? AND mode = ?",
+                (passed, score.overall, scenario_id, mode))
+        for name, r in score.skills.items():
+            if r.scored:
+                execute("INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)"
+                        " VALUES (?, ?, ?, 1, ?) ON CONFLICT (trainee_id, mode, skill) DO UPDATE SET n = n + 1,"
+                        " percent_sum = percent_sum + excluded.percent_sum", (trainee_id, mode, name, r.percent))
+                execute("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, skill) DO UPDATE SET"
+                        " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
+                        " threshold = excluded.threshold, passed = excluded.passed",
+                        (attempt_id, name, r.raw, r.best, r.percent, r.threshold, int(r.passed)))
+        execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)"
+                " SELECT ?, ?, node, choice_id, max(text), count(*),"
+                " sum((SELECT coalesce(sum(value), 0) FROM json_each(points))), sum(critical IS NOT NULL)"
+                " FROM choices WHERE attempt_id = ? AND undone = 0 GROUP BY node, choice_id"
+                " ON CONFLICT (scenario_id, mode, node, choice_id) DO UPDATE SET picks = picks + excluded.picks,"
+                " points = points + excluded.points, critical = critical + excluded.critical, text = excluded.text",
+                (scenario_id, mode, attempt_id))
+        execute("UPDATE attempts SET finished_at = ?, last_activity = ?, status = 'completed', ending = ?,"
+                " outcome = ?, overall = ?, passed = ?, shown_seq = NULL, deadline = NULL WHERE id = ?",
+                (stamp, stamp, finish.ending, finish.outcome, score.overall, passed, attempt_id))
+        outbox.on_finish(self.db.conn, attempt_id)
 
     def abandon_attempt(self, attempt_id: str) -> None:
         with self.write():
@@ -342,15 +408,16 @@ class Store:
         """Recorded choices still in effect, in order."""
         rows = self.db.execute(
             "SELECT seq, node, choice_id, number, text, points, mood_before, mood_after, latency, at, critical,"
-            " timed_out, tags FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq", [attempt_id])
+            " timed_out, tags, shown FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq", [attempt_id])
         keys = ("seq", "node", "choice", "number", "text", "points", "mood_before", "mood_after", "latency", "at",
-                "critical", "timed_out", "tags")
+                "critical", "timed_out", "tags", "shown")
         out = []
         for row in rows:
             item = dict(zip(keys, row))
             item["points"] = json.loads(item["points"] or "{}")
             item["tags"] = json.loads(item["tags"] or "[]")
             item["timed_out"] = bool(item["timed_out"])
+            item["shown"] = json.loads(item["shown"]) if item["shown"] else None  # choice ids in the order shown
             out.append(item)
         return out
 
@@ -370,19 +437,23 @@ class Store:
         return list(self.db["attempts"].rows_where("trainee_id = ?", [trainee.id], order_by="started_at desc"))
 
     def best_by_scenario(self, trainee: Trainee) -> dict[str, dict]:
-        """Per scenario: best overall score, whether any attempt passed, attempts, and any in progress."""
+        """Per scenario and mode: best overall score, whether any attempt passed, attempts, any in progress."""
         rows = self.db.execute(
-            "SELECT scenario_id, max(overall), max(passed), count(*), sum(status = 'in-progress'),"
-            " sum(status = 'completed') FROM attempts WHERE trainee_id = ? GROUP BY scenario_id", [trainee.id])
-        return {r[0]: {"best": r[1], "passed": bool(r[2]), "attempts": r[3], "in_progress": r[4],
-                       "completed": r[5]} for r in rows}
+            "SELECT scenario_id, mode, max(overall), max(passed), count(*), sum(status = 'in-progress'),"
+            " sum(status = 'completed') FROM attempts WHERE trainee_id = ? GROUP BY scenario_id, mode", [trainee.id])
+        out: dict[str, dict] = {}
+        for sid, mode, best, passed, count, in_progress, completed in rows:
+            out.setdefault(sid, {})[mode] = {"best": best, "passed": bool(passed), "attempts": count,
+                                             "in_progress": in_progress, "completed": completed}
+        return out
 
     def skills_for(self, attempt_id: str) -> list[dict]:
         return list(self.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id]))
 
-    def skill_averages(self, trainee: Trainee) -> dict[str, float]:
-        rows = self.db.execute("SELECT skill, percent_sum / n FROM trainee_skill_stats WHERE trainee_id = ? AND n > 0"
-                               " ORDER BY skill", [trainee.id])
+    def skill_averages(self, trainee: Trainee, mode: str) -> dict[str, float]:
+        """Average percent per skill over the trainee's completed attempts in one mode."""
+        rows = self.db.execute("SELECT skill, percent_sum / n FROM trainee_skill_totals WHERE trainee_id = ?"
+                               " AND mode = ? AND n > 0 ORDER BY skill", [trainee.id, mode])
         return {r[0]: r[1] for r in rows}
 
     def add_note(self, attempt_id: str, author: str, text: str) -> None:

@@ -1,4 +1,5 @@
-"""Supervisor report data: per-trainee progress and per-scenario item analysis.
+"""Supervisor report data: per-trainee progress and per-scenario item analysis, each row for one mode
+(practice and assessment are never averaged together; unfinished attempts never count in rates or averages).
 
 Unfiltered figures come from totals kept on write (flat however long the history); filtered ones use
 indexed range queries on attempts. Nothing here scans every recorded choice.
@@ -32,9 +33,15 @@ def _trend(values: list[float]) -> float | None:
     return round(sum(recent) / len(recent) - sum(before) / len(before), 1)
 
 
+MODES = ("assessment", "practice")
+DONE = "status = 'completed'"
+
+
 def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None = None,
                  since: str | None = None, until: str | None = None, category: str | None = None,
-                 name_contains: str | None = None) -> list[dict]:
+                 name_contains: str | None = None, mode: str | None = None) -> list[dict]:
+    """One row per trainee and mode: practice is never averaged into assessment, and only completed
+    attempts count in pass rates and averages (`attempts` counts every attempt started)."""
     db = store.db
     people = store.trainees()
     if trainee:
@@ -42,115 +49,127 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
     if name_contains:
         people = [t for t in people if name_contains.lower() in t.name.lower()]
     filtered = bool(scenario or since or until or category)
+    modes = [mode] if mode else list(MODES)
     rows = []
     for person in people:
-        if filtered:
-            where, params = ["trainee_id = ?"], [person.id]
-            for column, op, value in (("scenario_id", "=", scenario), ("started_at", ">=", since),
-                                      ("started_at", "<", until), ("category", "=", category)):
-                if value:
-                    where.append(f"{column} {op} ?")
-                    params.append(value)
-            agg = db.execute(
-                "SELECT count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),"
-                " sum(CASE WHEN status = 'completed' THEN overall ELSE 0 END), max(last_activity)"
-                f" FROM attempts WHERE {' AND '.join(where)}", params).fetchone()
-            attempts, completed, passed, overall_sum, last = (agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0, agg[4])
-            skills = {r[0]: (r[1], r[2]) for r in db.execute(
-                "SELECT s.skill, count(*), sum(s.percent) FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-                f" WHERE {' AND '.join('a.' + w for w in where)} GROUP BY s.skill", params)}
-        else:
-            stats = db.execute("SELECT attempts, completed, passed, overall_sum, last_activity FROM trainee_stats"
-                               " WHERE trainee_id = ?", [person.id]).fetchone() or (0, 0, 0, 0.0, None)
-            attempts, completed, passed, overall_sum, last = stats
-            skills = {r[0]: (r[1], r[2]) for r in db.execute(
-                "SELECT skill, n, percent_sum FROM trainee_skill_stats WHERE trainee_id = ?", [person.id])}
-        if trainee is None and attempts == 0 and filtered:
-            continue
-        recent_where = " AND ".join(where) if filtered else "trainee_id = ?"
-        recent_params = params if filtered else [person.id]
-        recent = db.execute(f"SELECT id, overall FROM attempts WHERE {recent_where} AND status = 'completed'"
-                            " ORDER BY finished_at DESC LIMIT 10", recent_params).fetchall()
-        by_skill: dict[str, list[float]] = {}
-        if recent:
-            ids = [r[0] for r in recent[:6]]
-            order = {a: i for i, a in enumerate(ids)}
-            marks = ",".join("?" * len(ids))
-            for attempt_id, skill, pct in sorted(
-                    db.execute(f"SELECT attempt_id, skill, percent FROM attempt_skills WHERE attempt_id IN ({marks})",
-                               ids), key=lambda r: order[r[0]]):
-                by_skill.setdefault(skill, []).append(pct)
-        rows.append({
-            "id": person.id,
-            "name": person.name,
-            "attempts": attempts,
-            "completed": completed,
-            "passed": passed,
-            "pass_rate": _rate(passed, completed),
-            "average": _avg(overall_sum, completed),
-            "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, []))}
-                       for skill, (n, total) in sorted(skills.items())},
-            "last_activity": last,
-            "recent": [r[1] for r in reversed(recent)],
-        })
+        mine = []
+        for kind in modes:
+            where, params = ["trainee_id = ?", "mode = ?"], [person.id, kind]
+            if filtered:
+                for column, op, value in (("scenario_id", "=", scenario), ("started_at", ">=", since),
+                                          ("started_at", "<", until), ("category", "=", category)):
+                    if value:
+                        where.append(f"{column} {op} ?")
+                        params.append(value)
+                agg = db.execute(
+                    f"SELECT count(*), sum({DONE}), sum(CASE WHEN {DONE} THEN coalesce(passed, 0) ELSE 0 END),"
+                    f" sum(CASE WHEN {DONE} THEN overall ELSE 0 END), max(last_activity)"
+                    f" FROM attempts WHERE {' AND '.join(where)}", params).fetchone()
+                attempts, completed, passed, overall_sum, last = (agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0,
+                                                                  agg[4])
+                skills = {r[0]: (r[1], r[2]) for r in db.execute(
+                    "SELECT s.skill, count(*), sum(s.percent) FROM attempt_skills s JOIN attempts a ON"
+                    f" a.id = s.attempt_id WHERE a.{DONE} AND {' AND '.join('a.' + w for w in where)}"
+                    " GROUP BY s.skill", params)}
+            else:
+                stats = db.execute("SELECT attempts, completed, passed, overall_sum, last_activity FROM trainee_totals"
+                                   " WHERE trainee_id = ? AND mode = ?", params).fetchone() or (0, 0, 0, 0.0, None)
+                attempts, completed, passed, overall_sum, last = stats
+                skills = {r[0]: (r[1], r[2]) for r in db.execute(
+                    "SELECT skill, n, percent_sum FROM trainee_skill_totals WHERE trainee_id = ? AND mode = ?", params)}
+            if attempts == 0:
+                continue
+            recent = db.execute(f"SELECT id, overall FROM attempts WHERE {' AND '.join(where)} AND {DONE}"
+                                " ORDER BY finished_at DESC LIMIT 10", params).fetchall()
+            by_skill: dict[str, list[float]] = {}
+            if recent:
+                ids = [r[0] for r in recent[:6]]
+                order = {a: i for i, a in enumerate(ids)}
+                marks = ",".join("?" * len(ids))
+                for attempt_id, skill, pct in sorted(
+                        db.execute(f"SELECT attempt_id, skill, percent FROM attempt_skills WHERE attempt_id IN ({marks})",
+                                   ids), key=lambda r: order[r[0]]):
+                    by_skill.setdefault(skill, []).append(pct)
+            mine.append({
+                "id": person.id,
+                "name": person.name,
+                "mode": kind,
+                "attempts": attempts,
+                "completed": completed,
+                "passed": passed,
+                "pass_rate": _rate(passed, completed),
+                "average": _avg(overall_sum, completed),
+                "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, []))}
+                           for skill, (n, total) in sorted(skills.items())},
+                "last_activity": last,
+                "recent": [r[1] for r in reversed(recent)],
+            })
+        if not mine and (trainee is not None or not filtered):
+            mine.append({"id": person.id, "name": person.name, "mode": modes[0], "attempts": 0, "completed": 0,
+                         "passed": 0, "pass_rate": None, "average": None, "skills": {}, "last_activity": None,
+                         "recent": []})
+        rows.extend(mine)
     return rows
 
 
 def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None = None,
-                  since: str | None = None) -> list[dict]:
+                  since: str | None = None, mode: str | None = None) -> list[dict]:
+    """One row per scenario and mode, with the item analysis of completed attempts in that mode."""
     db = store.db
     filtered = bool(trainee or since)
     person = store.find_trainee(trainee) if trainee else None
     if trainee and person is None:
         return []
-    ids = [scenario] if scenario else [r[0] for r in db.execute("SELECT scenario_id FROM scenario_stats ORDER BY scenario_id")]
+    ids = [scenario] if scenario else [r[0] for r in db.execute(
+        "SELECT DISTINCT scenario_id FROM scenario_totals ORDER BY scenario_id")]
     out = []
     for sid in ids:
-        meta = db.execute("SELECT title, category, attempts, completed, passed, overall_sum FROM scenario_stats"
-                          " WHERE scenario_id = ?", [sid]).fetchone()
-        if meta is None:
-            continue
-        title, category = meta[0], meta[1]
-        if filtered:
-            where, params = ["a.scenario_id = ?"], [sid]
-            if person:
-                where.append("a.trainee_id = ?")
-                params.append(person.id)
-            if since:
-                where.append("a.started_at >= ?")
-                params.append(since)
-            clause = " AND ".join(where)
-            agg = db.execute("SELECT count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),"
-                             " sum(CASE WHEN status = 'completed' THEN overall ELSE 0 END)"
-                             f" FROM attempts a WHERE {clause}", params).fetchone()
-            attempts, completed, passed, overall_sum = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0
-            items = db.execute(
-                "SELECT c.node, c.choice_id, max(c.text), count(*), sum((SELECT coalesce(sum(value), 0) FROM"
-                " json_each(c.points))), sum(c.critical IS NOT NULL) FROM choices c JOIN attempts a ON"
-                f" a.id = c.attempt_id WHERE {clause} AND c.undone = 0 GROUP BY c.node, c.choice_id",
-                params).fetchall()
-            if attempts == 0:
+        for kind in ([mode] if mode else MODES):
+            meta = db.execute("SELECT title, category, attempts, completed, passed, overall_sum FROM scenario_totals"
+                              " WHERE scenario_id = ? AND mode = ?", [sid, kind]).fetchone()
+            if meta is None or meta[2] == 0:
                 continue
-        else:
-            attempts, completed, passed, overall_sum = meta[2], meta[3], meta[4], meta[5]
-            items = db.execute("SELECT node, choice_id, text, picks, points, critical FROM item_stats"
-                               " WHERE scenario_id = ? AND picks > 0", [sid]).fetchall()
-        node_totals: dict[str, int] = {}
-        for node, _, _, picks, _, _ in items:
-            node_totals[node] = node_totals.get(node, 0) + picks
-        item_rows = [{
-            "node": node, "choice_id": choice_id, "text": text, "picks": picks,
-            "share": round(100.0 * picks / node_totals[node], 1) if node_totals[node] else 0.0,
-            "average_points": round(points / picks, 2) if picks else 0.0, "critical": critical,
-        } for node, choice_id, text, picks, points, critical in items]
-        item_rows.sort(key=lambda r: (r["node"], -r["picks"], r["choice_id"]))
-        out.append({
-            "id": sid, "title": title, "category": category, "attempts": attempts, "completed": completed,
-            "passed": passed, "pass_rate": _rate(passed, completed), "average": _avg(overall_sum, completed),
-            "items": item_rows,
-            "trouble": sorted([r for r in item_rows if r["average_points"] < 0 or r["critical"]],
-                              key=lambda r: (-r["picks"], r["average_points"]))[:5],
-        })
+            title, category = meta[0], meta[1]
+            if filtered:
+                where, params = ["a.scenario_id = ?", "a.mode = ?"], [sid, kind]
+                if person:
+                    where.append("a.trainee_id = ?")
+                    params.append(person.id)
+                if since:
+                    where.append("a.started_at >= ?")
+                    params.append(since)
+                clause = " AND ".join(where)
+                agg = db.execute(f"SELECT count(*), sum({DONE}), sum(CASE WHEN {DONE} THEN coalesce(passed, 0) ELSE 0"
+                                 f" END), sum(CASE WHEN {DONE} THEN overall ELSE 0 END) FROM attempts a WHERE {clause}",
+                                 params).fetchone()
+                attempts, completed, passed, overall_sum = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0
+                items = db.execute(
+                    "SELECT c.node, c.choice_id, max(c.text), count(*), sum((SELECT coalesce(sum(value), 0) FROM"
+                    " json_each(c.points))), sum(c.critical IS NOT NULL) FROM choices c JOIN attempts a ON"
+                    f" a.id = c.attempt_id WHERE {clause} AND a.{DONE} AND c.undone = 0 GROUP BY c.node, c.choice_id",
+                    params).fetchall()
+                if attempts == 0:
+                    continue
+            else:
+                attempts, completed, passed, overall_sum = meta[2], meta[3], meta[4], meta[5]
+                items = db.execute("SELECT node, choice_id, text, picks, points, critical FROM item_totals"
+                                   " WHERE scenario_id = ? AND mode = ? AND picks > 0", [sid, kind]).fetchall()
+            node_totals: dict[str, int] = {}
+            for node, _, _, picks, _, _ in items:
+                node_totals[node] = node_totals.get(node, 0) + picks
+            item_rows = [{
+                "node": node, "choice_id": choice_id, "text": text, "picks": picks,
+                "share": round(100.0 * picks / node_totals[node], 1) if node_totals[node] else 0.0,
+                "average_points": round(points / picks, 2) if picks else 0.0, "critical": critical,
+            } for node, choice_id, text, picks, points, critical in items]
+            item_rows.sort(key=lambda r: (r["node"], -r["picks"], r["choice_id"]))
+            out.append({
+                "id": sid, "title": title, "category": category, "mode": kind, "attempts": attempts,
+                "completed": completed, "passed": passed, "pass_rate": _rate(passed, completed),
+                "average": _avg(overall_sum, completed), "items": item_rows,
+                "trouble": sorted([r for r in item_rows if r["average_points"] < 0 or r["critical"]],
+                                  key=lambda r: (-r["picks"], r["average_points"]))[:5],
+            })
     return out
 
 
@@ -168,29 +187,31 @@ def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str 
 
 
 def build_report(store: Store, trainee: str | None = None, scenario: str | None = None,
-                 since: str | None = None, catalogue: Mapping | None = None, today: date | None = None,
-                 scenarios: Mapping | None = None) -> dict:
+                 since: str | None = None, mode: str | None = None, catalogue: Mapping | None = None,
+                 today: date | None = None, scenarios: Mapping | None = None) -> dict:
     """The whole report. `catalogue` (scenario id -> summary with .version and .title) gives the current
     versions for retraining; without it a scenario's recorded title is used and no retraining is due.
     `scenarios` (id -> loaded scenario) puts item analysis in conversation order (else the recorded one)."""
     return add_chart_data({
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "filters": {"trainee": trainee, "scenario": scenario, "since": since},
-        "trainees": trainee_rows(store, trainee, scenario, since),
-        "scenarios": scenario_rows(store, trainee, scenario, since),
+        "filters": {"trainee": trainee, "scenario": scenario, "since": since, "mode": mode},
+        "trainees": trainee_rows(store, trainee, scenario, since, mode=mode),
+        "scenarios": scenario_rows(store, trainee, scenario, since, mode=mode),
         "assignments": assignment_rows(store, catalogue or {}, today or date.today(), trainee, scenario),
     }, store, scenarios)
 
 
-def technique_usage(store: Store, trainee_name: str) -> list[dict]:
-    """Technique tags a trainee used on point-earning choices versus on point-losing ones."""
+def technique_usage(store: Store, trainee_name: str, mode: str | None = None) -> list[dict]:
+    """Technique tags a trainee used on point-earning choices versus on point-losing ones, in completed
+    attempts (of one mode, if given)."""
     person = store.find_trainee(trainee_name)
     if person is None:
         return []
     counts: dict[str, list[int]] = {}
     rows = store.db.execute(
         "SELECT c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
-        " WHERE a.trainee_id = ? AND c.undone = 0 ORDER BY a.started_at DESC LIMIT 2000", [person.id])
+        f" WHERE a.trainee_id = ? AND a.{DONE} AND c.undone = 0 AND a.mode = coalesce(?, a.mode)"
+        " ORDER BY a.started_at DESC LIMIT 2000", [person.id, mode])
     for tags, points in rows:
         total = sum(json.loads(points or "{}").values())
         for tag in json.loads(tags or "[]"):

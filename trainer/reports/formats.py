@@ -32,7 +32,7 @@ def report_text(report: dict) -> str:
     if not trainees:
         lines.append("  no attempts recorded yet")
     for t in trainees:
-        lines.append(f"  {line(t['name'])}: {t['attempts']} attempt{'' if t['attempts'] == 1 else 's'}, {t['completed']} completed, pass rate "
+        lines.append(f"  {line(t['name'])} · {t['mode']}: {t['attempts']} attempt{'' if t['attempts'] == 1 else 's'}, {t['completed']} completed, pass rate "
                      f"{_fmt(t['pass_rate'])}, average {_fmt(t['average'])}, last active {t['last_activity'] or '—'}"
                      f"  {sparkline(t['recent'])}")
         for skill, s in t["skills"].items():
@@ -40,7 +40,7 @@ def report_text(report: dict) -> str:
     lines.append("")
     lines.append(f"Scenarios ({len(report['scenarios'])})")
     for s in report["scenarios"]:
-        lines.append(f"  {line(s['id'])} ({line(s['title'])}): {s['attempts']} attempts, pass rate {_fmt(s['pass_rate'])}, "
+        lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {s['mode']}: {s['attempts']} attempts, pass rate {_fmt(s['pass_rate'])}, "
                      f"average {_fmt(s['average'])}")
         node = None
         for item in s["items"]:
@@ -80,10 +80,10 @@ def report_csv(report: dict) -> str:
     skills = sorted({k for t in report["trainees"] for k in t["skills"]})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["trainee", "attempts", "completed", "passed", "pass_rate", "average", "last_activity",
+    writer.writerow(["trainee", "mode", "attempts", "completed", "passed", "pass_rate", "average", "last_activity",
                      *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills]])
     for t in report["trainees"]:
-        writer.writerow(csv_row([t["name"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
+        writer.writerow(csv_row([t["name"], t["mode"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
                                  t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
                                  *[t["skills"].get(s, {}).get("trend") for s in skills]]))
     if report.get("assignments"):  # the completion grid: a second table after a blank line

@@ -40,6 +40,7 @@ class TraineesScreen(Screen):
         Binding("o", "sort", "Sort", id="sort", show=False),  # these three: in ? help (the footer is full)
         Binding("g", "cycle_scenario", "Scenario", id="cycle-scenario", show=False),
         Binding("c", "cycle_category", "Category", id="cycle-category", show=False),
+        Binding("m", "cycle_mode", "Mode", id="cycle-mode", show=False),  # said on the status line
         Binding("v", "scenarios", "Scenarios", id="scenarios-view"),
         Binding("t", "techniques", "Techniques", id="techniques-view"),
         Binding("e", "export", "Export", id="export"),
@@ -52,6 +53,7 @@ class TraineesScreen(Screen):
         super().__init__()
         self.scenario: str | None = None
         self.category: str | None = None
+        self.mode = "assessment"  # figures are for one mode at a time: never averaged together
         self.sort_index = 0
 
     def compose(self) -> ComposeResult:
@@ -110,7 +112,7 @@ class TraineesScreen(Screen):
             return
         rows = trainee_rows(self.app.store, scenario=self.scenario, since=since,
                             until=until, category=self.category,
-                            name_contains=self.query_one("#f-name", Input).value.strip() or None)
+                            name_contains=self.query_one("#f-name", Input).value.strip() or None, mode=self.mode)
         key = self.SORTS[self.sort_index]
         reverse = key != "name"
         rows.sort(key=lambda r: ((r["last_activity"] or "") if key == "last" else
@@ -121,7 +123,8 @@ class TraineesScreen(Screen):
                           _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
                           Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
                           key=str(r["id"]))
-        parts = [f"{len(rows)} trainee(s)", f"sorted by {key}"]
+        other = "practice" if self.mode == "assessment" else "assessment"
+        parts = [f"{self.mode} only (m: {other})", f"{len(rows)} trainee(s)", f"sorted by {key}"]
         if self.scenario:
             parts.append(f"scenario {line(self.scenario)}")
         if self.category:
@@ -155,21 +158,25 @@ class TraineesScreen(Screen):
         self.query_one("#f-name", Input).focus()
 
     def action_cycle_scenario(self) -> None:
-        ids = [None, *sorted(r[0] for r in self.app.store.db.execute("SELECT scenario_id FROM scenario_stats"))]
+        ids = [None, *sorted(r[0] for r in self.app.store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals"))]
         self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)] if self.scenario in ids else None
         self.reload()
 
     def action_cycle_category(self) -> None:
-        present = {r[0] for r in self.app.store.db.execute("SELECT DISTINCT category FROM scenario_stats")}
+        present = {r[0] for r in self.app.store.db.execute("SELECT DISTINCT category FROM scenario_totals")}
         order = [None, *[c for c in CATEGORIES if c in present]]
         self.category = order[(order.index(self.category) + 1) % len(order)] if self.category in order else None
         self.reload()
 
+    def action_cycle_mode(self) -> None:
+        self.mode = "practice" if self.mode == "assessment" else "assessment"
+        self.reload()
+
     def action_scenarios(self) -> None:
-        self.app.push_screen(ScenariosScreen())
+        self.app.push_screen(ScenariosScreen(self.mode))
 
     def action_techniques(self) -> None:
-        self.app.push_screen(TechniquesScreen())
+        self.app.push_screen(TechniquesScreen(self.mode))
 
     def action_assignments(self) -> None:
         from trainer.review.programme import CompletionScreen
@@ -287,14 +294,19 @@ class ScenariosScreen(Screen):
     BINDINGS = [Binding("enter", "open", "Item analysis", id="open-items"),
                 Binding("escape", "app.pop_screen", "Back", id="back-scenarios")]
 
+    def __init__(self, mode: str = "assessment"):
+        super().__init__()
+        self.mode = mode
+
     def compose(self) -> ComposeResult:
-        yield Static("Scenarios: pass rates and the choices that trip people up", classes="screen-title")
+        yield Static(f"Scenarios ({self.mode}): pass rates and the choices that trip people up",
+                     classes="screen-title")
         yield DataTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static(id="trouble"), id="trouble-box")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.rows = {r["id"]: r for r in scenario_rows(self.app.store)}
+        self.rows = {r["id"]: r for r in scenario_rows(self.app.store, mode=self.mode)}
         table = self.query_one(DataTable)
         for label in ("Scenario", "Attempts", "Pass rate", "Average"):
             table.add_column(label, key=label.lower())

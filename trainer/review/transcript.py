@@ -1,4 +1,5 @@
-"""A recorded attempt replayed for a supervisor: feedback, critical errors and the best choice each step."""
+"""A recorded attempt replayed for a supervisor: what the trainee was shown (in the order shown), what
+they chose, feedback, critical errors and the best choice each step."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ from trainer.play.recording import step_from_row
 from trainer.progress.store import Store
 from trainer.sanitize import line, printable
 from trainer.tui.widgets import points_text
+
+
+def _offered(scenario, stored: dict) -> list:
+    """The choices the trainee saw at this step, in the order shown (recorded with the choice)."""
+    node = scenario.nodes.get(stored["node"])
+    if node is None or not stored.get("shown"):
+        return []
+    by_id = {c.id: c for c in node.choices}
+    return [by_id[c] for c in stored["shown"] if c in by_id]
 
 
 def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
@@ -27,7 +37,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
-        data = {"transcript": [step_from_row(s) for s in steps]}
+        data = {"transcript": [step_from_row(s) for s in steps], "seed": attempt.get("order_seed")}
         try:
             session = Session.from_json(compiled_for(scenario), data)
         except Exception:  # noqa: BLE001 - an unreplayable record still shows what was stored
@@ -38,7 +48,18 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     for i, stored in enumerate(steps):
         replayed = session.transcript[i] if session else None
         text.append(f"{i + 1}. [{line(stored['node'])}] ", style="bold")
-        text.append(("(time ran out) " if stored["timed_out"] else "") + line(" ".join(stored["text"].split())) + "\n")
+        offered = _offered(scenario, stored) if session else []
+        if stored["timed_out"]:
+            text.append("(time ran out) " + line(" ".join(stored["text"].split())) + "\n")
+        elif offered:
+            text.append(f"chose {stored['number']} of {len(offered)}, in the order shown:\n")
+            for number, choice in enumerate(offered, 1):
+                picked = choice.id == stored["choice"]
+                text.append(f" {'▸' if picked else ' '} {number}. ", style="bold" if picked else "dim")
+                said = stored["text"] if picked else choice.text  # the chosen line as recorded
+                text.append(line(" ".join(said.split())) + "\n", style="" if picked else "dim")
+        else:
+            text.append(f"{stored['number']}. " + line(" ".join(stored["text"].split())) + "\n")
         if stored["critical"]:
             text.append(f"   CRITICAL ERROR: {line(stored['critical'])}\n", style="bold red")
         if replayed and replayed.feedback:

@@ -57,7 +57,8 @@ class ItemsScreen(Screen):
         rows = scenario_rows(store, scenario=self.scenario_id, **kwargs)
         row = rows[0] if rows else None
         title = (row["title"] if row else None) or self.scenario_id
-        self.query_one("#items-title", Static).update(Text(f"Item analysis · {line(title)}"))
+        suffix = f" · {self.mode}" if self.mode else ""
+        self.query_one("#items-title", Static).update(Text(f"Item analysis · {line(title)}{suffix}"))
         table = self.query_one(DataTable)
         for label, key, width in (("Step", "step", 16), ("Choice", "choice", 34), ("Picked", "picks", 6),
                                   ("Share", "share", 5), ("Avg", "points", 5)):
@@ -90,7 +91,8 @@ class TechniquesScreen(Screen):
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        yield Static("Techniques by framework: used well, and missed", classes="screen-title")
+        suffix = f" ({self.mode})" if self.mode else ""
+        yield Static(f"Techniques by framework: used well, and missed{suffix}", classes="screen-title")
         yield DataTable(id="techniques", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

@@ -32,7 +32,8 @@ class TrainerApp(App):
 
     def __init__(self, library: Library, store: Store | Callable[[], Store], trainee: Trainee | str | None = None,
                  play: str | None = None, clock: Callable[[], float] = time.time, site: bool = False,
-                 roles: tuple[str, ...] = ("trainee", "supervisor"), review_home: Callable[[], Screen] | None = None):
+                 roles: tuple[str, ...] = ("trainee", "supervisor"), review_home: Callable[[], Screen] | None = None,
+                 order_seed: Callable[[], int | None] | None = None):
         """`store` may be a callable that opens it: the catalogue then paints first and the database
         (and sqlite-utils) is opened straight after, which keeps start-up close to a bare Textual app."""
         super().__init__()
@@ -49,6 +50,7 @@ class TrainerApp(App):
         self.review_home = review_home  # the supervisor's first screen (the review), given by trainer.launch
         self.account = None
         self.supervisor: str | None = None
+        self.order_seed = order_seed or (lambda: None)
         self.theme = "textual-dark"
 
     @property
@@ -151,6 +153,7 @@ class TrainerApp(App):
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
     def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:
+        """A new attempt with its own choice order, or a resumed one taken over for this window."""
         from trainer.play.recording import RecordedAttempt
         from trainer.tui.screens.play import PlayScreen
 
@@ -160,7 +163,8 @@ class TrainerApp(App):
             else:
                 for old in self.store.resumable(self.trainee, scenario.id):
                     self.store.abandon_attempt(old["id"])
-                attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock)
+                attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
+                                                 seed=self.order_seed())
         except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are
             self.notify(line(f"Could not start the attempt: {exc}"), title="Not started", severity="error",
                         timeout=10, markup=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,6 +28,17 @@ def when(stamp: str | None) -> str:
         return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M")
     except ValueError:
         return stamp
+
+
+def recently(stamp: str | None, minutes: float = 10) -> bool:
+    """Whether a stored time is within the last few minutes (an attempt another window may hold)."""
+    if not stamp:
+        return False
+    try:
+        seen = datetime.fromisoformat(stamp)
+    except ValueError:
+        return False
+    return (datetime.now(timezone.utc) - seen).total_seconds() < minutes * 60
 
 
 class BriefScreen(Screen):
@@ -78,6 +89,10 @@ class BriefScreen(Screen):
             note = Text(f"You have an unfinished {self.resumable['mode']} attempt from "
                         f"{when(self.resumable['started_at'])} ({self.resumable['choices']} choices made). "
                         "Press r to resume it, or Enter to start again.")
+            if recently(self.resumable.get("owner_seen")):
+                note.append(f"\nIt may be open in another window (active at {when(self.resumable['owner_seen'])}): "
+                            "resuming here takes it over, and that window stops without saving anything more.",
+                            style="yellow")
             self.query_one("#brief-resume", Static).update(note)
         else:
             self.query_one("#brief-resume", Static).display = False

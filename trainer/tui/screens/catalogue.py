@@ -15,15 +15,29 @@ from trainer.tui.screens.assigned import SectionTable
 
 
 def status_of(stats: dict | None) -> Text:
+    """From the per-mode figures: an assessment result counts; practice alone says only 'practised'."""
     if not stats:
         return Text("new", style="dim")
-    if stats["in_progress"]:
+    assessed, practised = stats.get("assessment"), stats.get("practice")
+    if any(m["in_progress"] for m in stats.values()):
         return Text("in progress", style="yellow")
-    if stats["passed"]:
+    if assessed and assessed["passed"]:
         return Text("✓ passed", style="green")
-    if stats["completed"]:
+    if assessed and assessed["completed"]:
         return Text("✗ not yet", style="red")
+    if practised and practised["completed"]:
+        return Text("practised", style="cyan")
     return Text("started", style="dim")
+
+
+def best_of(stats: dict | None) -> Text:
+    """The best assessment score; a practice best (when there is no assessment yet) is marked 'p'."""
+    assessed, practised = (stats or {}).get("assessment"), (stats or {}).get("practice")
+    if assessed and assessed["best"] is not None:
+        return Text(f"{assessed['best']:.0f}%")
+    if practised and practised["best"] is not None:
+        return Text(f"{practised['best']:.0f}p", style="dim")
+    return Text("")
 
 
 class CatalogueScreen(Screen):
@@ -119,9 +133,8 @@ class CatalogueScreen(Screen):
             if needle and needle not in f"{s.title} {s.category} {s.difficulty} {s.summary}".lower():
                 continue
             st = stats.get(s.id)
-            best = "" if not st or st["best"] is None else f"{st['best']:.0f}%"
             table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(s.category),
-                          Text(s.difficulty), Text(best), status_of(st), key=s.id)
+                          Text(s.difficulty), best_of(st), status_of(st), key=s.id)
             shown += 1
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))

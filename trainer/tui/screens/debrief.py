@@ -1,4 +1,5 @@
-"""The debrief: outcome, scores against thresholds, critical errors, and an annotated transcript."""
+"""The debrief: outcome, scores against thresholds, critical errors, and an annotated transcript (with the
+stronger choice at each step in practice only)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,8 @@ class DebriefScreen(Screen):
             if step.tags:
                 text.append("  " + line(" ".join(step.tags)), style="cyan")
             text.append("\n")
+            if self.attempt.mode != "practice":
+                continue  # an assessment debrief never gives the answers away: retries must be earned
             best = compiled.best_choice(step.node, step.flags_before, step.mood_before)
             if best and best != step.choice:
                 node = scenario.nodes[step.node]

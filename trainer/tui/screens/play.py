@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from trainer.play.engine import Step
 from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
-from trainer.progress.store import StoreError
+from trainer.progress.store import AttemptElsewhere, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.widgets import MoodMeter, points_text
 
@@ -96,7 +96,16 @@ class PlayScreen(Screen):
             self.deadline = None
             self.app.show_debrief(self.attempt)
             return
-        session.shown_at = self.app.clock()
+        try:  # when this node was first shown and its deadline live in the store: a resume keeps both
+            self.deadline = self.attempt.show(self.app.clock())
+        except AttemptElsewhere as exc:
+            self._elsewhere(exc)
+            return
+        except StoreError as exc:
+            self.notify(line(f"Could not save the time on this step: {exc}"), severity="warning", timeout=8, markup=False)
+            timeout = session.timeout
+            session.shown_at = self.app.clock()
+            self.deadline = session.shown_at + timeout.seconds if timeout else None
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         for number, choice in enumerate(session.options(), 1):
@@ -104,8 +113,6 @@ class PlayScreen(Screen):
         choices.display = True
         choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
         choices.focus()
-        timeout = session.timeout
-        self.deadline = session.shown_at + timeout.seconds if timeout else None
         self._update_countdown()
 
     def _update_countdown(self) -> None:
@@ -137,14 +144,21 @@ class PlayScreen(Screen):
 
     # --- acting ----------------------------------------------------------------------------------------
     def check_timer(self) -> None:
-        """Called on an interval (and directly by tests): take the timeout branch when time is up."""
-        if self.deadline is None or self.awaiting_continue:
+        """Called on an interval (and directly by tests): take the timeout branch when time is up. While
+        help or the palette covers the screen the clock keeps running; the timeout, stamped at the
+        deadline, is taken as soon as the screen is back."""
+        if self.deadline is None or self.awaiting_continue or self.app.screen is not self:
             return
         if self.app.clock() >= self.deadline:
+            deadline = self.deadline
             self.deadline = None
-            self._act(lambda: self.attempt.time_out(self.app.clock()))
+            if not self._act(lambda: self.attempt.time_out(deadline)):
+                self.deadline = deadline  # not saved: try again on a later tick
         else:
             self._update_countdown()
+
+    def on_screen_resume(self) -> None:
+        self.check_timer()
 
     def action_pick(self, number: int) -> None:
         if self.awaiting_continue or self.session.finished:
@@ -161,12 +175,19 @@ class PlayScreen(Screen):
         else:
             self.action_pick(event.option_index + 1)
 
-    def _act(self, make_step) -> None:
+    def _act(self, make_step) -> bool:
+        """Make and save one step; on a save failure nothing changed and the step can be tried again."""
         try:
             step = make_step()
+        except AttemptElsewhere as exc:
+            self._elsewhere(exc)
+            return False
         except StoreError as exc:
-            self.notify(line(f"Could not save that choice: {exc}"), severity="error", timeout=8, markup=False)
-            return
+            now = self.app.clock()
+            if now - getattr(self, "_last_error", -1e9) >= 5:  # a retrying timeout must not flood the screen
+                self.notify(line(f"Could not save that choice: {exc}"), severity="error", timeout=8, markup=False)
+                self._last_error = now
+            return False
         self.deadline = None
         self._update_countdown()
         self._say_choice(step)
@@ -175,6 +196,15 @@ class PlayScreen(Screen):
         else:
             self._show_node()
         self.refresh_bindings()
+        return True
+
+    def _elsewhere(self, exc: AttemptElsewhere) -> None:
+        """Another window took this attempt over (or ended it): stop here without writing anything."""
+        self.deadline = None
+        self.notify(f"{str(exc)[0].upper()}{str(exc)[1:]}.", title="Attempt open elsewhere", severity="warning",
+                    timeout=10, markup=False)
+        self.attempt.close()
+        self.app.back_to_catalogue()
 
     def action_continue(self) -> None:
         """Enter past the coaching panel. It never also chooses: the next step starts with nothing
@@ -197,7 +227,14 @@ class PlayScreen(Screen):
     def action_undo(self) -> None:
         if not self.practice:
             return
-        removed = self.attempt.undo()
+        try:
+            removed = self.attempt.undo()
+        except AttemptElsewhere as exc:
+            self._elsewhere(exc)
+            return
+        except StoreError as exc:
+            self.notify(line(f"Could not take that choice back: {exc}"), severity="error", timeout=8, markup=False)
+            return
         if removed is None:
             return
         self.awaiting_continue = False

@@ -38,20 +38,29 @@ class ProgressScreen(Screen):
         self._show_notes()
         store = self.app.store
         attempts = store.attempts_for(self.app.trainee)
-        completed = [a for a in attempts if a["status"] == "completed"]
-        scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
-        passed = sum(1 for a in completed if a["passed"])
         summary = Text()
         plural = "" if len(attempts) == 1 else "s"
-        summary.append(f"{len(attempts)} attempt{plural} · {len(completed)} completed · {passed} passed")
-        if completed:
-            summary.append(f" · pass rate {100 * passed / len(completed):.0f}%")
-        averages = store.skill_averages(self.app.trainee)
-        if averages:
-            summary.append("\nAverage by skill: ")
-            summary.append("  ".join(f"{line(k)} {v:.0f}%" for k, v in averages.items()))
+        summary.append(f"{len(attempts)} attempt{plural}")
+        scores: list[float] = []
+        for mode in ("assessment", "practice"):  # never averaged together
+            mine = [a for a in attempts if a["mode"] == mode]
+            if not mine:
+                continue
+            completed = [a for a in mine if a["status"] == "completed"]
+            passed = sum(1 for a in completed if a["passed"])
+            summary.append(f"\n{mode.capitalize()}: ", style="bold")
+            summary.append(f"{len(mine)} started · {len(completed)} completed · {passed} passed")
+            if completed:
+                summary.append(f" · pass rate {100 * passed / len(completed):.0f}%")
+            averages = store.skill_averages(self.app.trainee, mode)
+            if averages:
+                summary.append("\n  average by skill: ")
+                summary.append("  ".join(f"{line(k)} {v:.0f}%" for k, v in averages.items()))
+            if not scores:
+                scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
+                trend_mode = mode
         if scores:
-            summary.append("\nRecent overall scores (oldest → newest):", style="dim")
+            summary.append(f"\nRecent {trend_mode} scores (oldest → newest):", style="dim")
         self.query_one("#progress-summary", Static).update(summary)
         trend = self.query_one("#trend", Sparkline)
         trend.data = scores[-30:]
