@@ -339,3 +339,20 @@ async def test_practice_debrief_shows_the_stronger_choice(tmp_path):
         await pilot.press("enter", "2", "enter", "2", "enter")
         assert isinstance(app.screen, DebriefScreen)
         assert "Stronger here" in text_of(app, "#annotated")
+
+
+async def test_the_brief_says_when_an_unfinished_attempt_may_be_open_in_another_window(tmp_path):
+    store = Store.open(tmp_path / "progress.db")
+    elsewhere = RecordedAttempt.start(store, store.trainee("Robin Test"), spouse(tmp_path), "practice")
+    elsewhere.choose("warm-opening")  # another window, still on the attempt
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_spouse_call(pilot)
+        assert "may be open in another window" in text_of(app, "#brief-resume")
+        await pilot.press("r", "escape")  # taken over here, then left: nobody holds it now
+        await open_spouse_call(pilot)
+        note = text_of(app, "#brief-resume")
+        assert "unfinished practice attempt" in note and "another window" not in note
+    with pytest.raises(AttemptElsewhere):
+        elsewhere.choose("check-authorisation")
+    store.close()

@@ -131,6 +131,10 @@ class RecordedAttempt:
         if not self.session.finished:
             self.store.abandon_attempt(self.attempt_id)
 
+    def release(self) -> None:
+        """This window is done with the attempt (left, quit or finished)."""
+        self.store.release(self.attempt_id, self.owner)
+
     def close(self) -> None:
         self.session.close()
 
@@ -179,6 +183,9 @@ class UnrecordedAttempt:
         return None if self.session.finished else self.session.undo()
 
     def finish(self) -> None:
+        pass
+
+    def release(self) -> None:
         pass
 
     def close(self) -> None:

@@ -294,6 +294,12 @@ class Store:
             self.db.conn.execute("UPDATE attempts SET owner = ?, owner_seen = ? WHERE id = ?",
                                  (owner, now_iso(), attempt_id))
 
+    def release(self, attempt_id: str, owner: str) -> None:
+        """This window has left the attempt: no other window is warned that it may be open here."""
+        with self.write():
+            self.db.conn.execute("UPDATE attempts SET owner_seen = NULL WHERE id = ? AND owner = ?",
+                                 (attempt_id, owner))
+
     def node_shown(self, attempt_id: str, seq: int, at: float, deadline: float | None,
                    owner: str | None = None) -> tuple[float, float | None]:
         """When the node the next choice (number `seq`) answers was first shown, and its deadline: stored

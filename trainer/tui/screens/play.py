@@ -249,6 +249,12 @@ class PlayScreen(Screen):
         self._show_node()
         self.refresh_bindings()
 
+    def on_unmount(self) -> None:
+        try:  # leaving, quitting or finishing: another window need not be warned about this one
+            self.attempt.release()
+        except StoreError:
+            pass  # the warning then shows for a few minutes; nothing recorded depends on it
+
     def action_leave(self) -> None:
         self.notify("Saved. Open this scenario again to resume.", timeout=3)
         self.attempt.close()
