@@ -356,3 +356,16 @@ async def test_the_brief_says_when_an_unfinished_attempt_may_be_open_in_another_
     with pytest.raises(AttemptElsewhere):
         elsewhere.choose("check-authorisation")
     store.close()
+
+
+def test_a_pinned_node_keeps_file_order_in_every_attempt(write):
+    from tests.conftest import doc_example
+    from trainer.play.engine import compiled_for
+
+    text = doc_example()
+    pinned = load_scenario(write(text.replace("  opening:\n", "  opening:\n    shuffle: false\n", 1), "pinned.yaml"))
+    free = load_scenario(write(text, "free.yaml"))
+    assert [c.id for c in compiled_for(free).start(seed=0).options()] == ["confirm-patient", "warm-opening"]
+    assert [c.id for c in compiled_for(pinned).start(seed=0).options()] == ["warm-opening", "confirm-patient"]
+    for seed in range(20):
+        assert [c.id for c in compiled_for(pinned).start(seed=seed).options()] == ["warm-opening", "confirm-patient"]
