@@ -41,8 +41,8 @@ class RecordedAttempt:
     @classmethod
     def resume(cls, store: Store, attempt_id: str, scenario, clock: Callable[[], float] = time.time
                ) -> "RecordedAttempt":
-        """Rebuild the session by replaying the recorded choices through the machine, and take the attempt
-        over for this window. A replay that already reaches an ending finishes the attempt."""
+        """Rebuild the session by replaying the recorded choices through the machine, and take an
+        unfinished attempt over for this window. A replay that already reaches an ending finishes it."""
         row = store.attempt(attempt_id)
         if row is None:
             raise StoreError(f"no attempt {attempt_id}")
@@ -52,6 +52,9 @@ class RecordedAttempt:
                 "seed": row.get("order_seed")}
         session = Session.from_json(compiled_for(scenario), data, clock)
         attempt = cls(store, attempt_id, session, row["mode"])
+        if row["status"] == "completed":  # rebuilt to be read (a debrief reopened): nothing more to write
+            attempt._finished_recorded = True
+            return attempt
         store.claim(attempt_id, attempt.owner)
         if session.finished:
             attempt.finish()
