@@ -31,8 +31,8 @@ def test_new_database_is_private_wal_with_foreign_keys(tmp_path):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-    assert store.schema_version[:6] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
-                                        "m005_attempt_integrity"]  # definition order
+    assert store.schema_version[:7] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
+                                        "m006_outbox", "m005_attempt_integrity"]  # definition order
     store.close()
 
 
@@ -42,8 +42,8 @@ def test_v1_database_upgrades_in_place_keeping_every_row(tmp_path):
     conn.executescript((FIXTURES / "progress-v1.sql").read_text(encoding="utf-8"))
     conn.close()
     store = Store.open(path)
-    assert store.schema_version[:6] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
-                                        "m005_attempt_integrity"]  # definition order
+    assert store.schema_version[:7] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
+                                        "m006_outbox", "m005_attempt_integrity"]  # definition order
     assert [t.name for t in store.trainees()] == ["Dana Whitfield", "Luis Ortega"]
     assert store.db["attempts"].count == 2 and store.db["choices"].count == 3
     assert store.db["attempt_skills"].count == 2
