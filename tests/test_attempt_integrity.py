@@ -124,17 +124,19 @@ async def test_leaving_and_resuming_continues_the_countdown(tmp_path):
     assert rows[2:] == [("explain-again", 35.0, 0), ("timeout", 45.0, 1)]
 
 
-async def test_time_on_the_help_screen_counts(tmp_path):
+@pytest.mark.parametrize("key", ["question_mark", "ctrl+p"])
+async def test_time_on_the_help_screen_or_palette_counts(tmp_path, key):
     clock = FakeClock()
     app = make_app(tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await to_timed_node(pilot, clock)
         play = app.screen
-        await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await pilot.press(key)
+        over = app.screen
+        assert over is not play and (key != "question_mark" or isinstance(over, HelpScreen))
         clock.advance(50)
-        play.check_timer()  # the tick while help is open takes nothing from under it
-        assert isinstance(app.screen, HelpScreen)
+        play.check_timer()  # the tick while help or the palette is open takes nothing from under it
+        assert app.screen is over
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, DebriefScreen)
