@@ -7,6 +7,7 @@ catalogue and a supervisor to the review screens. Nothing from the database show
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +18,38 @@ from trainer.progress import accounts
 from trainer.progress.passphrase import LockedOut
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
+
+
+class NameInput(Input):
+    """The name box. Keys typed after its Enter, before the passphrase box has the focus (a fast typist, a
+    password manager, a browser tab sending keys in one burst), go to the passphrase box, not here."""
+
+    handing_off = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if event.key == "enter":  # handled here, not by a binding that would run after later keys
+            event.stop()
+            event.prevent_default()
+            if self.handing_off:
+                screen.submit_passphrase()
+            else:
+                self.handing_off = screen.accept_name()
+            return
+        if not self.handing_off:
+            await super()._on_key(event)
+            return
+        secret_box = screen.query_one("#signin-passphrase", Input)
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            secret_box.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            event.stop()
+            event.prevent_default()
+            secret_box.action_delete_left()
+        else:
+            await super()._on_key(event)
 
 
 class SignInScreen(Screen):
@@ -34,7 +67,7 @@ class SignInScreen(Screen):
         with Vertical(id="signin-box"):
             yield Static(self.title_text, classes="screen-title")
             yield Static("Your name, Enter; then your passphrase, Enter.", classes="muted")
-            yield Input(placeholder="Your name", id="signin-name", max_length=80)
+            yield NameInput(placeholder="Your name", id="signin-name", max_length=80)
             yield Input(placeholder="Passphrase", id="signin-passphrase", password=True)
             yield Static(id="signin-message", classes="error-text")
         yield Footer()
@@ -45,17 +78,31 @@ class SignInScreen(Screen):
     def _say(self, text: str) -> None:
         self.query_one("#signin-message", Static).update(Text(line(text)))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        name_box = self.query_one("#signin-name", Input)
+    def accept_name(self) -> bool:
+        """Enter in the name box: on to the passphrase (False, with a hint, when no name was typed)."""
+        if not self.query_one("#signin-name", Input).value.strip():
+            self._say("Type your name first.")
+            return False
         secret_box = self.query_one("#signin-passphrase", Input)
-        if event.input is name_box:
-            if not name_box.value.strip():
-                self._say("Type your name first.")
-                return
-            secret_box.display = True
+        secret_box.display = True
+        secret_box.focus()
+        return True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "signin-passphrase":
+            self.submit_passphrase()
+        elif self.accept_name():
+            self.query_one("#signin-name", NameInput).handing_off = True
+
+    def submit_passphrase(self) -> None:
+        name_box = self.query_one("#signin-name", NameInput)
+        secret_box = self.query_one("#signin-passphrase", Input)
+        secret_box.display = True
+        secret, secret_box.value = secret_box.value, ""
+        if not secret:
+            self._say("Type your passphrase, then Enter.")
             secret_box.focus()
             return
-        secret, secret_box.value = secret_box.value, ""
         try:
             account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
         except LockedOut as exc:
@@ -74,6 +121,7 @@ class SignInScreen(Screen):
         if secret_box.display:
             secret_box.value = ""
             secret_box.display = False
+            self.query_one("#signin-name", NameInput).handing_off = False
             self.query_one("#signin-name", Input).focus()
         else:
             self.app.exit()
