@@ -9,7 +9,8 @@ import sys
 import click
 
 from trainer.cli.base import cli
-from trainer.cli import accounts, authoring, programme, scenarios, supervisor, sync  # noqa: F401  (registers the commands)
+from trainer.cli import (accounts, authoring, programme, scenarios, serve, supervisor,  # noqa: F401  (registers
+                         sync)  # the commands)
 
 __all__ = ["cli", "main"]
 

@@ -1,4 +1,4 @@
-"""Writing a report or export to a file: every `-o` and the review app's export go through here.
+"""Writing a report, an export or a backup to a file: every `-o` and the review app's export go through here.
 
 The text lands in a temporary file created exclusively (O_CREAT|O_EXCL, O_NOFOLLOW, mode 0600) in the
 target's folder, then renamed over the target, so a reader never sees half a file, a symlink planted at
@@ -21,7 +21,37 @@ def write_private(path: Path | str, text: str | bytes) -> None:
     """Replace `path` with `text` (UTF-8; bytes as they are, for a PDF), readable and writable by its
     owner only.
     Raises OutputRefused for a target we will not write through, OSError when writing fails."""
-    path = Path(path)
+
+    def fill(fd: int, tmp: Path) -> None:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    _replace_private(Path(path), fill)
+
+
+def backup_private(path: Path | str, source) -> None:
+    """Replace `path` with a consistent copy of the open SQLite connection `source`, made with SQLite's
+    online backup API (safe while other processes write: it copies one snapshot), owner-only like `-o`."""
+    import sqlite3
+
+    def fill(fd: int, tmp: Path) -> None:
+        os.close(fd)
+        target = sqlite3.connect(str(tmp))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            target.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+    _replace_private(Path(path), fill)
+
+
+def _replace_private(path: Path, fill) -> None:
+    """Refuse an unsafe target, let `fill(fd, tmp)` write a private temporary file beside it, rename."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -39,16 +69,14 @@ def write_private(path: Path | str, text: str | bytes) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(tmp, flags, 0o600)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text if isinstance(text, bytes) else text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
+        fill(fd, tmp)
         os.replace(tmp, path)  # rename never follows a symlink at the destination
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
         raise
     _sync_folder(folder)
 

@@ -1,0 +1,97 @@
+"""Serving a site to browsers (`trainer serve`) and backing its database up (`trainer backup`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from trainer.cli.base import Context, cli
+from trainer.cli.gate import require_supervisor
+from trainer.sanitize import line
+
+
+def _site_database(obj: Context) -> Path:
+    """The site database to serve, checked before anything listens: there, ours, a site, read-write."""
+    from trainer.launch import db_path, precheck
+    from trainer.progress import accounts
+    from trainer.progress.store import Store, StoreError
+
+    path = db_path(obj.db)
+    try:
+        if not path.is_file():
+            raise click.ClickException(f"there is no database at {line(str(path))}; make a site first with "
+                                       "`trainer --db FILE site init`")
+        precheck(path)
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise click.ClickException(f"cannot read and write {line(str(path))}: run trainer serve as the "
+                                       "account that owns the database")
+        store = Store.open(path)
+        try:
+            site = accounts.site(store)
+        finally:
+            store.close()
+    except StoreError as exc:
+        raise click.ClickException(line(str(exc))) from exc
+    if site is None:
+        raise click.ClickException(f"{line(str(path))} is a personal database; trainer serve serves a site "
+                                   "database, where everyone signs in (`trainer site init`)")
+    return path.resolve()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every network interface; put a TLS proxy in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--max-sessions", type=click.IntRange(min=1), default=40, show_default=True,
+              help="Browser tabs served at once; the next visitor gets a 'site is busy' page.")
+@click.option("--idle-minutes", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+              help="Close a session after this long without a key press (fractions allowed, e.g. 0.5).")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float) -> None:
+    """Serve the app to browsers on the local network (site database only).
+
+    Each browser tab gets its own app process, starting at the sign-in: trainees get their catalogue,
+    supervisors the review. Every choice is saved as it is made, so a closed tab loses nothing.
+    """
+    from trainer.web.server import SiteServer, bind
+
+    db = _site_database(obj)
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        reason = "the port is already in use (another server? choose --port)" if exc.errno in (98, 48) \
+            else (exc.strerror or str(exc))
+        raise click.ClickException(f"cannot listen on {line(host)}:{port}: {reason}") from None
+    SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60).serve(sock)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The backup file to write (replaced whole; readable by you only).")
+@click.pass_obj
+def backup(obj: Context, output: Path) -> None:
+    """A consistent copy of the database, safe while the app is in use (supervisor sign-in).
+
+    Uses SQLite's online backup API, so attempts being played while it runs are either in the copy
+    or not, never half in it. Restore by stopping the server and putting the copy in the database's place.
+    """
+    from trainer.progress import audit
+    from trainer.reports.files import OutputRefused, backup_private
+
+    store = obj.store()
+    try:
+        actor = require_supervisor(store, "a backup")
+        if store.path is not None and output.resolve() == Path(store.path).resolve():
+            raise click.UsageError("-o is the database itself; give the backup another file name")
+        audit.log(store, actor, "backup", output=str(output))
+        try:
+            backup_private(output, store.db.conn)
+        except OutputRefused as exc:
+            raise click.ClickException(line(str(exc))) from exc
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {line(str(output))}: {exc.strerror or exc}") from exc
+    finally:
+        store.close()
+    click.echo(f"wrote {line(str(output))}", err=True)
