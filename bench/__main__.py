@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.generate import big_scenario, progress_db, scenario_folder  # noqa: E402
 from bench.user_runs import bench_startup, bench_validate  # noqa: E402
+from bench.web_sessions import bench_web_sessions  # noqa: E402
 
 
 def _best(fn, repeat: int) -> float:
@@ -266,6 +267,7 @@ GROUPS = {
     "report": lambda quick, tmp: [bench_report(1_000 if quick else 10_000, 100_000 if quick else 1_000_000,
                                                3 if quick else 5, tmp)],
     "engine": lambda quick, tmp: bench_engine(1.0 if quick else 3.0),
+    "serve": lambda quick, tmp: bench_web_sessions(10, 10 if quick else 50, tmp, figure),
 }
 
 

@@ -55,8 +55,10 @@ async def test_nothing_shows_before_the_sign_in(site_db):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, SignInScreen)
         assert not app.screen.query_one("#signin-passphrase", Input).display
-        await pilot.press(*SAM, "enter")
-        assert app.focused.id == "signin-passphrase" and app.focused.password
+        await pilot.press(*SAM, "enter", "a", "b")
+        secret_box = app.screen.query_one("#signin-passphrase", Input)
+        assert secret_box.display and secret_box.password and secret_box.has_class("-typing")
+        assert secret_box.value == "ab" and app.screen.query_one("#signin-name", Input).value == SAM
         text = shown(app)
         assert ANA not in text and "Whitfield" not in text
 

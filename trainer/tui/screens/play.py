@@ -112,7 +112,8 @@ class PlayScreen(Screen):
             choices.add_option(Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id))
         choices.display = True
         choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
-        choices.focus()
+        self.set_focus(choices)  # at once, not later: a deferred focus could land on the list after a quick
+        # number key has already hidden it, and the Enter meant for the coaching would then be lost
         self._update_countdown()
 
     def _update_countdown(self) -> None:

@@ -21,10 +21,17 @@ from trainer.sanitize import line
 
 
 class NameInput(Input):
-    """The name box. Keys typed after its Enter, before the passphrase box has the focus (a fast typist, a
-    password manager, a browser tab sending keys in one burst), go to the passphrase box, not here."""
+    """The name box. After its Enter it keeps the focus and types into the passphrase box (which looks
+    focused): keys then pass through one queue in the order typed, however fast they come (a password
+    manager, a browser tab sending keys in one burst). Moving the focus instead would let keys already
+    on their way land in the name or overtake each other. A click on the passphrase box focuses it."""
 
     handing_off = False
+
+    def hand_off(self, on: bool) -> None:
+        self.handing_off = on
+        self.set_class(on, "-handing-off")
+        self.screen.query_one("#signin-passphrase", Input).set_class(on, "-typing")
 
     async def _on_key(self, event: events.Key) -> None:
         screen = self.screen
@@ -34,7 +41,7 @@ class NameInput(Input):
             if self.handing_off:
                 screen.submit_passphrase()
             else:
-                self.handing_off = screen.accept_name()
+                self.hand_off(screen.accept_name(focus=False))
             return
         if not self.handing_off:
             await super()._on_key(event)
@@ -78,21 +85,31 @@ class SignInScreen(Screen):
     def _say(self, text: str) -> None:
         self.query_one("#signin-message", Static).update(Text(line(text)))
 
-    def accept_name(self) -> bool:
+    async def on_key(self, event: events.Key) -> None:
+        """Keys typed before the name box has the focus (the first frame can be drawn a moment before) are
+        the start of the name, not lost."""
+        if self.focused is None and (event.is_printable or event.key in ("enter", "backspace")):
+            name_box = self.query_one("#signin-name", NameInput)
+            self.set_focus(name_box)
+            event.stop()
+            await name_box._on_key(event)
+
+    def accept_name(self, focus: bool = True) -> bool:
         """Enter in the name box: on to the passphrase (False, with a hint, when no name was typed)."""
         if not self.query_one("#signin-name", Input).value.strip():
             self._say("Type your name first.")
             return False
         secret_box = self.query_one("#signin-passphrase", Input)
         secret_box.display = True
-        secret_box.focus()
+        if focus:
+            secret_box.focus()
         return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "signin-passphrase":
             self.submit_passphrase()
-        elif self.accept_name():
-            self.query_one("#signin-name", NameInput).handing_off = True
+        else:
+            self.accept_name()
 
     def submit_passphrase(self) -> None:
         name_box = self.query_one("#signin-name", NameInput)
@@ -101,7 +118,6 @@ class SignInScreen(Screen):
         secret, secret_box.value = secret_box.value, ""
         if not secret:
             self._say("Type your passphrase, then Enter.")
-            secret_box.focus()
             return
         try:
             account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
@@ -121,7 +137,7 @@ class SignInScreen(Screen):
         if secret_box.display:
             secret_box.value = ""
             secret_box.display = False
-            self.query_one("#signin-name", NameInput).handing_off = False
+            self.query_one("#signin-name", NameInput).hand_off(False)
             self.query_one("#signin-name", Input).focus()
         else:
             self.app.exit()

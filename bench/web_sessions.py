@@ -1,0 +1,202 @@
+"""Many browser tabs at once on `trainer serve`, driven through textual-serve's websocket protocol (what
+textual.js sends: ["stdin", keys]; the server sends terminal output back) rather than real browsers.
+
+Each session signs in as its own trainee, opens the first scenario and makes choices with the "1" key,
+retrying the scenario when it ends. A choice counts as committed when its row is in the database; the time
+from sending the key to seeing the row is the latency a trainee waits for their choice to be safe."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+PASSPHRASE = "bench passphrase"
+
+
+def make_site(db: Path, sessions: int) -> list[str]:
+    """A site database with one trainee per session (cheap argon2 parameters: sign-in is not measured)."""
+    from argon2 import PasswordHasher
+
+    from trainer.progress import accounts, passphrase
+    from trainer.progress.store import Store
+
+    passphrase.hasher = lambda: PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    store = Store.open(db)
+    try:
+        accounts.init_site(store, "Bench Supervisor", "https://bench.example/training", (), PASSPHRASE)
+        names = [f"Bench Trainee {i + 1}" for i in range(sessions)]
+        for name in names:
+            accounts.add_account(store, name, "trainee", PASSPHRASE, "Bench Supervisor")
+    finally:
+        store.close()
+    return names
+
+
+class Tab:
+    """One websocket session: keys in, terminal text out."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.output = bytearray()
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.ws:
+            if isinstance(message.data, bytes):
+                self.output.extend(message.data)
+
+    def text(self, since: int = 0) -> str:
+        return ESCAPES.sub(b"", bytes(self.output[since:])).decode("utf-8", "replace")
+
+    async def keys(self, data: str) -> None:
+        await self.ws.send_str(json.dumps(["stdin", data]))
+
+    async def wait_for(self, words: str, since: int = 0, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while words not in self.text(since):
+            if time.monotonic() > deadline or self.reader.done():
+                raise TimeoutError(f"never saw {words!r}")
+            await asyncio.sleep(0.02)
+
+
+def _choices(conn, name: str) -> tuple[int, str | None, str | None]:
+    """Choices committed for this trainee, and the id and status of their latest attempt."""
+    count = conn.execute("SELECT count(*) FROM choices c JOIN attempts a ON a.id = c.attempt_id "
+                         "JOIN trainees t ON t.id = a.trainee_id WHERE t.name = ?", [name]).fetchone()[0]
+    latest = conn.execute("SELECT a.id, a.status FROM attempts a JOIN trainees t ON t.id = a.trainee_id "
+                          "WHERE t.name = ? ORDER BY a.started_at DESC LIMIT 1", [name]).fetchone()
+    return count, *(latest or (None, None))
+
+
+async def _poll(check, timeout: float, interval: float = 0.002):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            return None
+        await asyncio.sleep(interval)
+
+
+async def run_session(session, base: str, db: Path, name: str, choices: int, result: dict) -> None:
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    ws = await session.ws_connect(f"{base.replace('http', 'ws')}/ws?width=100&height=30", max_msg_size=0)
+    tab = Tab(ws)
+    try:
+        await tab.wait_for("Your name")
+        await tab.keys(f"{name}\r{PASSPHRASE}\r")
+        await tab.wait_for("My progress")
+        made = 0
+        while made < choices:
+            mark = len(tab.output)
+            before_attempt = _choices(conn, name)[1]
+            await tab.keys("\r")  # open the first scenario's brief (or, from a debrief, its retry)
+            await tab.wait_for("Enter to start", since=mark)
+            await tab.keys("\r")
+            if not await _poll(lambda: (_choices(conn, name)[1] or before_attempt) != before_attempt, 30):
+                raise TimeoutError("the attempt never started")
+            while made < choices:
+                count, _, _ = _choices(conn, name)
+                sent = time.perf_counter()
+                await tab.keys("1")
+                after = await _poll(lambda: (c := _choices(conn, name))[0] > count and c, 10)
+                if not after:
+                    result["lost"] += 1
+                    raise TimeoutError("a choice was never committed")
+                result["latencies"].append(time.perf_counter() - sent)
+                made += 1
+                if after[2] == "completed":
+                    await tab.wait_for("Retry", since=mark)
+                    mark = len(tab.output)
+                    await tab.keys("r")
+                    await tab.wait_for("Enter to start", since=mark)
+                    mark = len(tab.output)
+                    before_attempt = after[1]
+                    await tab.keys("\r")
+                    if not await _poll(lambda: _choices(conn, name)[1] != before_attempt, 30):
+                        raise TimeoutError("the retry never started")
+                    continue
+                await tab.keys("\r")  # past the coaching
+            break
+    except TimeoutError as exc:
+        result["errors"].append(f"{name}: {exc}")
+    finally:
+        text = tab.text()
+        result["locked"] += text.count("database is locked") + text.count("stayed busy")
+        result["not_saved"] += text.count("Could not save")
+        await ws.close()
+        conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_web_sessions(sessions: int, choices: int, tmp: Path, figure) -> list[dict]:
+    import aiohttp
+
+    db = tmp / "web-site.db"
+    names = make_site(db, sessions)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(tmp / "serve.log", "w+")
+    server = subprocess.Popen([sys.executable, "-m", "trainer", "--db", str(db), "serve", "--port", str(port),
+                               "--max-sessions", str(sessions)], stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
+    result = {"latencies": [], "lost": 0, "locked": 0, "not_saved": 0, "errors": []}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/status", timeout=5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("trainer serve did not start")
+                time.sleep(0.1)
+
+        async def everyone():
+            async with aiohttp.ClientSession() as session:
+                await asyncio.gather(*(run_session(session, base, db, n, choices, result) for n in names))
+
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        asyncio.run(everyone())
+        elapsed = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.seek(0)
+        server_log = log.read()
+        log.close()
+    result["locked"] += server_log.count("database is locked")
+    committed = sqlite3.connect(db).execute("SELECT count(*) FROM choices").fetchone()[0]
+    expected = sessions * choices
+    lost = expected - committed
+    latencies = sorted(result["latencies"])
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("inf")
+    median = latencies[len(latencies) // 2] if latencies else float("inf")
+    load = f"load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} CPUs"
+    detail = (f"{sessions} sessions × {choices} choices in {elapsed:.0f} s; median {median * 1000:.0f} ms; "
+              f"{load}" + (f"; errors: {'; '.join(result['errors'])}" if result["errors"] else ""))
+    return [
+        figure(f"serve: choices lost ({sessions} sessions × {choices})", lost, 0, unit="", ok=lost == 0
+               and not result["errors"], detail=f"{committed} of {expected} committed"),
+        figure("serve: 'database is locked' errors", result["locked"] + result["not_saved"], 0, unit="",
+               ok=result["locked"] + result["not_saved"] == 0, detail="app output and server log"),
+        figure("serve: p95 key press to committed choice", p95 * 1000, 150, unit="ms", detail=detail),
+    ]
