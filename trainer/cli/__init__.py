@@ -9,8 +9,7 @@ import sys
 import click
 
 from trainer.cli.base import cli
-from trainer.cli import (accounts, authoring, programme, scenarios, serve, supervisor,  # noqa: F401  (registers
-                         sync)  # the commands)
+from trainer.cli import accounts, authoring, programme, scenarios, serve, supervisor, sync  # noqa: F401  (commands)
 
 __all__ = ["cli", "main"]
 
