@@ -27,9 +27,9 @@ def site_db(tmp_path, runner, monkeypatch, fast_hashing):
     return path
 
 
-def _serve(db, *args, timeout=60):
+def _serve(db, *args, timeout=60, env=None):
     return subprocess.run([sys.executable, "-m", "trainer", "--db", str(db), "serve", *args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def _one_line_error(result, words: str) -> None:
@@ -142,3 +142,10 @@ def test_backup_never_writes_through_a_symlink_or_over_the_database(site_db, tmp
     itself = runner.invoke(cli, ["--db", str(site_db), "backup", "-o", str(site_db)])
     assert itself.exit_code == 2 and "the database itself" in itself.output
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_sync_every_needs_an_endpoint_and_an_interval(site_db):
+    result = _serve(site_db, "--sync-every", "5m", env={"TRAINER_LRS_ENDPOINT": ""})
+    assert result.returncode == 2 and "--sync-every needs --endpoint" in result.stderr
+    result = _serve(site_db, "--sync-every", "often", "--endpoint", "http://127.0.0.1:9/xAPI/")
+    assert result.returncode == 2 and "not an interval like 30s, 5m or 1h" in result.stderr

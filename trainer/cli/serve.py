@@ -48,8 +48,14 @@ def _site_database(obj: Context) -> Path:
               help="Browser tabs served at once; the next visitor gets a 'site is busy' page.")
 @click.option("--idle-minutes", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Close a session after this long without a key press (fractions allowed, e.g. 0.5).")
+@click.option("--sync-every", metavar="INTERVAL",
+              help="Also send the site's xAPI outbox to the LRS this often (30s, 5m, 1h; at least 10s). "
+              "Needs --endpoint; credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD.")
+@click.option("--endpoint", envvar="TRAINER_LRS_ENDPOINT", metavar="URL",
+              help="The LRS's xAPI endpoint for --sync-every. Env: TRAINER_LRS_ENDPOINT.")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float) -> None:
+def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float, sync_every: str | None,
+          endpoint: str | None) -> None:
     """Serve the app to browsers on the local network (site database only).
 
     Each browser tab gets its own app process, starting at the sign-in: trainees get their catalogue,
@@ -57,14 +63,52 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
     """
     from trainer.web.server import SiteServer, bind
 
+    every = _sync_interval(sync_every, endpoint)
     db = _site_database(obj)
+    client = None
+    if every is not None:
+        from trainer.cli.sync import lrs_client
+
+        client = lrs_client(endpoint)
     try:
         sock = bind(host, port)
     except OSError as exc:
         reason = "the port is already in use (another server? choose --port)" if exc.errno in (98, 48) \
             else (exc.strerror or str(exc))
         raise click.ClickException(f"cannot listen on {line(host)}:{port}: {reason}") from None
-    SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60).serve(sock)
+    server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60)
+    if client is None:
+        server.serve(sock)
+        return
+    from trainer.outbox.sync import PeriodicSync
+    from trainer.progress.store import Store
+
+    def heard(result) -> None:
+        """One line in the server's log for a run that sent, parked or stopped, or failed."""
+        if isinstance(result, Exception):
+            click.echo(f"trainer: sync failed: {line(str(result))}", err=True)
+        elif result.delivered or result.parked or result.stopped:
+            click.echo(f"trainer: {result.summary(client.endpoint)}", err=True)
+
+    runner = PeriodicSync(lambda: Store.open(db), client, every, on_result=heard).start()
+    try:
+        server.serve(sock)
+    finally:
+        runner.stop(timeout=30)
+
+
+def _sync_interval(sync_every: str | None, endpoint: str | None) -> float | None:
+    if sync_every is None:
+        return None
+    from trainer.outbox.sync import parse_interval
+
+    try:
+        every = parse_interval(sync_every)
+    except ValueError as exc:
+        raise click.BadParameter(line(str(exc)), param_hint="--sync-every") from None
+    if not endpoint:
+        raise click.UsageError("--sync-every needs --endpoint URL (or TRAINER_LRS_ENDPOINT)")
+    return every
 
 
 @cli.command()
