@@ -94,6 +94,12 @@ class Watcher:
                 self.changed = asyncio.Event()
             await asyncio.sleep(0.005)
 
+    def finished(self, name: str) -> bool:
+        """Whether the trainee's latest attempt is completed, read now (not at the last poll)."""
+        row = self.conn.execute("SELECT a.status FROM attempts a JOIN trainees t ON t.id = a.trainee_id "
+                                "WHERE t.name = ? ORDER BY a.started_at DESC LIMIT 1", [name]).fetchone()
+        return bool(row) and row[0] == "completed"
+
     def of(self, name: str) -> tuple[int, str | None, str | None]:
         return self.state.get(name, (0, None, None))
 
@@ -123,27 +129,34 @@ async def run_session(session, base: str, watch: Watcher, name: str, choices: in
         while made < choices:
             await tab.wait_for("Enter to start", since=mark)
             before_attempt = watch.of(name)[1]
+            mark = len(tab.output)
             await tab.keys("\r")
             if not await watch.until(lambda: watch.of(name)[1] != before_attempt, 60):
                 raise TimeoutError("an attempt never started")
             while made < choices:
+                await tab.wait_for("Choose", since=mark)  # the choices are on screen (the footer's "1-9 Choose")
                 count = watch.of(name)[0]
+                mark = len(tab.output)
                 sent = time.perf_counter()
                 await tab.keys("1")
                 result["pressed"] += 1
-                after = await watch.until(lambda: (c := watch.of(name))[0] > count and c, 60)
-                if not after:
+                if not await watch.until(lambda: watch.of(name)[0] > count, 60):
                     raise TimeoutError("a choice was not committed within 60 s")
                 result["latencies"].append(time.perf_counter() - sent)
                 made += 1
-                if after[2] == "completed":
+                # the coaching is drawn after the choice and, on the last one, after the attempt is finished
+                await tab.wait_for("Enter to continue", since=mark)
+                finished = watch.finished(name)
+                mark = len(tab.output)
+                await tab.keys("\r")  # past the coaching
+                if finished:
                     await tab.wait_for("Retry", since=mark)
                     mark = len(tab.output)
                     await tab.keys("r")  # the debrief's retry: back to the brief
                     break
-                await tab.keys("\r")  # past the coaching
     except TimeoutError as exc:
         result["errors"].append(f"{name}: {exc}")
+        result["last_screens"].append(" ".join(tab.text()[-1500:].split()))
     finally:
         text = tab.text()
         result["locked"] += text.count("database is locked") + text.count("stayed busy")
@@ -168,7 +181,8 @@ def bench_web_sessions(sessions: int, choices: int, tmp: Path, figure) -> list[d
     server = subprocess.Popen([sys.executable, "-m", "trainer", "--db", str(db), "serve", "--port", str(port),
                                "--max-sessions", str(sessions)], stdout=log, stderr=subprocess.STDOUT,
                               env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
-    result = {"latencies": [], "pressed": 0, "locked": 0, "not_saved": 0, "errors": []}
+    result = {"latencies": [], "pressed": 0, "locked": 0, "not_saved": 0, "errors": [],
+              "last_screens": []}
     try:
         deadline = time.monotonic() + 60
         while True:

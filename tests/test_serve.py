@@ -73,7 +73,7 @@ def test_app_processes_get_no_secrets_and_a_quoted_command(tmp_path):
            "GITHUB_TOKEN": "t"}
     assert scrubbed(env) == {"PATH": "/usr/bin", "HOME": "/home/x", "TRAINER_CACHE_DIR": "/cache"}
     command = app_command(tmp_path / "a site; rm -rf ~" / "site.db", python="/opt/py thon/bin/python")
-    assert command == f"'/opt/py thon/bin/python' -m trainer --db '{tmp_path}/a site; rm -rf ~/site.db'"
+    assert command == f"exec '/opt/py thon/bin/python' -m trainer --db '{tmp_path}/a site; rm -rf ~/site.db'"
 
 
 def test_backup_needs_a_supervisor(site_db, tmp_path, runner):

@@ -62,8 +62,9 @@ class Session:
 
 
 def app_command(db: Path, python: str = sys.executable) -> str:
-    """The shell command for one tab's app (textual-serve runs it through the shell, hence the quoting)."""
-    return f"{shlex.quote(python)} -m trainer --db {shlex.quote(str(db))}"
+    """The shell command for one tab's app (textual-serve runs it through the shell, hence the quoting;
+    `exec` so the shell gives way to the app instead of waiting beside it)."""
+    return f"exec {shlex.quote(python)} -m trainer --db {shlex.quote(str(db))}"
 
 
 def bind(host: str, port: int) -> socket.socket:
