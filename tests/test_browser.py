@@ -62,22 +62,24 @@ def _open_first_scenario(tab: Tab, db: Path, name: str) -> str:
 
 
 def _choose(tab: Tab, db: Path, name: str, attempt_id: str) -> tuple[str, int]:
-    """Press 1, wait until that choice is committed and its coaching drawn (the last choice also finishes
-    the attempt before that); returns (status, choices) of the attempt."""
+    """Press 1 and wait until that choice is committed, or until the attempt is found completed (a 1 on
+    the debrief chooses nothing); returns (status, choices) of the attempt."""
     def state():
         return next((a[1], a[2]) for a in attempts_of(db, name) if a[0] == attempt_id)
 
     _, before = state()
-    mark = tab.mark()
     tab.keys("1")
+
+    def committed():
+        now = state()
+        return now if now[1] > before or now[0] == "completed" else None
+
     try:
-        tab.poll(lambda: state()[1] > before, 20, f"choice {before + 1} of {name} to be committed")
+        return tab.poll(committed, 20, f"choice {before + 1} of {name} to be committed")
     except AssertionError:
         tab.shot("failed-choice")
         raise AssertionError(f"choice {before + 1} of {name} never committed; the terminal last showed "
                              f"{' '.join(tab.text()[-800:].split())!r}") from None
-    tab.wait_for_text("Enter to continue", since=mark)
-    return state()
 
 
 def test_a_trainee_plays_a_whole_scenario_and_the_supervisor_signs_it_off(browser, serve, site_db):
@@ -91,9 +93,9 @@ def test_a_trainee_plays_a_whole_scenario_and_the_supervisor_signs_it_off(browse
         status, choices = _choose(trainee, site_db, SAM, attempt)
         if status == "completed":
             break
-        trainee.keys("Enter")  # past the coaching panel
+        trainee.keys("Enter")  # past the coaching (after the last choice: to the debrief)
     assert status == "completed" and choices >= 3
-    trainee.wait_for_text("Stronger here", timeout=20)  # the debrief, drawn after the last choice
+    trainee.wait_for_text("Stronger here")  # the debrief names the better answers
     trainee.shot("trainee-debrief")
     assert query(site_db, "SELECT overall IS NOT NULL, finished_at IS NOT NULL FROM attempts WHERE id = ?",
                  attempt) == [(1, 1)]
