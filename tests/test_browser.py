@@ -95,7 +95,9 @@ def test_a_trainee_plays_a_whole_scenario_and_the_supervisor_signs_it_off(browse
             break
         trainee.keys("Enter")  # past the coaching (after the last choice: to the debrief)
     assert status == "completed" and choices >= 3
-    trainee.wait_for_text("Stronger here")  # the debrief names the better answers
+    mark = trainee.mark()
+    trainee.keys("Enter")  # past the last coaching, to the debrief
+    trainee.wait_for_text("Stronger here", since=mark)  # the debrief names the better answers
     trainee.shot("trainee-debrief")
     assert query(site_db, "SELECT overall IS NOT NULL, finished_at IS NOT NULL FROM attempts WHERE id = ?",
                  attempt) == [(1, 1)]
