@@ -70,9 +70,11 @@ def _check_text(text: str, path: Path, report: Report | None) -> tuple[Scenario 
     scenario = _finish(value, path, text, report)
     if report.errors:
         return None, report
-    from trainer.scenario.loops import check_loops  # here, not at the top: the analysis is only needed once a model loaded
+    from trainer.scenario.bounds import check_state_space  # here, not at the top: only once a model loaded
+    from trainer.scenario.loops import check_loops
 
-    check_loops(scenario, report)
+    if check_state_space(scenario, report):
+        check_loops(scenario, report)
     if report.errors:
         return None, report
     return scenario, report
