@@ -5,6 +5,7 @@ Run `python -m tests.gen_library_doc > docs/scenario-library.md`; a test fails w
 
 from __future__ import annotations
 
+from trainer.scenario.fairness import fairness_for
 from trainer.scenario.library import load_library
 from trainer.scenario.model import CATEGORIES, DIFFICULTIES
 
@@ -13,6 +14,19 @@ def techniques(scenario) -> list[str]:
     tags = {t for n in scenario.nodes.values() for c in n.choices for t in c.tags}
     tags |= {t for n in scenario.nodes.values() if n.timeout for t in n.timeout.tags}
     return sorted(tags, key=str.lower)
+
+
+def fairness_line(scenario) -> str:
+    fairness = fairness_for(scenario)
+    if fairness is None:
+        return "**Fairness:** no ending can be reached."
+    wise = ", ".join(f"{r.strategy.removeprefix('always-')} {r.overall:g}%"
+                     + (" **passes**" if r.passed else "" if r.run.ending else " (never finishes)")
+                     for r in fairness.test_wise)
+    slips = fairness.single_slips
+    return (f"**Fairness:** always picking the {wise}; the best answer is the longest at "
+            f"{fairness.longest_best} of {len(fairness.decision_points)} decision points; "
+            f"{fairness.slips_passing} of {len(slips)} single slips still pass.")
 
 
 def render() -> str:
@@ -24,6 +38,10 @@ def render() -> str:
            "`trainer analyze` shows its best path passing, its worst path failing, no path passing on points "
            "while committing a critical error, and no unreachable nodes or dead ends (`tests/test_library.py` "
            "checks all of this). All people, clinics, insurers, numbers and dates are invented.", "",
+           "**Fairness** gives, per scenario, the score of each strategy that never reads the situation "
+           "(always the longest, shortest, first or last answer, in file order), how often the best answer is "
+           "also the longest, and how many single slips (one other non-critical choice on the best path, then "
+           "best play) still pass; see `trainer analyze` in docs/cli.md.", "",
            "This page is generated: `python -m tests.gen_library_doc > docs/scenario-library.md`.", "",
            "| Scenario | Category | Level | Role | Minutes |", "| --- | --- | --- | --- | --- |"]
     for s in scenarios:
@@ -52,6 +70,7 @@ def render() -> str:
         skills = ", ".join(f"{k} ×{v.weight:g}" for k, v in s.skills.items() if v.weight > 0)
         out.append(f"**Shape:** {len(s.nodes)} nodes; endings: {endings}"
                    + (f"; {', '.join(extras)}" if extras else "") + f". **Scored skills:** {skills}.")
+        out += ["", fairness_line(s)]
     return "\n".join(out) + "\n"
 
 

@@ -170,18 +170,19 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
 @click.argument("scenario")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--random", "runs", type=click.IntRange(1, 1_000_000), help="Also play N seeded random playthroughs.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for --random (same seed, same runs).")
+@click.option("--seed", type=int, help="Number the paths' choices in the order an attempt with this seed shows "
+              "them (default: file order); also seeds --random (default 0).")
 @click.pass_obj
-def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int) -> None:
+def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int | None) -> None:
     """Best and worst paths, per-skill ranges, reachability and fairness checks for SCENARIO."""
     from trainer.play.analyze import analyze as run_analysis, analyze_text
 
     loaded = obj.scenario(scenario)
-    data = run_analysis(loaded)
+    data = run_analysis(loaded, seed)
     if runs and "error" not in data:
         from trainer.play.random_play import random_playthroughs
 
-        data["random"] = random_playthroughs(loaded, runs, seed)
+        data["random"] = random_playthroughs(loaded, runs, 0 if seed is None else seed)
     if fmt == "json":
         echo(dumps(data, indent=2))
     else:

@@ -6,7 +6,7 @@ are respected exactly while a scenario without conditions stays one state per no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
@@ -43,9 +43,10 @@ class PathRun:
     """A complete path found by the analysis, scored."""
 
     labels: list[tuple[str, str]]
-    numbers: list[int | str]  # what a trainee presses at each step (for `simulate --choose`)
+    numbers: list[int | str]  # what a trainee presses at each step in file order (`simulate --choose`)
     ending: str | None
     score: AttemptScore
+    states: list[State] = field(default_factory=list)  # where each step was taken
 
     @property
     def passed(self) -> bool:
@@ -173,6 +174,12 @@ class Analysis:
     def worst_path(self) -> "PathRun":
         return self.score_path([(e.source, e) for e in self.worst.walk(self.start)])
 
+    def offered(self, state: State) -> list:
+        """The choices on offer in `state`, in file order (as the engine filters them)."""
+        _, flags, mood = state
+        node = self.scenario.nodes[state[0]]
+        return [c for c in node.choices if c.when is None or c.when.holds(mood if mood is not None else 0, flags)]
+
     def score_path(self, steps: list[tuple[State, Edge]]) -> "PathRun":
         """Score a walk straight from the state graph: the same arithmetic as playing it through the
         engine (tests check they agree), without building a session for every step."""
@@ -182,16 +189,14 @@ class Analysis:
         labels: list[tuple[str, str]] = []
         state = self.start
         for source, edge in steps:
-            node_id, flags, mood = source
-            node = self.scenario.nodes[node_id]
+            node = self.scenario.nodes[source[0]]
             _, choice_id = edge.label
             labels.append(edge.label)
             if choice_id == "timeout" and node.timeout is not None:
                 choice = node.timeout
                 numbers.append("timeout")
             else:
-                offered = [c for c in node.choices
-                           if c.when is None or c.when.holds(mood if mood is not None else 0, flags)]
+                offered = self.offered(source)
                 choice = next(c for c in offered if c.id == choice_id)
                 numbers.append(offered.index(choice) + 1)
             for skill, value in choice.points.items():
@@ -201,7 +206,8 @@ class Analysis:
             state = edge.target
         end = state[0] if isinstance(state[0], str) else state[0][0]
         score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical)
-        return PathRun(labels, numbers, end if self.scenario.is_ending(end) else None, score)
+        return PathRun(labels, numbers, end if self.scenario.is_ending(end) else None, score,
+                       [source for source, _ in steps])
 
     @cached_property
     def reachable_states(self) -> set[State]:

@@ -159,7 +159,9 @@ class Fairness:
         for edge in self.best_walk:
             point = points.get(id(edge))
             if point is not None:
-                best_choice = next(c for e, c in point.options if e is edge)
+                best_choice = next((c for e, c in point.options if e is edge), None)
+                if best_choice is None:  # the best move is to let the clock run out
+                    best_choice = self.scenario.nodes[edge.source[0]].timeout
                 for alt_edge, alt in point.options:
                     if alt_edge is edge or alt.critical is not None:
                         continue
