@@ -136,3 +136,29 @@ def in_site_folders(site, scenario) -> bool:
 
     real = load_library(tuple(site.scenario_dirs)).get(scenario.id)
     return real is not None and real.content_hash == scenario.content_hash
+
+
+def require_self_or_supervisor(store, trainee: str, what: str) -> None:
+    """On a site database: a supervisor may look at anyone (TRAINER_SUPERVISOR, or sign in at the
+    prompt with a supervisor account); a trainee only at themselves (TRAINER_TRAINEE or the prompt).
+    A personal database has no gate: the file's owner is trusted."""
+    from trainer.progress import accounts
+
+    if accounts.site(store) is None:
+        return
+    if os.environ.get("TRAINER_SUPERVISOR"):
+        require_supervisor(store, what)
+        return
+    name = os.environ.get("TRAINER_TRAINEE")
+    if not name and interactive():
+        name = click.prompt("Your name", err=True)
+    secret = _secret("Your passphrase") if name else None
+    if not name or secret is None:
+        raise AccessRefused(f"{what} on a site database needs a sign-in: set TRAINER_TRAINEE (or TRAINER_SUPERVISOR) "
+                            "and TRAINER_PASSPHRASE, or run it in a terminal")
+    account = _sign_in(store, name, secret, None)
+    if account.role == "supervisor":
+        return
+    person = store.find_trainee(trainee)
+    if person is None or person.id != account.trainee_id:
+        raise AccessRefused(f"{what}: a trainee may only ask for their own; you are signed in as {line(account.name)}")

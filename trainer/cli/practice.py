@@ -1,0 +1,44 @@
+"""`trainer suggest`: the next scenarios for a trainee, each with a reason (trainer.play.suggest)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from trainer.cli.base import Context, cli, echo
+from trainer.sanitize import dumps, line
+
+
+@cli.command()
+@click.option("--trainee", required=True, help="Whose suggestions. On a site database a trainee signs in as "
+              "themselves (TRAINER_TRAINEE and TRAINER_PASSPHRASE); a supervisor may ask for anyone "
+              "(TRAINER_SUPERVISOR and TRAINER_PASSPHRASE).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def suggest(obj: Context, trainee: str, fmt: str) -> None:
+    """Up to three scenarios to play next, aimed at the trainee's weakest skill (docs/practice.md)."""
+    from trainer.cli.gate import require_self_or_supervisor
+    from trainer.launch import checked_name
+    from trainer.play.next_up import suggestions_for
+
+    checked_name(trainee, "--trainee")
+    store = obj.store()
+    try:
+        require_self_or_supervisor(store, trainee, "suggestions")
+        person = store.find_trainee(trainee)
+        today = date.today()
+        found = suggestions_for(store, person, obj.library, today)
+    finally:
+        store.close()
+    if fmt == "json":
+        echo(dumps([s.as_json() for s in found], indent=2))
+        return
+    who = person.name if person else trainee
+    if not found:
+        echo(f"No suggestions for {line(who)}: the library has no scenarios.")
+        return
+    echo(f"Next for {line(who)} ({today.isoformat()}):")
+    for n, s in enumerate(found, 1):
+        echo(f"{n}. {line(s.title)} ({line(s.scenario)})")
+        echo(f"   {line(s.reason)}" + (f" [due {s.due.isoformat()}]" if s.due else ""))

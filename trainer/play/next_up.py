@@ -1,0 +1,79 @@
+"""The suggestion's inputs read from the database and the library (trainer.play.suggest decides)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Mapping
+
+from trainer.play.suggest import DUE_SOON_DAYS, Assigned, Attempt, Offer, Suggestion, suggest
+from trainer.progress.schedule import local_day
+from trainer.progress.store import Store, Trainee
+
+
+def offer_for(scenario) -> Offer:
+    """A scenario as the suggestion sees it: per skill, its weight x the most points a path can earn in
+    it (from the scenario analysis), and every technique tag it uses."""
+    from trainer.scenario.analysis import analysis_for
+
+    ranges = analysis_for(scenario).ranges
+    exercise = {s.id: s.weight * max(0.0, ranges.get(s.id, (0.0, 0.0))[0]) for s in scenario.scored_skills}
+    if not ranges:  # unbalanced loops: fall back to the points written on choices
+        for node in scenario.nodes.values():
+            for choice in node.choices:
+                for skill, pts in choice.points.items():
+                    if pts > 0 and skill in scenario.skills:
+                        exercise[skill] = exercise.get(skill, 0.0) + scenario.skills[skill].weight * pts
+    tags = frozenset(t for n in scenario.nodes.values() for c in n.choices for t in c.tags)
+    return Offer(scenario.id, scenario.title, scenario.category, scenario.difficulty, scenario.pass_mark,
+                 exercise, tags)
+
+
+def offers(library) -> dict[str, Offer]:
+    """Every scenario of the library (loaded and analysed once each)."""
+    return {sid: offer_for(library.scenarios[sid]) for sid in library.summaries}
+
+
+def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
+    """The trainee's completed attempts (practice and assessment) with per-skill percentages and, per
+    skill, the technique tags of the choices that lost points in it."""
+    rows = store.db.execute(
+        "SELECT id, scenario_id, finished_at, passed, overall FROM attempts WHERE trainee_id = ?"
+        " AND status = 'completed' AND finished_at IS NOT NULL ORDER BY finished_at, id", [trainee.id]).fetchall()
+    skills: dict[str, dict[str, float]] = {}
+    offered: dict[str, dict[str, float]] = {}
+    for attempt_id, skill, percent, most in store.db.execute(
+            "SELECT s.attempt_id, s.skill, s.percent, s.max FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+            " WHERE a.trainee_id = ? AND a.status = 'completed'", [trainee.id]):
+        skills.setdefault(attempt_id, {})[skill] = percent
+        offered.setdefault(attempt_id, {})[skill] = most or 0.0
+    missed: dict[str, dict[str, list[str]]] = {}
+    for attempt_id, tags, points in store.db.execute(
+            "SELECT c.attempt_id, c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
+            " WHERE a.trainee_id = ? AND a.status = 'completed' AND c.undone = 0 ORDER BY c.attempt_id, c.seq",
+            [trainee.id]):
+        tag_list = json.loads(tags or "[]")
+        for skill, pts in json.loads(points or "{}").items():
+            if pts < 0:
+                missed.setdefault(attempt_id, {}).setdefault(skill, []).extend(tag_list)
+    return [Attempt(sid, local_day(finished), finished, bool(passed), overall or 0.0, skills=skills.get(aid, {}),
+                    offered=offered.get(aid, {}), missed={k: tuple(v) for k, v in missed.get(aid, {}).items()})
+            for aid, sid, finished, passed, overall in rows]
+
+
+def open_assignments(store: Store, trainee: Trainee, catalogue: Mapping, today: date) -> list[Assigned]:
+    from trainer.progress.programme import due_soon
+
+    return [Assigned(r["scenario"], date.fromisoformat(r["due"]))
+            for r in due_soon(store, trainee, catalogue, today, days=DUE_SOON_DAYS)]
+
+
+def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
+                    offered: Mapping[str, Offer] | None = None) -> list[Suggestion]:
+    """Up to three scenarios for this trainee today. `offered` reuses offers already built (the review
+    app asks for many trainees at once). A trainee not in the database yet (None) has no history."""
+    offered = offered if offered is not None else offers(library)
+    if trainee is None:
+        return suggest([], offered, [], today)
+    return suggest(finished_attempts(store, trainee), offered,
+                   open_assignments(store, trainee, library.summaries, today), today)
