@@ -194,3 +194,35 @@ def test_on_a_site_a_trainee_asks_only_for_themselves_and_a_supervisor_for_anyon
     for name in (SAM, ANA):
         result = runner.invoke(cli, [*ask, name])
         assert result.exit_code == 0 and len(json.loads(result.output)) == 3
+
+
+async def test_the_catalogue_opens_with_next_for_you_and_its_reasons(tmp_path, library):
+    from textual.widgets import DataTable
+
+    from tests.tui_helpers import FakeClock
+    from trainer.launch import create_app
+    from trainer.tui.screens.brief import BriefScreen
+
+    db = tmp_path / "p.db"
+    store = Store.open(db)
+    for sid in ("spouse-wants-results", "records-request"):
+        play(store, "Pat Quinn", library.get(sid), DAY0, "privacy")
+    for sid in ("waiting-room-delay", "colleague-after-abusive-call", "surprise-bill"):
+        play(store, "Pat Quinn", library.get(sid), DAY0, "pass")
+    expected = suggestions_for(store, store.find_trainee("Pat Quinn"), library, DAY0 + timedelta(days=2))
+    store.close()
+    app = create_app(db=db, trainee="Pat Quinn", clock=FakeClock(noon(DAY0 + timedelta(days=2))))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#next", DataTable)
+        assert [k.value for k in table.rows] == [s.scenario for s in expected]
+        assert [table.get_row(k)[1].plain for k in table.rows] == [s.reason for s in expected]
+        assert "privacy" in table.get_row(expected[0].scenario)[1].plain
+        assert app.focused is table
+        await pilot.press("down", "down", "down")
+        assert app.focused is app.screen.query_one("#catalogue", DataTable)
+        await pilot.press("up")
+        assert app.focused is table
+        await pilot.press("up", "up", "enter")
+        assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == expected[0].scenario

@@ -238,9 +238,12 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
         offer = offers[sid]
         gap = (due - anchor.day).days
         result = "failed" if not anchor.passed else f"only just passed ({anchor.overall:.0f}%)"
-        out.append(Suggestion(sid, offer.title, f"you {result} this on {anchor.day.isoformat()}; "
+        rank = {k: i for i, k in enumerate(ranked_skills)}  # ties go to the trainee's weakest skill overall
+        low = min(sorted(anchor.skills), key=lambda k: (round(anchor.skills[k]), rank.get(k, len(rank))), default=None)
+        where = f", losing most on {low} ({anchor.skills[low]:.0f}%)" if low and anchor.skills[low] < 100 else ""
+        out.append(Suggestion(sid, offer.title, f"you {result} this on {anchor.day.isoformat()}{where}; "
                               f"{'a day' if gap == 1 else f'{gap} days'} later is the time to play it again "
-                              "so it sticks", _focus(offer, ranked_skills), due, "return"))
+                              "so it sticks", low or _focus(offer, ranked_skills), due, "return"))
         if len(out) >= limit:
             return out
 

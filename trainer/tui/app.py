@@ -135,6 +135,15 @@ class TrainerApp(App):
         if self.play_first:
             self.open_brief(self.play_first)
 
+    def suggestions(self, today) -> list:
+        """What the signed-in trainee should play next (trainer.play.suggest); the library's offers are
+        worked out once per app."""
+        from trainer.play.next_up import offers, suggestions_for
+
+        if getattr(self, "_offers", None) is None:
+            self._offers = offers(self.library)
+        return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
+
     def ordered_scenarios(self):
         """Summaries in catalogue order: by category, then difficulty, then title."""
         return sorted(self.library.summaries.values(),

@@ -39,17 +39,28 @@ def status_words(row: dict) -> str:
 
 class SectionTable(DataTable):
     """A table that hands the cursor to the next (or previous) table at its edge, so the arrows move
-    through "Assigned to you" into the rest of the catalogue and back."""
+    through "Next for you" and "Assigned to you" into the rest of the catalogue and back."""
+
+    ORDER = ("next", "assigned", "catalogue")
+
+    def _neighbour(self, step: int) -> DataTable | None:
+        here = self.ORDER.index(self.id) if self.id in self.ORDER else -1
+        others = self.ORDER[here + 1:] if step > 0 else reversed(self.ORDER[:max(here, 0)])
+        for ident in others:
+            found = self.screen.query(f"#{ident}")
+            if found and found.first().row_count:
+                return found.first()
+        return None
 
     def action_cursor_down(self) -> None:
-        if self.id == "assigned" and self.cursor_row >= self.row_count - 1:
-            self.screen.query_one("#catalogue", DataTable).focus()
+        if self.cursor_row >= self.row_count - 1 and (other := self._neighbour(1)) is not None:
+            other.focus()
             return
         super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        if self.id == "catalogue" and self.cursor_row <= 0 and self.screen.query("#assigned"):
-            self.screen.query_one("#assigned", DataTable).focus()
+        if self.cursor_row <= 0 and (other := self._neighbour(-1)) is not None:
+            other.focus()
             return
         super().action_cursor_up()
 

@@ -112,6 +112,7 @@ class CatalogueScreen(Screen):
             title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
         assigned = self._show_assigned()
+        self._show_next()
         table = self.query_one("#catalogue", DataTable)
         selected = None
         if table.row_count:
@@ -171,12 +172,28 @@ class CatalogueScreen(Screen):
                        before="#catalogue-filter")
         return self.assignments
 
+    def _show_next(self) -> None:
+        """Mount (once, at the top) and fill "Next for you" (trainer.play.suggest)."""
+        from datetime import date
+
+        from trainer.tui.screens.next_up import NextSection
+
+        app = self.app
+        if not (app.store_is_open and app.trainee):
+            return
+        found = app.suggestions(date.fromtimestamp(app.clock()))
+        sections = self.query(NextSection)
+        if sections:
+            sections.first().show(found)
+        elif found:
+            self.mount(NextSection(found, id="next-section"), after="#catalogue-title")
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(event.data_table, event.row_key.value)
 
     def _open(self, table: DataTable, key: str) -> None:
         """An assigned scenario opens in the assignment's mode; practice when its attempts are spent."""
-        row = self.assignments.get(key) if table.id == "assigned" else None
+        row = self.assignments.get(key) if table.id in ("assigned", "next") else None
         if row is None or row["status"] in ("passed", "waived"):
             self.app.open_brief(key)
             return

@@ -1,0 +1,42 @@
+"""The catalogue's "Next for you" row: up to three scenarios from trainer.play.suggest, each with its
+reason in full (a row grows to two lines when the reason needs it), above everything else."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from trainer.sanitize import line
+from trainer.tui.screens.assigned import SectionTable
+
+
+class NextSection(Vertical):
+    def __init__(self, suggestions: list, **kwargs):
+        super().__init__(**kwargs)
+        self.suggestions = suggestions
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Next for you", style="bold"), classes="section-title")
+        yield SectionTable(id="next", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        title = max(18, min(40, (self.app.size.width - 8) * 2 // 5))
+        table.add_column(Text("Scenario"), key="title", width=title)
+        table.add_column(Text("Why"), key="why", width=max(20, self.app.size.width - title - 8))
+        self.show(self.suggestions)
+        if not self.screen.query("#assigned"):  # assignments, when there are any, keep the focus
+            table.focus()
+
+    def show(self, suggestions: list) -> None:
+        self.suggestions = suggestions
+        table = self.query_one(DataTable)
+        selected = table.cursor_row if table.row_count else 0
+        table.clear()
+        for s in suggestions:
+            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(line(s.reason)),
+                          key=s.scenario, height=None)
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
