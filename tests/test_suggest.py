@@ -226,3 +226,29 @@ async def test_the_catalogue_opens_with_next_for_you_and_its_reasons(tmp_path, l
         assert app.focused is table
         await pilot.press("up", "up", "enter")
         assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == expected[0].scenario
+
+
+async def test_a_supervisor_sees_the_trainees_suggestions_in_the_review(tmp_path):
+    from tests.recorded import recorded_store
+    from tests.tui_helpers import scenario_folder
+    from trainer.launch import create_review_app
+    from trainer.progress import passphrase
+    from trainer.review.screens import AttemptsScreen
+
+    store = recorded_store(tmp_path)
+    passphrase.set_passphrase(store, "correct horse battery")
+    folder = scenario_folder(tmp_path)
+    expected = suggestions_for(store, store.find_trainee("Dana Whitfield"), load_library([folder], include_bundled=False),
+                               date.today())
+    assert expected
+    app = create_review_app(store=store, scenario_dirs=[folder], bundled=False, supervisor="Sam Supervisor")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"correct horse battery", "enter")
+        await pilot.press("enter")  # Dana Whitfield, first in the list
+        assert isinstance(app.screen, AttemptsScreen)
+        await pilot.pause()
+        panel = str(app.screen.query_one("#suggested").render())
+        assert "Next for this trainee" in panel
+        for s in expected:
+            assert s.title in panel and s.reason in panel
+    store.close()

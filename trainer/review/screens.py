@@ -203,6 +203,10 @@ class AttemptsScreen(Screen):
     def compose(self) -> ComposeResult:
         name = self.app.store.db.execute("SELECT name FROM trainees WHERE id = ?", [self.trainee_id]).fetchone()[0]
         yield Static(Text(f"Attempts · {line(name)}"), classes="screen-title")
+        from trainer.progress.store import Trainee
+        from trainer.review.suggested import SuggestedPanel
+
+        yield SuggestedPanel(Trainee(self.trainee_id, name), id="suggested")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -215,6 +219,7 @@ class AttemptsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.reload()
+        self.query_one("#suggested").reload()
 
     def reload(self) -> None:
         table = self.query_one(DataTable)

@@ -1,0 +1,43 @@
+"""What a trainee is offered next, as the supervisor sees it on their attempts page: the same
+suggestions as the trainee's "Next for you" and `trainer suggest` (trainer.play.suggest)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import Static
+
+from trainer.sanitize import line
+
+
+def suggestions_text(app, trainee, today: date) -> Text:
+    from trainer.play.next_up import offers, suggestions_for
+
+    if getattr(app, "_offers", None) is None:
+        app._offers = offers(app.library)
+    found = suggestions_for(app.store, trainee, app.library, today, app._offers)
+    text = Text("Next for this trainee", style="bold")
+    if not found:
+        text.append("\n  nothing to suggest: the library is empty", style="dim")
+    for n, s in enumerate(found, 1):
+        text.append(f"\n  {n}. {line(s.title)}")
+        text.append(f" - {line(s.reason)}", style="dim")
+    return text
+
+
+class SuggestedPanel(Static):
+    """Filled when mounted and whenever the attempts page comes back into view."""
+
+    def __init__(self, trainee, **kwargs):
+        super().__init__(**kwargs)
+        self.trainee = trainee
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        import time
+
+        clock = getattr(self.app, "clock", time.time)
+        self.update(suggestions_text(self.app, self.trainee, date.fromtimestamp(clock())))
