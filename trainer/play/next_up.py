@@ -14,11 +14,16 @@ from trainer.progress.store import Store, Trainee
 def offer_for(scenario) -> Offer:
     """A scenario as the suggestion sees it: per skill, its weight x the most points a path can earn in
     it (from the scenario analysis), and every technique tag it uses."""
+    from scoring import extremes
     from trainer.scenario.analysis import analysis_for
 
-    ranges = analysis_for(scenario).ranges
-    exercise = {s.id: s.weight * max(0.0, ranges.get(s.id, (0.0, 0.0))[0]) for s in scenario.scored_skills}
-    if not ranges:  # unbalanced loops: fall back to the points written on choices
+    analysis = analysis_for(scenario)
+    exercise: dict[str, float] = {}
+    if analysis.loop_error is None:  # only the best totals are needed, not the whole `ranges`
+        for i, skill in enumerate(analysis.skills):
+            best = extremes(analysis.graph, lambda e, i=i: e.weights[i], True, analysis.start)
+            exercise[skill] = scenario.skills[skill].weight * max(0.0, best.value.get(analysis.start, 0.0))
+    else:  # unbalanced loops: fall back to the points written on choices
         for node in scenario.nodes.values():
             for choice in node.choices:
                 for skill, pts in choice.points.items():
