@@ -194,6 +194,8 @@ def test_on_a_site_a_trainee_asks_only_for_themselves_and_a_supervisor_for_anyon
     for name in (SAM, ANA):
         result = runner.invoke(cli, [*ask, name])
         assert result.exit_code == 0 and len(json.loads(result.output)) == 3
+    unknown = runner.invoke(cli, [*ask, "Nobody Here"])
+    assert unknown.exit_code == 1 and "no trainee named 'Nobody Here'" in unknown.output
 
 
 async def test_the_catalogue_opens_with_next_for_you_and_its_reasons(tmp_path, library):

@@ -21,12 +21,15 @@ def suggest(obj: Context, trainee: str, fmt: str) -> None:
     from trainer.cli.gate import require_self_or_supervisor
     from trainer.launch import checked_name
     from trainer.play.next_up import suggestions_for
+    from trainer.progress import accounts
 
     checked_name(trainee, "--trainee")
     store = obj.store()
     try:
         require_self_or_supervisor(store, trainee, "suggestions")
         person = store.find_trainee(trainee)
+        if person is None and accounts.site(store) is not None:
+            raise click.ClickException(f"there is no trainee named '{line(trainee)}' on this site")
         today = date.today()
         found = suggestions_for(store, person, obj.library, today)
     finally:
