@@ -54,12 +54,14 @@ class SectionTable(DataTable):
 
     def action_cursor_down(self) -> None:
         if self.cursor_row >= self.row_count - 1 and (other := self._neighbour(1)) is not None:
+            other.move_cursor(row=0)
             other.focus()
             return
         super().action_cursor_down()
 
     def action_cursor_up(self) -> None:
         if self.cursor_row <= 0 and (other := self._neighbour(-1)) is not None:
+            other.move_cursor(row=other.row_count - 1)
             other.focus()
             return
         super().action_cursor_up()

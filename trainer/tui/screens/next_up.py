@@ -1,5 +1,6 @@
 """The catalogue's "Next for you" row: up to three scenarios from trainer.play.suggest, each with its
-reason in full (a row grows to two lines when the reason needs it), above everything else."""
+reason in full (a row grows to two lines when the reason needs it), above everything else. The arrows
+reach it from the first row of the tables below it."""
 
 from __future__ import annotations
 
@@ -26,9 +27,8 @@ class NextSection(Vertical):
         title = max(18, min(40, (self.app.size.width - 8) * 2 // 5))
         table.add_column(Text("Scenario"), key="title", width=title)
         table.add_column(Text("Why"), key="why", width=max(20, self.app.size.width - title - 8))
-        self.show(self.suggestions)
-        if not self.screen.query("#assigned"):  # assignments, when there are any, keep the focus
-            table.focus()
+        self.show(self.suggestions)  # no focus taken: it arrives once the database is open, and the
+        # trainee may already be moving in the catalogue; ↑ from its first row comes here
 
     def show(self, suggestions: list) -> None:
         self.suggestions = suggestions
