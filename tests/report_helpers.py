@@ -21,7 +21,7 @@ START = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc).timestamp()
 
 def play(store: Store, person, scenario, mode: str, at: float, rng: random.Random, skill: float = 0.0,
          picks=None) -> None:
-    """One attempt: the given choice ids, then until an ending the choice earning most points with
+    """One attempt: the given choice ids, then until an ending the best-path choice with
     probability `skill`, else a random one (steps seconds apart from `at`)."""
     ticks = iter(range(int(at), int(at) + 100_000, 9)).__next__
     attempt = RecordedAttempt.start(store, person, scenario, mode, clock=lambda: float(ticks()))
@@ -29,8 +29,9 @@ def play(store: Store, person, scenario, mode: str, at: float, rng: random.Rando
         attempt.choose(wanted)
     while not attempt.session.finished:
         options = attempt.session.options()
-        best = max(options, key=lambda c: sum(c.points.values()))
-        attempt.choose((best if rng.random() < skill else rng.choice(options)).id)
+        session = attempt.session
+        best = session.compiled.best_choice(session.state, session.flags, session.mood) or options[0].id
+        attempt.choose(best if rng.random() < skill else rng.choice(options).id)
 
 
 def programme_store(tmp_path: Path) -> tuple[Store, object]:
@@ -61,5 +62,5 @@ def programme_store(tmp_path: Path) -> tuple[Store, object]:
                  skill=min(0.95, 0.4 + day / 50 + k / 10))
     for name, sids in (("Sam Rivera", PRIVACY), ("Ana Costa", PRIVACY[:1])):  # the assigned work, done today
         for sid in sids:
-            play(store, store.find_trainee(name), library.get(sid), "assessment", time.time(), rng, skill=1.0)
+            play(store, store.find_trainee(name), library.get(sid), "assessment", time.time() + 1, rng, skill=1.0)
     return store, library
