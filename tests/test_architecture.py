@@ -118,27 +118,28 @@ def _violations(root: Path = ROOT) -> list[str]:
     return bad
 
 
+def _copy_of_sources(copy: Path) -> Path:
+    """The project's sources copied under `copy`, to plant a broken rule in without touching the tree."""
+    for path in _sources():
+        target = copy / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
 def test_layout_rules_hold_on_main():
     assert _violations() == []
 
 
 def test_a_planted_textual_import_in_the_scenario_package_is_caught(tmp_path):
-    copy = tmp_path / "tree"
-    for path in _sources():
-        target = copy / path.relative_to(ROOT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    copy = _copy_of_sources(tmp_path / "tree")
     planted = copy / "trainer" / "scenario" / "model.py"
     planted.write_text("from textual.widgets import Static\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
     assert any("scenario package imports textual" in v for v in _violations(copy))
 
 
 def test_a_circle_between_packages_is_caught(tmp_path):
-    copy = tmp_path / "tree"
-    for path in _sources():
-        target = copy / path.relative_to(ROOT)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    copy = _copy_of_sources(tmp_path / "tree")
     store = copy / "trainer" / "progress" / "store.py"
     store.write_text(store.read_text(encoding="utf-8") + "\n\ndef _late():\n    from trainer.reports import data\n",
                      encoding="utf-8")
