@@ -79,14 +79,13 @@ def _create_new(path: Path, text: str) -> None:
               show_default=True, help="Folder to write SLUG.yaml in (created if missing).")
 def new(slug: str, category: str, folder: Path) -> None:
     """Write a small, valid, commented starter scenario SLUG.yaml to edit."""
-    import re
-
-    from trainer.scenario.format import ID_PATTERN
+    from trainer.scenario.format import is_id, nfc
     from trainer.scenario.starter import starter_text
 
-    if not re.fullmatch(ID_PATTERN, slug) or slug.endswith((".yaml", ".yml")):
-        raise click.BadParameter("use letters, digits, '-' and '_' only, e.g. billing-dispute (no .yaml)",
-                                 param_hint="SLUG")
+    slug = nfc(slug)
+    if not is_id(slug) or slug.endswith((".yaml", ".yml")):
+        raise click.BadParameter("use letters (any language), digits, '-' and '_' only, e.g. billing-dispute "
+                                 "(no .yaml)", param_hint="SLUG")
     path = folder / f"{slug}.yaml"
     if os.path.lexists(path):
         raise click.ClickException(f"{path} already exists; pick another name or delete it first")

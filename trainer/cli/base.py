@@ -52,6 +52,9 @@ class Context:
             if scenario is None or report.errors:
                 fail_with(report)
             return scenario
+        from trainer.scenario.format import nfc
+
+        ident = nfc(ident)
         scenario = self.library.get(ident)
         if scenario is None:
             broken = [r for r in self.library.reports if Path(r.path).stem == ident and r.errors]

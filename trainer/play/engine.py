@@ -17,6 +17,7 @@ from transitions import Machine, MachineError
 from scoring import AttemptScore, score_attempt
 from trainer.play.order import node_order, visits
 from trainer.scenario.analysis import Analysis, analysis_for
+from trainer.scenario.format import nfc
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
 
 
@@ -196,6 +197,7 @@ class Session:
     def choose_id(self, choice_id: str, now: float | None = None) -> Step:
         """Pick by choice id only (ids may look like numbers)."""
         options = self.options()
+        choice_id = nfc(choice_id)
         for number, choice in enumerate(options, 1):
             if choice.id == choice_id:
                 return self._fire(choice, number, now)
@@ -210,8 +212,8 @@ class Session:
 
     @staticmethod
     def _resolve(wanted, options):
-        text = str(wanted).strip()
-        if text.isdigit():
+        text = nfc(str(wanted).strip())
+        if text.isdecimal():
             index = int(text)
             if 1 <= index <= len(options):
                 return index, options[index - 1]

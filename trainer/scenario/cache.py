@@ -20,7 +20,7 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 3
+FORMAT = 4  # 4: Unicode ids, NFC-normalised
 
 
 def _proxy(items: dict) -> MappingProxyType:

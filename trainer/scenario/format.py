@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from types import MappingProxyType
 from typing import Any
 
@@ -17,8 +18,46 @@ from trainer.scenario.yamlsrc import YMap, YNode, YScalar, YSeq
 
 BAD = object()  # a value that failed to convert; its error is already reported
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
-_ID_RE = re.compile(ID_PATTERN)
+# Ids may use any language's letters and digits, plus '-' and '_', starting with a letter or digit; they
+# are compared NFC-normalised (the YAML text is normalised as it is read). ID_PATTERN is what the JSON
+# Schema says: it refuses ASCII punctuation, spaces and control characters in both the ECMA-262 and the
+# Python dialects; `is_id` (what the loader applies) is exact for non-ASCII characters as well.
+ID_PATTERN = (r"^[^\u0000-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u007F\s]"
+              r"[^\u0000-\u002C\u002E\u002F\u003A-\u0040\u005B-\u005E\u0060\u007B-\u007F\s]*$")
+ID_HINT = "use letters (any language), digits, '-' and '_' only, starting with a letter or digit"
+_ASCII_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def is_id(text: str) -> bool:
+    """Unicode letters and digits (with the combining marks some scripts write them with), '-' and '_',
+    starting with a letter or digit."""
+    if _ASCII_ID.fullmatch(text):
+        return True
+    if not text or text.isascii() or not text[0].isalnum():
+        return False
+    return all(c.isalnum() or c in "-_" or unicodedata.category(c)[0] == "M" for c in text)
+
+
+def nfc(text: str) -> str:
+    """The NFC form ids are compared in (what a user types may arrive decomposed, e.g. from macOS)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+class _IdRule:
+    """`is_id` in the shape of a compiled pattern, for the kinds that take a pattern."""
+
+    pattern = ID_PATTERN
+
+    @staticmethod
+    def fullmatch(text: str) -> bool:
+        return is_id(text)
+
+
+_ID_RE = _IdRule()
+
+
+def _compile(pattern: str):
+    return _ID_RE if pattern == ID_PATTERN else re.compile(pattern)
 
 
 def spec(kind: "Kind", doc: str, *, default: Any = None, required: bool = False) -> Any:
@@ -66,7 +105,7 @@ class Str(Kind):
 
     def __init__(self, pattern: str | None = None, pattern_hint: str = "", allow_empty: bool = False):
         self.pattern = pattern
-        self.regex = re.compile(pattern) if pattern else None
+        self.regex = _compile(pattern) if pattern else None
         self.pattern_hint = pattern_hint
         self.allow_empty = allow_empty
 
@@ -194,7 +233,7 @@ class Dict(Kind):
 
     def __init__(self, value: Kind, key_pattern: str = ID_PATTERN, key_label: str = "name"):
         self.value, self.key_pattern, self.key_label = value, key_pattern, key_label
-        self.key_re = re.compile(key_pattern)
+        self.key_re = _compile(key_pattern)
         self.label = f"a mapping of {key_label} to {value.label}"
 
     def convert(self, y, report, name):
@@ -204,7 +243,7 @@ class Dict(Kind):
         for key, item in y.items:
             if not self.key_re.fullmatch(str(key.value)):
                 report.error(key.loc, f"'{key.value}' is not a valid {self.key_label} in '{name}'",
-                             "use letters, digits, '-' and '_' only, starting with a letter or digit",
+                             ID_HINT,
                              code="pattern")
                 continue
             value = self.value.convert(item, report, f"{name}.{key.value}")
@@ -309,7 +348,7 @@ class IdMap(Kind):
             ident = str(key.value)
             if not _ID_RE.fullmatch(ident):
                 report.error(key.loc, f"'{ident}' is not a valid {self.key_label} id",
-                             "use letters, digits, '-' and '_' only, starting with a letter or digit",
+                             ID_HINT,
                              code="pattern")
                 continue
             if isinstance(item, YScalar) and item.value is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from trainer.scenario.diagnostics import Diagnostic, Location, Report, ScenarioError, did_you_mean, display_path
-from trainer.scenario.format import BAD, ID_PATTERN
+from trainer.scenario.format import BAD, is_id, nfc
 from trainer.scenario.model import DEFAULT_SKILLS, SCENARIO_KIND, MoodScale, Node, Scenario, Skill
 from trainer.scenario.yamlsrc import YMap, parse, read_text
 
@@ -117,19 +117,20 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
     for ending in s.endings.values():
         _check_lines(ending.says, ending.locs.get("says"), s.mood, report)
 
-    if not re.fullmatch(ID_PATTERN, path.stem):
+    ident = nfc(path.stem)  # macOS hands out decomposed file names
+    if not is_id(ident):
         report.error(Location(), f"the file name '{path.stem}' cannot be a scenario id: a scenario's id is its "
-                     "file name, which must use letters, digits, '-' and '_' only, starting with a letter or digit",
-                     f"rename the file, e.g. {_suggested_name(path)}", code="file-name")
+                     "file name, which must use letters (any language), digits, '-' and '_' only, starting with "
+                     "a letter or digit", f"rename the file, e.g. {_suggested_name(path)}", code="file-name")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return dataclasses.replace(
-        s, id=path.stem, path=str(path), content_hash=digest, start=start,
+        s, id=ident, path=str(path), content_hash=digest, start=start,
         skills=MappingProxyType(skills), nodes=MappingProxyType(nodes),
     )
 
 
 def _suggested_name(path: Path) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem).strip("-_") or "my-scenario"
+    slug = re.sub(r"[^\w-]+", "-", nfc(path.stem)).strip("-_") or "my-scenario"
     return slug + path.suffix
 
 

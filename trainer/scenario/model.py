@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from trainer.scenario.format import ID_PATTERN, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str, spec
+from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str,
+                                     spec)
 from trainer.scenario.diagnostics import Location
 
 from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
@@ -15,7 +16,7 @@ TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9 _-]*)?$"
 
 _NO_LOCS: Mapping[str, Location] = MappingProxyType({})
 _EMPTY: Mapping = MappingProxyType({})
-_id = Str(ID_PATTERN, "use letters, digits, '-' and '_' only, starting with a letter or digit")
+_id = Str(ID_PATTERN, ID_HINT)
 
 
 def _locs():

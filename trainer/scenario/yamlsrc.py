@@ -10,6 +10,7 @@ import math
 import os
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 from trainer.scenario.diagnostics import Location, Report
@@ -156,6 +157,8 @@ def parse(text: str, report: Report) -> YNode | None:
                      f"text holds an unpaired surrogate (U+{ord(bad.group()):04X}), which is not a character",
                      "delete it, or retype the character around it")
         return None
+    if not text.isascii():  # ids typed decomposed (NFD) and composed (NFC) must be the same id
+        text = unicodedata.normalize("NFC", text)
     try:
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
