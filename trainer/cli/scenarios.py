@@ -71,7 +71,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     from itertools import islice
 
     from trainer.scenario.diagnostics import Location, Report
-    from trainer.scenario.library import bundled_dir, check_files, scenario_files
+    from trainer.scenario.library import bundled_dir, check_files, check_translation_files, scenario_files
 
     for p in paths:
         if not os.path.lexists(p):
@@ -87,7 +87,10 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
             slots.append(empty)
         files += found
         slots.append(len(found))
-    checked = iter(check_files(files))
+    translations: dict[Path, str] = {}
+    all_reports = check_files(files, translations=translations)
+    check_translation_files(translations, files, all_reports, lambda: obj.library)
+    checked = iter(all_reports)
     reports = [r for slot in slots for r in ([slot] if isinstance(slot, Report) else islice(checked, slot))]
     diagnostics = [d for r in reports for d in r.sorted()]
     errors = sum(d.severity == "error" for d in diagnostics)

@@ -20,7 +20,7 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 4  # 4: Unicode ids, NFC-normalised
+FORMAT = 5  # 4: Unicode ids, NFC-normalised; 5: language and translation_of
 
 
 def _proxy(items: dict) -> MappingProxyType:

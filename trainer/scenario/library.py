@@ -7,7 +7,7 @@ the cache unpickles a scenario's full model only when it is opened.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -34,12 +34,18 @@ class ScenarioSummary(NamedTuple):
     skills: tuple[str, ...]
     path: str
     content_hash: str
+    language: str = "en"
+    translation_of: str = ""
+
+    @property
+    def original_id(self) -> str:
+        return self.translation_of or self.id
 
 
 def summarise(s) -> ScenarioSummary:
     return ScenarioSummary(s.id, s.title, s.category, s.difficulty, " ".join(s.summary.split()), s.role,
                            s.minutes, s.version, len(s.nodes), len(s.endings), tuple(s.skills), s.path,
-                           s.content_hash)
+                           s.content_hash, s.language, s.translation_of)
 
 
 def bundled_dir() -> Path:
@@ -91,6 +97,12 @@ class LazyScenarios(Mapping):
     def __contains__(self, ident) -> bool:
         return ident in self._loaded or ident in self._blobs
 
+    def discard(self, ident: str) -> None:
+        self._loaded.pop(ident, None)
+        self._blobs.pop(ident, None)
+        if ident in self._order:
+            self._order.remove(ident)
+
 
 @dataclass
 class Library:
@@ -107,6 +119,24 @@ class Library:
     def get(self, ident: str):
         return self.scenarios.get(ident)
 
+    def translations(self, original_id: str) -> list[ScenarioSummary]:
+        """The loaded translations of a scenario, in library order."""
+        return [s for s in self.summaries.values() if s.translation_of == original_id]
+
+    def version_in(self, original_id: str, language: str | None):
+        """The summary of the version of `original_id` a trainee reading `language` should see first: the
+        translation into that language when there is one, else the original."""
+        from trainer.scenario.languages import same_language
+
+        if language:
+            for s in self.translations(original_id):
+                if s.language == language:
+                    return s
+            for s in self.translations(original_id):
+                if same_language(s.language, language):
+                    return s
+        return self.summaries.get(original_id)
+
 
 def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: bool = True,
                  cache=None) -> Library:
@@ -118,6 +148,7 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
     folders = ([bundled_dir()] if include_bundled else []) + [Path(p) for p in extra]
     library = Library()
     seen: dict[str, str] = {}
+    by_id: dict[str, Report] = {}
     for folder in folders:
         for path in scenario_files(folder):
             report = Report(display_path(path))
@@ -145,13 +176,43 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
                              "rename one of the files: the id is the file name")
                 continue
             seen[summary.id] = display_path(path)
+            by_id[summary.id] = report
             library.summaries[summary.id] = summary
             library.scenarios.add(summary.id, scenario, blob)
     cache.save()
+    _link_translations(library, by_id)
     return library
 
 
-def check_files(files: list[Path], cache=None) -> list[Report]:
+def _link_translations(library: Library, reports: dict[str, Report]) -> None:
+    """A translation whose original is missing or whose structure differs is an error in its report and
+    is left out of the library, like any file with errors. Only translations and their originals are
+    unpickled; a translation whose model came from the cache (no locations) is read again to say where."""
+    from trainer.scenario.translation import check_translation
+
+    translations = [s.id for s in library.summaries.values() if s.translation_of]
+    if not translations:
+        return
+    originals = library.scenarios.get  # unpickles only the originals asked for
+    taken: dict[tuple[str, str], str] = {}
+    for ident in translations:
+        scenario = library.scenarios[ident]
+        scratch = Report(reports[ident].path)
+        if check_translation(scenario, originals, library.summaries, scratch, taken):
+            continue
+        if not scenario.locs:  # from the cache: read the file again for the locations of what differs
+            from trainer.scenario.loader import check_file
+
+            fresh, _ = check_file(scenario.path)
+            if fresh is not None:
+                scratch = Report(reports[ident].path)
+                check_translation(fresh, originals, library.summaries, scratch, dict(taken))
+        reports[ident].diagnostics.extend(scratch.diagnostics)
+        del library.summaries[ident]
+        library.scenarios.discard(ident)
+
+
+def check_files(files: list[Path], cache=None, translations: dict[Path, str] | None = None) -> list[Report]:
     """Every problem in each file, lint warnings included: what `trainer validate` reports. A file
     byte-for-byte unchanged since an earlier check gets its findings from the content-keyed cache
     (which is why a warm run costs a fraction of a cold one); any other file is loaded and linted."""
@@ -165,7 +226,10 @@ def check_files(files: list[Path], cache=None) -> list[Report]:
     gc.disable()  # each file's objects are freed by reference counting (see _check), without collector passes
     try:
         for number, path in enumerate(files, 1):
-            reports.append(_check_file(path, cache))
+            report, original = _check_file(path, cache)
+            reports.append(report)
+            if original and translations is not None:
+                translations[path] = original
             if number % 200 == 0:
                 gc.collect()  # what a file with errors may have left in a cycle
     finally:
@@ -175,29 +239,68 @@ def check_files(files: list[Path], cache=None) -> list[Report]:
     return reports
 
 
-def _check_file(path: Path, cache) -> Report:
+def _check_file(path: Path, cache) -> tuple[Report, str]:
+    """The file's report, and the id it is a translation of ('' for an original or a broken file)."""
     report = Report(display_path(path))
     data = read_bytes(path, report)
     if data is None:
-        return report  # unreadable, a folder, too big: nothing to key on
+        return report, ""  # unreadable, a folder, too big: nothing to key on
     found = cache.get(path, data)
     if found is None:
-        _check(path, data, report)
-        found = tuple(d[1:] for d in report.diagnostics)  # without the path: it is shown relative to here
+        original = _check(path, data, report)
+        found = (tuple(d[1:] for d in report.diagnostics), original)  # without the path: shown relative to here
         cache.put(path, data, found)
     else:
-        report.diagnostics.extend(Diagnostic(report.path, *d) for d in found)
-    return report
+        report.diagnostics.extend(Diagnostic(report.path, *d) for d in found[0])
+    return report, found[1]
 
 
-def _check(path: Path, data: bytes, report: Report) -> None:
+def _check(path: Path, data: bytes, report: Report) -> str:
     text = decode(data, report)
     if text is None:
-        return
+        return ""
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_text
 
     scenario, _ = check_text(text, path, report)
-    if scenario is not None:
-        lint(scenario, report)
-        scenario.forget()  # its analysis refers back to it: free both now, without the garbage collector
+    if scenario is None:
+        return ""
+    lint(scenario, report)
+    scenario.forget()  # its analysis refers back to it: free both now, without the garbage collector
+    return scenario.translation_of
+
+
+def check_translation_files(translations: dict[Path, str], files: list[Path], reports: list[Report],
+                            library: Callable[[], Library]) -> None:
+    """`trainer validate`'s cross-file check: each translation among `files` against its original, found
+    among the files checked or else in the library (`library()` is only called when needed). The few
+    files involved are read afresh, for locations."""
+    from trainer.scenario.format import nfc
+    from trainer.scenario.loader import check_file
+    from trainer.scenario.translation import check_translation
+
+    if not translations:
+        return
+    by_path = dict(zip(files, reports))
+    checked = {nfc(p.stem): p for p in files}
+    fresh: dict[Path, object] = {}
+
+    def model(path: Path):
+        if path not in fresh:
+            fresh[path] = check_file(path)[0]
+        return fresh[path]
+
+    def original(ident: str):
+        if ident in checked:
+            return model(checked[ident])
+        return library().get(ident)
+
+    taken: dict[tuple[str, str], str] = {}
+    for path, target in translations.items():
+        scenario = model(path)
+        if scenario is None or (target in checked and model(checked[target]) is None):
+            continue  # its own errors, or the original's, are reported already
+        known = set(checked)
+        if target not in checked:
+            known |= set(library().summaries)
+        check_translation(scenario, original, known, by_path[path], taken)

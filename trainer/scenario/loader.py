@@ -122,11 +122,28 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
         report.error(Location(), f"the file name '{path.stem}' cannot be a scenario id: a scenario's id is its "
                      "file name, which must use letters (any language), digits, '-' and '_' only, starting with "
                      "a letter or digit", f"rename the file, e.g. {_suggested_name(path)}", code="file-name")
+    language = _check_language(s, ident, report)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return dataclasses.replace(
-        s, id=ident, path=str(path), content_hash=digest, start=start,
+        s, id=ident, path=str(path), content_hash=digest, start=start, language=language,
         skills=MappingProxyType(skills), nodes=MappingProxyType(nodes),
     )
+
+
+def _check_language(s: Scenario, ident: str, report: Report) -> str:
+    """The language tag written canonically (es-US); an unknown language is a warning (a typo such as
+    'sp' for 'es'); a scenario cannot translate itself. Whether the original exists and has the same
+    structure is checked where both are loaded (trainer.scenario.translation)."""
+    from trainer.scenario.languages import canonical, known
+
+    language = canonical(s.language)
+    if not known(language):
+        report.warning(s.locs.get("language", Location()), f"'{s.language}' is not a language trainer knows",
+                       "use a language code such as en or es, optionally with a region: es-US", code="language")
+    if s.translation_of and s.translation_of == ident:
+        report.error(s.locs.get("translation_of", Location()), "a scenario cannot be a translation of itself",
+                     "name the original's id (its file name without .yaml)", code="translation")
+    return language
 
 
 def _suggested_name(path: Path) -> str:

@@ -9,6 +9,7 @@ from typing import Mapping
 from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str,
                                      spec)
 from trainer.scenario.diagnostics import Location
+from trainer.scenario.languages import DEFAULT_LANGUAGE, LANGUAGE_HINT, LANGUAGE_PATTERN
 
 from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
 DEFAULT_BANDS = MappingProxyType({"furious": 0, "angry": 20, "upset": 40, "uneasy": 60, "calm": 80})
@@ -187,6 +188,11 @@ class Scenario(Located):
     objectives: tuple[str, ...] = spec(List(Str()), "Learning objectives.", default=())
     minutes: int = spec(Int(1, 240), "Estimated minutes to play.", default=5)
     version: int = spec(Int(1), "Bump when you change the content; recorded with every attempt.", default=1)
+    language: str = spec(Str(LANGUAGE_PATTERN, LANGUAGE_HINT), "The language the scenario is written in, as a "
+                         "BCP 47 tag: en, es, es-US.", default=DEFAULT_LANGUAGE)
+    translation_of: str = spec(_id, "The id of the scenario this file translates. A translation keeps the "
+                               "original's ids, points, conditions, critical errors, timers and flags; only "
+                               "the text changes. Its attempts count toward the original.", default="")
     character: Character = spec(Obj(Character), "The person the trainee talks to.", required=True)
     mood: MoodScale = spec(Obj(MoodScale), "Mood scale and bands (optional).", default=MoodScale())
     skills: Mapping[str, Skill] = spec(IdMap(Obj(Skill, "id"), "skill"),
@@ -223,6 +229,11 @@ class Scenario(Located):
 
     def is_ending(self, ident: str) -> bool:
         return ident in self.endings
+
+    @property
+    def original_id(self) -> str:
+        """The scenario attempts count toward: the original of a translation, else this one."""
+        return self.translation_of or self.id
 
     @property
     def scored_skills(self) -> tuple[Skill, ...]:
