@@ -132,4 +132,4 @@ def test_analyze_best_reproduces_with_simulate(runner, write):
 def test_broken_file_given_to_simulate_prints_diagnostics(runner, write):
     path = write("title: [oops\n", "bad.yaml")
     result = runner.invoke(cli, ["simulate", str(path), "--choose", "1"])
-    assert result.exit_code == 1 and "bad.yaml:2:1: error: YAML syntax" in result.output
+    assert result.exit_code == 1 and "bad.yaml:1:8: error: YAML syntax: the '[' here starts a list" in result.output

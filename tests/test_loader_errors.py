@@ -93,7 +93,7 @@ def test_empty_file(write):
 
 def test_syntax_error_has_location(write):
     msg = one_error(write("title: [unclosed\n"))
-    assert "YAML syntax" in msg and ":2:1:" in msg
+    assert ":1:8: error: YAML syntax: the '[' here starts a list that is never closed with ']'" in msg
 
 
 def test_multiple_documents_rejected(write):

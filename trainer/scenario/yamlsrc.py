@@ -162,13 +162,14 @@ def parse(text: str, report: Report) -> YNode | None:
     try:
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(mark.line + 1, mark.column + 1) if mark else Location()
-        problem = exc.problem or exc.context or "invalid YAML"
-        hint = "check indentation and quoting near here"
         if "expected a single document" in str(exc):
-            problem, hint = "the file holds more than one YAML document", "one scenario per file: remove the '---'"
-        report.error(loc, f"YAML syntax: {problem}", hint)
+            mark = exc.problem_mark
+            report.error(Location(mark.line + 1, mark.column + 1) if mark else Location(),
+                         "YAML syntax: the file holds more than one YAML document", "one scenario per file: remove the '---'")
+            return None
+        from trainer.scenario.yamlhelp import explain
+
+        report.error(*explain(exc, text), code="yaml")
         return None
     except yaml.YAMLError as exc:
         report.error(Location(), f"YAML syntax: {exc}")
@@ -288,7 +289,7 @@ class _Converter:
                 value = "" if value is None else str(key_node.value)
             if value in seen:
                 report.error(key_loc, f"duplicate key '{value}' (first defined at line {seen[value].line})",
-                             "YAML keeps only the last one; remove or rename one of them")
+                             "a key can appear only once here: remove or rename one of them")
                 continue
             seen[value] = key_loc
             items.append((YScalar(value, key_loc), convert(value_node, depth + 1, aliased)))
