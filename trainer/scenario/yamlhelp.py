@@ -110,7 +110,7 @@ def explain(exc, text: str) -> tuple[Location, str, str]:
     here = src.line(ploc.line)
     found = None
     if here is not None:
-        for rule in (_tab, _colon_in_text, _special_start, _quote_not_closed, _flow, _indentation, _no_colon,
+        for rule in (_too_deep, _tab, _colon_in_text, _special_start, _quote_not_closed, _flow, _indentation, _no_colon,
                      _special_anywhere):
             found = rule(src, here, ploc, cloc, problem, context)
             if found:
@@ -119,6 +119,13 @@ def explain(exc, text: str) -> tuple[Location, str, str]:
         found = ploc, problem or context or "this is not valid YAML", "check indentation and quoting near here"
     loc, message, hint = found
     return loc, f"YAML syntax: {message}", f"{hint}; {AFTER}"
+
+
+def _too_deep(src, here, ploc, cloc, problem, context):
+    if "nesting depth" in problem:
+        return (ploc, "the lists and mappings here are nested too deep to read",
+                "a scenario needs only a few levels: look for '[' or '{' that are never closed")
+    return None
 
 
 def _tab(src, here, ploc, cloc, problem, context):
