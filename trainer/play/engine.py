@@ -68,6 +68,7 @@ class Step:
     critical: str | None = None
     timed_out: bool = False
     next: str = ""
+    reply: dict | None = None  # {"speaker": id, "name": shown name, "text": …}: the reaction to this choice
 
 
 class Compiled:
@@ -163,7 +164,13 @@ class Session:
         return self.scenario.mood.band(self.mood)
 
     def line(self) -> str:
-        return line_for(self.step.says, self.scenario.mood, self.mood)
+        """What is said at this step now ('' when nothing is)."""
+        said = self.said()
+        return said[1] if said else ""
+
+    def said(self) -> tuple[str, str] | None:
+        """(speaker id, text) of what is said at this step now, or None."""
+        return line_for(self.step.says, self.scenario.mood, self.mood, self.flags)
 
     def options(self) -> list[Choice]:
         """The choices on offer now, in the order they are shown and numbered for the trainee."""
@@ -245,12 +252,18 @@ class Session:
         self.mood = self.scenario.mood.clamp(self.mood + choice.mood)
         self.flags.update(choice.sets)
         self.flags.difference_update(choice.clears)
+        said = line_for(choice.reply, self.scenario.mood, self.mood, self.flags)
         self.transcript.append(Step(
             node=event.transition.source, choice=choice.id, number=number, text=choice.text,
             points=dict(choice.points), mood_before=before, mood_after=self.mood, flags_before=flags_before,
             at=_now_iso(at), latency=round(latency, 3), feedback=choice.feedback, tags=list(choice.tags),
             critical=choice.critical, timed_out=isinstance(choice, Timeout), next=choice.next,
+            reply=said and self._said(*said),
         ))
+
+    def _said(self, speaker: str, text: str) -> dict:
+        who = self.scenario.speaker(speaker)
+        return {"speaker": who.id, "name": who.name, "text": text}
 
     def undo(self) -> Step | None:
         """Take back the last choice (practice mode); returns the step removed."""

@@ -34,6 +34,8 @@ def session_text(data: dict) -> str:
     for i, step in enumerate(data["transcript"], 1):
         shown = "timeout" if step["timed_out"] else step["number"]
         lines.append(f"  {i}. [{step['node']}] {shown}: {step['text']}")
+        if step.get("reply"):
+            lines.append(f"     {step['reply']['name']}: {step['reply']['text']}")
         if step["critical"]:
             lines.append(f"     CRITICAL ERROR: {step['critical']}")
     if data["finished"]:

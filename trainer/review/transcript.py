@@ -11,7 +11,7 @@ from trainer.play.engine import compiled_for
 from trainer.play.recording import step_from_row
 from trainer.progress.store import Store
 from trainer.sanitize import line, printable
-from trainer.tui.widgets import points_text
+from trainer.tui.widgets import points_text, spoken
 
 
 def _offered(scenario, stored: dict) -> list:
@@ -60,6 +60,10 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                 text.append(line(" ".join(said.split())) + "\n", style="" if picked else "dim")
         else:
             text.append(f"{stored['number']}. " + line(" ".join(stored["text"].split())) + "\n")
+        if replayed and replayed.reply:
+            text.append("   ")
+            text.append_text(spoken(replayed.reply["name"], replayed.reply["text"]))
+            text.append("\n")
         if stored["critical"]:
             text.append(f"   CRITICAL ERROR: {line(stored['critical'])}\n", style="bold red")
         if replayed and replayed.feedback:

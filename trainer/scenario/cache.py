@@ -20,7 +20,8 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 5  # 4: Unicode ids, NFC-normalised; 5: language and translation_of
+FORMAT = 6  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
+# says/reply entries
 
 
 def _proxy(items: dict) -> MappingProxyType:

@@ -48,17 +48,24 @@ class Diagnostic(NamedTuple):
 class Report:
     """Collects every problem in one file so they are all reported together."""
 
-    __slots__ = ("path", "diagnostics")
+    __slots__ = ("path", "diagnostics", "_seen")
 
     def __init__(self, path: str, diagnostics: list[Diagnostic] | None = None):
         self.path = path
         self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
+        self._seen = set(self.diagnostics)
 
     def error(self, loc: Location, message: str, hint: str = "", code: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self.path, loc, "error", message, hint, code))
+        self._add(Diagnostic(self.path, loc, "error", message, hint, code))
 
     def warning(self, loc: Location, message: str, hint: str = "", code: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self.path, loc, "warning", message, hint, code))
+        self._add(Diagnostic(self.path, loc, "warning", message, hint, code))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        """Once only: a block reused through a YAML alias is checked at each use, at the same place."""
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
+            self.diagnostics.append(diagnostic)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -262,8 +262,9 @@ class Obj(Kind):
     A mapping always converts to an object (bad values fall back to defaults, after reporting), so
     the cross-reference checks still run and every error in a file is reported in one pass."""
 
-    def __init__(self, cls: type, id_field: str | None = None):
+    def __init__(self, cls: type, id_field: str | None = None, one_of: tuple[str, ...] = ()):
         self.cls, self.id_field = cls, id_field
+        self.one_of = one_of  # keys of which exactly one must be given (e.g. character / characters)
         self.label = f"a mapping ({cls.__name__.lower()})"
 
     def fields(self):
@@ -295,6 +296,8 @@ class Obj(Kind):
             if field.metadata["required"] and field.name not in locs:
                 report.error(y.loc, f"{name} is missing required key '{field.name}'",
                              field.metadata["doc"], code="missing")
+        if self.one_of:
+            self._check_one_of(y, locs, report, name)
         extra = {}
         names = self._names
         if "locs" in names:
@@ -302,6 +305,16 @@ class Obj(Kind):
         if self.id_field and ident is not None:
             extra[self.id_field] = ident
         return self.cls(**values, **extra)
+
+    def _check_one_of(self, y: YMap, locs, report: Report, name: str) -> None:
+        given = [key for key in self.one_of if key in locs]
+        wanted = " or ".join(f"'{key}'" for key in self.one_of)
+        if not given:
+            first = self._by_name[self.one_of[0]]
+            report.error(y.loc, f"{name} is missing required key {wanted}", first.metadata["doc"], code="missing")
+        for key in given[1:]:
+            report.error(locs[key], f"{name} has both '{given[0]}' and '{key}'; use one of them",
+                         self._by_name[key].metadata["doc"], code="conflict")
 
     def schema(self, defs):
         ref = self.cls.__name__
@@ -327,6 +340,8 @@ class Obj(Kind):
                 body["description"] = " ".join(self.cls.__doc__.split())
             if required:
                 body["required"] = required
+            if self.one_of:
+                body["oneOf"] = [{"required": [key]} for key in self.one_of]
             defs[ref] = body
         return {"$ref": f"#/$defs/{ref}"}
 
@@ -366,7 +381,7 @@ class IdMap(Kind):
         return out
 
 
-class Lines(Kind):
+class Bands(Kind):
     """Text, or a mapping of mood band names (and `default`) to text so a line can vary with mood."""
 
     label = "text, or a mapping of mood bands to text"
@@ -394,3 +409,39 @@ class Lines(Kind):
         return {"anyOf": [{"type": "string", "minLength": 1},
                           {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
                            "minProperties": 1}]}
+
+
+class Lines(Kind):
+    """What someone says: text, a mapping of mood bands to text, a mapping with `text:` (and `speaker:`,
+    `when:`), or a list of these. In a list the first entry whose `when` holds is said."""
+
+    label = "text, a mapping of mood bands to text, or a list of lines"
+
+    def __init__(self, entry: Obj):
+        self.entry, self.bands = entry, Bands()
+
+    def convert(self, y, report, name):
+        if isinstance(y, YSeq):
+            if not y.items:
+                report.error(y.loc, f"'{name}' has no lines", code="empty")
+                return BAD
+            found = [self._one(item, report, f"{name}[{i}]") for i, item in enumerate(y.items, 1)]
+            found = [entry for entry in found if entry is not BAD]
+            return tuple(found) if found else BAD
+        entry = self._one(y, report, name)
+        return BAD if entry is BAD else (entry,)
+
+    def _one(self, y, report, name):
+        """One entry: a mapping that names any of the entry's keys is written out; anything else is the
+        short form (text or mood bands), said by the main character whenever it is reached."""
+        keys = {f.name for f in self.entry.fields()}
+        if isinstance(y, YMap) and any(key.value in keys for key, _ in y.items):
+            return self.entry.convert(y, report, f"'{name}'")
+        text = self.bands.convert(y, report, name)
+        if text is BAD:
+            return BAD
+        return self.entry.cls(text=text, locs=MappingProxyType({"": y.loc, "text": y.loc}))
+
+    def schema(self, defs):
+        one = self.bands.schema(defs)["anyOf"] + [self.entry.schema(defs)]
+        return {"anyOf": [*one, {"type": "array", "minItems": 1, "items": {"anyOf": one}}]}

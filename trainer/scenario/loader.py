@@ -84,6 +84,7 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
     """Cross-references the kinds cannot check on their own; fills in defaults that depend on the file."""
     skills = {name: Skill(id=name) for name in DEFAULT_SKILLS}
     skills.update(s.skills)
+    s = _main_character(s, report)
     _check_mood(s.mood, s, report)
 
     targets = {**s.nodes, **s.endings}  # a mapping: membership checks stay O(1) on big scenarios
@@ -96,6 +97,7 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
         report.error(s.locs.get("start", Location()), f"start node '{start}' does not exist"
                      + did_you_mean(start, s.nodes), code="reference")
 
+    flags_set = {flag for node in s.nodes.values() for choice in node.choices for flag in choice.sets}
     nodes = {}
     for node in s.nodes.values():
         choices = []
@@ -110,12 +112,14 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
             seen[choice.id] = choice.locs.get("id", here)
             choices.append(choice)
             _check_effects(choice, node, targets, skills, s.mood, report)
+            _check_lines(choice.reply, s, flags_set, report)
         if node.timeout is not None:
             _check_effects(node.timeout, node, targets, skills, s.mood, report)
-        _check_lines(node.says, node.locs.get("says"), s.mood, report)
+            _check_lines(node.timeout.reply, s, flags_set, report)
+        _check_lines(node.says, s, flags_set, report)
         nodes[node.id] = dataclasses.replace(node, choices=tuple(choices))
     for ending in s.endings.values():
-        _check_lines(ending.says, ending.locs.get("says"), s.mood, report)
+        _check_lines(ending.says, s, flags_set, report)
 
     ident = nfc(path.stem)  # macOS hands out decomposed file names
     if not is_id(ident):
@@ -184,18 +188,59 @@ def _check_effects(choice, node: Node, targets, skills, scale: MoodScale, report
                          + did_you_mean(skill, skills),
                          "declare new skills under 'skills:' at the top of the file", code="reference")
     if choice.when is not None:
-        for key in ("mood_at_least", "mood_below"):
-            value = getattr(choice.when, key)
-            if value is not None and not scale.min <= value <= scale.max + 1:
-                report.error(choice.when.locs.get(key, here),
-                             f"'{key}: {value}' is outside the mood scale {scale.min}..{scale.max}", code="range")
+        _check_condition(choice.when, scale, here, report)
 
 
-def _check_lines(lines, loc, scale: MoodScale, report: Report) -> None:
-    for band, _ in lines:
-        if band != "default" and band not in scale.bands:
-            report.error(loc or Location(), f"'{band}' is not a mood band" + did_you_mean(band, scale.bands),
-                         f"bands: {', '.join(scale.bands)}, or 'default'", code="reference")
+def _check_condition(when, scale: MoodScale, here: Location, report: Report) -> None:
+    for key in ("mood_at_least", "mood_below"):
+        value = getattr(when, key)
+        if value is not None and not scale.min <= value <= scale.max + 1:
+            report.error(when.locs.get(key, here),
+                         f"'{key}: {value}' is outside the mood scale {scale.min}..{scale.max}", code="range")
+
+
+def _main_character(s: Scenario, report: Report) -> Scenario:
+    """With `characters:`, `character` becomes the main one: marked `main: true`, else the first listed."""
+    if not s.characters:
+        return s
+    marked = [c for c in s.characters.values() if c.main]
+    for extra in marked[1:]:
+        report.error(extra.locs.get("main", Location()), f"'{extra.id}' and '{marked[0].id}' are both marked "
+                     "main: true", "only one character can be the main one (whose mood the meter follows)",
+                     code="duplicate")
+    main = marked[0] if marked else next(iter(s.characters.values()))
+    for other in s.characters.values():
+        if other is not main and "mood" in other.locs:
+            report.warning(other.locs["mood"], f"'mood' of '{other.id}' is ignored: only the main character "
+                           f"('{main.id}') has a mood", f"remove it, or mark '{other.id}' main: true",
+                           code="ignored")
+    return s if s.character is not None else dataclasses.replace(s, character=main)
+
+
+def _check_lines(lines, s: Scenario, flags_set, report: Report) -> None:
+    scale = s.mood
+    for entry in lines:
+        here = entry.locs.get("", Location())
+        short = entry.locs.get("text") == here  # written as text or bands, not as an entry with `text:`
+        names = [*scale.bands, "default", *(("text", "speaker", "when") if short else ())]
+        for band, _ in entry.text or ():  # None when missing (already reported)
+            if band != "default" and band not in scale.bands:
+                report.error(entry.locs.get("text", here), f"'{band}' is not a mood band" + did_you_mean(band, names),
+                             f"bands: {', '.join(scale.bands)}, or 'default'", code="reference")
+        if entry.speaker and entry.speaker not in s.characters:
+            if s.characters:
+                hint = f"speakers are the ids under 'characters:': {', '.join(s.characters)}"
+            else:
+                hint = "this scenario has one 'character:'; list several under 'characters:' to name who speaks"
+            report.error(entry.locs.get("speaker", here), f"unknown speaker '{entry.speaker}'"
+                         + did_you_mean(entry.speaker, s.characters), hint, code="reference")
+        if entry.when is not None:
+            _check_condition(entry.when, scale, here, report)
+            for flag in entry.when.flags:
+                if flag not in flags_set:
+                    report.warning(entry.when.locs.get("flags", here), f"flag '{flag}' is never set by any "
+                                   "choice, so this line is never said" + did_you_mean(flag, flags_set),
+                                   "set it with 'sets:' on a choice", code="never")
 
 
 def diagnostics_for(path: Path | str) -> list[Diagnostic]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj, Str,
-                                     spec)
+from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bands, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj,
+                                     Str, spec)
 from trainer.scenario.diagnostics import Location
 from trainer.scenario.languages import DEFAULT_LANGUAGE, LANGUAGE_HINT, LANGUAGE_PATTERN
 
@@ -38,11 +38,16 @@ class Located:
 
 @dataclass(frozen=True)
 class Character(Located):
-    """The person the trainee talks to."""
+    """A person the trainee talks to. With several (`characters:`), the mood meter follows the main one."""
 
+    id: str = ""
     name: str = spec(Str(), "Name shown to the trainee (an invented person).", required=True)
     role: str = spec(Str(), "Who they are, e.g. 'Patient, 67, follow-up visit' or 'Caller'.", default="")
-    mood: int = spec(Int(), "Starting mood on the mood scale (default 50).", default=50)
+    mood: int = spec(Int(), "Starting mood on the mood scale (default 50); only the main character has a mood.",
+                     default=50)
+    main: bool = spec(Bool(), "Under `characters:`, marks the main character: the one whose mood the meter "
+                      "follows and who says lines that name no speaker (default: the first listed).",
+                      default=False)
     locs: Mapping[str, Location] = _locs()
 
 
@@ -102,6 +107,20 @@ class Condition(Located):
         return all(f in flags for f in self.flags) and not any(f in flags for f in self.not_flags)
 
 
+@dataclass(frozen=True)
+class Line(Located):
+    """One entry of `says` or `reply` written out: who says it, what, and when."""
+
+    text: tuple[tuple[str, str], ...] = spec(Bands(), "What is said: text, or a mapping of mood bands to text.",
+                                             required=True)
+    speaker: str = spec(_id, "Who says it: a character id from `characters:` (default: the main character).",
+                        default="")
+    when: Condition | None = spec(Obj(Condition), "Say this entry only when the condition holds; in a list the "
+                                  "first entry that holds is said.")
+    locs: Mapping[str, Location] = _locs()
+
+
+_lines = Lines(Obj(Line))
 _points = Dict(Int(-100, 100), key_label="skill")
 _tags = List(Str(TAG_PATTERN, "tags look like 'NURSE:naming', 'HEARD:apologize' or 'teach-back'"),
              unique=True, single_ok=True)
@@ -123,6 +142,8 @@ class Choice(Located):
     sets: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags this choice sets.", default=())
     clears: tuple[str, ...] = spec(List(_id, unique=True, single_ok=True), "Flags this choice clears.",
                                    default=())
+    reply: tuple[Line, ...] = spec(_lines, "The immediate reaction to this choice, said before the next node's "
+                                   "line (chosen with the mood and flags after the choice).", default=())
     locs: Mapping[str, Location] = _locs()
 
 
@@ -138,6 +159,8 @@ class Timeout(Located):
     tags: tuple[str, ...] = spec(_tags, "Techniques missed by running out of time.", default=())
     critical: str | None = spec(Str(), "A critical error recorded when time runs out.")
     text: str = spec(Str(), "How the lapse appears in the transcript.", default="(no answer in time)")
+    reply: tuple[Line, ...] = spec(_lines, "The reaction to the silence, said before the next node's line.",
+                                   default=())
     locs: Mapping[str, Location] = _locs()
 
     # A timeout behaves like a choice with a fixed id that nobody picked.
@@ -152,8 +175,8 @@ class Node(Located):
     """One moment in the conversation: what the character says and what the trainee can do."""
 
     id: str = ""
-    says: tuple[tuple[str, str], ...] = spec(Lines(), "What the character says; may vary by mood band.",
-                                             default=())
+    says: tuple[Line, ...] = spec(_lines, "What is said; may vary by mood band and by flag, and name its speaker.",
+                                  default=())
     narration: str = spec(Str(), "Scene-setting shown in italics before the line.", default="")
     choices: tuple[Choice, ...] = spec(List(Obj(Choice)), "What the trainee can say or do.", default=())
     timeout: Timeout | None = spec(Obj(Timeout), "Make this node timed.")
@@ -170,8 +193,7 @@ class Ending(Located):
     outcome: str = spec(Enum(OUTCOMES), "How it went: resolved, partial, escalated, referred or failed.",
                         required=True)
     summary: str = spec(Str(), "Closing summary shown on the debrief.", required=True)
-    says: tuple[tuple[str, str], ...] = spec(Lines(), "The character's last words; may vary by mood.",
-                                             default=())
+    says: tuple[Line, ...] = spec(_lines, "The last words; may vary like a node's.", default=())
     narration: str = spec(Str(), "What happens at the end.", default="")
     locs: Mapping[str, Location] = _locs()
 
@@ -193,7 +215,11 @@ class Scenario(Located):
     translation_of: str = spec(_id, "The id of the scenario this file translates. A translation keeps the "
                                "original's ids, points, conditions, critical errors, timers and flags; only "
                                "the text changes. Its attempts count toward the original.", default="")
-    character: Character = spec(Obj(Character), "The person the trainee talks to.", required=True)
+    character: Character | None = spec(Obj(Character), "The person the trainee talks to (one character; use "
+                                       "`characters:` for several).")
+    characters: Mapping[str, Character] = spec(IdMap(Obj(Character, "id"), "character", 1),
+                                               "Several people in the scene, by id; the first listed (or the one "
+                                               "marked `main: true`) is the main character.", default=_EMPTY)
     mood: MoodScale = spec(Obj(MoodScale), "Mood scale and bands (optional).", default=MoodScale())
     skills: Mapping[str, Skill] = spec(IdMap(Obj(Skill, "id"), "skill"),
                                        "Skill overrides and additions; the four core skills are always there.",
@@ -230,6 +256,10 @@ class Scenario(Located):
     def is_ending(self, ident: str) -> bool:
         return ident in self.endings
 
+    def speaker(self, ident: str) -> Character:
+        """Who says a line: the character with that id; a line that names nobody is the main character's."""
+        return self.characters.get(ident) or self.character
+
     @property
     def original_id(self) -> str:
         """The scenario attempts count toward: the original of a translation, else this one."""
@@ -240,11 +270,17 @@ class Scenario(Located):
         return tuple(self.skills.values())
 
 
-def line_for(lines: tuple[tuple[str, str], ...], scale: MoodScale, mood: int) -> str:
-    """The line for the current mood band; falls back to `default`, then the nearest band written."""
-    if not lines:
-        return ""
-    table = dict(lines)
+def line_for(lines: tuple[Line, ...], scale: MoodScale, mood: int, flags=()) -> tuple[str, str] | None:
+    """(speaker id, text) of what is said now: the first entry whose `when` holds, its text for the current
+    mood band (else `default`, else the nearest band written); None when nothing is said."""
+    for entry in lines:
+        if entry.when is None or entry.when.holds(mood, flags):
+            return entry.speaker, band_text(entry.text, scale, mood)
+    return None
+
+
+def band_text(text: tuple[tuple[str, str], ...], scale: MoodScale, mood: int) -> str:
+    table = dict(text)
     band = scale.band(mood)
     if band in table:
         return table[band]
@@ -253,8 +289,10 @@ def line_for(lines: tuple[tuple[str, str], ...], scale: MoodScale, mood: int) ->
     order = list(scale.bands)
     here = order.index(band)
     written = [b for b in order if b in table]
+    if not written:  # only bands the scale lacks (already an error when loading)
+        return next(iter(table.values()))
     nearest = min(written, key=lambda b: (abs(order.index(b) - here), order.index(b)))
     return table[nearest]
 
 
-SCENARIO_KIND = Obj(Scenario)
+SCENARIO_KIND = Obj(Scenario, one_of=("character", "characters"))

@@ -281,10 +281,10 @@ class _Converter:
                 continue
             mark = key_node.start_mark
             key_loc = _new_tuple(Location, (mark.line + 1, mark.column + 1))
-            value = key_node.value if key_node.tag == _STR else _scalar(key_node, report)
-            if value == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge":
                 report.error(key_loc, "YAML merge keys ('<<') are not supported", "write the keys out")
                 continue
+            value = key_node.value if key_node.tag == _STR else _scalar(key_node, report)
             if value is None or isinstance(value, (int, float, bool)):
                 value = "" if value is None else str(key_node.value)
             if value in seen:

@@ -50,6 +50,18 @@ class MoodMeter(Static):
         self.update(text)
 
 
+def spoken(name: str, text: str, role: str = "") -> Text:
+    """One line of the conversation credited to its speaker: `Name (role): text`, the role only when given."""
+    if role:
+        out = Text(line(name), style="bold")
+        out.append(f" ({line(role)})", style="dim")
+        out.append(": ", style="bold")
+    else:
+        out = Text(f"{line(name)}: ", style="bold")
+    out.append(line(" ".join(text.split())))
+    return out
+
+
 def points_text(points: dict[str, int]) -> Text:
     text = Text()
     for i, (skill, value) in enumerate(sorted(points.items())):

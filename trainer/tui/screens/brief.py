@@ -69,6 +69,10 @@ class BriefScreen(Screen):
             body.append(line(s.character.name))
             if s.character.role:
                 body.append(f" ({line(s.character.role)})")
+            for other in s.characters.values():  # a scene with several people: who else speaks
+                if other.id != s.character.id:
+                    body.append("\nAlso speaking  ", style="bold")
+                    body.append(line(other.name) + (f" ({line(other.role)})" if other.role else ""))
             body.append("\n\n")
             body.append("Situation\n", style="bold")
             body.append(line(" ".join(s.summary.split())) + "\n")

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from trainer.play.recording import RecordedAttempt
 from trainer.sanitize import line
-from trainer.tui.widgets import points_text, skill_bars
+from trainer.tui.widgets import points_text, skill_bars, spoken
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
                  "escalated": "bold yellow", "failed": "bold red"}
@@ -85,6 +85,10 @@ class DebriefScreen(Screen):
         for i, step in enumerate(session.transcript, 1):
             text.append(f"{i}. ", style="bold")
             text.append(("(time ran out) " if step.timed_out else "") + line(" ".join(step.text.split())) + "\n")
+            if step.reply:
+                text.append("   ")
+                text.append_text(spoken(step.reply["name"], step.reply["text"]))
+                text.append("\n")
             if step.critical:
                 text.append(f"   CRITICAL: {line(step.critical)}\n", style="bold red")
             if step.feedback:

@@ -15,7 +15,7 @@ from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, StoreError
 from trainer.sanitize import line, printable
-from trainer.tui.widgets import MoodMeter, points_text
+from trainer.tui.widgets import MoodMeter, points_text, spoken
 
 
 class PlayScreen(Screen):
@@ -32,6 +32,7 @@ class PlayScreen(Screen):
         self.attempt = attempt
         self.awaiting_continue = False
         self.deadline: float | None = None
+        self.introduced: set[str] = set()  # speakers other than the main character whose role was shown
 
     @property
     def session(self):
@@ -60,9 +61,7 @@ class PlayScreen(Screen):
         mode = "Practice" if self.practice else "Assessment"
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
-        for step in self.session.transcript:  # a resumed attempt shows its history first
-            self._say_node(step.node, step.mood_before)
-            self._say_choice(step)
+        self._say_history()  # a resumed attempt shows its history first
         self._show_node()
         self.set_interval(0.25, self.check_timer)
 
@@ -72,26 +71,43 @@ class PlayScreen(Screen):
         log.mount(Static(text, classes=classes))
         log.scroll_end(animate=False)
 
-    def _say_node(self, node_id: str, mood: int) -> None:
+    def _say_history(self) -> None:
+        self.introduced = set()
+        for step in self.session.transcript:
+            self._say_node(step.node, step.mood_before, step.flags_before)
+            self._say_choice(step)
+
+    def _say_node(self, node_id: str, mood: int, flags) -> None:
         scenario = self.session.scenario
         step = scenario.step(node_id)
         if step.narration:
             self._add(Text(line(" ".join(step.narration.split())), style="italic"), "narration")
-        said = line_for(step.says, scenario.mood, mood)
+        said = line_for(step.says, scenario.mood, mood, flags)
         if said:
-            text = Text(f"{line(scenario.character.name)}: ", style="bold")
-            text.append(line(" ".join(said.split())))
-            self._add(text, "character-line")
+            self._say(*said)
+
+    def _say(self, speaker: str, text: str, classes: str = "character-line") -> None:
+        """A character's line, credited by name; another character's role is shown the first time they speak
+        (the main character's is in the panel above)."""
+        scenario = self.session.scenario
+        who = scenario.speaker(speaker)
+        role = ""
+        if who.id != scenario.character.id and who.id not in self.introduced:
+            self.introduced.add(who.id)
+            role = who.role
+        self._add(spoken(who.name, text, role), classes)
 
     def _say_choice(self, step: Step) -> None:
         text = Text("You: ", style="bold")
         text.append(printable(step.text))
         self._add(text, "trainee-line")
+        if step.reply:
+            self._say(step.reply["speaker"], step.reply["text"], "character-line reply")
 
     def _show_node(self) -> None:
         session = self.session
         self.query_one(MoodMeter).set_mood(session.mood)
-        self._say_node(session.state, session.mood)
+        self._say_node(session.state, session.mood, session.flags)
         if session.finished:
             self.deadline = None
             self.app.show_debrief(self.attempt)
@@ -243,9 +259,7 @@ class PlayScreen(Screen):
         log = self.query_one("#transcript", VerticalScroll)
         for child in list(log.children):
             child.remove()
-        for step in self.session.transcript:
-            self._say_node(step.node, step.mood_before)
-            self._say_choice(step)
+        self._say_history()
         self.notify("Choice taken back.", timeout=2)
         self._show_node()
         self.refresh_bindings()
