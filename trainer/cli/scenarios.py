@@ -107,10 +107,20 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
         raise SystemExit(1)
 
 
+def _storable_seed(seed: int | None) -> int | None:
+    """A seed the progress database can keep (SQLite integers are 64-bit)."""
+    if seed is not None and not -2**63 <= seed < 2**63:
+        raise click.BadParameter("must be a whole number between -2^63 and 2^63-1", param_hint="--seed")
+    return seed
+
+
 @cli.command()
 @click.argument("scenario")
 @click.option("--choose", "choices", default="", help="Comma-separated choices: the 1-based number shown at "
-              "each step, or a choice id; 'timeout' lets a timed node run out.")
+              "each step (in file order, or --seed's order), or a choice id; 'timeout' lets a timed node run out.")
+@click.option("--seed", type=int, metavar="N", callback=lambda ctx, param, value: _storable_seed(value),
+              help="Show (and number) each step's choices in the order an attempt with this seed shows them, "
+              "as `analyze --seed` numbers them (default: file order); kept with the attempt under --record.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--record", is_flag=True, help="Record the attempt in the progress database, as the app would.")
 @click.option("--trainee", help="Trainee to record the attempt for (with --record). On a site database, "
@@ -119,8 +129,8 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
               help="Mode recorded with the attempt (with --record; default assessment on a personal database; "
               "a site database records practice only).")
 @click.pass_obj
-def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, trainee: str | None,
-             mode: str | None) -> None:
+def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: str, record: bool,
+             trainee: str | None, mode: str | None) -> None:
     """Play SCENARIO (an id or a file) headless with the given choices and print the score."""
     from trainer.play.engine import ChoiceNotAvailable
     from trainer.play.engine import compiled_for
@@ -137,12 +147,12 @@ def simulate(obj: Context, scenario: str, choices: str, fmt: str, record: bool, 
         store = obj.store()
         who, mode = recording_trainee(store, trainee, mode, loaded)
         try:
-            actor = RecordedAttempt.start(store, who, loaded, mode)
+            actor = RecordedAttempt.start(store, who, loaded, mode, seed=seed)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
         session = actor.session
     else:
-        actor = session = compiled_for(loaded).start()
+        actor = session = compiled_for(loaded).start(seed=seed)
     wanted = [c.strip() for c in choices.split(",") if c.strip()]
     for position, item in enumerate(wanted, 1):
         try:

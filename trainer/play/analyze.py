@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from scoring.graph import PATH_COUNT_CAP
-from trainer.play.order import node_order
+from trainer.play.order import node_order, order_report
 from trainer.scenario.analysis import Analysis, PathRun, analysis_for
 from trainer.scenario.fairness import fairness_for
 from trainer.scenario.model import Scenario
@@ -51,7 +51,7 @@ def analyze(scenario: Scenario, seed: int | None = None) -> dict:
 def _analyze(scenario: Scenario, seed: int | None) -> dict:
     analysis = analysis_for(scenario)
     out: dict = {"scenario": scenario.id, "nodes": len(scenario.nodes), "endings_count": len(scenario.endings),
-                 "order": "file" if seed is None else {"seed": seed}}
+                 "order": order_report(seed)}
     if analysis.loop_error is not None:
         out["error"] = str(analysis.loop_error)
         return out

@@ -24,6 +24,11 @@ def shown_order(choices: Sequence[T], seed: int | None, node_id: str, visit: int
     return out
 
 
+def order_report(seed: int | None) -> str | dict:
+    """The `order` key of `trainer analyze` and `trainer simulate` JSON: which order the numbers count in."""
+    return "file" if seed is None else {"seed": seed}
+
+
 def node_order(node, choices: Sequence[T], seed: int | None, visit: int = 0) -> list[T]:
     """`shown_order` for a node's offered `choices`, honouring the node's `shuffle: false`."""
     return shown_order(choices, seed, node.id, visit, pinned=not getattr(node, "shuffle", True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from trainer.play.engine import Session
+from trainer.play.order import order_report
 
 
 def session_json(session: Session) -> dict:
@@ -13,6 +14,7 @@ def session_json(session: Session) -> dict:
     return {
         "scenario": session.scenario.id,
         "version": session.scenario.version,
+        "order": order_report(session.seed),
         "finished": session.finished,
         "state": session.state,
         "ending": ending,
@@ -31,6 +33,8 @@ def session_json(session: Session) -> dict:
 
 def session_text(data: dict) -> str:
     lines = [f"Scenario: {data['scenario']}"]
+    if data["order"] != "file":
+        lines.append(f"  choices numbered in the order shown with seed {data['order']['seed']}")
     for i, step in enumerate(data["transcript"], 1):
         shown = "timeout" if step["timed_out"] else step["number"]
         lines.append(f"  {i}. [{step['node']}] {shown}: {step['text']}")
