@@ -137,19 +137,23 @@ class Extremes:
         inside = _path_within(self.graph, start, exit_edge.source, self.component)
         return inside[0] if inside else exit_edge
 
+    def leg(self, node: Hashable) -> list[Edge]:
+        """The first stretch of `walk(node)`: to its component's exit edge, included ([] at an end)."""
+        exit_edge = self.via.get(node)
+        if exit_edge is None:
+            return []
+        return _path_within(self.graph, node, exit_edge.source, self.component) + [exit_edge]
+
     def walk(self, start: Hashable) -> list[Edge]:
         """Edges of an optimal walk from `start` to a terminal (shortest within each component)."""
         if start not in self.value:
             return []
         edges: list[Edge] = []
-        node = start
-        while True:
-            exit_edge = self.via.get(node)
-            if exit_edge is None:
-                return edges
-            edges.extend(_path_within(self.graph, node, exit_edge.source, self.component))
-            edges.append(exit_edge)
-            node = exit_edge.target
+        leg = self.leg(start)
+        while leg:
+            edges.extend(leg)
+            leg = self.leg(leg[-1].target)
+        return edges
 
 
 def _in_order(graph: Graph, subset: set) -> list:

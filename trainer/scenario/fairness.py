@@ -3,7 +3,9 @@ answer give itself away by its length, and does one small slip fail an otherwise
 
 Everything is computed on the analysis' state graph: a strategy is a walk that picks one edge per
 state, and a single slip is the best path up to a decision point, one other choice, then the best
-walk from where it leads (the DP's best-from-state values), scored by `Analysis.score_path`.
+walk from where it leads (the DP's best walk from that state). Slips are scored from running totals:
+the best path's points so far, the slip's own, and the best walk's from its target, memoised per state,
+so all of them together take time linear in the best path and the graph, not one replay per slip.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from scoring import Edge
+from scoring import AttemptScore, Edge, score_attempt
 from trainer.scenario.analysis import Analysis, PathRun, State, analysis_for
+from trainer.scenario.loops import find_choice
 from trainer.scenario.model import Choice, Scenario
 
 LENGTH_CUE_SHARE = 0.4  # the best answer may be the longest at no more than this share of decision points
@@ -61,16 +64,16 @@ class Slip:
     node: str
     choice: str
     best_choice: str
-    run: PathRun | None  # None: no ending can be reached after the slip
+    score: AttemptScore | None  # None: no ending can be reached after the slip
     mild: bool  # costs at most MILD_COST points in every skill against the best choice
 
     @property
     def overall(self) -> float | None:
-        return self.run.score.overall if self.run else None
+        return self.score.overall if self.score else None
 
     @property
     def passed(self) -> bool:
-        return bool(self.run and self.run.passed)
+        return bool(self.score and self.score.passed)
 
     def as_dict(self) -> dict:
         return {"node": self.node, "choice": self.choice, "overall": self.overall, "passed": self.passed}
@@ -94,6 +97,7 @@ class Fairness:
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
         self.scenario = analysis.scenario
+        self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...]]] = {}
 
     def _options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
         node = self.scenario.nodes[state[0]]
@@ -151,10 +155,13 @@ class Fairness:
 
     @cached_property
     def single_slips(self) -> list[Slip]:
-        analysis, best = self.analysis, self.analysis.best
+        """Each slip's points are the best path's points before it, the slip's own, and the best walk's
+        from where it leads (memoised per state), so all slips cost time linear in the graph."""
+        analysis = self.analysis
         skills = analysis.skills
         out: list[Slip] = []
-        prefix: list[tuple[State, Edge]] = []
+        before = (0.0,) * len(skills)
+        critical_before: tuple[str, ...] = ()
         points = {id(p.best): p for p in self.decision_points}
         for edge in self.best_walk:
             point = points.get(id(edge))
@@ -166,13 +173,45 @@ class Fairness:
                     if alt_edge is edge or alt.critical is not None:
                         continue
                     mild = all(best_choice.points.get(k, 0) - alt.points.get(k, 0) <= MILD_COST for k in skills)
-                    run = None
-                    if alt_edge.target in best.value:
-                        after = [(e.source, e) for e in best.walk(alt_edge.target)]
-                        run = analysis.score_path(prefix + [(edge.source, alt_edge)] + after)
-                    out.append(Slip(edge.source[0], alt.id, best_choice.id, run, mild))
-            prefix.append((edge.source, edge))
+                    after = self._best_after(alt_edge.target)
+                    score = None
+                    if after is not None:
+                        total = [a + b + c for a, b, c in zip(before, alt_edge.weights, after[0])]
+                        score = score_attempt(dict(zip(skills, total)), analysis.rules, analysis.ranges,
+                                              self.scenario.pass_mark, critical_before + after[1])
+                    out.append(Slip(edge.source[0], alt.id, best_choice.id, score, mild))
+            before = tuple(a + b for a, b in zip(before, edge.weights))
+            critical_before += self._critical(edge)
         return out
+
+    def _critical(self, edge: Edge) -> tuple[str, ...]:
+        if not edge.critical:
+            return ()
+        return (find_choice(self.scenario, *edge.label).critical,)
+
+    def _best_after(self, state: State) -> tuple[tuple[float, ...], tuple[str, ...]] | None:
+        """Points and critical errors of the best walk from `state` to an ending (None: no ending):
+        `Extremes.walk(state)`, which is the state's leg (to its loop's exit edge) and then the walk from
+        where the leg leads, memoised per state where a leg starts, so each is summed once, not per slip."""
+        best, memo = self.analysis.best, self._after
+        if state not in best.value:
+            return None
+        pending = []
+        node = state
+        while node not in memo:
+            leg = best.leg(node)
+            if not leg:  # an ending
+                memo[node] = ((0.0,) * len(self.analysis.skills), ())
+                break
+            pending.append((node, leg))
+            node = leg[-1].target
+        for node, edges in reversed(pending):
+            points, critical = memo[edges[-1].target]
+            for e in reversed(edges):
+                points = tuple(a + b for a, b in zip(points, e.weights))
+                critical = self._critical(e) + critical
+            memo[node] = (points, critical)
+        return memo[state]
 
     @property
     def slips_passing(self) -> int:

@@ -137,7 +137,7 @@ def _lint_fairness(s: Scenario, report: Report) -> None:
                        "make other answers as long and warm as the best one, or the best one more concise",
                        code="length-cue")
     for slip in fairness.unforgiving:
-        result = f"scores {slip.overall}% and fails" if slip.run else "can never reach an ending"
+        result = f"scores {slip.overall}% and fails" if slip.score else "can never reach an ending"
         report.warning(_loc(_find_choice(s, slip.node, slip.choice)),
                        f"choice '{slip.choice}' in node '{slip.node}' costs at most {MILD_COST} point in every "
                        f"skill against '{slip.best_choice}', yet an attempt that takes it and plays best "
