@@ -214,6 +214,15 @@ class Analysis:
         return reachable(self.graph, self.start)
 
     @cached_property
+    def moods_at(self) -> dict[str, set[int]]:
+        """Node -> the moods any path reaches it with (only when a condition tests mood; else empty)."""
+        out: dict[str, set[int]] = {}
+        for node, _, mood in self.reachable_states:
+            if mood is not None:
+                out.setdefault(node, set()).add(mood)
+        return out
+
+    @cached_property
     def reachable_nodes(self) -> set[str]:
         return {s[0] for s in self.reachable_states}
 

@@ -20,8 +20,8 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 6  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
-# says/reply entries
+FORMAT = 7  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
+# says/reply entries; 7: findings for misspelt skills, misnamed nodes and mood conditions no path meets
 
 
 def _proxy(items: dict) -> MappingProxyType:

@@ -274,7 +274,7 @@ class Obj(Kind):
             self._names = {f.name for f in dataclasses.fields(self.cls)}
         return cached
 
-    def convert(self, y, report, name, ident: str | None = None):
+    def convert(self, y, report, name, ident: str | None = None, key_loc: Location | None = None):
         if not isinstance(y, YMap):
             return self._wrong(y, report, name)
         fields = self.__dict__.get("_by_name")
@@ -298,6 +298,8 @@ class Obj(Kind):
                              field.metadata["doc"], code="missing")
         if self.one_of:
             self._check_one_of(y, locs, report, name)
+        if key_loc is not None:  # an entry of an id map: where its id is written, for messages about the id
+            locs["id"] = key_loc
         extra = {}
         names = self._names
         if "locs" in names:
@@ -368,7 +370,7 @@ class IdMap(Kind):
                 continue
             if isinstance(item, YScalar) and item.value is None:
                 item = YMap([], item.loc)
-            value = self.obj.convert(item, report, f"{self.key_label} '{ident}'", ident)
+            value = self.obj.convert(item, report, f"{self.key_label} '{ident}'", ident, key.loc)
             if value is not BAD:
                 out[ident] = value
         return MappingProxyType(out)

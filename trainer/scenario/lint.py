@@ -55,6 +55,7 @@ def _lint(scenario: Scenario, report: Report) -> Analysis:
                                f"'{node.id}' have the same text", code="duplicate-text")
             texts.setdefault(key, choice.id)
             _lint_condition(s, node, choice, flags_set, report)
+            _lint_mood_reached(s, analysis, node, choice, report)
         if node.timeout is not None:
             used_skills.update(k for k, v in node.timeout.points.items() if v)
     for skill in s.skills.values():
@@ -83,6 +84,28 @@ def _lint_condition(s: Scenario, node, choice, flags_set, report: Report) -> Non
             report.warning(_loc(choice, "when"), f"choice '{choice.id}' in node '{node.id}' needs flag '{flag}', "
                            "which no choice sets", "check the spelling against the choices' 'sets:'",
                            code="never")
+
+
+def _lint_mood_reached(s: Scenario, analysis: Analysis, node, choice, report: Report) -> None:
+    """A mood condition the scale allows but no path brings the mood to at this node: the choice is
+    never offered. The state graph tracks mood wherever a condition tests it, so the moods reached at
+    the node are exact."""
+    cond = choice.when
+    if cond is None or (cond.mood_at_least is None and cond.mood_below is None):
+        return
+    moods = analysis.moods_at.get(node.id)
+    if not moods:
+        return  # an unreachable node is warned about already
+    lo = cond.mood_at_least if cond.mood_at_least is not None else s.mood.min
+    hi = cond.mood_below if cond.mood_below is not None else s.mood.max + 1
+    if lo > s.mood.max or hi <= s.mood.min or lo >= hi or any(lo <= m < hi for m in moods):
+        return  # possible, or impossible on any scale (the warning above)
+    needs = " and ".join(p for p in (f"at least {cond.mood_at_least}" if cond.mood_at_least is not None else "",
+                                     f"below {cond.mood_below}" if cond.mood_below is not None else "") if p)
+    reached = f"{min(moods)}" if min(moods) == max(moods) else f"between {min(moods)} and {max(moods)}"
+    report.warning(_loc(choice, "when"), f"choice '{choice.id}' in node '{node.id}' is never offered: it needs "
+                   f"mood {needs}, and on every path the mood at '{node.id}' is {reached}",
+                   "change the condition, or the mood changes of the choices that lead here", code="never")
 
 
 def _lint_scores(s: Scenario, analysis: Analysis, report: Report) -> None:

@@ -99,6 +99,7 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
 
     flags_set = {flag for node in s.nodes.values() for choice in node.choices for flag in choice.sets}
     nodes = {}
+    missing: dict[str, list[Location]] = {}  # 'next' names that are no node or ending -> where
     for node in s.nodes.values():
         choices = []
         seen: dict[str, Location] = {}
@@ -111,15 +112,17 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
                              f"'{node.id}' (first at line {seen[choice.id].line})", code="duplicate")
             seen[choice.id] = choice.locs.get("id", here)
             choices.append(choice)
-            _check_effects(choice, node, targets, skills, s.mood, report)
+            _check_effects(choice, node, targets, skills, s.mood, report, missing)
             _check_lines(choice.reply, s, flags_set, report)
         if node.timeout is not None:
-            _check_effects(node.timeout, node, targets, skills, s.mood, report)
+            _check_effects(node.timeout, node, targets, skills, s.mood, report, missing)
             _check_lines(node.timeout.reply, s, flags_set, report)
         _check_lines(node.says, s, flags_set, report)
         nodes[node.id] = dataclasses.replace(node, choices=tuple(choices))
     for ending in s.endings.values():
         _check_lines(ending.says, s, flags_set, report)
+    _report_missing(s, start, targets, missing, report)
+    _check_declared_skills(s, report)
 
     ident = nfc(path.stem)  # macOS hands out decomposed file names
     if not is_id(ident):
@@ -177,11 +180,10 @@ def _check_mood(scale: MoodScale, s: Scenario, report: Report) -> None:
                      f"starting mood {mood} is outside the mood scale {scale.min}..{scale.max}", code="range")
 
 
-def _check_effects(choice, node: Node, targets, skills, scale: MoodScale, report: Report) -> None:
+def _check_effects(choice, node: Node, targets, skills, scale: MoodScale, report: Report, missing) -> None:
     here = choice.locs.get("", Location())
     if choice.next and choice.next not in targets:
-        report.error(choice.locs.get("next", here), f"'next' names '{choice.next}', which is not a node or ending"
-                     + did_you_mean(choice.next, targets), code="reference")
+        missing.setdefault(choice.next, []).append(choice.locs.get("next", here))
     for skill in choice.points:
         if skill not in skills:
             report.error(choice.locs.get("points", here), f"points for unknown skill '{skill}'"
@@ -241,6 +243,71 @@ def _check_lines(lines, s: Scenario, flags_set, report: Report) -> None:
                     report.warning(entry.when.locs.get("flags", here), f"flag '{flag}' is never set by any "
                                    "choice, so this line is never said" + did_you_mean(flag, flags_set),
                                    "set it with 'sets:' on a choice", code="never")
+
+
+def _options(s: Scenario):
+    for node in s.nodes.values():
+        yield from node.choices
+        if node.timeout is not None:
+            yield node.timeout
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _report_missing(s: Scenario, start: str, targets, missing: dict[str, list[Location]], report: Report) -> None:
+    """A 'next' that names nothing, with a did-you-mean, unless the close name is itself the odd one out:
+    when several choices go to a missing name and fewer to the existing one, the node's own name is the
+    typo, and renaming it fixes them all (suggesting the typo to every choice would spread it)."""
+    import difflib
+    from collections import Counter
+
+    refs = Counter(option.next for option in _options(s))
+    refs[start] += 1
+    for name, where in missing.items():
+        close = difflib.get_close_matches(name, list(targets), n=1, cutoff=0.6)
+        odd = close[0] if close and len(where) >= 2 and refs[close[0]] < len(where) else None
+        if odd is None:
+            for loc in where:
+                report.error(loc, f"'next' names '{name}', which is not a node or ending"
+                             + did_you_mean(name, targets), code="reference")
+            continue
+        kind = "ending" if odd in s.endings else "node"
+        step = targets[odd]
+        used = ("is never referenced" if not refs[odd]
+                else f"is referenced by only {_plural(refs[odd], 'choice', 'choices')}")
+        go = f"{_plural(len(where), 'choice goes', 'choices go')} to '{name}'"
+        report.error(step.locs.get("id", step.locs.get("", Location())),
+                     f"{kind} '{odd}' {used}; {go}, which does not exist: rename the {kind}?",
+                     f"rename '{odd}' to '{name}' (the choices on lines {', '.join(str(loc.line) for loc in where)} "
+                     f"go to '{name}')", code="reference")
+
+
+def _check_declared_skills(s: Scenario, report: Report) -> None:
+    """A skill declared under 'skills:' that no choice scores, and whose name is close to one the choices
+    do score, is a misspelling: its weight, threshold and description would apply to nothing."""
+    import difflib
+
+    scored = {skill for option in _options(s) for skill in option.points}
+    undeclared = sorted(scored - set(s.skills))
+    for skill in s.skills.values():
+        if skill.id in scored:
+            continue
+        close = difflib.get_close_matches(skill.id, undeclared, n=1, cutoff=0.6)
+        if close:
+            report.error(skill.locs.get("id", skill.locs.get("", Location())),
+                         f"skill '{skill.id}' under 'skills:' gets no points from any choice "
+                         f"(did you mean '{close[0]}'?)",
+                         f"rename it to '{close[0]}', the skill the choices score, so its settings apply to it",
+                         code="reference")
+
+
+def _check_lines(lines, loc, scale: MoodScale, report: Report) -> None:
+    for band, _ in lines:
+        if band != "default" and band not in scale.bands:
+            report.error(loc or Location(), f"'{band}' is not a mood band" + did_you_mean(band, scale.bands),
+                         f"bands: {', '.join(scale.bands)}, or 'default'", code="reference")
 
 
 def diagnostics_for(path: Path | str) -> list[Diagnostic]:

@@ -1,0 +1,95 @@
+"""Messages that point an author at the real mistake: a misspelt skill, a node whose own name is the typo, a
+mood condition no path can meet. Each test asserts the exact line a trainer reads."""
+
+from __future__ import annotations
+
+from trainer.scenario.lint import lint
+from trainer.scenario.loader import check_file
+
+SCENARIO = """\
+title: Lost referral
+category: scheduling
+summary: A referral went missing.
+character: {name: Rosa Delgado, mood: 40}
+skills:
+  empathy: {threshold: 70, description: Naming the worry about the specialist.}
+nodes:
+  greeting:
+    says: I was told the referral was sent.
+    choices:
+      - {id: own-it, text: I'm sorry - let me find out where it is., next: checking, mood: 10, points: {empathy: 2, resolution: 1}, feedback: Owns it., tags: [HEARD:apologize]}
+      - {id: deflect, text: The clinic sends those; you'd have to ask them., next: checking, mood: -10, points: {empathy: -1, resolution: -1}, feedback: Passes the problem on., tags: [HEARD:hear]}
+  checking:
+    says: So where is it?
+    choices:
+      - {id: found, text: It was sent to the wrong office; I'll resend it now., next: done, points: {resolution: 2, empathy: 1}, feedback: Resolves it., tags: [HEARD:resolve]}
+      - {id: again, text: Could you call the clinic yourself and ask them?, next: gave-up, points: {resolution: -1}, feedback: Hands the work back., tags: [HEARD:resolve]}
+endings:
+  done: {outcome: resolved, summary: The referral is on its way.}
+  gave-up: {outcome: partial, summary: Rosa has to chase it herself.}
+"""
+
+
+def diagnostics(write, text: str, severity: str) -> list[str]:
+    path = write(text, "lost-referral.yaml")
+    scenario, report = check_file(path)
+    if scenario is not None:
+        lint(scenario, report)
+    return [d.format().replace(report.path, "FILE", 1) for d in report.sorted() if d.severity == severity]
+
+
+def test_the_fixture_is_clean(write):
+    assert diagnostics(write, SCENARIO, "error") == []
+
+
+def test_misspelt_skill_under_skills_is_an_error_naming_the_scored_one(write):
+    # today: a warning that the skill is unused, with a hint to add points for the typo; the description of
+    # 'empathy' silently lost
+    text = SCENARIO.replace("  empathy: {threshold: 70", "  empahty: {threshold: 70")
+    assert diagnostics(write, text, "error") == [
+        "FILE:6:3: error: skill 'empahty' under 'skills:' gets no points from any choice (did you mean 'empathy'?)\n"
+        "  hint: rename it to 'empathy', the skill the choices score, so its settings apply to it"]
+
+
+def test_a_declared_skill_nobody_scores_and_close_to_nothing_stays_a_warning(write):
+    text = SCENARIO.replace("  empathy: {threshold: 70", "  teamwork: {threshold: 70")
+    assert diagnostics(write, text, "error") == []
+    assert any("no choice gives or takes points for skill 'teamwork'" in w for w in diagnostics(write, text, "warning"))
+
+
+def test_typo_in_a_node_name_suggests_renaming_the_node(write):
+    # two choices go to 'checking', the node is called 'cheking': suggesting 'cheking' to both would spread the typo
+    text = SCENARIO.replace("  checking:\n", "  cheking:\n")
+    assert diagnostics(write, text, "error") == [
+        "FILE:13:3: error: node 'cheking' is never referenced; 2 choices go to 'checking', which does not exist: "
+        "rename the node?\n"
+        "  hint: rename 'cheking' to 'checking' (the choices on lines 11, 12 go to 'checking')"]
+
+
+def test_typo_in_one_reference_still_suggests_the_node(write):
+    text = SCENARIO.replace("next: gave-up", "next: gaveup")
+    assert diagnostics(write, text, "error") == [
+        "FILE:17:83: error: 'next' names 'gaveup', which is not a node or ending (did you mean 'gave-up'?)"]
+
+
+def test_mood_condition_no_path_reaches_names_the_choice(write):
+    # the mood starts at 40 and is 30, 40 or 50 at 'checking'; the scale allows 80, no path gets there
+    text = SCENARIO.replace(
+        "      - {id: again,",
+        "      - {id: thank, text: Thank you for your patience - it's on its way today., next: done, "
+        "when: {mood_at_least: 80}, points: {empathy: 1}, feedback: Warm close., tags: [HEARD:thank]}\n"
+        "      - {id: again,")
+    warnings = [w for w in diagnostics(write, text, "warning") if "never offered" in w]
+    assert warnings == [
+        "FILE:17:99: warning: choice 'thank' in node 'checking' is never offered: it needs mood at least 80, and on "
+        "every path the mood at 'checking' is between 30 and 50\n"
+        "  hint: change the condition, or the mood changes of the choices that lead here"]
+
+
+def test_mood_condition_some_path_reaches_is_fine(write):
+    text = SCENARIO.replace(
+        "      - {id: again,",
+        "      - {id: thank, text: Thank you for your patience - it's on its way today., next: done, "
+        "when: {mood_at_least: 50}, points: {empathy: 1}, feedback: Warm close., tags: [HEARD:thank]}\n"
+        "      - {id: again,")
+    assert not [w for w in diagnostics(write, text, "warning") if "never offered" in w]
