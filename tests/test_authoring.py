@@ -63,7 +63,13 @@ def test_graph_mermaid_structure(runner, example):
     assert len(edges) == 9  # 8 choices + 1 timeout
     critical = [label for _, label, _ in edges if "CRITICAL" in label]
     assert len(critical) == 2
-    assert (names["not-on-file"], "timeout 45s (-1)", names["caller-hangs-up"]) in edges
+    assert (names["not-on-file"], "timeout 45s<br>de-escalation -1", names["caller-hangs-up"]) in edges
+    # by id, with the condition and the points skill by skill (not summed)
+    assert (names["not-on-file"], "offer-route<br>if checked<br>empathy +2, de-escalation +1, resolution +2, "
+            "teach-back +1", names["resolved-well"]) in edges
+    assert (names["not-on-file"], "policy-wall<br>if mood < 70<br>empathy -2, de-escalation -2",
+            names["caller-hangs-up"]) in edges
+    assert "%% edges: the choice's id (attempts show choices in their own order)" in text
     assert sum(line.strip().startswith("linkStyle") for line in text.splitlines()) == 9
 
 
@@ -80,10 +86,22 @@ def test_graph_dot_structure(runner, example):
     assert "shape=ellipse" in nodes["disclosed"] and "#f04438" in nodes["disclosed"]
     assert "penwidth=3" in nodes["opening"]  # the start node stands out
     by_label = {label: (src, dst, colour) for src, dst, label, colour in edges}
-    assert by_label["1. warm-opening (+1)"] == ("opening", "verify", "#12b76a")
-    assert by_label["3. policy-wall (-4)"][2] == "#f04438"
-    assert by_label["CRITICAL 2. read-results (-5)"][1] == "disclosed"
-    assert by_label["1. explain-again"] == ("not-on-file", "not-on-file", "#98a2b3")
+    assert by_label[r"warm-opening\nempathy +1"] == ("opening", "verify", "#12b76a")
+    assert by_label[r"policy-wall\nif mood < 70\nempathy -2, de-escalation -2"] == (
+        "not-on-file", "caller-hangs-up", "#f04438")
+    assert by_label[r"offer-route\nif checked\nempathy +2, de-escalation +1, resolution +2, teach-back +1"][1] == (
+        "resolved-well")
+    assert by_label[r"open-his-file\nempathy +1, privacy -1"][2] == "#f79009"  # a gain and a loss: not summed to 0
+    assert by_label[r"CRITICAL read-results\nprivacy -5"][1] == "disclosed"
+    assert by_label["explain-again"] == ("not-on-file", "not-on-file", "#98a2b3")
+    assert r"edges: the choice's id (attempts show choices in their own order), its 'when:' condition" in text
+
+
+def test_graph_shows_every_kind_of_condition(runner, write):
+    text = (doc_example().replace("when: {flags: [checked]}", "when: {flags: [checked], not_flags: [warned], "
+                                  "mood_at_least: 20}"))
+    out = runner.invoke(cli, ["graph", str(write(text, "spouse.yaml")), "--format", "dot"]).output
+    assert r'[label="offer-route\nif mood ≥ 20, checked, not warned\nempathy +2' in out
 
 
 def test_graph_svg_without_graphviz_says_how_to_install(runner, example, monkeypatch):
