@@ -84,3 +84,85 @@ def test_preview_cli_rejects_unknown_node_and_missing_file(runner, write):
     bad = runner.invoke(cli, ["preview", str(path), "--at", "verfy"])
     assert bad.exit_code == 2 and "did you mean 'verify'" in bad.output
     assert runner.invoke(cli, ["preview", "missing.yaml"]).exit_code == 2
+
+
+async def choose(app, pilot, choice_id: str) -> None:
+    """Pick a choice by id the way an author does: its number, then Enter past the coaching."""
+    number = [c.id for c in app.screen.session.options()].index(choice_id) + 1
+    await pilot.press(str(number), "enter")
+    await pilot.pause()
+
+
+def verdict(app) -> str:
+    return str(app.screen.query_one("#verdict", Static).render())
+
+
+def full_run_score(path, choices):
+    from trainer.play.engine import compiled_for
+    from trainer.scenario.loader import load_scenario
+
+    session = compiled_for(load_scenario(path)).start()
+    for choice in choices:
+        session.choose_id(choice)
+    return session.score()
+
+
+async def test_reload_keeps_the_transcript_and_the_debrief_scores_the_whole_run(write):
+    # the issue's repro: the history reset on reload, so a run with a costly choice was scored as PASSED
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(app, pilot, "warm-opening")
+        await choose(app, pilot, "open-his-file")  # privacy -1: opening the file of an unverified caller
+        save(path, doc_example().replace("This is ridiculous. I'm his WIFE.", "I am his wife. This is absurd."))
+        app.check_reload()
+        await pilot.pause()
+        session = app.screen.session
+        assert [s.choice for s in session.transcript] == ["warm-opening", "open-his-file"]
+        assert session.state == "not-on-file" and session.points["privacy"] == -1
+        shown = transcript(app)  # the steps before the reload are still on screen
+        assert shown.startswith("The phone rings at the clinic's main line.")
+        assert "Let me pull up his file while we talk" in shown
+        await choose(app, pilot, "policy-wall")
+        expected = full_run_score(path, ["warm-opening", "open-his-file", "policy-wall"])
+        text = verdict(app)
+        assert f"Overall {expected.overall:.0f}%" in text and "NOT PASSED" in text and "partial" not in text
+        annotated = str(app.screen.query_one("#annotated", Static).render())
+        assert "Let me pull up his file while we talk" in annotated and "3. " in annotated and "4. " not in annotated
+
+
+async def test_reload_that_loses_the_runs_nodes_makes_it_a_partial_run(write):
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(app, pilot, "warm-opening")
+        save(path, doc_example().replace("start: opening", "start: hello").replace("  opening:\n", "  hello:\n"))
+        app.check_reload()
+        await pilot.pause()
+        assert app.screen.session.state == "verify" and app.screen.session.transcript == []
+        await choose(app, pilot, "check-authorisation")
+        await choose(app, pilot, "offer-route")
+        text = verdict(app)
+        assert "preview - partial run" in text and "PASSED" not in text
+        bars = str(app.screen.query_one("#skill-bars", Static).render())
+        assert "%" in bars and "✓" not in bars and "✗" not in bars and "needs" not in bars
+
+
+async def test_a_preview_started_mid_way_is_a_partial_run(write):
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, at="not-on-file", flags=["checked"], clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(app, pilot, "offer-route")
+        assert "preview - partial run" in verdict(app) and "PASSED" not in verdict(app)
+
+
+async def test_undo_in_a_preview_started_mid_way_steps_back_one_choice(write):
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, at="verify", mood=30, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(app, pilot, "open-his-file")
+        session = app.screen.session
+        assert session.state == "not-on-file" and session.points["privacy"] == -1
+        removed = app.attempt.undo()
+        assert removed.choice == "open-his-file"
+        assert (session.state, session.mood, session.points["privacy"], session.transcript) == ("verify", 30, 0, [])

@@ -170,6 +170,7 @@ class UnrecordedAttempt:
 
     def __init__(self, session: Session):
         self.session = session
+        self.partial = False  # not a whole run (started mid-way, or history lost on a reload): no pass or fail
 
     def show(self, now: float) -> float | None:
         self.session.shown_at = now
@@ -183,7 +184,19 @@ class UnrecordedAttempt:
         return self.session.time_out(now)
 
     def undo(self) -> Step | None:
-        return None if self.session.finished else self.session.undo()
+        """Step back exactly one choice from what it recorded (node, mood and flags before, its points):
+        a preview may have started mid-way or kept its history over a reload, so it cannot replay from
+        the scenario's start as a recorded attempt does."""
+        session = self.session
+        if session.finished or not session.transcript:
+            return None
+        removed = session.transcript.pop()
+        session.compiled.machine.set_state(removed.node, model=session)
+        session.mood, session.flags = removed.mood_before, set(removed.flags_before)
+        for skill, value in removed.points.items():
+            session.points[skill] = session.points.get(skill, 0) - value
+        session.shown_at = session.clock()
+        return removed
 
     def finish(self) -> None:
         pass

@@ -98,17 +98,31 @@ class PreviewApp(App):
             return
         if isinstance(self.screen, ErrorsScreen) and self.attempt is not None:
             self.pop_screen()
-        where, mood, flags = self.at, self.mood, self.flags
-        if self.attempt is not None:
-            where, mood, flags = self.attempt.session.state, self.attempt.session.mood, self.attempt.session.flags
-        if where not in scenario.nodes and where not in scenario.endings:
-            self.notify(f"'{line(where)}' is gone from the file; starting from the beginning.", severity="warning",
+        old = self.attempt.session if self.attempt is not None else None
+        if old is None:
+            self._play(scenario, self.at, self.mood, self.flags)
+        elif old.state not in scenario.nodes and old.state not in scenario.endings:
+            self.notify(f"'{line(old.state)}' is gone from the file; starting again.", severity="warning",
                         markup=False)
-            where = None
-        self._play(scenario, where, mood, flags)
+            self._play(scenario, self.at, self.mood, self.flags)
+        elif all(step.node in scenario.nodes for step in old.transcript):
+            self._play(scenario, old.state, old.mood, old.flags, history=old.transcript, points=old.points,
+                       partial=self.attempt.partial)
+        else:
+            self.notify("Nodes this run went through are gone from the file: its transcript starts here, and "
+                        "the debrief gives no pass or fail.", severity="warning", timeout=6)
+            self._play(scenario, old.state, old.mood, old.flags, partial=True)
         self.notify("Reloaded.", timeout=2)
 
-    def _play(self, scenario: Scenario, node: str | None, mood: int | None, flags) -> None:
+    def _whole_run_from(self, scenario: Scenario, node: str | None, mood: int | None, flags) -> bool:
+        """Whether a run from here is a whole attempt: from the start, at the starting mood, no flags set."""
+        return (node in (None, scenario.start) and mood in (None, scenario.character.mood)
+                and not flags)
+
+    def _play(self, scenario: Scenario, node: str | None, mood: int | None, flags, history=(), points=None,
+              partial: bool | None = None) -> None:
+        """Play from `node`. A reload passes the run so far (`history`, `points`) to keep it going; a run that
+        did not start from the beginning, or lost its history, is `partial`: no pass or fail at the end."""
         from trainer.tui.screens.play import PlayScreen
 
         if self.attempt is not None:
@@ -116,7 +130,11 @@ class PreviewApp(App):
         self.scenario = scenario
         start = node if node in scenario.nodes or node in scenario.endings else scenario.start
         session = compiled_for(scenario).start_at(start, mood, flags, self.clock)
+        if history:
+            session.transcript = list(history)
+            session.points.update({k: v for k, v in (points or {}).items() if k in session.points})
         self.attempt = UnrecordedAttempt(session)
+        self.attempt.partial = (not self._whole_run_from(scenario, node, mood, flags)) if partial is None else partial
         self.sub_title = line(f"{self.path.name} · at {start}")
         screen = PlayScreen(self.attempt)
         if isinstance(self.screen, ErrorsScreen) or len(self.screen_stack) <= 1:

@@ -73,8 +73,9 @@ def points_text(points: dict[str, int]) -> Text:
     return text
 
 
-def skill_bars(score: AttemptScore, width: int = 20) -> Text:
-    """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue."""
+def skill_bars(score: AttemptScore, width: int = 20, verdicts: bool = True) -> Text:
+    """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue.
+    Without `verdicts` (a partial preview run) the bars show the percentages only: no pass or fail."""
     text = Text()
     width = max([len(name) for name, r in score.skills.items() if r.scored] + [12]) + 1
     for name, r in score.skills.items():
@@ -82,6 +83,10 @@ def skill_bars(score: AttemptScore, width: int = 20) -> Text:
             continue
         ok = r.passed
         text.append(f"{line(name):<{width}}", style="bold")
+        if not verdicts:
+            text.append(bar(r.percent / 100, width), style="cyan")
+            text.append(f" {r.percent:5.1f}%\n")
+            continue
         text.append(bar(r.percent / 100, width), style="green" if ok else "red")
         text.append(f" {r.percent:5.1f}%  needs {r.threshold:g}%  ")
         text.append("✓ pass" if ok else "✗ below", style="green" if ok else "bold red")

@@ -44,12 +44,19 @@ class DebriefScreen(Screen):
             yield Static(head, id="debrief-head")
             verdict = Text()
             passed = score.passed
+            partial = getattr(self.attempt, "partial", False)  # a preview that is not a whole run
             verdict.append(f"Overall {score.overall:.0f}%", style="bold")
-            verdict.append(f" (pass mark {score.pass_mark:g}%)  ")
-            verdict.append("PASSED ✓" if passed else "NOT PASSED ✗", style="bold green" if passed else "bold red")
+            if partial:
+                verdict.append("  preview - partial run", style="bold yellow")
+                verdict.append(": it did not play the whole scenario from the start, so there is no pass or "
+                               "fail", style="dim")
+            else:
+                verdict.append(f" (pass mark {score.pass_mark:g}%)  ")
+                verdict.append("PASSED ✓" if passed else "NOT PASSED ✗", style="bold green" if passed else "bold red")
             yield Static(verdict, id="verdict")
             if score.critical_errors:
-                crit = Text("Critical error — this fails the attempt whatever the score:\n", style="bold red")
+                crit = Text("Critical error in this run:\n" if partial else
+                            "Critical error — this fails the attempt whatever the score:\n", style="bold red")
                 for message in score.critical_errors:
                     crit.append(f" • {line(message)}\n", style="red")
                 crit.rstrip()
@@ -57,7 +64,7 @@ class DebriefScreen(Screen):
             supervisor = self._supervisor()
             if supervisor is not None:
                 yield Static(supervisor, id="debrief-supervisor")
-            yield Static(skill_bars(score), id="skill-bars")
+            yield Static(skill_bars(score, verdicts=not partial), id="skill-bars")
             yield Static(Text("What happened, step by step", style="bold"), classes="section")
             yield Static(self._annotated(), id="annotated")
         yield Footer()
