@@ -63,7 +63,8 @@ def test_typo_in_a_node_name_suggests_renaming_the_node(write):
     assert diagnostics(write, text, "error") == [
         "FILE:13:3: error: node 'cheking' is never referenced; 2 choices go to 'checking', which does not exist: "
         "rename the node?\n"
-        "  hint: rename 'cheking' to 'checking' (the choices on lines 11, 12 go to 'checking')"]
+        "  hint: rename 'cheking' to 'checking', or if 'checking' is the misspelling, change 'next:' on lines 11, 12 "
+        "to 'cheking'"]
 
 
 def test_typo_in_one_reference_still_suggests_the_node(write):

@@ -52,9 +52,10 @@ def test_validate_exit_codes(runner, write):
     result = runner.invoke(cli, ["validate", str(broken)])
     assert result.exit_code == 1
     lines = [l for l in result.output.splitlines() if ": error: " in l]
-    assert len(lines) == 3  # two bad 'next' targets and the minutes, all at once
+    assert len(lines) == 2  # the two 'next: verfy' (every reference to 'verify') as one, and the minutes, at once
     assert all(l.startswith(f"{broken}:") or "broken.yaml:" in l for l in lines)
-    assert "did you mean 'verify'" in result.output
+    assert "node 'verify' is never referenced; 2 choices go to 'verfy', which does not exist" in result.output
+    assert "change 'next:' on lines" in result.output and "to 'verify'" in result.output
     assert runner.invoke(cli, ["validate", "does-not-exist.yaml"]).exit_code == 2
 
 

@@ -280,8 +280,8 @@ def _report_missing(s: Scenario, start: str, targets, missing: dict[str, list[Lo
         go = f"{_plural(len(where), 'choice goes', 'choices go')} to '{name}'"
         report.error(step.locs.get("id", step.locs.get("", Location())),
                      f"{kind} '{odd}' {used}; {go}, which does not exist: rename the {kind}?",
-                     f"rename '{odd}' to '{name}' (the choices on lines {', '.join(str(loc.line) for loc in where)} "
-                     f"go to '{name}')", code="reference")
+                     f"rename '{odd}' to '{name}', or if '{name}' is the misspelling, change 'next:' on lines "
+                     f"{', '.join(str(loc.line) for loc in where)} to '{odd}'", code="reference")
 
 
 def _check_declared_skills(s: Scenario, report: Report) -> None:
