@@ -266,6 +266,7 @@ def _report_missing(s: Scenario, start: str, targets, missing: dict[str, list[Lo
     refs = Counter(option.next for option in _options(s))
     refs[start] += 1
     for name, where in missing.items():
+        where = list(dict.fromkeys(where))  # a choice reused through a YAML alias is written once
         close = difflib.get_close_matches(name, list(targets), n=1, cutoff=0.6)
         odd = close[0] if close and len(where) >= 2 and refs[close[0]] < len(where) else None
         if odd is None:
@@ -301,13 +302,6 @@ def _check_declared_skills(s: Scenario, report: Report) -> None:
                          f"(did you mean '{close[0]}'?)",
                          f"rename it to '{close[0]}', the skill the choices score, so its settings apply to it",
                          code="reference")
-
-
-def _check_lines(lines, loc, scale: MoodScale, report: Report) -> None:
-    for band, _ in lines:
-        if band != "default" and band not in scale.bands:
-            report.error(loc or Location(), f"'{band}' is not a mood band" + did_you_mean(band, scale.bands),
-                         f"bands: {', '.join(scale.bands)}, or 'default'", code="reference")
 
 
 def diagnostics_for(path: Path | str) -> list[Diagnostic]:
