@@ -39,6 +39,12 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
     monkeypatch.setenv("TRAINER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("TRAINER_SCENARIOS", raising=False)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # the app's own text in English unless a test asks
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from trainer import i18n
+
+    i18n.set_language(None)
 
 
 @pytest.fixture

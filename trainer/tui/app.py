@@ -13,6 +13,7 @@ from textual.screen import Screen
 
 from trainer.scenario.library import Library
 from trainer.scenario.vocabulary import DIFFICULTIES
+from trainer.i18n import N_, _
 from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
 
@@ -25,9 +26,9 @@ class TrainerApp(App):
     CSS_PATH = CSS_FILE
     TITLE = "trainer"
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="toggle-theme", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("question_mark,f1", "help", N_("Help"), id="help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), id="toggle-theme", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True, show=False),
     ]
 
     def __init__(self, library: Library, store: Store | Callable[[], Store], trainee: Trainee | str | None = None,
@@ -94,7 +95,7 @@ class TrainerApp(App):
         if self.site:
             from trainer.tui.screens.signin import SignInScreen
 
-            title = "Supervisor sign-in" if self.roles == ("supervisor",) else "Sign in"
+            title = _("Supervisor sign-in") if self.roles == ("supervisor",) else _("Sign in")
             if self.ready():
                 self.push_screen(SignInScreen(self.roles, title))
         elif self.trainee_name is None:
@@ -114,7 +115,7 @@ class TrainerApp(App):
         self.account = account
         if account.role == "supervisor":
             self.supervisor = account.name
-            self.sub_title = line(f"{account.name} · supervisor")
+            self.sub_title = line(_("{name} · supervisor").format(name=account.name))
             self.switch_screen(self.review_home())
             return
         self.choose_trainee(account.trainee)
@@ -124,7 +125,7 @@ class TrainerApp(App):
 
         if self.account is not None and not isinstance(self.screen, ChangePassphraseScreen):
             self.push_screen(ChangePassphraseScreen(),
-                             lambda changed: changed and self.notify("Your passphrase is changed."))
+                             lambda changed: changed and self.notify(_("Your passphrase is changed.")))
 
     def choose_trainee(self, trainee: Trainee) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
@@ -154,7 +155,7 @@ class TrainerApp(App):
 
         scenario = self.library.get(scenario_id)
         if scenario is None:
-            self.notify(f"No scenario '{line(scenario_id)}'", severity="error", markup=False)
+            self.notify(_("No scenario '{id}'").format(id=line(scenario_id)), severity="error", markup=False)
             return
         if not self.ready():  # the brief reads the database straight away (`trainer play` comes here first)
             return
@@ -175,7 +176,8 @@ class TrainerApp(App):
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
         except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are
-            self.notify(line(f"Could not start the attempt: {exc}"), title="Not started", severity="error",
+            self.notify(line(_("Could not start the attempt: {reason}").format(reason=exc)), title=_("Not started"),
+                        severity="error",
                         timeout=10, markup=False)
             return
         screen = PlayScreen(attempt)
@@ -225,11 +227,11 @@ class TrainerApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.trainee is not None:
-            yield SystemCommand("Catalogue", "Go back to the scenario catalogue", self.action_catalogue)
-            yield SystemCommand("My progress", "Your attempts, scores and trends", self.action_progress)
+            yield SystemCommand(_("Catalogue"), _("Go back to the scenario catalogue"), self.action_catalogue)
+            yield SystemCommand(_("My progress"), _("Your attempts, scores and trends"), self.action_progress)
         if self.account is not None:
-            yield SystemCommand("Change my passphrase", "Set a new passphrase for signing in",
+            yield SystemCommand(_("Change my passphrase"), _("Set a new passphrase for signing in"),
                                 self.action_change_passphrase)
-        yield SystemCommand("Switch light/dark theme", "Toggle between the light and dark themes",
+        yield SystemCommand(_("Switch light/dark theme"), _("Toggle between the light and dark themes"),
                             self.action_toggle_theme)
-        yield SystemCommand("Trainer keys", "The keys for this screen and the whole app", self.action_help)
+        yield SystemCommand(_("Trainer keys"), _("The keys for this screen and the whole app"), self.action_help)

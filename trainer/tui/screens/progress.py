@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
+from trainer.i18n import ngettext
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
 
@@ -39,8 +40,7 @@ class ProgressScreen(Screen):
         store = self.app.store
         attempts = store.attempts_for(self.app.trainee)
         summary = Text()
-        plural = "" if len(attempts) == 1 else "s"
-        summary.append(f"{len(attempts)} attempt{plural}")
+        summary.append(ngettext("{count} attempt", "{count} attempts", len(attempts)).format(count=len(attempts)))
         scores: list[float] = []
         for mode in ("assessment", "practice"):  # never averaged together
             mine = [a for a in attempts if a["mode"] == mode]
