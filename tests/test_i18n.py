@@ -123,3 +123,97 @@ def test_every_catalogue_is_complete_and_compiled(language):
         compiled = _strings(read_mo(f))
     written = _strings(catalog)
     assert compiled == written, f"run pybabel compile -d trainer/locale ({language}'s .mo is behind its .po)"
+
+
+# --- the trainee app in Spanish -------------------------------------------------------------------------------
+
+SIZE = (80, 24)
+
+
+def _fresh_process_with(monkeypatch, **env) -> None:
+    """As a new `trainer` process started with this environment would choose its language."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    i18n.set_language(None)
+
+
+async def _open_spouse_call(pilot) -> None:
+    from textual.widgets import DataTable
+
+    table = pilot.app.screen.query_one("#catalogue", DataTable)
+    table.move_cursor(row=table.get_row_index("spouse-call"))
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_lang_es_shows_the_catalogue_brief_and_debrief_in_spanish(tmp_path, monkeypatch):
+    from tests.test_tui_output_safety import screen_text
+    from tests.tui_helpers import make_app
+
+    _fresh_process_with(monkeypatch, LANG="es_ES.UTF-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        catalogue = screen_text(app)
+        assert "Escenarios · Robin Test" in catalogue and "Categoría" in catalogue and "2 de 2 escenarios" in catalogue
+        assert "privacidad" in catalogue and "Mi progreso" in catalogue  # a category, a footer key
+        assert "Scenarios" not in catalogue and "My progress" not in catalogue
+        await _open_spouse_call(pilot)
+        brief = screen_text(app)
+        assert "Su puesto" in brief and "Situación" in brief and "Empezar" in brief and "● práctica" in brief
+        await pilot.press("m", "enter", "2", "2")  # assessment, two choices to an ending
+        await pilot.pause()
+        debrief = screen_text(app)
+        assert "Resultado:" in debrief and "evaluación" in debrief and "aprueba con 70%" in debrief
+        assert "NO APROBADO ✗" in debrief or "APROBADO ✓" in debrief
+        assert "PASSED" not in debrief and "Overall" not in debrief
+
+
+async def test_an_unknown_lang_shows_english(tmp_path, monkeypatch):
+    from tests.test_tui_output_safety import screen_text
+    from tests.tui_helpers import make_app
+
+    _fresh_process_with(monkeypatch, LANG="fr_FR.UTF-8")
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Scenarios · Robin Test" in screen_text(pilot.app) and "2 of 2 scenarios" in screen_text(pilot.app)
+
+
+async def test_the_trainees_choice_in_the_app_overrides_lang_and_is_kept(tmp_path, monkeypatch):
+    from textual.widgets import OptionList
+
+    from tests.test_tui_output_safety import screen_text
+    from tests.tui_helpers import make_app
+    from trainer.progress.preferences import language_of
+    from trainer.tui.screens.language import LanguageScreen
+
+    _fresh_process_with(monkeypatch, LANG="es_ES.UTF-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("p", "l")  # My progress, then its language key
+        await pilot.pause()
+        assert isinstance(app.screen, LanguageScreen)
+        picker = app.screen.query_one(OptionList)
+        shown = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        assert shown == ["Como en este equipo (Español)", "English", "Español"]
+        picker.highlighted = 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "My progress · Robin Test" in screen_text(app)  # at once, on the screen the choice was made
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Scenarios · Robin Test" in screen_text(app) and "Category" in screen_text(app)  # and under it
+        assert language_of(app.store, app.trainee) == "en"
+    _fresh_process_with(monkeypatch, LANG="es_ES.UTF-8")  # the next start: the trainee's choice wins
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "Scenarios · Robin Test" in screen_text(pilot.app)
+        await pilot.press("p", "l")
+        await pilot.pause()
+        pilot.app.screen.query_one(OptionList).highlighted = 0  # back to "as on this computer"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Mi progreso · Robin Test" in screen_text(pilot.app)
+        assert language_of(pilot.app.store, pilot.app.trainee) is None

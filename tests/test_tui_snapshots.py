@@ -33,3 +33,11 @@ def test_debrief(snap_compare, tmp_path):
         await pilot.press("m", "enter", "2", "2")
 
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_catalogue_in_spanish(snap_compare, tmp_path, monkeypatch):
+    from trainer import i18n
+
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    i18n.set_language(None)  # as a process started with LANG=es_ES.UTF-8
+    assert snap_compare(make_app(tmp_path), terminal_size=SIZE)

@@ -78,7 +78,6 @@ def set_language(code: str | None) -> str:
     """Use `code` (the trainee's setting) or, with None or "", the environment; return the language in use.
 
     An unknown or malformed language falls back to English without an error."""
-    global _translations, _language, _chosen
     languages = [_normalise(code)] if code and code.strip() else None
     try:
         found = _gettext.translation(DOMAIN, LOCALE_DIR, languages=languages, fallback=True)
@@ -88,12 +87,26 @@ def set_language(code: str | None) -> str:
     return _language
 
 
+def language_from_environment() -> str:
+    """The language the environment alone would give (what "as on this computer" means), without using it."""
+    try:
+        found = _gettext.translation(DOMAIN, LOCALE_DIR, fallback=True)
+    except (OSError, ValueError):
+        return SOURCE_LANGUAGE
+    return _language_of(found)
+
+
+def _language_of(translations: _gettext.NullTranslations) -> str:
+    if isinstance(translations, _gettext.GNUTranslations):
+        return translations.info().get("language") or SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE
+
+
 def use(translations: _gettext.NullTranslations) -> None:
     """Install a ready translations object (tests use this for the pseudo-locale)."""
     global _translations, _language, _chosen
     _translations = translations
-    _language = (translations.info().get("language") or SOURCE_LANGUAGE) if isinstance(
-        translations, _gettext.GNUTranslations) else SOURCE_LANGUAGE
+    _language = _language_of(translations)
     _chosen = True
 
 
@@ -101,6 +114,16 @@ def current_language() -> str:
     """The language now in use, as its catalogue names it ("es"), or "en"."""
     _current()
     return _language
+
+
+def babel_locale():
+    """The current language as a babel Locale, for dates and numbers (English when Babel does not know it)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(current_language().replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(SOURCE_LANGUAGE)
 
 
 def available_languages() -> dict[str, str]:

@@ -25,8 +25,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Mapping, Sequence
 
+from trainer.i18n import N_, _, ngettext
+from trainer.scenario.vocabulary import label
+
 LEVELS = ("beginner", "intermediate", "advanced")
 RETURN_DAYS = (1, 7, 30)
+# a starter's reason, by the trainee's level (the article agrees with the level in each language)
+STARTER_WORDS = {"beginner": N_("a beginner scenario to start with: {topic}"),
+                 "intermediate": N_("an intermediate scenario to start with: {topic}"),
+                 "advanced": N_("an advanced scenario to start with: {topic}")}
+STEP_UP_WORDS = {"intermediate": N_("one step up, an intermediate scenario to start with: {topic}"),
+                 "advanced": N_("one step up, an advanced scenario to start with: {topic}")}
 NARROW_MARGIN = 10.0
 RECENT = 20
 RECENCY = 0.8
@@ -36,42 +45,42 @@ STRONG = 0.5  # a scenario offering at least half the most any scenario offers i
 
 # Technique tags in plain words, for reasons a trainee understands. Unknown tags are shown as written.
 TECHNIQUES = {
-    "verify:before-disclosure": "verifying a caller before saying anything",
-    "verify:two-identifiers": "checking two identifiers before going on",
-    "verify:authorisation": "checking someone is authorised before sharing",
-    "privacy:minimum-necessary": "sharing only what is needed",
-    "privacy:setting": "keeping private details out of earshot",
-    "privacy:consent": "asking the patient's consent before sharing",
-    "privacy:authorisation": "checking for a signed authorisation",
-    "privacy:secure-route": "sending details by a secure route",
-    "privacy:misdirected-fax": "reporting information sent to the wrong place",
-    "HEARD:hear": "letting the person say it all first",
-    "HEARD:empathize": "saying you understand how they feel",
-    "HEARD:apologize": "apologising for what went wrong",
-    "HEARD:resolve": "settling the problem with a clear next step",
-    "HEARD:diagnose": "finding out what actually went wrong",
-    "NURSE:naming": "naming the feeling you hear",
-    "NURSE:understanding": "showing you understand",
-    "NURSE:respecting": "showing respect for what they are dealing with",
-    "NURSE:supporting": "offering support",
-    "NURSE:exploring": "asking more about their worry",
-    "AIDET:introduce": "introducing yourself and your role",
-    "AIDET:duration": "saying how long things will take",
-    "AIDET:explanation": "explaining what happens next",
-    "AIDET:acknowledge": "greeting the person by name",
-    "AIDET:thank-you": "thanking them",
-    "teach-back": "checking they understood by asking them to say it back",
-    "plain-language": "using plain words",
-    "escalation:supervisor": "bringing in a supervisor at the right moment",
-    "escalation:clinician": "handing clinical questions to a clinician",
-    "emergency:direct-to-emergency": "sending an emergency straight to emergency care",
-    "emergency:time-critical": "acting at once when minutes matter",
-    "honesty:accurate": "saying only what you know is true",
-    "honesty:no-false-promises": "promising only what you can deliver",
-    "scope:no-diagnosis": "staying out of diagnosis",
-    "scope:no-results": "leaving results to the clinician",
-    "language-access:offer-interpreter": "offering a professional interpreter",
-    "team-care:no-blame": "owning the problem without blaming anyone",
+    "verify:before-disclosure": N_("verifying a caller before saying anything"),
+    "verify:two-identifiers": N_("checking two identifiers before going on"),
+    "verify:authorisation": N_("checking someone is authorised before sharing"),
+    "privacy:minimum-necessary": N_("sharing only what is needed"),
+    "privacy:setting": N_("keeping private details out of earshot"),
+    "privacy:consent": N_("asking the patient's consent before sharing"),
+    "privacy:authorisation": N_("checking for a signed authorisation"),
+    "privacy:secure-route": N_("sending details by a secure route"),
+    "privacy:misdirected-fax": N_("reporting information sent to the wrong place"),
+    "HEARD:hear": N_("letting the person say it all first"),
+    "HEARD:empathize": N_("saying you understand how they feel"),
+    "HEARD:apologize": N_("apologising for what went wrong"),
+    "HEARD:resolve": N_("settling the problem with a clear next step"),
+    "HEARD:diagnose": N_("finding out what actually went wrong"),
+    "NURSE:naming": N_("naming the feeling you hear"),
+    "NURSE:understanding": N_("showing you understand"),
+    "NURSE:respecting": N_("showing respect for what they are dealing with"),
+    "NURSE:supporting": N_("offering support"),
+    "NURSE:exploring": N_("asking more about their worry"),
+    "AIDET:introduce": N_("introducing yourself and your role"),
+    "AIDET:duration": N_("saying how long things will take"),
+    "AIDET:explanation": N_("explaining what happens next"),
+    "AIDET:acknowledge": N_("greeting the person by name"),
+    "AIDET:thank-you": N_("thanking them"),
+    "teach-back": N_("checking they understood by asking them to say it back"),
+    "plain-language": N_("using plain words"),
+    "escalation:supervisor": N_("bringing in a supervisor at the right moment"),
+    "escalation:clinician": N_("handing clinical questions to a clinician"),
+    "emergency:direct-to-emergency": N_("sending an emergency straight to emergency care"),
+    "emergency:time-critical": N_("acting at once when minutes matter"),
+    "honesty:accurate": N_("saying only what you know is true"),
+    "honesty:no-false-promises": N_("promising only what you can deliver"),
+    "scope:no-diagnosis": N_("staying out of diagnosis"),
+    "scope:no-results": N_("leaving results to the clinician"),
+    "language-access:offer-interpreter": N_("offering a professional interpreter"),
+    "team-care:no-blame": N_("owning the problem without blaming anyone"),
 }
 
 
@@ -126,7 +135,7 @@ class Suggestion:
 
 
 def technique_words(tag: str) -> str:
-    return TECHNIQUES.get(tag) or tag.replace(":", ": ").replace("-", " ")
+    return _(TECHNIQUES[tag]) if tag in TECHNIQUES else tag.replace(":", ": ").replace("-", " ")
 
 
 def skill_standing(attempts: Sequence[Attempt]) -> dict[str, float]:
@@ -220,10 +229,13 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
         offer = offers.get(item.scenario)
         if offer is None or taken(item.scenario) or (item.due - today).days > DUE_SOON_DAYS:
             continue
-        when = (f"overdue since {item.due.isoformat()}" if item.due < today else
-                "due today" if item.due == today else f"due {item.due.isoformat()} (in {(item.due - today).days} days)")
-        out.append(Suggestion(offer.id, offer.title, f"assigned to you, {when}", _focus(offer, ranked_skills),
-                              item.due, "assigned"))
+        days = (item.due - today).days
+        when = (_("overdue since {day}").format(day=item.due.isoformat()) if item.due < today else
+                _("due today") if item.due == today else
+                ngettext("due {day} (in {count} day)", "due {day} (in {count} days)", days).format(
+                    day=item.due.isoformat(), count=days))
+        out.append(Suggestion(offer.id, offer.title, _("assigned to you, {when}").format(when=when),
+                              _focus(offer, ranked_skills), item.due, "assigned"))
         if len(out) >= limit:
             return out
 
@@ -237,13 +249,18 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
             continue
         offer = offers[sid]
         gap = (due - anchor.day).days
-        result = "failed" if not anchor.passed else f"only just passed ({anchor.overall:.0f}%)"
         rank = {k: i for i, k in enumerate(ranked_skills)}  # ties go to the trainee's weakest skill overall
         low = min(sorted(anchor.skills), key=lambda k: (round(anchor.skills[k]), rank.get(k, len(rank))), default=None)
-        where = f", losing most on {low} ({anchor.skills[low]:.0f}%)" if low and anchor.skills[low] < 100 else ""
-        out.append(Suggestion(sid, offer.title, f"you {result} this on {anchor.day.isoformat()}{where}; "
-                              f"{'a day' if gap == 1 else f'{gap} days'} later is the time to play it again "
-                              "so it sticks", low or _focus(offer, ranked_skills), due, "return"))
+        where = _(", losing most on {skill} ({percent}%)").format(
+            skill=label(low), percent=f"{anchor.skills[low]:.0f}") if low and anchor.skills[low] < 100 else ""
+        day = anchor.day.isoformat()
+        result = (_("you failed this on {day}{where}").format(day=day, where=where) if not anchor.passed else
+                  _("you only just passed this ({percent}%) on {day}{where}").format(
+                      percent=f"{anchor.overall:.0f}", day=day, where=where))
+        again = ngettext("a day later is the time to play it again so it sticks",
+                         "{count} days later is the time to play it again so it sticks", gap).format(count=gap)
+        out.append(Suggestion(sid, offer.title, f"{result}; {again}", low or _focus(offer, ranked_skills), due,
+                              "return"))
         if len(out) >= limit:
             return out
 
@@ -283,11 +300,13 @@ def _focus(offer: Offer, ranked_skills: list[str]) -> str | None:
 
 
 def _skill_reason(skill: str, percent: float, missed: list[str], offer: Offer, weakest: bool) -> str:
-    head = (f"you lost most points on {skill}" if weakest else f"{skill} is your next weakest skill") + \
-           f" ({percent:.0f}% lately)"
+    shown = label(skill)
+    head = (_("you lost most points on {skill} ({percent}% lately)") if weakest
+            else _("{skill} is your next weakest skill ({percent}% lately)")).format(skill=shown,
+                                                                                   percent=f"{percent:.0f}")
     technique = next((t for t in missed if t in offer.techniques), None)
     if technique is None:
-        return f"{head}; this scenario leans on {skill}"
+        return _("{head}; this scenario leans on {skill}").format(head=head, skill=shown)
     return f"{head}: {technique_words(technique)}"
 
 
@@ -301,9 +320,12 @@ def _starters(free: list[Offer], current: int, room: int) -> list[Suggestion]:
         if offer.category in seen:
             continue
         seen.add(offer.category)
-        words = f"a {LEVELS[current]} scenario" if _distance(offer, current) == 0 else \
-            f"one step up, {'an' if offer.difficulty[0] in 'aeiou' else 'a'} {offer.difficulty} scenario"
-        out.append(Suggestion(offer.id, offer.title, f"{words} to start with: {offer.category.replace('-', ' ')}",
+        topic = label(offer.category).replace("-", " ")
+        if _distance(offer, current) == 0:
+            reason = STARTER_WORDS[LEVELS[current]]
+        else:
+            reason = STEP_UP_WORDS.get(offer.difficulty, N_("one step up, a {level} scenario to start with: {topic}"))
+        out.append(Suggestion(offer.id, offer.title, _(reason).format(level=label(offer.difficulty), topic=topic),
                               None, None, "start"))
     return out
 

@@ -271,3 +271,10 @@ def m005_attempt_integrity(db: Database) -> None:
     for old in ("item_stats", "trainee_skill_stats", "trainee_stats", "scenario_stats"):
         db[old].drop()
     db.execute("CREATE INDEX idx_attempts_trainee_mode ON attempts(trainee_id, mode, finished_at)")
+
+
+@migrations()
+def m008_language_preference(db: Database) -> None:
+    """The trainee's own choice of the app's language (a catalogue code such as "es"); empty follows the
+    environment (LANGUAGE / LANG)."""
+    db["trainees"].add_column("language", str)

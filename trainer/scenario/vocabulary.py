@@ -1,9 +1,24 @@
-"""The format's fixed vocabularies, importable without loading the model (start-up stays light)."""
+"""The format's fixed vocabularies, importable without loading the model (start-up stays light).
+
+Each word is also the English the app shows for it (marked with N_ for the gettext catalogues): `label()`
+gives it in the current language; a word outside these vocabularies (a scenario's own skill or mood band)
+is shown as written."""
+
+from trainer.i18n import N_, _
 
 CATEGORIES = (
-    "upset-patient", "wait-times", "scheduling", "billing", "insurance", "difficult-news",
-    "privacy", "emergency", "feedback", "team-care", "language-access", "safety",
+    N_("upset-patient"), N_("wait-times"), N_("scheduling"), N_("billing"), N_("insurance"), N_("difficult-news"),
+    N_("privacy"), N_("emergency"), N_("feedback"), N_("team-care"), N_("language-access"), N_("safety"),
 )
-DIFFICULTIES = ("beginner", "intermediate", "advanced")
-OUTCOMES = ("resolved", "partial", "escalated", "referred", "failed")
-DEFAULT_SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
+DIFFICULTIES = (N_("beginner"), N_("intermediate"), N_("advanced"))
+OUTCOMES = (N_("resolved"), N_("partial"), N_("escalated"), N_("referred"), N_("failed"))
+DEFAULT_SKILLS = (N_("empathy"), N_("de-escalation"), N_("privacy"), N_("resolution"))
+# the default mood scale's band names (trainer.scenario.model.DEFAULT_BANDS), lowest first
+DEFAULT_MOOD_BANDS = (N_("furious"), N_("angry"), N_("upset"), N_("uneasy"), N_("calm"))
+
+_SHOWN = frozenset(CATEGORIES + DIFFICULTIES + OUTCOMES + DEFAULT_SKILLS + DEFAULT_MOOD_BANDS)
+
+
+def label(word: str) -> str:
+    """A vocabulary word as shown in the current language; any other word (the scenario's own) unchanged."""
+    return _(word) if word in _SHOWN else word

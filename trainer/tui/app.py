@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from trainer.scenario.library import Library
 from trainer.scenario.vocabulary import DIFFICULTIES
-from trainer.i18n import N_, _
+from trainer.i18n import N_, _, current_language, set_language
 from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
 
@@ -68,12 +68,45 @@ class TrainerApp(App):
     def trainee(self) -> Trainee | None:
         if self._trainee is None and self.trainee_name:
             self._trainee = self.store.trainee(self.trainee_name)
+            self.apply_language()
         return self._trainee
 
     @trainee.setter
     def trainee(self, value: Trainee) -> None:
         self._trainee = value
         self.trainee_name = value.name
+        self.apply_language()
+
+    def apply_language(self) -> bool:
+        """Speak the trainee's own language when they chose one, else the environment's; True on a change."""
+        from trainer.progress.preferences import language_of
+
+        before = current_language()
+        chosen = language_of(self.store, self._trainee) if self._trainee is not None and self.store_is_open else None
+        return set_language(chosen) != before
+
+    def change_language(self, code: str | None) -> None:
+        """Keep the trainee's choice (None: as on this computer) and show it at once: My progress is rebuilt,
+        and the catalogue under it too when that is all there is underneath (a debrief or a scenario under
+        it keeps its words until it is next opened; the footer keys change at once everywhere)."""
+        from trainer.progress.preferences import set_language as keep
+        from trainer.tui.screens.catalogue import CatalogueScreen
+        from trainer.tui.screens.progress import ProgressScreen
+
+        try:
+            keep(self.store, self.trainee, code)
+        except StoreError as exc:
+            self.notify(line(str(exc)), severity="error", markup=False)
+            return
+        self.apply_language()
+        under = self.screen_stack[-2] if len(self.screen_stack) >= 2 else None
+        if isinstance(self.screen, ProgressScreen) and isinstance(under, CatalogueScreen):
+            self.pop_screen()
+            self.switch_screen(CatalogueScreen())
+            self.push_screen(ProgressScreen())
+        elif isinstance(self.screen, ProgressScreen):
+            self.switch_screen(ProgressScreen())
+        self.refresh_bindings()
 
     def ready(self) -> bool:
         """Open the store and find the trainee; on failure, leave with the reason instead of a traceback."""
@@ -220,6 +253,19 @@ class TrainerApp(App):
         if self.trainee is not None and not isinstance(self.screen, ProgressScreen):
             self.push_screen(ProgressScreen())
 
+    def action_language(self) -> None:
+        """The language picker, opened over My progress (where the choice is shown at once)."""
+        from trainer.progress.preferences import language_of
+        from trainer.tui.screens.language import LanguageScreen
+        from trainer.tui.screens.progress import ProgressScreen
+
+        if self.trainee is None or isinstance(self.screen, LanguageScreen):
+            return
+        if not isinstance(self.screen, ProgressScreen):
+            self.push_screen(ProgressScreen())
+        self.push_screen(LanguageScreen(language_of(self.store, self.trainee)),
+                         lambda code: code is not None and self.change_language(code or None))
+
     def action_catalogue(self) -> None:
         if self.trainee is not None:
             self.back_to_catalogue()
@@ -229,6 +275,7 @@ class TrainerApp(App):
         if self.trainee is not None:
             yield SystemCommand(_("Catalogue"), _("Go back to the scenario catalogue"), self.action_catalogue)
             yield SystemCommand(_("My progress"), _("Your attempts, scores and trends"), self.action_progress)
+            yield SystemCommand(_("Language"), _("The language of the app's own words"), self.action_language)
         if self.account is not None:
             yield SystemCommand(_("Change my passphrase"), _("Set a new passphrase for signing in"),
                                 self.action_change_passphrase)

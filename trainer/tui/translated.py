@@ -11,7 +11,10 @@ from dataclasses import replace
 from textual.binding import ActiveBinding, Binding
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
-from trainer.i18n import _
+from trainer.i18n import N_, _
+
+# Textual's own footer words that our screens show, so they are extracted and translated with ours
+TEXTUAL_WORDS = (N_("palette"),)
 
 
 def translated(binding: Binding) -> Binding:

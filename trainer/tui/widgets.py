@@ -7,8 +7,20 @@ from rich.text import Text
 from textual.widgets import Static
 
 from scoring import AttemptScore
+from trainer.i18n import N_, _, pgettext
 from trainer.scenario.model import MoodScale
+from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
+
+# attempt modes and statuses as the trainee reads them (the stored words stay English)
+SHOWN_WORDS = {"practice": N_("practice"), "assessment": N_("assessment"), "completed": N_("completed"),
+               "in-progress": N_("in progress"), "abandoned": N_("abandoned")}
+
+
+def word(stored: str) -> str:
+    """A stored mode or status in the current language."""
+    return _(SHOWN_WORDS[stored]) if stored in SHOWN_WORDS else stored
+
 
 BAND_STYLES = ["bold red", "red", "yellow", "green", "bold green"]
 
@@ -43,9 +55,9 @@ class MoodMeter(Static):
         band = self.scale.band(mood)
         span = self.scale.max - self.scale.min
         style = band_style(self.scale, band)
-        text = Text("Mood ")
+        text = Text(pgettext("mood meter", "Mood") + " ")
         text.append(bar((mood - self.scale.min) / span, 12), style=style)
-        text.append(f" {line(band)}", style=f"{style}")
+        text.append(f" {line(label(band))}", style=f"{style}")
         text.append(f" ({mood})", style="dim")
         self.update(text)
 
@@ -67,9 +79,9 @@ def points_text(points: dict[str, int]) -> Text:
     for i, (skill, value) in enumerate(sorted(points.items())):
         if i:
             text.append("  ")
-        text.append(f"{value:+d} {line(skill)}", style="green" if value > 0 else "red" if value < 0 else "dim")
+        text.append(f"{value:+d} {line(label(skill))}", style="green" if value > 0 else "red" if value < 0 else "dim")
     if not points:
-        text.append("no points either way", style="dim")
+        text.append(_("no points either way"), style="dim")
     return text
 
 
@@ -77,19 +89,19 @@ def skill_bars(score: AttemptScore, width: int = 20, verdicts: bool = True) -> T
     """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue.
     Without `verdicts` (a partial preview run) the bars show the percentages only: no pass or fail."""
     text = Text()
-    width = max([len(name) for name, r in score.skills.items() if r.scored] + [12]) + 1
+    width = max([len(label(name)) for name, r in score.skills.items() if r.scored] + [12]) + 1
     for name, r in score.skills.items():
         if not r.scored:
             continue
         ok = r.passed
-        text.append(f"{line(name):<{width}}", style="bold")
+        text.append(f"{line(label(name)):<{width}}", style="bold")
         if not verdicts:
             text.append(bar(r.percent / 100, width), style="cyan")
             text.append(f" {r.percent:5.1f}%\n")
             continue
         text.append(bar(r.percent / 100, width), style="green" if ok else "red")
-        text.append(f" {r.percent:5.1f}%  needs {r.threshold:g}%  ")
-        text.append("✓ pass" if ok else "✗ below", style="green" if ok else "bold red")
+        text.append(" " + _("{percent}%  needs {threshold}%").format(percent=f"{r.percent:5.1f}", threshold=f"{r.threshold:g}") + "  ")
+        text.append(_("✓ pass") if ok else _("✗ below"), style="green" if ok else "bold red")
         text.append("\n")
     text.rstrip()
     return text

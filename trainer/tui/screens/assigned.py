@@ -11,30 +11,41 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from trainer.i18n import N_, _, babel_locale, ngettext
 from trainer.sanitize import line
+
+
+def day_words(day: date) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "dd MMM yyyy", locale=babel_locale())
 
 
 def due_words(row: dict, today: date) -> str:
     due = date.fromisoformat(row["due"])
     days = (due - today).days
-    label = due.strftime("%d %b %Y")
+    label = day_words(due)
     if row["status"] in ("passed", "waived"):
-        return f"next {date.fromisoformat(row['next_due']).strftime('%d %b %Y')}" if row["next_due"] else "done"
+        return _("next {day}").format(day=day_words(date.fromisoformat(row["next_due"]))) if row["next_due"] \
+            else _("done")
     if days < 0:
-        return f"{label} ({-days} day{'s' if days != -1 else ''} late)"
+        return f"{label} (" + ngettext("{count} day late", "{count} days late", -days).format(count=-days) + ")"
     if days == 0:
-        return f"{label} (today)"
-    return f"{label} ({days} day{'s' if days != 1 else ''})"
+        return f"{label} (" + _("today") + ")"
+    return f"{label} (" + ngettext("{count} day", "{count} days", days).format(count=days) + ")"
 
 
 def status_words(row: dict) -> str:
     status = row["status"]
     if status == "failed" and row["attempts_left"] == 0:
-        return "failed, no attempts left"
+        return _("failed, no attempts left")
     if status == "retraining-due":
-        return f"retrain: v{row['current_version']}"
-    return {"not-started": "to do", "in-progress": "started", "passed": "✓ passed", "waived": "✓ waived"}.get(
-        status, status)
+        return _("retrain: v{version}").format(version=row["current_version"])
+    return _(ASSIGNMENT_WORDS[status]) if status in ASSIGNMENT_WORDS else status
+
+
+ASSIGNMENT_WORDS = {"not-started": N_("to do"), "in-progress": N_("started"), "passed": N_("✓ passed"),
+                    "waived": N_("✓ waived"), "overdue": N_("overdue"), "failed": N_("failed")}
 
 
 class SectionTable(DataTable):
@@ -73,17 +84,17 @@ class AssignedSection(Vertical):
         self.rows, self.today = rows, today
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Assigned to you", style="bold"), classes="section-title")
+        yield Static(Text(_("Assigned to you"), style="bold"), classes="section-title")
         yield SectionTable(id="assigned", cursor_type="row", zebra_stripes=True)
-        yield Static(Text("Everything else", style="bold"), classes="section-title")
+        yield Static(Text(_("Everything else"), style="bold"), classes="section-title")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         width = max(20, min(50, self.app.size.width - (26 + 24 + 6 + 2 * 4 + 2)))
-        table.add_column(Text("Scenario"), key="title", width=width)
-        table.add_column(Text("Due"), key="due", width=26)
-        table.add_column(Text("Status"), key="status", width=24)
-        table.add_column(Text("Left"), key="left", width=6)
+        table.add_column(Text(_("Scenario")), key="title", width=width)
+        table.add_column(Text(_("Due")), key="due", width=26)
+        table.add_column(Text(_("Status")), key="status", width=24)
+        table.add_column(Text(_("Left")), key="left", width=6)
         self.show(self.rows, self.today)
         table.focus()  # what is assigned comes first
 
@@ -99,7 +110,7 @@ class AssignedSection(Vertical):
             done = row["status"] in ("passed", "waived")
             style = error if late else success if done else ""
             left = "" if row["attempts_left"] is None or done else str(row["attempts_left"])
-            mode = " (practice)" if row["mode"] == "practice" else ""
+            mode = " (" + _("practice") + ")" if row["mode"] == "practice" else ""
             table.add_row(Text(line(row["title"]) + mode, overflow="ellipsis", no_wrap=True),
                           Text(due_words(row, today), style=error if row["status"] == "overdue" else ""),
                           Text(status_words(row), style=style), Text(left, justify="right"), key=row["scenario"])

@@ -8,16 +8,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trainer.i18n import N_, _, babel_locale, ngettext
 from trainer.scenario.model import Scenario
+from trainer.scenario.vocabulary import label
 from trainer.sanitize import line, printable
+from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import word
 
 MODES = ("practice", "assessment")
 MODE_HELP = {
-    "practice": "coaching after every choice, undo allowed",
-    "assessment": "no feedback or undo until the debrief",
+    "practice": N_("coaching after every choice, undo allowed"),
+    "assessment": N_("no feedback or undo until the debrief"),
 }
 
 
@@ -25,7 +28,9 @@ def when(stamp: str | None) -> str:
     if not stamp:
         return ""
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%d %b %H:%M")
+        from babel.dates import format_datetime
+
+        return format_datetime(datetime.fromisoformat(stamp).astimezone(), "dd MMM HH:mm", locale=babel_locale())
     except ValueError:
         return stamp
 
@@ -41,12 +46,12 @@ def recently(stamp: str | None, minutes: float = 10) -> bool:
     return (datetime.now(timezone.utc) - seen).total_seconds() < minutes * 60
 
 
-class BriefScreen(Screen):
+class BriefScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("enter", "start", "Start", id="start"),
-        Binding("m", "toggle_mode", "Mode", id="toggle-mode"),
-        Binding("r", "resume", "Resume", id="resume"),
-        Binding("escape", "back", "Back", id="back"),
+        Binding("enter", "start", N_("Start"), id="start"),
+        Binding("m", "toggle_mode", N_("Mode"), id="toggle-mode"),
+        Binding("r", "resume", N_("Resume"), id="resume"),
+        Binding("escape", "back", N_("Back"), id="back"),
     ]
 
     def __init__(self, scenario: Scenario, mode: str = "practice"):
@@ -59,25 +64,26 @@ class BriefScreen(Screen):
         s = self.scenario
         with VerticalScroll(id="brief"):
             yield Static(Text(line(s.title)), classes="screen-title")
-            meta = Text(f"{s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}",
-                        style="dim")
+            meta = Text(_("{category} · {level} · about {minutes} min · version {version}").format(
+                category=label(s.category), level=label(s.difficulty), minutes=s.minutes, version=s.version),
+                style="dim")
             yield Static(meta)
             body = Text()
-            body.append("Your role  ", style="bold")
+            body.append(_("Your role") + "  ", style="bold")
             body.append(line(s.role) + "\n")
-            body.append("You talk to  ", style="bold")
+            body.append(_("You talk to") + "  ", style="bold")
             body.append(line(s.character.name))
             if s.character.role:
                 body.append(f" ({line(s.character.role)})")
             for other in s.characters.values():  # a scene with several people: who else speaks
                 if other.id != s.character.id:
-                    body.append("\nAlso speaking  ", style="bold")
+                    body.append("\n" + _("Also speaking") + "  ", style="bold")
                     body.append(line(other.name) + (f" ({line(other.role)})" if other.role else ""))
             body.append("\n\n")
-            body.append("Situation\n", style="bold")
+            body.append(_("Situation") + "\n", style="bold")
             body.append(line(" ".join(s.summary.split())) + "\n")
             if s.objectives:
-                body.append("\nObjectives\n", style="bold")
+                body.append("\n" + _("Objectives") + "\n", style="bold")
                 for objective in s.objectives:
                     body.append(f" • {printable(objective)}\n")
             yield Static(body, id="brief-body")
@@ -90,26 +96,29 @@ class BriefScreen(Screen):
         self.resumable = next((a for a in found if a["content_hash"] == self.scenario.content_hash), None)
         if self.resumable:
             self.mode = self.resumable["mode"]
-            note = Text(f"You have an unfinished {self.resumable['mode']} attempt from "
-                        f"{when(self.resumable['started_at'])} ({self.resumable['choices']} choices made). "
-                        "Press r to resume it, or Enter to start again.")
+            made = self.resumable["choices"]
+            unfinished = (_("You have an unfinished practice attempt from {when}") if self.mode == "practice"
+                          else _("You have an unfinished assessment attempt from {when}"))
+            note = Text(unfinished.format(when=when(self.resumable["started_at"])) + " ("
+                        + ngettext("{count} choice made", "{count} choices made", made).format(count=made) + "). "
+                        + _("Press r to resume it, or Enter to start again."))
             if recently(self.resumable.get("owner_seen")):
-                note.append(f"\nIt may be open in another window (active at {when(self.resumable['owner_seen'])}): "
-                            "resuming here takes it over, and that window stops without saving anything more.",
-                            style="yellow")
+                note.append("\n" + _("It may be open in another window (active at {when}): resuming here takes it "
+                                      "over, and that window stops without saving anything more.").format(
+                    when=when(self.resumable["owner_seen"])), style="yellow")
             self.query_one("#brief-resume", Static).update(note)
         else:
             self.query_one("#brief-resume", Static).display = False
         self._show_mode()
 
     def _show_mode(self) -> None:
-        text = Text("Mode  ", style="bold")
+        text = Text(_("Mode") + "  ", style="bold")
         for mode in MODES:
             if mode == self.mode:
-                text.append(f" ● {mode} ", style="reverse bold")
+                text.append(f" ● {word(mode)} ", style="reverse bold")
             else:
-                text.append(f" ○ {mode} ", style="dim")
-        text.append(f"\n{MODE_HELP[self.mode]} · m to switch · Enter to start", style="dim")
+                text.append(f" ○ {word(mode)} ", style="dim")
+        text.append("\n" + _(MODE_HELP[self.mode]) + " · " + _("m to switch · Enter to start"), style="dim")
         self.query_one("#brief-mode", Static).update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from trainer.tui.translated import TranslatedScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES
+from trainer.i18n import N_, _, current_language, ngettext
+from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
 
@@ -17,17 +18,17 @@ from trainer.tui.screens.assigned import SectionTable
 def status_of(stats: dict | None) -> Text:
     """From the per-mode figures: an assessment result counts; practice alone says only 'practised'."""
     if not stats:
-        return Text("new", style="dim")
+        return Text(_("new"), style="dim")
     assessed, practised = stats.get("assessment"), stats.get("practice")
     if any(m["in_progress"] for m in stats.values()):
-        return Text("in progress", style="yellow")
+        return Text(_("in progress"), style="yellow")
     if assessed and assessed["passed"]:
-        return Text("✓ passed", style="green")
+        return Text(_("✓ passed"), style="green")
     if assessed and assessed["completed"]:
-        return Text("✗ not yet", style="red")
+        return Text(_("✗ not yet"), style="red")
     if practised and practised["completed"]:
-        return Text("practised", style="cyan")
-    return Text("started", style="dim")
+        return Text(_("practised"), style="cyan")
+    return Text(_("started"), style="dim")
 
 
 def best_of(stats: dict | None) -> Text:
@@ -36,19 +37,20 @@ def best_of(stats: dict | None) -> Text:
     if assessed and assessed["best"] is not None:
         return Text(f"{assessed['best']:.0f}%")
     if practised and practised["best"] is not None:
-        return Text(f"{practised['best']:.0f}p", style="dim")
+        # Translators: a practice best score, e.g. "85p" (keep it to one letter: the column is narrow)
+        return Text(_("{score}p").format(score=f"{practised['best']:.0f}"), style="dim")
     return Text("")
 
 
-class CatalogueScreen(Screen):
+class CatalogueScreen(TranslatedScreen):
     AUTO_FOCUS = "#catalogue"  # the table, from the first frame (not the filter field, then the table)
     BINDINGS = [
-        Binding("enter", "open", "Open", id="open-scenario", show=True),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
-        Binding("c", "cycle_category", "Category", id="cycle-category"),
-        Binding("d", "cycle_difficulty", "Level", id="cycle-difficulty"),
-        Binding("p", "app.progress", "My progress", id="progress"),
-        Binding("q", "app.quit", "Quit", id="quit-catalogue"),
+        Binding("enter", "open", N_("Open"), id="open-scenario", show=True),
+        Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
+        Binding("c", "cycle_category", N_("Category"), id="cycle-category"),
+        Binding("d", "cycle_difficulty", N_("Level"), id="cycle-difficulty"),
+        Binding("p", "app.progress", N_("My progress"), id="progress"),
+        Binding("q", "app.quit", N_("Quit"), id="quit-catalogue"),
     ]
 
     def __init__(self) -> None:
@@ -60,7 +62,7 @@ class CatalogueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="catalogue-title", classes="screen-title")
-        yield Input(placeholder="/ to filter by title, category or level", id="catalogue-filter")
+        yield Input(placeholder=_("/ to filter by title, category or level"), id="catalogue-filter")
         table = SectionTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="catalogue-status", classes="muted")
@@ -69,11 +71,11 @@ class CatalogueScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#catalogue", DataTable)
         fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
-        table.add_column(Text("Scenario"), key="title", width=max(20, min(60, self.app.size.width - fixed)))
-        table.add_column(Text("Category"), key="category", width=15)
-        table.add_column(Text("Level"), key="level", width=12)
-        table.add_column(Text("Best"), key="best", width=5)
-        table.add_column(Text("Status"), key="status", width=11)
+        table.add_column(Text(_("Scenario")), key="title", width=max(20, min(60, self.app.size.width - fixed)))
+        table.add_column(Text(_("Category")), key="category", width=15)
+        table.add_column(Text(_("Level")), key="level", width=12)
+        table.add_column(Text(_("Best")), key="best", width=5)
+        table.add_column(Text(_("Status")), key="status", width=11)
         self.refresh_rows()
         table.focus()
         if not self.app.store_is_open:
@@ -85,7 +87,11 @@ class CatalogueScreen(Screen):
             self._offer_resume()
 
     def _load_progress(self) -> None:
+        before = current_language()
         if self.app.ready():
+            if current_language() != before:  # the trainee's own language, known once the database is open
+                self.app.switch_screen(CatalogueScreen())
+                return
             self.refresh_rows()
             self._offer_resume()
 
@@ -97,8 +103,8 @@ class CatalogueScreen(Screen):
             table = self.query_one("#catalogue", DataTable)
             if latest["scenario_id"] in table.rows:
                 table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
-            self.notify(f"You have an unfinished attempt at “{line(latest['scenario_title'])}”. "
-                        "Press Enter to open it and resume.", title="Welcome back", timeout=8, markup=False)
+            self.notify(_("You have an unfinished attempt at “{title}”. Press Enter to open it and resume.").format(
+                title=line(latest['scenario_title'])), title=_("Welcome back"), timeout=8, markup=False)
 
     def on_screen_resume(self) -> None:
         if self._resumed:  # coming back from a brief, a debrief or the progress screen
@@ -107,7 +113,7 @@ class CatalogueScreen(Screen):
 
     def refresh_rows(self) -> None:
         app = self.app
-        title = Text("Scenarios")
+        title = Text(_("Scenarios"))
         if app.trainee_name:
             title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
@@ -131,21 +137,24 @@ class CatalogueScreen(Screen):
                 continue
             if self.difficulty and s.difficulty != self.difficulty:
                 continue
-            if needle and needle not in f"{s.title} {s.category} {s.difficulty} {s.summary}".lower():
+            words = f"{s.title} {s.category} {s.difficulty} {label(s.category)} {label(s.difficulty)} {s.summary}"
+            if needle and needle not in words.lower():
                 continue
             st = stats.get(s.id)
-            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(s.category),
-                          Text(s.difficulty), best_of(st), status_of(st), key=s.id)
+            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(label(s.category)),
+                          Text(label(s.difficulty)), best_of(st), status_of(st), key=s.id)
             shown += 1
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         filters = [f for f in (self.category, self.difficulty) if f]
         total = len(app.library.scenarios)
-        status = f"{shown} of {total} scenarios"
+        status = ngettext("{shown} of {total} scenario", "{shown} of {total} scenarios", total).format(
+            shown=shown, total=total)
         if filters:
-            status += " · showing " + ", ".join(filters) + " (c / d to change)"
+            status += " · " + _("showing {filters} (c / d to change)").format(
+                filters=", ".join(label(f) for f in filters))
         if not shown:
-            status = "No scenario matches: clear the filter (/ then delete), or press c / d"
+            status = _("No scenario matches: clear the filter (/ then delete), or press c / d")
         self.query_one("#catalogue-status", Static).update(Text(status))
 
     def _show_assigned(self) -> dict[str, dict]:
@@ -198,7 +207,7 @@ class CatalogueScreen(Screen):
             self.app.open_brief(key)
             return
         if row["mode"] == "assessment" and row["attempts_left"] == 0:
-            self.notify("No attempts left on this assignment: this one is practice. Ask your supervisor for more.",
+            self.notify(_("No attempts left on this assignment: this one is practice. Ask your supervisor for more."),
                         timeout=6)
             self.app.open_brief(key)
             return

@@ -7,23 +7,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trainer.i18n import N_, _
 from trainer.play.recording import RecordedAttempt
+from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
-from trainer.tui.widgets import points_text, skill_bars, spoken
+from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import points_text, skill_bars, spoken, word
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
                  "escalated": "bold yellow", "failed": "bold red"}
 
 
-class DebriefScreen(Screen):
+class DebriefScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("r", "retry", "Retry", id="retry"),
-        Binding("n", "next", "Next scenario", id="next-scenario"),
-        Binding("escape,c", "catalogue", "Catalogue", id="to-catalogue"),
-        Binding("p", "progress", "My progress", id="progress-from-debrief"),
+        Binding("r", "retry", N_("Retry"), id="retry"),
+        Binding("n", "next", N_("Next scenario"), id="next-scenario"),
+        Binding("escape,c", "catalogue", N_("Catalogue"), id="to-catalogue"),
+        Binding("p", "progress", N_("My progress"), id="progress-from-debrief"),
     ]
 
     def __init__(self, attempt: RecordedAttempt, reopened: bool = False):
@@ -38,25 +40,25 @@ class DebriefScreen(Screen):
         ending = scenario.endings[session.state]
         with VerticalScroll(id="debrief"):
             head = Text(f"{line(scenario.title)}\n", style="bold")
-            head.append(f"Outcome: {ending.outcome}", style=OUTCOME_STYLE.get(ending.outcome, "bold"))
-            head.append(f" · {self.attempt.mode}\n", style="dim")
+            head.append(_("Outcome: {outcome}").format(outcome=label(ending.outcome)), style=OUTCOME_STYLE.get(ending.outcome, "bold"))
+            head.append(f" · {word(self.attempt.mode)}\n", style="dim")
             head.append(line(" ".join(ending.summary.split())))
             yield Static(head, id="debrief-head")
             verdict = Text()
             passed = score.passed
             partial = getattr(self.attempt, "partial", False)  # a preview that is not a whole run
-            verdict.append(f"Overall {score.overall:.0f}%", style="bold")
+            verdict.append(_("Overall {percent}%").format(percent=f"{score.overall:.0f}"), style="bold")
             if partial:
-                verdict.append("  preview - partial run", style="bold yellow")
-                verdict.append(": it did not play the whole scenario from the start, so there is no pass or "
-                               "fail", style="dim")
+                verdict.append("  " + _("preview - partial run"), style="bold yellow")
+                verdict.append(_(": it did not play the whole scenario from the start, so there is no pass or fail"),
+                               style="dim")
             else:
-                verdict.append(f" (pass mark {score.pass_mark:g}%)  ")
-                verdict.append("PASSED ✓" if passed else "NOT PASSED ✗", style="bold green" if passed else "bold red")
+                verdict.append(" " + _("(pass mark {percent}%)").format(percent=f"{score.pass_mark:g}") + "  ")
+                verdict.append(_("PASSED ✓") if passed else _("NOT PASSED ✗"), style="bold green" if passed else "bold red")
             yield Static(verdict, id="verdict")
             if score.critical_errors:
-                crit = Text("Critical error in this run:\n" if partial else
-                            "Critical error — this fails the attempt whatever the score:\n", style="bold red")
+                crit = Text((_("Critical error in this run:") if partial else
+                             _("Critical error — this fails the attempt whatever the score:")) + "\n", style="bold red")
                 for message in score.critical_errors:
                     crit.append(f" • {line(message)}\n", style="red")
                 crit.rstrip()
@@ -65,7 +67,7 @@ class DebriefScreen(Screen):
             if supervisor is not None:
                 yield Static(supervisor, id="debrief-supervisor")
             yield Static(skill_bars(score, verdicts=not partial), id="skill-bars")
-            yield Static(Text("What happened, step by step", style="bold"), classes="section")
+            yield Static(Text(_("What happened, step by step"), style="bold"), classes="section")
             yield Static(self._annotated(), id="annotated")
         yield Footer()
 
@@ -76,9 +78,10 @@ class DebriefScreen(Screen):
         notes = store.notes(attempt_id) if row else []
         if not row or (not row["signed_off_by"] and not notes):
             return None
-        text = Text("From your supervisor", style="bold")
+        text = Text(_("From your supervisor"), style="bold")
         if row["signed_off_by"]:
-            text.append(f"\nSigned off by {line(row['signed_off_by'])} on {row['signed_off_at'][:10]}", style="green")
+            text.append("\n" + _("Signed off by {name} on {day}").format(name=line(row["signed_off_by"]),
+                                                                      day=row["signed_off_at"][:10]), style="green")
         for note in notes:
             text.append(f"\n{note['created_at'][:10]} · {line(note['author'])}: ", style="dim")
             text.append(line(" ".join(note["text"].split())))
@@ -91,13 +94,13 @@ class DebriefScreen(Screen):
         text = Text()
         for i, step in enumerate(session.transcript, 1):
             text.append(f"{i}. ", style="bold")
-            text.append(("(time ran out) " if step.timed_out else "") + line(" ".join(step.text.split())) + "\n")
+            text.append((_("(time ran out)") + " " if step.timed_out else "") + line(" ".join(step.text.split())) + "\n")
             if step.reply:
                 text.append("   ")
                 text.append_text(spoken(step.reply["name"], step.reply["text"]))
                 text.append("\n")
             if step.critical:
-                text.append(f"   CRITICAL: {line(step.critical)}\n", style="bold red")
+                text.append("   " + _("CRITICAL: {message}").format(message=line(step.critical)) + "\n", style="bold red")
             if step.feedback:
                 text.append("   " + line(" ".join(step.feedback.split())) + "\n", style="italic")
             text.append("   ")
@@ -112,7 +115,7 @@ class DebriefScreen(Screen):
                 node = scenario.nodes[step.node]
                 better = next((c for c in node.choices if c.id == best), None)
                 if better is not None:
-                    text.append("   Stronger here: ", style="bold green")
+                    text.append("   " + _("Stronger here:") + " ", style="bold green")
                     text.append(line(" ".join(better.text.split())) + "\n", style="green")
         return text
 
@@ -123,7 +126,7 @@ class DebriefScreen(Screen):
     def action_next(self) -> None:
         following = self.app.next_scenario_after(self.attempt.session.scenario.id)
         if following is None:
-            self.notify("This is the only scenario.", timeout=2)
+            self.notify(_("This is the only scenario."), timeout=2)
             return
         self.app.open_brief(following, replace=True)
 

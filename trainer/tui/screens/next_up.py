@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from trainer.i18n import _
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
 
@@ -19,14 +20,14 @@ class NextSection(Vertical):
         self.suggestions = suggestions
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Next for you", style="bold"), classes="section-title")
+        yield Static(Text(_("Next for you"), style="bold"), classes="section-title")
         yield SectionTable(id="next", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         title = max(18, min(40, (self.app.size.width - 8) * 2 // 5))
-        table.add_column(Text("Scenario"), key="title", width=title)
-        table.add_column(Text("Why"), key="why", width=max(20, self.app.size.width - title - 8))
+        table.add_column(Text(_("Scenario")), key="title", width=title)
+        table.add_column(Text(_("Why")), key="why", width=max(20, self.app.size.width - title - 8))
         self.show(self.suggestions)  # no focus taken: it arrives once the database is open, and the
         # trainee may already be moving in the catalogue; ↑ from its first row comes here
 

@@ -6,25 +6,26 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.i18n import N_, _
 from trainer.play.engine import Step
 from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, StoreError
 from trainer.sanitize import line, printable
+from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import MoodMeter, points_text, spoken
 
 
-class PlayScreen(Screen):
+class PlayScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("1", "pick(1)", "Choose", key_display="1-9", id="pick-1"),
-        *[Binding(str(n), f"pick({n})", f"Choice {n}", show=False, id=f"pick-{n}") for n in range(2, 10)],
-        Binding("enter", "continue", "Continue", id="continue", show=True),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("escape", "leave", "Save & leave", id="leave"),
+        Binding("1", "pick(1)", N_("Choose"), key_display="1-9", id="pick-1"),
+        *[Binding(str(n), f"pick({n})", N_("Choose"), show=False, id=f"pick-{n}") for n in range(2, 10)],
+        Binding("enter", "continue", N_("Continue"), id="continue", show=True),
+        Binding("u", "undo", N_("Undo"), id="undo"),
+        Binding("escape", "leave", N_("Save & leave"), id="leave"),
     ]
 
     def __init__(self, attempt: RecordedAttempt):
@@ -58,7 +59,7 @@ class PlayScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        mode = "Practice" if self.practice else "Assessment"
+        mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
         self._say_history()  # a resumed attempt shows its history first
@@ -98,7 +99,7 @@ class PlayScreen(Screen):
         self._add(spoken(who.name, text, role), classes)
 
     def _say_choice(self, step: Step) -> None:
-        text = Text("You: ", style="bold")
+        text = Text(_("You:") + " ", style="bold")
         text.append(printable(step.text))
         self._add(text, "trainee-line")
         if step.reply:
@@ -118,7 +119,7 @@ class PlayScreen(Screen):
             self._elsewhere(exc)
             return
         except StoreError as exc:
-            self.notify(line(f"Could not save the time on this step: {exc}"), severity="warning", timeout=8, markup=False)
+            self.notify(line(_("Could not save the time on this step: {reason}").format(reason=exc)), severity="warning", timeout=8, markup=False)
             timeout = session.timeout
             session.shown_at = self.app.clock()
             self.deadline = session.shown_at + timeout.seconds if timeout else None
@@ -138,21 +139,21 @@ class PlayScreen(Screen):
             widget.update("")
             return
         left = max(0, int(self.deadline - self.app.clock() + 0.999))
-        widget.update(Text(f"⏱ {left}s left", style="bold red" if left <= 10 else "bold yellow"))
+        widget.update(Text("⏱ " + _("{seconds}s left").format(seconds=left), style="bold red" if left <= 10 else "bold yellow"))
 
     def _show_feedback(self, step: Step) -> None:
         body = Text()
         if step.timed_out:
-            body.append("Time ran out. ", style="bold red")
+            body.append(_("Time ran out.") + " ", style="bold red")
         if step.critical:
-            body.append("CRITICAL ERROR: ", style="bold red")
+            body.append(_("CRITICAL ERROR:") + " ", style="bold red")
             body.append(line(step.critical) + "\n", style="red")
-        body.append(line(" ".join(step.feedback.split())) or "No coaching note for this choice.")
+        body.append(line(" ".join(step.feedback.split())) or _("No coaching note for this choice."))
         body.append("\n")
         body.append_text(points_text(step.points))
         if step.tags:
             body.append("   " + line("  ".join(step.tags)), style="italic cyan")
-        body.append("\nEnter to continue · u to undo", style="dim")
+        body.append("\n" + _("Enter to continue · u to undo"), style="dim")
         self.query_one("#feedback-body", Static).update(body)
         self.query_one("#feedback").display = True
         self.query_one("#choices").display = False
@@ -181,7 +182,7 @@ class PlayScreen(Screen):
         if self.awaiting_continue or self.session.finished:
             return
         if number > len(self.session.options()):
-            self.notify(f"There is no choice {number} here.", severity="warning", timeout=2)
+            self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
             return
         self._act(lambda: self.attempt.choose(number, self.app.clock()))
 
@@ -202,7 +203,7 @@ class PlayScreen(Screen):
         except StoreError as exc:
             now = self.app.clock()
             if now - getattr(self, "_last_error", -1e9) >= 5:  # a retrying timeout must not flood the screen
-                self.notify(line(f"Could not save that choice: {exc}"), severity="error", timeout=8, markup=False)
+                self.notify(line(_("Could not save that choice: {reason}").format(reason=exc)), severity="error", timeout=8, markup=False)
                 self._last_error = now
             return False
         self.deadline = None
@@ -218,7 +219,7 @@ class PlayScreen(Screen):
     def _elsewhere(self, exc: AttemptElsewhere) -> None:
         """Another window took this attempt over (or ended it): stop here without writing anything."""
         self.deadline = None
-        self.notify(f"{str(exc)[0].upper()}{str(exc)[1:]}.", title="Attempt open elsewhere", severity="warning",
+        self.notify(f"{str(exc)[0].upper()}{str(exc)[1:]}.", title=_("Attempt open elsewhere"), severity="warning",
                     timeout=10, markup=False)
         self.attempt.close()
         self.app.back_to_catalogue()
@@ -250,7 +251,7 @@ class PlayScreen(Screen):
             self._elsewhere(exc)
             return
         except StoreError as exc:
-            self.notify(line(f"Could not take that choice back: {exc}"), severity="error", timeout=8, markup=False)
+            self.notify(line(_("Could not take that choice back: {reason}").format(reason=exc)), severity="error", timeout=8, markup=False)
             return
         if removed is None:
             return
@@ -260,7 +261,7 @@ class PlayScreen(Screen):
         for child in list(log.children):
             child.remove()
         self._say_history()
-        self.notify("Choice taken back.", timeout=2)
+        self.notify(_("Choice taken back."), timeout=2)
         self._show_node()
         self.refresh_bindings()
 
@@ -271,6 +272,6 @@ class PlayScreen(Screen):
             pass  # the warning then shows for a few minutes; nothing recorded depends on it
 
     def action_leave(self) -> None:
-        self.notify("Saved. Open this scenario again to resume.", timeout=3)
+        self.notify(_("Saved. Open this scenario again to resume."), timeout=3)
         self.attempt.close()
         self.app.back_to_catalogue()

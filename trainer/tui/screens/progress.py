@@ -7,18 +7,21 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from trainer.i18n import ngettext
+from trainer.i18n import N_, _, ngettext
+from trainer.scenario.vocabulary import label
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import word
 
 
-class ProgressScreen(Screen):
-    BINDINGS = [Binding("escape,p", "app.pop_screen", "Back", id="back-from-progress"),
-                Binding("enter", "debrief", "Debrief", id="reopen-debrief"),
-                Binding("k", "app.change_passphrase", "My passphrase", id="change-passphrase")]
+class ProgressScreen(TranslatedScreen):
+    BINDINGS = [Binding("escape,p", "app.pop_screen", N_("Back"), id="back-from-progress"),
+                Binding("enter", "debrief", N_("Debrief"), id="reopen-debrief"),
+                Binding("k", "app.change_passphrase", N_("My passphrase"), id="change-passphrase"),
+                Binding("l", "app.language", N_("Language"), id="choose-language")]
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "app.change_passphrase" or action == "change_passphrase":
@@ -27,7 +30,7 @@ class ProgressScreen(Screen):
 
     def compose(self) -> ComposeResult:
         trainee = self.app.trainee
-        yield Static(Text(f"My progress · {line(trainee.name)}"), classes="screen-title")
+        yield Static(Text(_("My progress") + f" · {line(trainee.name)}"), classes="screen-title")
         yield Static(id="progress-summary")
         yield Sparkline([], id="trend")
         yield Static(id="progress-notes")
@@ -48,39 +51,42 @@ class ProgressScreen(Screen):
                 continue
             completed = [a for a in mine if a["status"] == "completed"]
             passed = sum(1 for a in completed if a["passed"])
-            summary.append(f"\n{mode.capitalize()}: ", style="bold")
-            summary.append(f"{len(mine)} started · {len(completed)} completed · {passed} passed")
+            summary.append("\n" + (_("Assessment:") if mode == "assessment" else _("Practice:")) + " ", style="bold")
+            summary.append(_("{started} started · {completed} completed · {passed} passed").format(
+                started=len(mine), completed=len(completed), passed=passed))
             if completed:
-                summary.append(f" · pass rate {100 * passed / len(completed):.0f}%")
+                summary.append(" · " + _("pass rate {percent}%").format(percent=f"{100 * passed / len(completed):.0f}"))
             averages = store.skill_averages(self.app.trainee, mode)
             if averages:
-                summary.append("\n  average by skill: ")
-                summary.append("  ".join(f"{line(k)} {v:.0f}%" for k, v in averages.items()))
+                summary.append("\n  " + _("average by skill:") + " ")
+                summary.append("  ".join(f"{line(label(k))} {v:.0f}%" for k, v in averages.items()))
             if not scores:
                 scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
                 trend_mode = mode
         if scores:
-            summary.append(f"\nRecent {trend_mode} scores (oldest → newest):", style="dim")
+            summary.append("\n" + (_("Recent assessment scores (oldest → newest):") if trend_mode == "assessment"
+                                   else _("Recent practice scores (oldest → newest):")), style="dim")
         self.query_one("#progress-summary", Static).update(summary)
         trend = self.query_one("#trend", Sparkline)
         trend.data = scores[-30:]
         trend.display = bool(scores)
         table = self.query_one(DataTable)
-        for label, key in (("When", "when"), ("Scenario", "scenario"), ("Mode", "mode"), ("Status", "status"),
-                           ("Score", "score"), ("Result", "result"), ("Supervisor", "supervisor")):
-            table.add_column(label, key=key)
+        for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
+                             (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
+                             (N_("Supervisor"), "supervisor")):
+            table.add_column(_(heading), key=key)
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
             " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
         self.attempts = {a["id"]: a for a in attempts}
         for a in attempts:
-            result = "" if a["passed"] is None else ("✓ pass" if a["passed"] else "✗ not yet")
+            result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
             table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
-                          Text(a["mode"]), Text(a["status"]), Text(score), Text(result),
+                          Text(word(a["mode"])), Text(word(a["status"])), Text(score), Text(result),
                           supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), key=a["id"])
         if not attempts:
-            self.query_one("#progress-summary", Static).update("No attempts yet: pick a scenario from the catalogue.")
+            self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
 
     def _show_notes(self) -> None:
         from trainer.progress.audit import notes_for_trainee
@@ -88,7 +94,7 @@ class ProgressScreen(Screen):
         notes = notes_for_trainee(self.app.store, self.app.trainee.id)
         box = self.query_one("#progress-notes", Static)
         box.display = bool(notes)
-        text = Text("Notes from your supervisor\n", style="bold")
+        text = Text(_("Notes from your supervisor") + "\n", style="bold")
         for note in notes[:5]:
             text.append(f"{when(note['at'])} · {line(note['scenario'])} · {line(note['author'])}: ", style="dim")
             text.append(line(" ".join(note["text"].split())) + "\n")
@@ -113,16 +119,16 @@ class ProgressScreen(Screen):
             return
         attempt = self.attempts[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value]
         if attempt["status"] != "completed":
-            self.notify("Only a finished attempt has a debrief; open the scenario from the catalogue to resume.",
+            self.notify(_("Only a finished attempt has a debrief; open the scenario from the catalogue to resume."),
                         timeout=4)
             return
         scenario = self.app.library.get(attempt["scenario_id"])
         try:
             if scenario is None:
-                raise StoreError("the scenario is no longer in the library")
+                raise StoreError(_("the scenario is no longer in the library"))
             replayed = RecordedAttempt.resume(self.app.store, attempt["id"], scenario)
         except Exception as exc:  # noqa: BLE001 - a record that cannot be replayed is said, not raised
-            self.notify(line(f"This debrief cannot be rebuilt: {exc}"), severity="warning", markup=False, timeout=6)
+            self.notify(line(_("This debrief cannot be rebuilt: {reason}").format(reason=exc)), severity="warning", markup=False, timeout=6)
             return
         self.app.push_screen(DebriefScreen(replayed, reopened=True))
 
@@ -130,9 +136,10 @@ class ProgressScreen(Screen):
 def supervisor_mark(signed_off_by: str | None, notes: int) -> Text:
     text = Text()
     if signed_off_by:
-        text.append("✓ signed", style="green")
+        text.append(_("✓ signed"), style="green")
     if notes:
-        text.append((" · " if signed_off_by else "") + f"{notes} note{'s' if notes != 1 else ''}", style="cyan")
+        text.append((" · " if signed_off_by else "") + ngettext("{count} note", "{count} notes", notes).format(count=notes),
+                    style="cyan")
     return text
 
 
@@ -141,14 +148,14 @@ def attempt_feedback(store, attempt: dict) -> Text:
     text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])} · {when(attempt['started_at'])}",
                 style="bold")
     if attempt["signed_off_by"]:
-        text.append(f"\nSigned off by {line(attempt['signed_off_by'])} · {when(attempt['signed_off_at'])}",
-                    style="green")
+        text.append("\n" + _("Signed off by {name} · {when}").format(name=line(attempt["signed_off_by"]),
+                                                                  when=when(attempt["signed_off_at"])), style="green")
     notes = store.notes(attempt["id"])
     for note in notes:
         text.append(f"\n{when(note['created_at'])} · {line(note['author'])}: ", style="dim")
         text.append(line(" ".join(note["text"].split())))
     if not attempt["signed_off_by"] and not notes:
-        text.append("\nNo note or sign-off from a supervisor on this attempt.", style="dim")
+        text.append("\n" + _("No note or sign-off from a supervisor on this attempt."), style="dim")
     if attempt["status"] == "completed":
-        text.append("\nEnter: reopen its debrief", style="dim")
+        text.append("\n" + _("Enter: reopen its debrief"), style="dim")
     return text

@@ -11,13 +11,21 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from trainer.i18n import N_, _
 from trainer.progress import accounts
 from trainer.progress.passphrase import LockedOut
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
+
+
+ROLE_WORDS = {"trainee": N_("trainee"), "supervisor": N_("supervisor")}
+
+
+def role_word(role: str) -> str:
+    return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 class NameInput(Input):
@@ -59,23 +67,23 @@ class NameInput(Input):
             await super()._on_key(event)
 
 
-class SignInScreen(Screen):
+class SignInScreen(TranslatedScreen):
     """Who are you: the name, then the passphrase. `roles` limits who may sign in here (review: supervisors)."""
 
     AUTO_FOCUS = "#signin-name"
-    BINDINGS = [Binding("escape", "back", "Back / quit", id="signin-back")]
+    BINDINGS = [Binding("escape", "back", N_("Back / quit"), id="signin-back")]
 
-    def __init__(self, roles: tuple[str, ...] = accounts.ROLES, title: str = "Sign in"):
+    def __init__(self, roles: tuple[str, ...] = accounts.ROLES, title: str | None = None):
         super().__init__()
         self.roles = roles
-        self.title_text = title
+        self.title_text = title or _("Sign in")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
             yield Static(self.title_text, classes="screen-title")
-            yield Static("Your name, Enter; then your passphrase, Enter.", classes="muted")
-            yield NameInput(placeholder="Your name", id="signin-name", max_length=80)
-            yield Input(placeholder="Passphrase", id="signin-passphrase", password=True)
+            yield Static(_("Your name, Enter; then your passphrase, Enter."), classes="muted")
+            yield NameInput(placeholder=_("Your name"), id="signin-name", max_length=80)
+            yield Input(placeholder=_("Passphrase"), id="signin-passphrase", password=True)
             yield Static(id="signin-message", classes="error-text")
         yield Footer()
 
@@ -97,7 +105,7 @@ class SignInScreen(Screen):
     def accept_name(self, focus: bool = True) -> bool:
         """Enter in the name box: on to the passphrase (False, with a hint, when no name was typed)."""
         if not self.query_one("#signin-name", Input).value.strip():
-            self._say("Type your name first.")
+            self._say(_("Type your name first."))
             return False
         secret_box = self.query_one("#signin-passphrase", Input)
         secret_box.display = True
@@ -117,7 +125,7 @@ class SignInScreen(Screen):
         secret_box.display = True
         secret, secret_box.value = secret_box.value, ""
         if not secret:
-            self._say("Type your passphrase, then Enter.")
+            self._say(_("Type your passphrase, then Enter."))
             return
         try:
             account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
@@ -128,7 +136,8 @@ class SignInScreen(Screen):
             self._say(str(exc).capitalize() + ".")
             return
         if account.role not in self.roles:
-            self._say(f"This is the {' and '.join(self.roles)} sign-in; {account.name} is a {account.role}.")
+            self._say(_("This sign-in is for: {roles}. {name} is a {role}.").format(
+                roles=", ".join(role_word(r) for r in self.roles), name=account.name, role=role_word(account.role)))
             return
         self.app.signed_in(account)
 
@@ -143,18 +152,18 @@ class SignInScreen(Screen):
             self.app.exit()
 
 
-class ChangePassphraseScreen(ModalScreen[bool]):
+class ChangePassphraseScreen(TranslatedModalScreen[bool]):
     """The signed-in person changes their own passphrase: the current one, then the new one twice."""
 
     AUTO_FOCUS = "#pp-current"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-passphrase")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel-passphrase")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
-            yield Static("Change my passphrase", classes="screen-title")
-            yield Input(placeholder="Current passphrase", id="pp-current", password=True)
-            yield Input(placeholder="New passphrase (8+ characters)", id="pp-new", password=True)
-            yield Input(placeholder="New passphrase again", id="pp-again", password=True)
+            yield Static(_("Change my passphrase"), classes="screen-title")
+            yield Input(placeholder=_("Current passphrase"), id="pp-current", password=True)
+            yield Input(placeholder=_("New passphrase (8+ characters)"), id="pp-new", password=True)
+            yield Input(placeholder=_("New passphrase again"), id="pp-again", password=True)
             yield Static(id="pp-message", classes="error-text")
         yield Footer()
 
@@ -167,7 +176,7 @@ class ChangePassphraseScreen(ModalScreen[bool]):
         current, new, again = (self.query_one(i, Input).value for i in order)
         message = self.query_one("#pp-message", Static)
         if new != again:
-            message.update("The two new passphrases differ; type them again.")
+            message.update(_("The two new passphrases differ; type them again."))
             self._clear(order[1:])
             return
         try:

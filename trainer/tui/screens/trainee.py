@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.i18n import N_, _
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedScreen
 
 
 class NameList(OptionList):
@@ -28,24 +29,24 @@ class NameList(OptionList):
             box.insert_text_at_cursor(event.character)
 
 
-class TraineeScreen(Screen):
+class TraineeScreen(TranslatedScreen):
     AUTO_FOCUS = "#trainee-name"
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="quit-from-trainee"),
-                Binding("down", "to_list", "Existing names", id="to-trainee-list", show=False)]
+    BINDINGS = [Binding("escape", "app.quit", N_("Quit"), id="quit-from-trainee"),
+                Binding("down", "to_list", N_("Existing names"), id="to-trainee-list", show=False)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trainee-box"):
-            yield Static("Who is practising?", classes="screen-title")
+            yield Static(_("Who is practising?"), classes="screen-title")
             trainees = self.app.store.trainees()
             if trainees:
-                yield Static("Type your name and press Enter, or choose it below (↓ / Tab).", classes="muted")
+                yield Static(_("Type your name and press Enter, or choose it below (↓ / Tab)."), classes="muted")
                 self.listed = {str(t.id): t for t in trainees}
-                yield Input(placeholder="Your name (Enter to continue)", id="trainee-name", max_length=80,
+                yield Input(placeholder=_("Your name (Enter to continue)"), id="trainee-name", max_length=80,
                             select_on_focus=False)
                 yield NameList(*[Option(Text(line(t.name)), id=str(t.id)) for t in trainees], id="trainee-list")
             else:
-                yield Static("Type your name to start. Your progress is saved under it.", classes="muted")
-                yield Input(placeholder="Your name (Enter to continue)", id="trainee-name", max_length=80,
+                yield Static(_("Type your name to start. Your progress is saved under it."), classes="muted")
+                yield Input(placeholder=_("Your name (Enter to continue)"), id="trainee-name", max_length=80,
                             select_on_focus=False)
         yield Footer()
 
@@ -59,7 +60,7 @@ class TraineeScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
-            self.notify("Type your name, or choose it from the list.", markup=False)
+            self.notify(_("Type your name, or choose it from the list."), markup=False)
             return
         self._enter(event.value)
 
