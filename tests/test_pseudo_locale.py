@@ -82,7 +82,9 @@ def cyrillic(node, textual: bool = False):
 def cyrillic_scenarios(tmp_path):
     folder = tmp_path / "scenarios"
     folder.mkdir()
-    for name, text in (("privacy-call.yaml", doc_example()), ("move.yaml", (FIXTURES / "minimal.yaml").read_text())):
+    scenes = (("privacy-call.yaml", doc_example()), ("move.yaml", (FIXTURES / "minimal.yaml").read_text()),
+              ("two-speakers.yaml", (FIXTURES / "daughter-answers-for-her-father.yaml").read_text()))
+    for name, text in scenes:
         data = cyrillic(yaml.safe_load(text))
         (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
@@ -118,6 +120,27 @@ def check(app, where: str, extra: set[str] = frozenset()) -> None:
 PREFERRED = {"warm-opening", "check-authorisation", "offer-route", "help"}  # a short path through each scenario
 
 
+async def play_through(pilot, what: str) -> None:
+    """Practice from the brief to the debrief, checking the play screen, every coaching panel and the debrief."""
+    app = pilot.app
+    await pilot.press("enter")
+    await pilot.pause()
+    check(app, f"{what}: the play screen")
+    steps = 0
+    while type(app.screen).__name__ == "PlayScreen" and steps < 12:
+        choices = app.screen.query_one("#choices", OptionList)
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        number = next((i for i, cid in enumerate(ids, 1) if cid in PREFERRED), 1)
+        await pilot.press(str(number))
+        await pilot.pause()
+        check(app, f"{what}: coaching after choice {steps + 1}")
+        await pilot.press("enter")
+        await pilot.pause()
+        steps += 1
+    assert type(app.screen).__name__ == "DebriefScreen"
+    check(app, f"{what}: the debrief")
+
+
 async def test_the_trainee_app_speaks_only_the_pseudo_language(tmp_path, monkeypatch):
     install_pseudo_language(tmp_path, monkeypatch)
     app = create_app(db=tmp_path / "progress.db", scenario_dirs=[cyrillic_scenarios(tmp_path)], bundled=False,
@@ -135,22 +158,8 @@ async def test_the_trainee_app_speaks_only_the_pseudo_language(tmp_path, monkeyp
         check(app, "the brief (practice)")
         await pilot.press("m")
         check(app, "the brief (assessment)")
-        await pilot.press("m", "enter")
-        await pilot.pause()
-        check(app, "the play screen")
-        steps = 0
-        while type(app.screen).__name__ == "PlayScreen" and steps < 12:
-            choices = app.screen.query_one("#choices", OptionList)
-            ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
-            number = next((i for i, cid in enumerate(ids, 1) if cid in PREFERRED), 1)
-            await pilot.press(str(number))
-            await pilot.pause()
-            check(app, f"coaching after choice {steps + 1}")
-            await pilot.press("enter")
-            await pilot.pause()
-            steps += 1
-        assert type(app.screen).__name__ == "DebriefScreen"
-        check(app, "the debrief")
+        await pilot.press("m")
+        await play_through(pilot, "the first scenario")
         await pilot.press("question_mark")
         check(app, "help over the debrief")
         await pilot.press("escape", "p")
@@ -159,6 +168,22 @@ async def test_the_trainee_app_speaks_only_the_pseudo_language(tmp_path, monkeyp
         await pilot.press("l")
         await pilot.pause()
         check(app, "the language picker")
+
+
+async def test_a_scene_with_two_speakers_speaks_only_the_pseudo_language(tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    install_pseudo_language(tmp_path, monkeypatch)
+    app = create_app(db=tmp_path / "progress.db", scenario_dirs=[cyrillic_scenarios(tmp_path)], bundled=False,
+                     trainee="Зоя", clock=FakeClock(), order_seed=lambda: None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#catalogue", DataTable)
+        table.move_cursor(row=table.get_row_index("two-speakers"))
+        await pilot.press("enter")
+        await pilot.pause()
+        check(app, "the brief of a scene with two speakers")
+        await play_through(pilot, "a scene with two speakers")
 
 
 async def test_the_sign_in_speaks_only_the_pseudo_language(tmp_path, monkeypatch, runner):
