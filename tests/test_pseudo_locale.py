@@ -199,6 +199,10 @@ async def test_the_sign_in_speaks_only_the_pseudo_language(tmp_path, monkeypatch
         await pilot.press(*SAM, "enter")
         await pilot.pause()
         check(app, "the sign-in, passphrase step", extra={SAM})
+        await pilot.press(*"not the passphrase", "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#signin-message").render().plain.strip()  # the refusal is shown
+        check(app, "a refused sign-in", extra={SAM})
 
 
 @pytest.mark.parametrize("planted", ["Objectives"])

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.i18n import _
 from trainer.outbox import facts
 from trainer.progress import audit, passphrase as pp
 from trainer.progress.names import InvalidName, clean_name
@@ -318,15 +319,15 @@ def sign_in(store: Store, name: str, passphrase: str, role: str | None = None, c
     account = find(store, clean)
     if account is None:
         pp.verify(None, passphrase)  # as slow as a real check: an unknown name looks like a wrong passphrase
-        raise SignInRefused("that name and passphrase do not match an account")
+        raise SignInRefused(_("that name and passphrase do not match an account"))
 
     def save(value: str) -> None:
         store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [value, account.id])
 
     if not pp.guarded_check(store, account.subject, lambda: _stored_hash(store, account.id), passphrase, save, clock):
-        raise SignInRefused("that name and passphrase do not match an account")
+        raise SignInRefused(_("that name and passphrase do not match an account"))
     if account.disabled:
-        raise SignInRefused(f"the account '{account.name}' is disabled; ask a supervisor")
+        raise SignInRefused(_("the account '{name}' is disabled; ask a supervisor").format(name=account.name))
     if role is not None and account.role != role:
         raise SignInRefused(f"'{account.name}' is not a {role} account")
     return account

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from trainer.i18n import _
 from trainer.progress.store import Store, StoreError
 
 KEY = "supervisor_passphrase"
@@ -36,7 +37,7 @@ class LockedOut(Exception):
     def __init__(self, wait: float):
         self.wait = wait
         seconds = int(wait + 0.999)
-        super().__init__(f"too many wrong passphrases in a row; try again in {seconds} s")
+        super().__init__(_("too many wrong passphrases in a row; try again in {seconds} s").format(seconds=seconds))
 
 
 def hasher():
@@ -47,9 +48,9 @@ def hasher():
 
 def check_strength(passphrase: str) -> None:
     if len(passphrase) < MIN_LENGTH:
-        raise WeakPassphrase(f"the passphrase must be at least {MIN_LENGTH} characters")
+        raise WeakPassphrase(_("the passphrase must be at least {count} characters").format(count=MIN_LENGTH))
     if not passphrase.strip():
-        raise WeakPassphrase("the passphrase cannot be only spaces")
+        raise WeakPassphrase(_("the passphrase cannot be only spaces"))
 
 
 def make_hash(passphrase: str) -> str:

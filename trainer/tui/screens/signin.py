@@ -24,6 +24,11 @@ from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
 ROLE_WORDS = {"trainee": N_("trainee"), "supervisor": N_("supervisor")}
 
 
+def sentence(reason: str) -> str:
+    """A reason as a sentence: first letter up, a full stop (str.capitalize would also lower a name in it)."""
+    return reason[:1].upper() + reason[1:] + "."
+
+
 def role_word(role: str) -> str:
     return _(ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
@@ -130,10 +135,10 @@ class SignInScreen(TranslatedScreen):
         try:
             account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
         except LockedOut as exc:
-            self._say(str(exc).capitalize() + ".")
+            self._say(sentence(str(exc)))
             return
         except StoreError as exc:
-            self._say(str(exc).capitalize() + ".")
+            self._say(sentence(str(exc)))
             return
         if account.role not in self.roles:
             self._say(_("This sign-in is for: {roles}. {name} is a {role}.").format(
@@ -182,7 +187,7 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
         try:
             accounts.change_own_passphrase(self.app.store, self.app.account, current, new, clock=self.app.clock)
         except (StoreError, LockedOut) as exc:
-            message.update(Text(line(str(exc)).capitalize() + "."))
+            message.update(Text(sentence(line(str(exc)))))
             self._clear(order)
             return
         self.dismiss(True)
