@@ -105,7 +105,7 @@ def test_a_trainee_plays_a_whole_scenario_and_the_supervisor_signs_it_off(browse
     supervisor = Tab(browser.new_context(viewport={"width": 1100, "height": 720}), server)
     supervisor.open()
     supervisor.sign_in(BOSS, BOSS_PASS)
-    supervisor.wait_for_text("trainee(s)")  # the review's trainee list: Ana Costa, then Sam Rivera
+    supervisor.wait_for_text("sorted by name")  # the review's trainee list: Ana Costa, then Sam Rivera
     mark = supervisor.mark()
     supervisor.keys("ArrowDown", "Enter")
     supervisor.wait_for_text("Signed off", since=mark)  # the attempts list

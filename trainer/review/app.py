@@ -7,21 +7,22 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from trainer.i18n import N_, _, ngettext
 from trainer.progress import passphrase
 from trainer.scenario.library import Library
 from trainer.progress.store import Store
+from trainer.tui.translated import TranslatedScreen
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 MAX_TRIES = 5
 
 
-class GateScreen(Screen):
+class GateScreen(TranslatedScreen):
     """Nothing from the database is shown until the passphrase checks out."""
 
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="quit-gate")]
+    BINDINGS = [Binding("escape", "app.quit", N_("Quit"), id="quit-gate")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,9 +30,9 @@ class GateScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="gate"):
-            yield Static("Supervisor review", classes="screen-title")
-            yield Static("Enter the supervisor passphrase.", classes="muted")
-            yield Input(password=True, id="passphrase", placeholder="passphrase")
+            yield Static(_("Supervisor review"), classes="screen-title")
+            yield Static(_("Enter the supervisor passphrase."), classes="muted")
+            yield Input(password=True, id="passphrase", placeholder=_("passphrase"))
             yield Static(id="gate-message", classes="error-text")
         yield Footer()
 
@@ -39,7 +40,7 @@ class GateScreen(Screen):
         try:
             ok = passphrase.check(self.app.store, event.value)
         except passphrase.LockedOut as exc:
-            self.app.exit(return_code=2, message=f"trainer: {exc}; review closed.")
+            self.app.exit(return_code=2, message="trainer: " + _("{reason}; review closed.").format(reason=exc))
             return
         if ok:
             from trainer.review.screens import TraineesScreen
@@ -51,19 +52,20 @@ class GateScreen(Screen):
         event.input.value = ""
         left = MAX_TRIES - self.tries
         if left <= 0:
-            self.app.exit(return_code=2, message="trainer: too many wrong passphrases; review closed.")
+            self.app.exit(return_code=2, message="trainer: " + _("too many wrong passphrases; review closed."))
             return
         self.query_one("#gate-message", Static).update(
-            f"That passphrase is not right. {left} tr{'y' if left == 1 else 'ies'} left.")
+            ngettext("That passphrase is not right. {count} try left.",
+                     "That passphrase is not right. {count} tries left.", left).format(count=left))
 
 
 class ReviewApp(App):
     CSS_PATH = CSS_FILE
     TITLE = "trainer review"
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("ctrl+t", "toggle_theme", "Theme", id="toggle-theme", show=False),
+        Binding("question_mark,f1", "help", N_("Help"), id="help", key_display="?"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), id="toggle-theme", show=False),
     ]
 
     def __init__(self, store: Store, library: Library, supervisor: str = "supervisor"):

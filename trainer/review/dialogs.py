@@ -6,17 +6,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from trainer.i18n import N_, _
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedModalScreen
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TranslatedModalScreen[bool]):
     """A yes/no question; y or Enter says yes, n or Esc says no."""
 
-    BINDINGS = [Binding("y,enter", "answer(True)", "Yes", id="confirm-yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm-no")]
+    BINDINGS = [Binding("y,enter", "answer(True)", N_("Yes"), id="confirm-yes"),
+                Binding("n,escape", "answer(False)", N_("No"), id="confirm-no")]
 
     def __init__(self, question: str):
         super().__init__()
@@ -25,16 +26,16 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Text(line(self.question)), classes="screen-title")
-            yield Static("y / Enter: yes · n / Esc: no", classes="muted")
+            yield Static(_("y / Enter: yes · n / Esc: no"), classes="muted")
         yield Footer()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(TranslatedModalScreen[str | None]):
     AUTO_FOCUS = "#prompt-input"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-prompt")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel-prompt")]
 
     def __init__(self, title: str, value: str = ""):
         super().__init__()
@@ -44,7 +45,7 @@ class PromptScreen(ModalScreen[str | None]):
         with VerticalScroll(id="help-box"):
             yield Static(self.title_text, classes="screen-title")
             yield Input(value=self.value, id="prompt-input")
-            yield Static("Enter to save · Esc to cancel", classes="muted")
+            yield Static(_("Enter to save · Esc to cancel"), classes="muted")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

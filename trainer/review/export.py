@@ -10,10 +10,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from trainer.i18n import N_, _
 from trainer.progress import accounts, audit
+from trainer.scenario.vocabulary import label
+from trainer.tui.translated import TranslatedModalScreen
+from trainer.tui.widgets import word
 from trainer.sanitize import line
 
 FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
@@ -23,14 +26,17 @@ def describe(selection: dict) -> str:
     parts = []
     if selection.get("trainees") is not None:
         names = selection["trainees"]
-        parts.append(", ".join(names) if names else "no trainee matches the name filter")
-    for key in ("scenario", "category", "mode"):
-        if selection.get(key):
-            parts.append(f"{key} {selection[key]}")
+        parts.append(", ".join(names) if names else _("no trainee matches the name filter"))
+    if selection.get("scenario"):
+        parts.append(_("scenario {id}").format(id=selection["scenario"]))
+    if selection.get("category"):
+        parts.append(_("category {name}").format(name=label(selection["category"])))
+    if selection.get("mode"):
+        parts.append(_("mode {mode}").format(mode=word(selection["mode"])))
     if selection.get("since"):
-        parts.append(f"from {selection['since']}")
+        parts.append(_("from {date}").format(date=selection["since"]))
     if selection.get("until"):
-        parts.append(f"before {selection['until']}")
+        parts.append(_("before {date}").format(date=selection["until"]))
     return "; ".join(parts)
 
 
@@ -40,9 +46,9 @@ def suggested_name(selection: dict, fmt: str) -> str:
     return str(Path.cwd() / f"trainer-export{'-' + slug if slug else ''}{FORMATS[fmt]}")
 
 
-class ExportScreen(ModalScreen):
+class ExportScreen(TranslatedModalScreen):
     AUTO_FOCUS = "#export-format"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Cancel", id="cancel-export")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Cancel"), id="cancel-export")]
     FORMATS = FORMATS
 
     def __init__(self, selection: dict | None = None):
@@ -52,12 +58,13 @@ class ExportScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         kept = describe(self.selection)
         with VerticalScroll(id="help-box"):
-            yield Static("Export", classes="screen-title")
-            yield Static(Text(line(f"Only what the filter shows: {kept}" if kept else "Everything recorded (no filter)")),
+            yield Static(_("Export"), classes="screen-title")
+            yield Static(Text(line(_("Only what the filter shows: {filter}").format(filter=kept) if kept
+                               else _("Everything recorded (no filter)"))),
                          id="export-filter")
-            yield Static("Format: csv, jsonl, xapi (attempts) or html (the report)", classes="muted")
+            yield Static(_("Format: csv, jsonl, xapi (attempts) or html (the report)"), classes="muted")
             yield Input(value="csv", id="export-format")
-            yield Static("File", classes="muted")
+            yield Static(_("File"), classes="muted")
             yield Input(value=suggested_name(self.selection, "csv"), id="export-path")
             yield Static(id="export-message")
 
@@ -88,8 +95,8 @@ class ExportScreen(ModalScreen):
         picked = self.selection
         names = picked.get("trainees")
         if (names is not None and len(names) != 1) or picked.get("until") or picked.get("category"):
-            self._say("The HTML report can keep one trainee, a scenario and a since date: narrow the name to one "
-                      "trainee and clear the until date and category, or choose csv, jsonl or xapi.")
+            self._say(_("The HTML report can keep one trainee, a scenario and a since date: narrow the name to one "
+                        "trainee and clear the until date and category, or choose csv, jsonl or xapi."))
             return None
         extra = {"mode": picked["mode"]} if picked.get("mode") else {}
         return report_html(build_report(self.app.store, names[0] if names else None, picked.get("scenario"),
@@ -103,11 +110,12 @@ class ExportScreen(ModalScreen):
 
         fmt = self.query_one("#export-format", Input).value.strip().lower()
         if fmt not in FORMATS:
-            self._say(f"Unknown format '{fmt}': csv, jsonl, xapi or html")
+            self._say(_("Unknown format '{format}': csv, jsonl, xapi or html").format(format=fmt))
             return
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
         if path.suffix.lower() != FORMATS[fmt]:
-            self._say(f"A {fmt} export goes in a file ending in {FORMATS[fmt]}, not '{path.name}'")
+            self._say(_("A {format} export goes in a file ending in {suffix}, not '{name}'").format(
+                format=fmt, suffix=FORMATS[fmt], name=path.name))
             return
         store, since, filters = self.app.store, self.selection.get("since"), self._filters()
         site = accounts.site(store)
@@ -123,8 +131,9 @@ class ExportScreen(ModalScreen):
         try:
             write_private(path, text)
         except (OutputRefused, OSError) as exc:
-            self._say(str(exc) if isinstance(exc, OutputRefused) else f"Cannot write {path}: {exc.strerror or exc}")
+            self._say(str(exc) if isinstance(exc, OutputRefused)
+                      else _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc))
             return
         audit.log(store, self.app.supervisor, "export", fmt, output=str(path), filter=describe(self.selection) or None)
         self.app.pop_screen()
-        self.app.notify(line(f"Exported {fmt} to {path}"), markup=False)
+        self.app.notify(line(_("Exported {format} to {path}").format(format=fmt, path=path)), markup=False)

@@ -10,29 +10,39 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from trainer.i18n import N_, _, ngettext
 from trainer.progress import programme
 from trainer.progress.schedule import MODES, STATUSES, check_due, parse_every
 from trainer.review.dialogs import ConfirmScreen
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
+from trainer.tui.widgets import word
 
 STATUS_STYLE = {"passed": "green", "waived": "green", "overdue": "bold red", "failed": "red",
                 "retraining-due": "yellow", "in-progress": "cyan", "not-started": "dim"}
+# an assignment's status as shown (the stored word stays English)
+STATUS_WORDS = {"passed": N_("passed"), "waived": N_("waived"), "overdue": N_("overdue"), "failed": N_("failed"),
+                "retraining-due": N_("retraining due"), "in-progress": N_("in progress"),
+                "not-started": N_("not started")}
+
+
+def status_word(status: str) -> str:
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def today_of(app) -> date:
     return date.fromtimestamp(getattr(app, "clock", time.time)())
 
 
-class CompletionScreen(Screen):
+class CompletionScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("g", "cycle_group", "Group", id="grid-group"),
-        Binding("s", "cycle_status", "Status", id="grid-status"),
-        Binding("n", "assign", "Assign", id="grid-assign"),
-        Binding("w", "waive", "Waive retraining", id="grid-waive"),
-        Binding("escape", "app.pop_screen", "Back", id="back-grid"),
+        Binding("g", "cycle_group", N_("Group"), id="grid-group"),
+        Binding("s", "cycle_status", N_("Status"), id="grid-status"),
+        Binding("n", "assign", N_("Assign"), id="grid-assign"),
+        Binding("w", "waive", N_("Waive retraining"), id="grid-waive"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back-grid"),
     ]
 
     def __init__(self) -> None:
@@ -42,16 +52,16 @@ class CompletionScreen(Screen):
         self.rows: dict[str, dict] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("Completion grid: every trainee × every scenario assigned to them", classes="screen-title")
+        yield Static(_("Completion grid: every trainee × every scenario assigned to them"), classes="screen-title")
         yield DataTable(id="grid", cursor_type="row", zebra_stripes=True)
         yield Static(id="grid-status-line", classes="muted")
         yield Footer(compact=True)  # ^q Quit and ? Help fit beside the grid keys
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Trainee", 14), ("Scenario", 24), ("Due", 10), ("Status", 14), ("Left", 4),
-                             ("Passed", 13), ("Via", 12)):
-            table.add_column(label, key=label.lower(), width=width)
+        for heading, width in ((N_("Trainee"), 14), (N_("Scenario"), 24), (N_("Due"), 10), (N_("Status"), 14),
+                               (N_("Left"), 4), (N_("Passed"), 13), (N_("Via"), 12)):
+            table.add_column(_(heading), key=heading.lower(), width=width)
         self.reload()
         table.focus()
 
@@ -67,13 +77,13 @@ class CompletionScreen(Screen):
             passed = f"{r['passed_at'][:10]} v{r['passed_version']}" if r["passed_at"] else ""
             left = "" if r["attempts_left"] is None else str(r["attempts_left"])
             table.add_row(Text(line(r["trainee"])), Text(line(r["title"]), overflow="ellipsis", no_wrap=True),
-                          Text(r["due"]), Text(r["status"], style=STATUS_STYLE.get(r["status"], "")),
+                          Text(r["due"]), Text(status_word(r["status"]), style=STATUS_STYLE.get(r["status"], "")),
                           Text(left, justify="right"), Text(passed), Text(line(r["via"].removeprefix("group ")), overflow="ellipsis", no_wrap=True), key=key)
-        parts = [f"{len(grid)} assignment(s)"]
+        parts = [ngettext("{count} assignment", "{count} assignments", len(grid)).format(count=len(grid))]
         counts = {s: sum(1 for r in grid if r["status"] == s) for s in STATUSES}
-        parts.append(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "none yet: n to assign")
-        parts.append(f"group: {line(self.group) if self.group else 'all'} (g)")
-        parts.append(f"status: {self.status or 'all'} (s)")
+        parts.append(", ".join(f"{n} {status_word(s)}" for s, n in counts.items() if n) or _("none yet: n to assign"))
+        parts.append(_("group: {name} (g)").format(name=line(self.group) if self.group else _("all")))
+        parts.append(_("status: {status} (s)").format(status=status_word(self.status) if self.status else _("all")))
         self.query_one("#grid-status-line", Static).update(Text(" · ".join(parts)))
 
     def _groups(self) -> list[str]:
@@ -102,12 +112,13 @@ class CompletionScreen(Screen):
             return
         row = self.rows[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value]
         if row["status"] != "retraining-due":
-            self.notify(f"Only retraining can be waived; this assignment is {row['status']}.", severity="warning",
-                        markup=False)
+            self.notify(_("Only retraining can be waived; this assignment is {status}.").format(
+                status=status_word(row["status"])), severity="warning", markup=False)
             return
-        question = (f"Accept {line(row['trainee'])}'s version {row['passed_version']} pass of "
-                    f"{line(row['title'])} for version {row['current_version']}? (recorded as waived by "
-                    f"{line(self.app.supervisor)})")
+        question = _("Accept {trainee}'s version {passed} pass of {title} for version {current}? (recorded as "
+                     "waived by {supervisor})").format(trainee=line(row["trainee"]), passed=row["passed_version"],
+                                                        title=line(row["title"]), current=row["current_version"],
+                                                        supervisor=line(self.app.supervisor))
 
         def decide(yes: bool | None) -> None:
             if yes:
@@ -117,35 +128,41 @@ class CompletionScreen(Screen):
                 except programme.ProgrammeError as exc:
                     self.notify(line(str(exc)), severity="error", markup=False)
                     return
-                self.notify("Retraining waived.")
+                self.notify(_("Retraining waived."))
                 self.reload()
         self.app.push_screen(ConfirmScreen(question), decide)
 
 
-FIELDS = (("what", "Scenario ids or set names, comma-separated"), ("trainee", "Trainee (or leave empty)"),
-          ("group", "Group (or leave empty)"), ("due", "Due date YYYY-MM-DD"), ("mode", "Mode: assessment or practice"),
-          ("attempts", "Attempts allowed (empty: unlimited)"), ("every", "Every, e.g. 12m (empty: once)"))
+FIELDS = (("what", N_("Scenario ids or set names, comma-separated")), ("trainee", N_("Trainee (or leave empty)")),
+          ("group", N_("Group (or leave empty)")), ("due", N_("Due date YYYY-MM-DD")),
+          ("mode", N_("Mode: assessment or practice")),
+          ("attempts", N_("Attempts allowed (empty: unlimited)")), ("every", N_("Every, e.g. 12m (empty: once)")))
 
 
-class AssignScreen(ModalScreen[str | None]):
+class AssignScreen(TranslatedModalScreen[str | None]):
     """The form for `trainer assign`: the same checks, the same audit entry. Enter on the last field
     (or ctrl+s anywhere) assigns."""
 
     AUTO_FOCUS = "#assign-what"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel-assign"),
-                Binding("ctrl+s", "save", "Assign", id="save-assign")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel-assign"),
+                Binding("ctrl+s", "save", N_("Assign"), id="save-assign")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static("Assign", classes="screen-title")
+            yield Static(_("Assign"), classes="screen-title")
             for key, label in FIELDS:
-                yield Static(label, classes="muted")
-                yield Input(value="assessment" if key == "mode" else "", id=f"assign-{key}")
+                yield Static(_(label), classes="muted")
+                yield Input(value=word("assessment") if key == "mode" else "", id=f"assign-{key}")
             yield Static(id="assign-message")
         yield Footer()
 
     def value(self, key: str) -> str:
         return self.query_one(f"#assign-{key}", Input).value.strip()
+
+    def mode(self) -> str | None:
+        """The mode typed, in English or as shown in the current language; None when it is neither."""
+        typed = self.value("mode").casefold()
+        return next((m for m in MODES if typed in (m, word(m).casefold())), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == f"assign-{FIELDS[-1][0]}":
@@ -160,28 +177,31 @@ class AssignScreen(ModalScreen[str | None]):
         items = [i.strip() for i in self.value("what").split(",") if i.strip()]
         trainee, group = self.value("trainee") or None, self.value("group") or None
         if not items:
-            return self.fail("Name at least one scenario id or set.")
+            return self.fail(_("Name at least one scenario id or set."))
         if (trainee is None) == (group is None):
-            return self.fail("Give a trainee or a group (one of them).")
-        if self.value("mode") not in MODES:
-            return self.fail("Mode is assessment or practice.")
+            return self.fail(_("Give a trainee or a group (one of them)."))
+        mode = self.mode()
+        if mode is None:
+            return self.fail(_("Mode is assessment or practice."))
         try:
             due = check_due(self.value("due"), today_of(self.app))
             months = parse_every(self.value("every")) if self.value("every") else None
             attempts = int(self.value("attempts")) if self.value("attempts") else None
             if attempts is not None and attempts < 1:
-                raise ValueError("attempts must be 1 or more")
+                raise ValueError(_("attempts must be 1 or more"))
         except ValueError as exc:
             return self.fail(line(str(exc)))
         store = self.app.store
         try:
             scenarios = programme.expand(store, items, self.app.library.scenarios)
             programme.assign(store, scenarios, self.app.supervisor, due, trainee=trainee, group=group,
-                             mode=self.value("mode"), max_attempts=attempts, every_months=months)
+                             mode=mode, max_attempts=attempts, every_months=months)
         except programme.ProgrammeError as exc:
             return self.fail(line(str(exc)))
-        who = f"group {group}" if group else trainee
-        self.dismiss(line(f"Assigned {len(scenarios)} scenario(s) to {who}, due {due.isoformat()}."))
+        who = _("group {name}").format(name=group) if group else trainee
+        self.dismiss(line(ngettext("Assigned {count} scenario to {who}, due {date}.",
+                                   "Assigned {count} scenarios to {who}, due {date}.", len(scenarios)).format(
+            count=len(scenarios), who=who, date=due.isoformat())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from trainer.i18n import N_, _, ngettext
 from trainer.progress import accounts, audit
 from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
@@ -22,6 +22,9 @@ from trainer.review.export import ExportScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
 from trainer.tui.screens.brief import when
+from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import word
+from trainer.scenario.vocabulary import label
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
 
@@ -34,20 +37,22 @@ class BadDate(ValueError):
     """A since/until filter box holds something that is not a date."""
 
 
-class TraineesScreen(Screen):
+class TraineesScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("enter", "open", "Attempts", id="open-trainee"),
-        Binding("o", "sort", "Sort", id="sort", show=False),  # these three: in ? help (the footer is full)
-        Binding("g", "cycle_scenario", "Scenario", id="cycle-scenario", show=False),
-        Binding("c", "cycle_category", "Category", id="cycle-category", show=False),
-        Binding("m", "cycle_mode", "Mode", id="cycle-mode", show=False),  # said on the status line
-        Binding("v", "scenarios", "Scenarios", id="scenarios-view"),
-        Binding("t", "techniques", "Techniques", id="techniques-view"),
-        Binding("e", "export", "Export", id="export"),
-        Binding("a", "assignments", "Grid", id="assignments-view"),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("enter", "open", N_("Attempts"), id="open-trainee"),
+        Binding("o", "sort", N_("Sort"), id="sort", show=False),  # these three: in ? help (the footer is full)
+        Binding("g", "cycle_scenario", N_("Scenario"), id="cycle-scenario", show=False),
+        Binding("c", "cycle_category", N_("Category"), id="cycle-category", show=False),
+        Binding("m", "cycle_mode", N_("Mode"), id="cycle-mode", show=False),  # said on the status line
+        Binding("v", "scenarios", N_("Scenarios"), id="scenarios-view"),
+        Binding("t", "techniques", N_("Techniques"), id="techniques-view"),
+        Binding("e", "export", N_("Export"), id="export"),
+        Binding("a", "assignments", N_("Grid"), id="assignments-view"),
+        Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
     ]
     SORTS = ("name", "attempts", "pass_rate", "average", "last")
+    SORT_NAMES = {"name": N_("name"), "attempts": N_("attempts"), "pass_rate": N_("pass rate"),
+                  "average": N_("average"), "last": N_("last activity")}
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,25 +62,26 @@ class TraineesScreen(Screen):
         self.sort_index = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("Trainees", classes="screen-title")
+        yield Static(_("Trainees"), classes="screen-title")
         with Horizontal(id="review-filters"):
-            yield Input(placeholder="name", id="f-name")
-            yield Input(placeholder="since YYYY-MM-DD", id="f-since")
-            yield Input(placeholder="until YYYY-MM-DD", id="f-until")
+            yield Input(placeholder=_("name"), id="f-name")
+            yield Input(placeholder=_("since YYYY-MM-DD"), id="f-since")
+            yield Input(placeholder=_("until YYYY-MM-DD"), id="f-until")
         yield DataTable(id="trainees", cursor_type="row", zebra_stripes=True)
         yield Static(id="trainees-status", classes="muted")
         yield Footer(compact=True)  # every key fits 80 columns, Quit and Help included
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Trainee", key="name", width=14)
-        table.add_column("Att.", key="attempts", width=4)
-        table.add_column("Pass", key="pass_rate", width=4)
-        table.add_column("Avg", key="average", width=4)
-        for skill, label in zip(SKILLS, ("Emp.", "Esc.", "Priv", "Res.")):
-            table.add_column(label, key=skill, width=4)
-        table.add_column("Recent", key="recent", width=8)
-        table.add_column("Last", key="last", width=6)
+        table.add_column(_("Trainee"), key="name", width=14)
+        # Translators: column headings 4 characters wide (attempts, pass rate, average, then the four skills)
+        table.add_column(_("Att."), key="attempts", width=4)
+        table.add_column(_("Pass"), key="pass_rate", width=4)
+        table.add_column(_("Avg"), key="average", width=4)
+        for skill, heading in zip(SKILLS, (_("Emp."), _("Esc."), _("Priv"), _("Res."))):
+            table.add_column(heading, key=skill, width=4)
+        table.add_column(_("Recent"), key="recent", width=8)
+        table.add_column(_("Last"), key="last", width=6)
         self.reload()
         table.focus()
 
@@ -87,7 +93,8 @@ class TraineesScreen(Screen):
             parsed = date.fromisoformat(value).isoformat() if value else None
         except ValueError:
             box.add_class("-invalid")
-            raise BadDate(f"{box.placeholder.split()[0]}: '{value}' is not a date like 2026-11-01") from None
+            raise BadDate(_("{box}: '{value}' is not a date like 2026-11-01").format(
+                box=box.placeholder.split()[0], value=value)) from None
         box.remove_class("-invalid")
         return parsed
 
@@ -123,12 +130,13 @@ class TraineesScreen(Screen):
                           _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
                           Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
                           key=str(r["id"]))
-        other = "practice" if self.mode == "assessment" else "assessment"
-        parts = [f"{self.mode} only (m: {other})", f"{len(rows)} trainee(s)", f"sorted by {key}"]
+        parts = [_("assessment only (m: practice)") if self.mode == "assessment" else _("practice only (m: assessment)"),
+                 ngettext("{count} trainee", "{count} trainees", len(rows)).format(count=len(rows)),
+                 _("sorted by {key}").format(key=_(self.SORT_NAMES[key]))]
         if self.scenario:
-            parts.append(f"scenario {line(self.scenario)}")
+            parts.append(_("scenario {id}").format(id=line(self.scenario)))
         if self.category:
-            parts.append(f"category {self.category}")
+            parts.append(_("category {name}").format(name=label(self.category)))
         self.query_one("#trainees-status", Static).update(Text(" · ".join(parts)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -192,9 +200,9 @@ class TraineesScreen(Screen):
         self.app.push_screen(ExportScreen(picked))
 
 
-class AttemptsScreen(Screen):
-    BINDINGS = [Binding("enter", "open", "Transcript", id="open-attempt"),
-                Binding("escape", "app.pop_screen", "Back", id="back-attempts")]
+class AttemptsScreen(TranslatedScreen):
+    BINDINGS = [Binding("enter", "open", N_("Transcript"), id="open-attempt"),
+                Binding("escape", "app.pop_screen", N_("Back"), id="back-attempts")]
 
     def __init__(self, trainee_id: int):
         super().__init__()
@@ -202,7 +210,7 @@ class AttemptsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         name = self.app.store.db.execute("SELECT name FROM trainees WHERE id = ?", [self.trainee_id]).fetchone()[0]
-        yield Static(Text(f"Attempts · {line(name)}"), classes="screen-title")
+        yield Static(Text(_("Attempts") + f" · {line(name)}"), classes="screen-title")
         from trainer.progress.store import Trainee
         from trainer.review.suggested import SuggestedPanel
 
@@ -212,8 +220,10 @@ class AttemptsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("When", "Scenario", "Mode", "Status", "Score", "Result", "Signed off"):
-            table.add_column(label, key=label.lower())
+        for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
+                             (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
+                             (N_("Signed off"), "signed off")):
+            table.add_column(_(heading), key=key)
         self.reload()
         table.focus()
 
@@ -228,8 +238,8 @@ class AttemptsScreen(Screen):
             "SELECT id, started_at, scenario_title, scenario_id, mode, status, overall, passed, signed_off_by"
             " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
         for aid, started, title, sid, mode, status, overall, passed, signed in rows:
-            result = Text("") if passed is None else Text("✓ pass", "green") if passed else Text("✗ fail", "red")
-            table.add_row(Text(when(started)), Text(line(title or sid)), Text(mode), Text(status), _pct(overall), result,
+            result = Text("") if passed is None else Text(_("✓ pass"), "green") if passed else Text(_("✗ fail"), "red")
+            table.add_row(Text(when(started)), Text(line(title or sid)), Text(word(mode)), Text(word(status)), _pct(overall), result,
                           Text(line(signed)), key=aid)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -241,10 +251,10 @@ class AttemptsScreen(Screen):
             self.app.push_screen(TranscriptScreen(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
 
-class TranscriptScreen(Screen):
-    BINDINGS = [Binding("n", "note", "Add note", id="add-note"),
-                Binding("s", "sign_off", "Sign off / withdraw", id="sign-off"),
-                Binding("escape", "app.pop_screen", "Back", id="back-transcript")]
+class TranscriptScreen(TranslatedScreen):
+    BINDINGS = [Binding("n", "note", N_("Add note"), id="add-note"),
+                Binding("s", "sign_off", N_("Sign off / withdraw"), id="sign-off"),
+                Binding("escape", "app.pop_screen", N_("Back"), id="back-transcript")]
 
     def __init__(self, attempt_id: str):
         super().__init__()
@@ -266,7 +276,7 @@ class TranscriptScreen(Screen):
             if text:
                 audit.add_note(self.app.store, self.attempt_id, self.app.supervisor, text)
                 self.reload()
-        self.app.push_screen(PromptScreen("Note for this attempt"), save)
+        self.app.push_screen(PromptScreen(_("Note for this attempt")), save)
 
     def action_sign_off(self) -> None:
         """Sign off, or withdraw a sign-off, under the signed-in supervisor's name after a confirmation."""
@@ -279,8 +289,8 @@ class TranscriptScreen(Screen):
             if reason:
                 self.notify(line(reason.capitalize() + "."), severity="error", markup=False)
                 return
-        question = (f"Withdraw the sign-off by {signed}? (recorded as withdrawn by {who})" if signed
-                    else f"Sign off this attempt as {who}?")
+        question = (_("Withdraw the sign-off by {name}? (recorded as withdrawn by {who})").format(name=signed, who=who)
+                    if signed else _("Sign off this attempt as {who}?").format(who=who))
 
         def decide(yes: bool | None) -> None:
             if not yes:
@@ -290,21 +300,21 @@ class TranscriptScreen(Screen):
             except StoreError as exc:
                 self.notify(line(str(exc)), severity="error", markup=False)
                 return
-            self.notify("Sign-off withdrawn." if signed else "Attempt signed off.")
+            self.notify(_("Sign-off withdrawn.") if signed else _("Attempt signed off."))
             self.reload()
         self.app.push_screen(ConfirmScreen(question), decide)
 
 
-class ScenariosScreen(Screen):
-    BINDINGS = [Binding("enter", "open", "Item analysis", id="open-items"),
-                Binding("escape", "app.pop_screen", "Back", id="back-scenarios")]
+class ScenariosScreen(TranslatedScreen):
+    BINDINGS = [Binding("enter", "open", N_("Item analysis"), id="open-items"),
+                Binding("escape", "app.pop_screen", N_("Back"), id="back-scenarios")]
 
     def __init__(self, mode: str = "assessment"):
         super().__init__()
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Scenarios ({self.mode}): pass rates and the choices that trip people up",
+        yield Static(_("Scenarios ({mode}): pass rates and the choices that trip people up").format(mode=word(self.mode)),
                      classes="screen-title")
         yield DataTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static(id="trouble"), id="trouble-box")
@@ -313,14 +323,15 @@ class ScenariosScreen(Screen):
     def on_mount(self) -> None:
         self.rows = {r["id"]: r for r in scenario_rows(self.app.store, mode=self.mode)}
         table = self.query_one(DataTable)
-        for label in ("Scenario", "Attempts", "Pass rate", "Average"):
-            table.add_column(label, key=label.lower())
+        for heading, key in ((N_("Scenario"), "scenario"), (N_("Attempts"), "attempts"), (N_("Pass rate"), "pass rate"),
+                             (N_("Average"), "average")):
+            table.add_column(_(heading), key=key)
         for r in sorted(self.rows.values(), key=lambda r: (r["pass_rate"] is None, r["pass_rate"] or 0)):
             table.add_row(Text(line(r["title"] or r["id"])), Text(str(r["attempts"]), justify="right"),
                           _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"])
         table.focus()
         if not self.rows:
-            self.query_one("#trouble", Static).update("No attempts recorded yet.")
+            self.query_one("#trouble", Static).update(_("No attempts recorded yet."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(ItemsScreen(event.row_key.value, getattr(self, "mode", None)))
@@ -335,13 +346,13 @@ class ScenariosScreen(Screen):
         row = self.rows.get(event.row_key.value)
         if row is None:
             return
-        text = Text("Most-picked choices that lose points\n", style="bold")
+        text = Text(_("Most-picked choices that lose points") + "\n", style="bold")
         if not row["trouble"]:
-            text.append("none so far", style="dim")
+            text.append(_("none so far"), style="dim")
         for item in row["trouble"]:
-            text.append(f"{item['picks']:>4}x  {item['share']:>3.0f}% of picks at {line(item['node'])}  "
-                        f"avg {item['average_points']:+.1f}  ")
+            text.append(_("{picks:>4}x  {share:>3.0f}% of picks at {node}  avg {points:+.1f}").format(
+                picks=item["picks"], share=item["share"], node=line(item["node"]), points=item["average_points"]) + "  ")
             if item["critical"]:
-                text.append("CRITICAL  ", style="bold red")
+                text.append(_("CRITICAL") + "  ", style="bold red")
             text.append(line(" ".join((item["text"] or item["choice_id"]).split())) + "\n")
         self.query_one("#trouble", Static).update(text)

@@ -8,6 +8,7 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
+from trainer.i18n import _
 from trainer.sanitize import line
 
 
@@ -17,9 +18,9 @@ def suggestions_text(app, trainee, today: date) -> Text:
     if getattr(app, "_offers", None) is None:
         app._offers = offers(app.library)
     found = suggestions_for(app.store, trainee, app.library, today, app._offers)
-    text = Text("Next for this trainee", style="bold")
+    text = Text(_("Next for this trainee"), style="bold")
     if not found:
-        text.append("\n  nothing to suggest: the library is empty", style="dim")
+        text.append("\n  " + _("nothing to suggest: the library is empty"), style="dim")
     for n, s in enumerate(found, 1):
         text.append(f"\n  {n}. {line(s.title)}")
         text.append(f" - {line(s.reason)}", style="dim")

@@ -10,8 +10,9 @@ from trainer.scenario.library import Library
 from trainer.play.engine import compiled_for
 from trainer.play.recording import step_from_row
 from trainer.progress.store import Store
+from trainer.i18n import _
 from trainer.sanitize import line, printable
-from trainer.tui.widgets import points_text, spoken
+from trainer.tui.widgets import points_text, spoken, word
 
 
 def _offered(scenario, stored: dict) -> list:
@@ -28,12 +29,13 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     steps = store.steps(attempt_id)
     scenario = library.get(attempt["scenario_id"])
     text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])}\n", style="bold")
-    text.append(f"{attempt['mode']} · {attempt['status']}")
+    text.append(f"{word(attempt['mode'])} · {word(attempt['status'])}")
     if attempt["overall"] is not None:
         text.append(f" · {attempt['overall']:.0f}% ")
-        text.append("PASSED" if attempt["passed"] else "NOT PASSED", style="green" if attempt["passed"] else "bold red")
+        text.append(_("PASSED") if attempt["passed"] else _("NOT PASSED"), style="green" if attempt["passed"] else "bold red")
     if attempt["signed_off_by"]:
-        text.append(f" · signed off by {line(attempt['signed_off_by'])} {line(attempt['signed_off_at'][:16])}", style="cyan")
+        text.append(" · " + _("signed off by {name} {when}").format(name=line(attempt["signed_off_by"]),
+                                                                  when=line(attempt["signed_off_at"][:16])), style="cyan")
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
@@ -43,16 +45,18 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
         except Exception:  # noqa: BLE001 - an unreplayable record still shows what was stored
             session = None
     if session is None:
-        text.append("The scenario file has changed since this attempt; feedback and best choices are not shown.\n\n",
+        text.append(_("The scenario file has changed since this attempt; feedback and best choices are not shown.")
+                    + "\n\n",
                     style="yellow")
     for i, stored in enumerate(steps):
         replayed = session.transcript[i] if session else None
         text.append(f"{i + 1}. [{line(stored['node'])}] ", style="bold")
         offered = _offered(scenario, stored) if session else []
         if stored["timed_out"]:
-            text.append("(time ran out) " + line(" ".join(stored["text"].split())) + "\n")
+            text.append(_("(time ran out)") + " " + line(" ".join(stored["text"].split())) + "\n")
         elif offered:
-            text.append(f"chose {stored['number']} of {len(offered)}, in the order shown:\n")
+            text.append(_("chose {number} of {count}, in the order shown:").format(number=stored["number"],
+                                                                               count=len(offered)) + "\n")
             for number, choice in enumerate(offered, 1):
                 picked = choice.id == stored["choice"]
                 text.append(f" {'▸' if picked else ' '} {number}. ", style="bold" if picked else "dim")
@@ -65,24 +69,25 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
             text.append_text(spoken(replayed.reply["name"], replayed.reply["text"]))
             text.append("\n")
         if stored["critical"]:
-            text.append(f"   CRITICAL ERROR: {line(stored['critical'])}\n", style="bold red")
+            text.append("   " + _("CRITICAL ERROR: {error}").format(error=line(stored["critical"])) + "\n", style="bold red")
         if replayed and replayed.feedback:
             text.append("   " + line(" ".join(replayed.feedback.split())) + "\n", style="italic")
         text.append("   ")
         text.append_text(points_text(stored["points"]))
-        text.append(f"   mood {stored['mood_before']}→{stored['mood_after']}  {stored['latency']:.1f}s\n", style="dim")
+        text.append("   " + _("mood {before}→{after}  {seconds}s").format(
+            before=stored["mood_before"], after=stored["mood_after"], seconds=f"{stored['latency']:.1f}") + "\n", style="dim")
         if replayed:
             best = session.compiled.best_choice(replayed.node, replayed.flags_before, replayed.mood_before)
             if best and best != stored["choice"]:
                 node = scenario.nodes[stored["node"]]
                 better = next((c for c in node.choices if c.id == best), None)
                 if better:
-                    text.append("   Best here: " + line(" ".join(better.text.split())) + "\n", style="green")
+                    text.append("   " + _("Best here:") + " " + line(" ".join(better.text.split())) + "\n", style="green")
     if session:
         session.close()
     notes = store.notes(attempt_id)
     if notes:
-        text.append("\nNotes\n", style="bold")
+        text.append("\n" + _("Notes") + "\n", style="bold")
         for note in notes:
             text.append(f" • {note['created_at'][:16]} {line(note['author'])}: ", style="dim")
             text.append(printable(note["text"]) + "\n")

@@ -6,25 +6,27 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from trainer.i18n import N_, _, ngettext
 from trainer.reports.charts import in_conversation_order
 from trainer.reports.data import scenario_rows, technique_usage
 from trainer.sanitize import line
+from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import word
 
 # Tag prefix -> framework, in the order /work/shared/frameworks.md teaches them.
 FRAMEWORKS = (
-    ("NURSE — responding to emotion", ("nurse",)),
-    ("HEARD — service recovery", ("heard", "leap", "cares", "de-escalation")),
-    ("AIDET — encounter structure", ("aidet",)),
-    ("SPIKES — difficult news", ("spikes",)),
-    ("Identity verification and minimum necessary", ("verify", "privacy", "identity")),
-    ("Emergencies", ("emergency", "be-fast", "red-flags")),
-    ("Teach-back and plain language", ("teach-back", "plain-language", "language-access")),
-    ("Team self-care", ("team-care",)),
+    (N_("NURSE — responding to emotion"), ("nurse",)),
+    (N_("HEARD — service recovery"), ("heard", "leap", "cares", "de-escalation")),
+    (N_("AIDET — encounter structure"), ("aidet",)),
+    (N_("SPIKES — difficult news"), ("spikes",)),
+    (N_("Identity verification and minimum necessary"), ("verify", "privacy", "identity")),
+    (N_("Emergencies"), ("emergency", "be-fast", "red-flags")),
+    (N_("Teach-back and plain language"), ("teach-back", "plain-language", "language-access")),
+    (N_("Team self-care"), ("team-care",)),
 )
-OTHER = "Other techniques"
+OTHER = N_("Other techniques")
 
 
 def framework_of(tag: str) -> str:
@@ -36,10 +38,10 @@ def _pct(value) -> Text:
     return Text("—" if value is None else f"{value:.0f}%", justify="right")
 
 
-class ItemsScreen(Screen):
+class ItemsScreen(TranslatedScreen):
     """Every choice picked in one scenario, step by step as the conversation runs."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-items")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="back-items")]
 
     def __init__(self, scenario_id: str, mode: str | None = None):
         super().__init__()
@@ -57,12 +59,12 @@ class ItemsScreen(Screen):
         rows = scenario_rows(store, scenario=self.scenario_id, **kwargs)
         row = rows[0] if rows else None
         title = (row["title"] if row else None) or self.scenario_id
-        suffix = f" · {self.mode}" if self.mode else ""
-        self.query_one("#items-title", Static).update(Text(f"Item analysis · {line(title)}{suffix}"))
+        suffix = f" · {word(self.mode)}" if self.mode else ""
+        self.query_one("#items-title", Static).update(Text(_("Item analysis") + f" · {line(title)}{suffix}"))
         table = self.query_one(DataTable)
-        for label, key, width in (("Step", "step", 16), ("Choice", "choice", 34), ("Picked", "picks", 6),
-                                  ("Share", "share", 5), ("Avg", "points", 5)):
-            table.add_column(label, key=key, width=width)
+        for heading, key, width in ((N_("Step"), "step", 16), (N_("Choice"), "choice", 34), (N_("Picked"), "picks", 6),
+                                    (N_("Share"), "share", 5), (N_("Avg"), "points", 5)):
+            table.add_column(_(heading), key=key, width=width)
         items = in_conversation_order(store, self.scenario_id, row["items"], self.app.library.scenarios) if row else []
         node = None
         for k, item in enumerate(items):
@@ -70,37 +72,40 @@ class ItemsScreen(Screen):
             node = item["node"]
             choice = Text(line(" ".join((item["text"] or item["choice_id"]).split())))
             if item["critical"]:
-                choice = Text("CRITICAL ", style="bold red") + choice
+                choice = Text(_("CRITICAL") + " ", style="bold red") + choice
             points = Text(f"{item['average_points']:+.1f}", justify="right",
                           style="red" if item["average_points"] < 0 else "green" if item["average_points"] > 0 else "")
             table.add_row(step, choice, Text(str(item["picks"]), justify="right"), _pct(item["share"]), points,
                           key=str(k))
-        status = (f"{row['attempts']} attempts · pass rate {_pct(row['pass_rate'])} · in conversation order"
-                  if row else "No attempts recorded for this scenario yet.")
+        status = (ngettext("{count} attempt · pass rate {rate} · in conversation order",
+                           "{count} attempts · pass rate {rate} · in conversation order", row["attempts"]).format(
+                      count=row["attempts"], rate=_pct(row["pass_rate"])) if row
+                  else _("No attempts recorded for this scenario yet."))
         self.query_one("#items-status", Static).update(Text(status))
         table.focus()
 
 
-class TechniquesScreen(Screen):
+class TechniquesScreen(TranslatedScreen):
     """Each framework's techniques: who uses them well, who misses them."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back-techniques")]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("Back"), id="back-techniques")]
 
     def __init__(self, mode: str | None = None):
         super().__init__()
         self.mode = mode
 
     def compose(self) -> ComposeResult:
-        suffix = f" ({self.mode})" if self.mode else ""
-        yield Static(f"Techniques by framework: used well, and missed{suffix}", classes="screen-title")
+        suffix = f" ({word(self.mode)})" if self.mode else ""
+        yield Static(_("Techniques by framework: used well, and missed") + suffix, classes="screen-title")
         yield DataTable(id="techniques", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("Technique", "Trainee", "Used well", "Missed"):
-            table.add_column(label, key=label.lower())
-        order = [name for name, _ in FRAMEWORKS] + [OTHER]
+        for heading, key in ((N_("Technique"), "technique"), (N_("Trainee"), "trainee"), (N_("Used well"), "used well"),
+                             (N_("Missed"), "missed")):
+            table.add_column(_(heading), key=key)
+        order = [name for name, _prefixes in FRAMEWORKS] + [OTHER]
         grouped: dict[str, list[tuple[str, str, int, int]]] = {name: [] for name in order}
         for person in self.app.store.trainees():
             args = (self.mode,) if self.mode else ()
@@ -109,7 +114,7 @@ class TechniquesScreen(Screen):
         for name in order:
             if not grouped[name]:
                 continue
-            table.add_row(Text(name, style="bold"), Text(""), Text(""), Text(""), key=f"framework:{name}")
+            table.add_row(Text(_(name), style="bold"), Text(""), Text(""), Text(""), key=f"framework:{name}")
             for tag, who, good, missed in sorted(grouped[name], key=lambda r: (r[0].lower(), r[1].lower())):
                 table.add_row(Text("  " + line(tag)), Text(line(who)), Text(str(good), justify="right"),
                               Text(str(missed), justify="right", style="red" if missed > good else ""))
