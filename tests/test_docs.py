@@ -12,7 +12,7 @@ def test_complete_example_validates_strictly(runner, write):
     path = write(doc_example(), "example.yaml")
     result = runner.invoke(cli, ["validate", "--strict", str(path)])
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 def test_complete_example_uses_every_key_of_the_format():

@@ -3,12 +3,22 @@ report's human-facing labels in Spanish with LANG=es_ES.UTF-8; exit codes, CSV h
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
 from textual.widgets import DataTable
 
+from tests.conftest import FIXTURES
 from tests.recorded import recorded_store
+from tests.test_cli_errors import assert_one_line, run_main
 from tests.test_tui_output_safety import screen_text
 from tests.tui_helpers import scenario_folder
 from trainer import i18n
+from trainer.cli import cli
 from trainer.launch import create_review_app
 from trainer.progress import passphrase
 
@@ -49,3 +59,63 @@ async def test_the_review_app_in_spanish(tmp_path, monkeypatch):
         table = app.screen.query_one(DataTable)
         assert sorted(str(table.get_row_at(i)[5]) for i in range(table.row_count)) == ["✓ aprobado", "✗ no aprobado"]
     store.close()
+
+
+# --- the command line -------------------------------------------------------------------------------------------
+
+MISUSE = [  # (arguments, the reason in English, in Spanish, exit status) — docs/cli.md's statuses, in both languages
+    (["simulate", "no-such-scenario"], "no scenario 'no-such-scenario'", "no hay ningún escenario 'no-such-scenario'", 2),
+    (["report", "--trainee", "Nobody"], "no trainee 'Nobody'", "no hay ningún alumno 'Nobody'", 2),
+    (["assign", "minimal", "--due", "2030-01-01"], "give one of --trainee NAME or --group GROUP",
+     "indique --trainee NOMBRE o --group GRUPO", 2),
+    (["sync", "--status"], "this is a personal database", "esta es una base de datos personal", 1),
+    (["report", "--since", "yesterday"], "'yesterday' is not a date like 2026-11-01",
+     "'yesterday' no es una fecha como 2026-11-01", 2),
+]
+
+
+@pytest.mark.parametrize("args, english, spanish, status", MISUSE)
+def test_cli_errors_in_spanish_keep_their_exit_status_and_one_line(monkeypatch, capsys, args, english, spanish,
+                                                                   status):
+    code, output = run_main(monkeypatch, capsys, *args)
+    assert code == status
+    assert_one_line(output, english)
+    in_spanish(monkeypatch)
+    code, output = run_main(monkeypatch, capsys, *args)
+    assert code == status
+    assert_one_line(output, spanish)
+    assert english not in output
+
+
+def test_lang_es_in_a_real_process_gives_the_error_in_spanish(tmp_path):
+    env = {**os.environ, "LANG": "es_ES.UTF-8", "TRAINER_DB": str(tmp_path / "progress.db")}
+    done = subprocess.run([sys.executable, "-m", "trainer", "report", "--trainee", "Nadie"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Error: no hay ningún alumno 'Nadie'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_json_output_is_the_same_in_every_language(runner, monkeypatch):
+    commands = [["list", "--format", "json"], ["simulate", str(FIXTURES / "minimal.yaml"), "--choose", "1",
+                                                "--format", "json"],
+                ["validate", str(FIXTURES / "minimal.yaml"), "--format", "json"]]
+    def timeless(value):  # a step's time of day is the only thing allowed to differ between the two runs
+        if isinstance(value, dict):
+            return {k: "…" if k == "at" else timeless(v) for k, v in value.items()}
+        return [timeless(v) for v in value] if isinstance(value, list) else value
+
+    english = [timeless(json.loads(runner.invoke(cli, args).output)) for args in commands]
+    in_spanish(monkeypatch)
+    spanish = [timeless(json.loads(runner.invoke(cli, args).output)) for args in commands]
+    assert spanish == english and all(english)
+
+
+def test_run_time_messages_in_spanish(runner, monkeypatch, tmp_path):
+    in_spanish(monkeypatch)
+    listing = runner.invoke(cli, ["list"])
+    assert listing.exit_code == 0 and re.search(r"\d+ escenarios en \d+ categorías", listing.output)
+    assert "privacidad" in listing.output  # a category, as the app shows it
+    checked = runner.invoke(cli, ["validate", str(FIXTURES / "minimal.yaml")])
+    assert checked.exit_code == 0 and "1 archivo revisado: 0 errores" in checked.output
+    wrong = runner.invoke(cli, ["simulate", str(FIXTURES / "minimal.yaml"), "--choose", "9"])
+    assert wrong.exit_code == 1 and "error: la elección 1 ('9') no está disponible en el nodo" in wrong.output

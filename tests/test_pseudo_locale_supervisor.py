@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from textual.widgets import DataTable
 
 from tests.test_pseudo_locale import SIZE, check, cyrillic_scenarios, install_pseudo_language
+from trainer.cli import cli
 from trainer.launch import create_review_app
 from trainer.play.recording import RecordedAttempt
 from trainer.progress import audit, passphrase, programme
@@ -114,3 +115,43 @@ async def test_the_review_app_speaks_only_the_pseudo_language(tmp_path, monkeypa
         await pilot.pause()
         check(app, "the assign form", extra)
     store.close()
+
+
+def cli_leftovers(text: str, data: set[str]) -> list[str]:
+    """ASCII words of the app's own in a command's output: click's 'Error:' prefix, usage lines (click's
+    own, help stays English) and known data taken out first."""
+    kept = [line.removeprefix("Error: ") for line in text.splitlines()
+            if not line.startswith(("Usage: ", "Try '"))]
+    text = "\n".join(kept)
+    for item in sorted(data, key=len, reverse=True):
+        text = text.replace(item, " ")
+    return [w for w in re.findall(r"[A-Za-z]+", text) if len(w) > 1]
+
+
+def test_the_cli_speaks_only_the_pseudo_language(tmp_path, monkeypatch, runner):
+    store, folder, library = recorded_site(tmp_path)
+    store.close()
+    every = load_library((folder,))  # the bundled scenarios too, as the command line sees them
+    data = set(every.scenarios) | {s.title for s in every.summaries.values()} | {str(tmp_path / "new" / "pseudo-test.yaml"), str(tmp_path), "Nobody"}
+    data |= {skill for s in every.scenarios.values() for skill in s.skills}  # a scenario's own skills, as written
+    data |= data_of(library)
+    install_pseudo_language(tmp_path, monkeypatch)
+    monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
+    monkeypatch.setenv("TRAINER_PASSPHRASE", SECRET)
+    runs = {
+        "list": ["--scenarios", str(folder), "list"],
+        "validate": ["validate", str(folder)],
+        "an unknown trainee": ["report", "--trainee", "Nobody"],
+        "assign without a trainee": ["assign", "move", "--due", "2030-01-01"],
+        "suggestions": ["--scenarios", str(folder), "suggest", "--trainee", "Лука Орлов"],
+        "sets": ["sets", "list"],
+        "a new scenario": ["new", "pseudo-test", "--category", "privacy", "--dir", str(tmp_path / "new")],
+        "a choice that is not there": ["--scenarios", str(folder), "simulate", "move", "--choose", "9"],
+    }
+    for what, args in runs.items():
+        result = runner.invoke(cli, args)
+        output = result.output  # standard output and error, as a terminal shows them
+        if what == "validate":  # the scenario diagnostics above the summary are the author's (English) tool
+            output = output.strip().splitlines()[-1]
+        assert output.strip(), what
+        assert not cli_leftovers(output, data), f"trainer {what}: app text outside gettext in {output!r}"

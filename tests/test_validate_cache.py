@@ -53,7 +53,7 @@ def test_unchanged_files_keep_their_warnings_without_being_checked_again(runner,
     first = validate(runner, str(folder))
     assert first[0] == 0
     assert "has no technique tags" in first[1] and "has no feedback" in first[1]
-    assert "3 file(s) checked: 0 error(s)" in first[1]
+    assert "3 files checked: 0 errors" in first[1]
     assert sorted(linted) == ["no-feedback", "no-tags", "plain"]
     linted.clear()
     assert validate(runner, str(folder)) == first

@@ -8,6 +8,7 @@ from typing import Callable
 
 import click
 
+from trainer.i18n import _
 from trainer.scenario.library import load_library
 from trainer.progress.store import Store, StoreError
 
@@ -59,10 +60,10 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tup
     library = None
     if site is not None:
         if trainee is not None:
-            raise click.UsageError("this is a site database: everyone signs in, so --trainee is not used here")
+            raise click.UsageError(_("this is a site database: everyone signs in, so --trainee is not used here"))
         if ctx.extra:
-            raise click.UsageError("this is a site database: its scenario folders are site settings "
-                                   "(leave out --scenarios and TRAINER_SCENARIOS)")
+            raise click.UsageError(_("this is a site database: its scenario folders are site settings "
+                                     "(leave out --scenarios and TRAINER_SCENARIOS)"))
         library = load_library(site.scenario_dirs)
     elif trainee is not None:
         trainee = checked_name(trainee, "--trainee")
@@ -70,7 +71,8 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tup
     if play is not None and library.get(play) is None:
         from trainer.scenario.diagnostics import did_you_mean
 
-        raise click.UsageError(f"no scenario '{play}'" + did_you_mean(play, library.scenarios))
+        raise click.UsageError(_("no scenario '{id}'").format(id=play) + did_you_mean(play, library.scenarios,
+                                                                                     translated=True))
     try:
         precheck(ctx.db)
         app = create_app(ctx.db, trainee=trainee, play=play, library=library, roles=roles)

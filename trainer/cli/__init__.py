@@ -23,8 +23,9 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - last line of defence
         if os.environ.get("TRAINER_DEBUG"):
             raise
+        from trainer.i18n import _
         from trainer.sanitize import line
 
-        click.echo(f"trainer: unexpected error: {exc.__class__.__name__}: {line(str(exc))} "
-                   "(set TRAINER_DEBUG=1 for details)", err=True)
+        click.echo("trainer: " + _("unexpected error: {kind}: {reason} (set TRAINER_DEBUG=1 for details)").format(
+            kind=exc.__class__.__name__, reason=line(str(exc))), err=True)
         sys.exit(3)

@@ -9,6 +9,7 @@ import click
 
 from trainer.cli.base import Context, cli
 from trainer.cli.gate import new_passphrase, require_supervisor
+from trainer.i18n import _, ngettext
 from trainer.sanitize import dumps, line
 
 PASSPHRASE_STDIN = click.option("--passphrase-stdin", is_flag=True,
@@ -47,13 +48,14 @@ def site_init(obj: Context, supervisor_name: str, site_iri: str, scenario_dirs: 
     """Make a new database a site, with its first supervisor (asks for the supervisor's passphrase)."""
     from trainer.progress import accounts
 
-    secret = new_passphrase(passphrase_stdin, "Passphrase for the first supervisor (8+ characters)")
+    secret = new_passphrase(passphrase_stdin, _("Passphrase for the first supervisor (8+ characters)"))
     store = obj.store()
     try:
         account = _do(store, accounts.init_site, supervisor_name, site_iri, scenario_dirs, secret)
     finally:
         store.close()
-    click.echo(f"Site {line(site_iri)} created in {line(str(store.path))} with supervisor {line(account.name)}.")
+    click.echo(_("Site {iri} created in {path} with supervisor {name}.").format(
+        iri=line(site_iri), path=line(str(store.path)), name=line(account.name)))
 
 
 @site.command("set")
@@ -66,11 +68,11 @@ def site_set(obj: Context, xapi_names: bool | None) -> None:
     from trainer.progress import accounts
 
     if xapi_names is None:
-        raise click.UsageError("nothing to set; give --xapi-names or --no-xapi-names")
-    with signed_in(obj, "changing site settings") as (store, actor):
+        raise click.UsageError(_("nothing to set; give --xapi-names or --no-xapi-names"))
+    with signed_in(obj, _("changing site settings")) as (store, actor):
         _do(store, accounts.set_xapi_names, xapi_names, actor)
-    click.echo("xAPI statements will carry names from now on." if xapi_names
-               else "xAPI statements will carry pseudonymous accounts only from now on.")
+    click.echo(_("xAPI statements will carry names from now on.") if xapi_names
+               else _("xAPI statements will carry pseudonymous accounts only from now on."))
 
 
 @contextmanager
@@ -82,7 +84,7 @@ def signed_in(obj: Context, what: str):
     try:
         actor = require_supervisor(store, what)
         if not accounts.is_site(store):
-            raise _Refused("this is a personal database; accounts need a site (`trainer site init`)")
+            raise _Refused(_("this is a personal database; accounts need a site (`trainer site init`)"))
         yield store, actor
     finally:
         store.close()
@@ -91,17 +93,19 @@ def signed_in(obj: Context, what: str):
 def _list(obj: Context, role: str, fmt: str) -> None:
     from trainer.progress import accounts
 
-    with signed_in(obj, f"listing {role}s") as (store, _):
+    with signed_in(obj, _("listing trainees") if role == "trainee" else _("listing supervisors")) as (store, _actor):
         rows = accounts.accounts(store, role)
     if fmt == "json":
         click.echo(dumps([{"name": a.name, "role": a.role, "disabled": a.disabled, "groups": list(a.groups)}
                           for a in rows], indent=2))
         return
     for a in rows:
-        status = "  (disabled)" if a.disabled else ""
+        status = "  " + _("(disabled)") if a.disabled else ""
         groups = f"  [{', '.join(line(g) for g in a.groups)}]" if a.groups else ""
         click.echo(f"{line(a.name)}{groups}{status}")
-    click.echo(f"{len(rows)} {role}(s)", err=True)
+    count = len(rows)
+    click.echo((ngettext("{count} trainee", "{count} trainees", count) if role == "trainee"
+                else ngettext("{count} supervisor", "{count} supervisors", count)).format(count=count), err=True)
 
 
 def _existing(store, name: str, role: str):
@@ -109,28 +113,29 @@ def _existing(store, name: str, role: str):
 
     account = accounts.find(store, name)
     if account is None:
-        raise _Refused(f"there is no account named '{line(name)}'")
+        raise _Refused(_("there is no account named '{name}'").format(name=line(name)))
     if account.role != role:
-        raise _Refused(f"'{line(account.name)}' is a {account.role}, not a {role}")
+        raise _Refused((_("'{name}' is a supervisor, not a trainee") if role == "trainee"
+                        else _("'{name}' is a trainee, not a supervisor")).format(name=line(account.name)))
     return account
 
 
 def _add(obj: Context, name: str, role: str, passphrase_stdin: bool, groups=()):
     from trainer.progress import accounts
 
-    with signed_in(obj, f"adding a {role}") as (store, actor):
-        secret = new_passphrase(passphrase_stdin, f"Passphrase for {name} (8+ characters)")
+    with signed_in(obj, _("adding a trainee") if role == "trainee" else _("adding a supervisor")) as (store, actor):
+        secret = new_passphrase(passphrase_stdin, _("Passphrase for {name} (8+ characters)").format(name=name))
         return _do(store, accounts.add_account, name, role, secret, actor, groups=groups)
 
 
 def _reset(obj: Context, name: str, role: str, passphrase_stdin: bool) -> None:
     from trainer.progress import accounts
 
-    with signed_in(obj, "resetting a passphrase") as (store, actor):
+    with signed_in(obj, _("resetting a passphrase")) as (store, actor):
         account = _existing(store, name, role)
-        secret = new_passphrase(passphrase_stdin, f"New passphrase for {account.name} (8+ characters)")
+        secret = new_passphrase(passphrase_stdin, _("New passphrase for {name} (8+ characters)").format(name=account.name))
         _do(store, accounts.reset_passphrase, account.name, secret, actor)
-    click.echo(f"New passphrase set for {line(account.name)}.")
+    click.echo(_("New passphrase set for {name}.").format(name=line(account.name)))
 
 
 @cli.group()
@@ -146,8 +151,11 @@ def trainees() -> None:
 def trainees_add(obj: Context, name: str, groups: tuple[str, ...], passphrase_stdin: bool) -> None:
     """Add a trainee with a first passphrase (they can change it in the app)."""
     account = _add(obj, name, "trainee", passphrase_stdin, groups)
-    click.echo(f"Added trainee {line(account.name)}" + (f" in {', '.join(map(line, account.groups))}" if groups else "")
-               + ".")
+    if groups:
+        click.echo(_("Added trainee {name} in {groups}.").format(name=line(account.name),
+                                                                groups=", ".join(map(line, account.groups))))
+    else:
+        click.echo(_("Added trainee {name}.").format(name=line(account.name)))
 
 
 @trainees.command("list")
@@ -166,9 +174,9 @@ def trainees_rename(obj: Context, old: str, new: str) -> None:
     """Rename a trainee; their attempts stay theirs."""
     from trainer.progress import accounts
 
-    with signed_in(obj, "renaming a trainee") as (store, actor):
+    with signed_in(obj, _("renaming a trainee")) as (store, actor):
         account = _do(store, accounts.rename, _existing(store, old, "trainee").name, new, actor)
-    click.echo(f"Renamed to {line(account.name)}.")
+    click.echo(_("Renamed to {name}.").format(name=line(account.name)))
 
 
 @trainees.command("disable")
@@ -178,9 +186,9 @@ def trainees_disable(obj: Context, name: str) -> None:
     """Stop a trainee signing in; their records stay."""
     from trainer.progress import accounts
 
-    with signed_in(obj, "disabling a trainee") as (store, actor):
+    with signed_in(obj, _("disabling a trainee")) as (store, actor):
         account = _do(store, accounts.disable, _existing(store, name, "trainee").name, actor)
-    click.echo(f"Disabled {line(account.name)}.")
+    click.echo(_("Disabled {name}.").format(name=line(account.name)))
 
 
 @trainees.command("reset-passphrase")
@@ -204,7 +212,7 @@ def supervisors() -> None:
 def supervisors_add(obj: Context, name: str, passphrase_stdin: bool) -> None:
     """Add a supervisor."""
     account = _add(obj, name, "supervisor", passphrase_stdin)
-    click.echo(f"Added supervisor {line(account.name)}.")
+    click.echo(_("Added supervisor {name}.").format(name=line(account.name)))
 
 
 @supervisors.command("list")

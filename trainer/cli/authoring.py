@@ -10,8 +10,9 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cli, echo
-from trainer.scenario.diagnostics import did_you_mean
+from trainer.cli.base import Context, _emit, cannot_write, cli, did_you_mean, does_not_exist, echo
+from trainer.i18n import _
+
 from trainer.scenario.vocabulary import CATEGORIES
 
 
@@ -26,12 +27,12 @@ def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ..
     from trainer.scenario.loader import check_file
 
     if not file.exists():
-        raise click.BadParameter(f"'{file}' does not exist", param_hint="FILE")
+        raise click.BadParameter(does_not_exist(file), param_hint="FILE")
     scenario, report = check_file(file)
     if scenario is not None:
         lint(scenario, report)
         if node is not None and node not in scenario.nodes and node not in scenario.endings:
-            raise click.BadParameter(f"no node '{node}' in {file.name}"
+            raise click.BadParameter(_("no node '{node}' in {file}").format(node=node, file=file.name)
                                      + did_you_mean(node, list(scenario.nodes) + list(scenario.endings)),
                                      param_hint="--at")
     from trainer.tui.preview import PreviewApp
@@ -84,11 +85,12 @@ def new(slug: str, category: str, folder: Path) -> None:
 
     slug = nfc(slug)
     if not is_id(slug) or slug.endswith((".yaml", ".yml")):
-        raise click.BadParameter("use letters (any language), digits, '-' and '_' only, e.g. billing-dispute "
-                                 "(no .yaml)", param_hint="SLUG")
+        raise click.BadParameter(_("use letters (any language), digits, '-' and '_' only, e.g. billing-dispute "
+                                   "(no .yaml)"), param_hint="SLUG")
     path = folder / f"{slug}.yaml"
+    exists = _("{path} already exists; pick another name or delete it first").format(path=path)
     if os.path.lexists(path):
-        raise click.ClickException(f"{path} already exists; pick another name or delete it first")
+        raise click.ClickException(exists)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _create_new(path, starter_text(slug, category))
@@ -98,7 +100,7 @@ def new(slug: str, category: str, folder: Path) -> None:
 
             _create_new(schema_file, json.dumps(scenario_schema(), indent=2) + "\n")
     except FileExistsError:
-        raise click.ClickException(f"{path} already exists; pick another name or delete it first") from None
+        raise click.ClickException(exists) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
-    echo(f"wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}")
+        raise click.ClickException(cannot_write(path, exc)) from exc
+    echo(_("wrote {path}\nnext: trainer validate --strict {path}   then   trainer preview {path}").format(path=path))

@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from trainer import __version__
+from trainer.i18n import _
 from trainer.sanitize import line, printable
-from trainer.scenario.diagnostics import Report, did_you_mean
+from trainer.scenario.diagnostics import Report
 
 
 class Context:
@@ -60,9 +61,30 @@ class Context:
             broken = [r for r in self.library.reports if Path(r.path).stem == ident and r.errors]
             if broken:
                 fail_with(broken[0])
-            raise click.UsageError(f"no scenario '{ident}'" + did_you_mean(ident, self.library.scenarios)
-                                   + "; `trainer list` shows them all")
+            raise click.UsageError(no_scenario(ident, self.library.scenarios))
         return scenario
+
+
+def no_scenario(ident: str, known) -> str:
+    """The one-line reason for an unknown scenario id, with a did-you-mean."""
+    return _("no scenario '{id}'{suggestion}; `trainer list` shows them all").format(
+        id=ident, suggestion=did_you_mean(ident, known))
+
+
+def no_trainee(name: str, store) -> str:
+    return _("no trainee '{name}'").format(name=name) + did_you_mean(name, [t.name for t in store.trainees()])
+
+
+def mode_word(mode: str) -> str:
+    """An attempt mode as the user reads it (the stored and typed word stays English)."""
+    return {"assessment": _("assessment"), "practice": _("practice")}.get(mode, mode)
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """A ' (did you mean 'x'?)' suffix in the user's language, or '' when nothing is close."""
+    from trainer.scenario.diagnostics import did_you_mean as suggest
+
+    return suggest(word, candidates, translated=True)
 
 
 def fail_with(report: Report) -> None:
@@ -137,12 +159,25 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
     extra = scenario_dirs or _paths_from_env(os.environ.get("TRAINER_SCENARIOS"))
     for folder in extra:
         if not folder.exists():
-            raise click.BadParameter(f"'{folder}' does not exist", param_hint="--scenarios")
+            raise click.BadParameter(does_not_exist(folder), param_hint="--scenarios")
     ctx.obj = Context(db, extra, trainee)
     if ctx.invoked_subcommand is None:
         from trainer.launch import run_app
 
         run_app(ctx.obj, trainee=trainee)
+
+
+def does_not_exist(path) -> str:
+    return _("'{path}' does not exist").format(path=path)
+
+
+def cannot_write(path, exc: OSError) -> str:
+    return _("cannot write {path}: {reason}").format(path=line(str(path)), reason=exc.strerror or exc)
+
+
+def wrote(path) -> None:
+    """The confirmation after writing a file, on standard error (standard output may be the file's content)."""
+    click.echo(_("wrote {path}").format(path=line(str(path))), err=True)
 
 
 def _emit(text: str, output: Path | None, newline: bool = True) -> None:
@@ -163,5 +198,5 @@ def write_output(data: str | bytes, output: Path) -> None:
     except OutputRefused as exc:
         raise click.ClickException(line(str(exc))) from exc
     except OSError as exc:
-        raise click.ClickException(f"cannot write {line(str(output))}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {line(str(output))}", err=True)
+        raise click.ClickException(cannot_write(output, exc)) from exc
+    wrote(output)

@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from trainer.i18n import _
 from trainer.sanitize import line
 
 EXIT_REFUSED = 2
@@ -30,12 +31,12 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _secret(prompt: str = "Passphrase") -> str | None:
+def _secret(prompt: str | None = None) -> str | None:
     value = os.environ.get("TRAINER_PASSPHRASE")
     if value:
         return value
     if interactive():
-        return click.prompt(prompt, hide_input=True, err=True)
+        return click.prompt(prompt or _("Passphrase"), hide_input=True, err=True)
     return None
 
 
@@ -48,23 +49,24 @@ def require_supervisor(store, what: str) -> str:
     if site is None:
         if not passphrase.is_set(store):
             return os.environ.get("USER") or PERSONAL_SUPERVISOR
-        secret = _secret("Supervisor passphrase")
+        secret = _secret(_("Supervisor passphrase"))
         if secret is None:
-            raise AccessRefused(f"{what} needs the supervisor passphrase: set TRAINER_PASSPHRASE or run it in a terminal")
+            raise AccessRefused(_("{what} needs the supervisor passphrase: set TRAINER_PASSPHRASE or run it in a "
+                                  "terminal").format(what=what))
         try:
             ok = passphrase.check(store, secret)
         except passphrase.LockedOut as exc:
             raise AccessRefused(f"{exc}") from None
         if not ok:
-            raise AccessRefused("that is not the supervisor passphrase; nothing was shown")
+            raise AccessRefused(_("that is not the supervisor passphrase; nothing was shown"))
         return PERSONAL_SUPERVISOR
     name = os.environ.get("TRAINER_SUPERVISOR")
     if not name and interactive():
-        name = click.prompt("Supervisor name", err=True)
+        name = click.prompt(_("Supervisor name"), err=True)
     secret = _secret() if name else None
     if not name or secret is None:
-        raise AccessRefused(f"{what} needs a supervisor sign-in: set TRAINER_SUPERVISOR and TRAINER_PASSPHRASE, "
-                            "or run it in a terminal")
+        raise AccessRefused(_("{what} needs a supervisor sign-in: set TRAINER_SUPERVISOR and TRAINER_PASSPHRASE, "
+                              "or run it in a terminal").format(what=what))
     return _sign_in(store, name, secret, "supervisor").name
 
 
@@ -73,11 +75,11 @@ def require_trainee(store, name: str | None):
     TRAINER_PASSPHRASE, or the prompt)."""
     name = name or os.environ.get("TRAINER_TRAINEE")
     if not name and interactive():
-        name = click.prompt("Your name", err=True)
-    secret = _secret("Your passphrase") if name else None
+        name = click.prompt(_("Your name"), err=True)
+    secret = _secret(_("Your passphrase")) if name else None
     if not name or secret is None:
-        raise AccessRefused("recording on a site database needs your own sign-in: set TRAINER_TRAINEE and "
-                            "TRAINER_PASSPHRASE, or run it in a terminal")
+        raise AccessRefused(_("recording on a site database needs your own sign-in: set TRAINER_TRAINEE and "
+                              "TRAINER_PASSPHRASE, or run it in a terminal"))
     return _sign_in(store, name, secret, "trainee")
 
 
@@ -92,17 +94,18 @@ def _sign_in(store, name: str, secret: str, role: str):
         raise AccessRefused(line(str(exc))) from None
 
 
-def new_passphrase(from_stdin: bool, prompt: str = "New passphrase (8+ characters)") -> str:
+def new_passphrase(from_stdin: bool, prompt: str | None = None) -> str:
     """A passphrase to set: one line from standard input with --passphrase-stdin, otherwise typed twice
     at a hidden prompt. Never from the command line, never echoed."""
     if from_stdin:
         value = sys.stdin.readline()
         if not value:
-            raise click.UsageError("--passphrase-stdin: standard input was empty")
+            raise click.UsageError(_("--passphrase-stdin: standard input was empty"))
         return value.rstrip("\r\n")
     if not interactive():
-        raise click.UsageError("no terminal to type a passphrase in: use --passphrase-stdin")
-    return click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True)
+        raise click.UsageError(_("no terminal to type a passphrase in: use --passphrase-stdin"))
+    return click.prompt(prompt or _("New passphrase (8+ characters)"), hide_input=True,
+                        confirmation_prompt=_("Repeat for confirmation"), err=True)
 
 
 def recording_trainee(store, name: str | None, mode: str | None, scenario):
@@ -115,17 +118,17 @@ def recording_trainee(store, name: str | None, mode: str | None, scenario):
     site = accounts.site(store)
     if site is None:
         if name is None:
-            raise click.UsageError("--record needs --trainee NAME")
+            raise click.UsageError(_("--record needs --trainee NAME"))
         from trainer.launch import checked_name
 
         checked_name(name, "--trainee")  # a bad name is misuse (exit 2); the store failing below is not
         return store.trainee(name), mode or "assessment"
     if mode == "assessment":
-        raise AccessRefused("on a site database assessments are recorded only by the app; "
-                            "simulate records practice (leave out --mode)")
+        raise AccessRefused(_("on a site database assessments are recorded only by the app; "
+                              "simulate records practice (leave out --mode)"))
     if not in_site_folders(site, scenario):
-        raise AccessRefused(f"scenario '{line(scenario.id)}' as loaded is not one of this site's scenarios (its folders "
-                            "or the bundled library); it is never recorded")
+        raise AccessRefused(_("scenario '{id}' as loaded is not one of this site's scenarios (its folders "
+                              "or the bundled library); it is never recorded").format(id=line(scenario.id)))
     return require_trainee(store, name).trainee, "practice"
 
 
@@ -151,14 +154,15 @@ def require_self_or_supervisor(store, trainee: str, what: str) -> None:
         return
     name = os.environ.get("TRAINER_TRAINEE")
     if not name and interactive():
-        name = click.prompt("Your name", err=True)
-    secret = _secret("Your passphrase") if name else None
+        name = click.prompt(_("Your name"), err=True)
+    secret = _secret(_("Your passphrase")) if name else None
     if not name or secret is None:
-        raise AccessRefused(f"{what} on a site database needs a sign-in: set TRAINER_TRAINEE (or TRAINER_SUPERVISOR) "
-                            "and TRAINER_PASSPHRASE, or run it in a terminal")
+        raise AccessRefused(_("{what} on a site database needs a sign-in: set TRAINER_TRAINEE (or TRAINER_SUPERVISOR) "
+                              "and TRAINER_PASSPHRASE, or run it in a terminal").format(what=what))
     account = _sign_in(store, name, secret, None)
     if account.role == "supervisor":
         return
     person = store.find_trainee(trainee)
     if person is None or person.id != account.trainee_id:
-        raise AccessRefused(f"{what}: a trainee may only ask for their own; you are signed in as {line(account.name)}")
+        raise AccessRefused(_("{what}: a trainee may only ask for their own; you are signed in as {name}").format(
+            what=what, name=line(account.name)))

@@ -7,6 +7,7 @@ from datetime import date
 import click
 
 from trainer.cli.base import Context, cli, echo
+from trainer.i18n import _
 from trainer.sanitize import dumps, line
 
 
@@ -26,10 +27,10 @@ def suggest(obj: Context, trainee: str, fmt: str) -> None:
     checked_name(trainee, "--trainee")
     store = obj.store()
     try:
-        require_self_or_supervisor(store, trainee, "suggestions")
+        require_self_or_supervisor(store, trainee, _("suggestions"))
         person = store.find_trainee(trainee)
         if person is None and accounts.site(store) is not None:
-            raise click.ClickException(f"there is no trainee named '{line(trainee)}' on this site")
+            raise click.ClickException(_("there is no trainee named '{name}' on this site").format(name=line(trainee)))
         today = date.today()
         found = suggestions_for(store, person, obj.library, today)
     finally:
@@ -39,9 +40,9 @@ def suggest(obj: Context, trainee: str, fmt: str) -> None:
         return
     who = person.name if person else trainee
     if not found:
-        echo(f"No suggestions for {line(who)}: the library has no scenarios.")
+        echo(_("No suggestions for {name}: the library has no scenarios.").format(name=line(who)))
         return
-    echo(f"Next for {line(who)} ({today.isoformat()}):")
+    echo(_("Next for {name} ({date}):").format(name=line(who), date=today.isoformat()))
     for n, s in enumerate(found, 1):
         echo(f"{n}. {line(s.title)} ({line(s.scenario)})")
-        echo(f"   {line(s.reason)}" + (f" [due {s.due.isoformat()}]" if s.due else ""))
+        echo(f"   {line(s.reason)}" + (" " + _("[due {date}]").format(date=s.due.isoformat()) if s.due else ""))

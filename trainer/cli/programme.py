@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from trainer.cli.base import Context, cli, echo
+from trainer.cli.base import Context, cli, did_you_mean, echo, mode_word, no_scenario, no_trainee
 from trainer.cli.gate import require_supervisor
+from trainer.i18n import _, ngettext
 from trainer.sanitize import dumps, line
-from trainer.scenario.diagnostics import did_you_mean
+
 
 
 class _Refused(click.ClickException):
@@ -57,14 +58,13 @@ def _every(value: str | None) -> int | None:
 
 def _target(trainee: str | None, group: str | None) -> None:
     if (trainee is None) == (group is None):
-        raise click.UsageError("give one of --trainee NAME or --group GROUP")
+        raise click.UsageError(_("give one of --trainee NAME or --group GROUP"))
 
 
 def _known_scenarios(obj: Context, ids) -> None:
     unknown = [i for i in ids if obj.library.get(i) is None]
     if unknown:
-        raise click.UsageError(f"no scenario '{unknown[0]}'" + did_you_mean(unknown[0], obj.library.scenarios)
-                               + "; `trainer list` shows them all")
+        raise click.UsageError(no_scenario(unknown[0], obj.library.scenarios))
 
 
 def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
@@ -76,8 +76,9 @@ def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
         bad = next(i for i in items if i not in obj.library.scenarios and not any(
             s["name"].casefold() == i.casefold() for s in sets(store)))
         names = [*obj.library.scenarios, *(s["name"] for s in sets(store))]
-        raise click.UsageError(f"'{bad}' is neither a scenario id nor a set name" + did_you_mean(bad, names)
-                               + "; `trainer list` and `trainer sets list` show them") from None
+        raise click.UsageError(_("'{name}' is neither a scenario id nor a set name{suggestion}; `trainer list` and "
+                                 "`trainer sets list` show them").format(name=bad, suggestion=did_you_mean(bad, names))
+                               ) from None
 
 
 @cli.command()
@@ -97,13 +98,19 @@ def assign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, group:
 
     _target(trainee, group)
     day, months = _due(due), _every(every)
-    with _supervising(obj, "assigning") as (store, actor):
+    with _supervising(obj, _("assigning")) as (store, actor):
         items = _expand(obj, store, scenarios)
         do_assign(store, items, actor, day, trainee=trainee, group=group, mode=mode, max_attempts=attempts,
                   every_months=months)
         who = _stored_name(store, trainee, group)
-    echo(f"Assigned {len(items)} scenario{'s' if len(items) != 1 else ''} to {line(who)}, due {day.isoformat()} "
-         f"({mode}{f', {attempts} attempts' if attempts else ''}{f', every {every.strip()}' if every else ''}).")
+    terms = [mode_word(mode)]
+    if attempts:
+        terms.append(ngettext("{count} attempt", "{count} attempts", attempts).format(count=attempts))
+    if every:
+        terms.append(_("every {interval}").format(interval=every.strip()))
+    echo(ngettext("Assigned {count} scenario to {who}, due {date} ({terms}).",
+                  "Assigned {count} scenarios to {who}, due {date} ({terms}).", len(items)).format(
+        count=len(items), who=line(who), date=day.isoformat(), terms=", ".join(terms)))
 
 
 def _stored_name(store, trainee: str | None, group: str | None) -> str:
@@ -114,7 +121,7 @@ def _stored_name(store, trainee: str | None, group: str | None) -> str:
 
     key = name_key(group)
     row = store.db.execute("SELECT name FROM groups WHERE name_key = ?", [key]).fetchone()
-    return f"group {row[0] if row else group}"
+    return _("group {name}").format(name=row[0] if row else group)
 
 
 @cli.command()
@@ -127,10 +134,10 @@ def unassign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, grou
     from trainer.progress.programme import unassign as do_unassign
 
     _target(trainee, group)
-    with _supervising(obj, "withdrawing assignments") as (store, actor):
-        ids = [sid for sid, _ in _expand(obj, store, scenarios)]
+    with _supervising(obj, _("withdrawing assignments")) as (store, actor):
+        ids = [sid for sid, _from_set in _expand(obj, store, scenarios)]
         gone = do_unassign(store, ids, actor, trainee=trainee, group=group)
-    echo(f"Withdrew {gone} assignment{'s' if gone != 1 else ''}.")
+    echo(ngettext("Withdrew {count} assignment.", "Withdrew {count} assignments.", gone).format(count=gone))
 
 
 @cli.command()
@@ -142,10 +149,11 @@ def waive(obj: Context, scenario: str, trainee: str, reason: str | None) -> None
     """Waive retraining: accept a trainee's pass on an older version of a scenario."""
     from trainer.progress.programme import waive as do_waive
 
-    with _supervising(obj, "waiving retraining") as (store, actor):
+    with _supervising(obj, _("waiving retraining")) as (store, actor):
         row = do_waive(store, trainee, scenario, obj.library.summaries, actor, date.today(), reason)
-    echo(f"Retraining waived for {line(row['trainee'])} on {line(scenario)} (version {row['passed_version']} pass "
-         f"accepted for version {row['current_version']}).")
+    echo(_("Retraining waived for {trainee} on {scenario} (version {passed} pass accepted for version {current}).").format(
+        trainee=line(row["trainee"]), scenario=line(scenario), passed=row["passed_version"],
+        current=row["current_version"]))
 
 
 @cli.group()
@@ -162,9 +170,9 @@ def sets_add(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
     from trainer.progress.programme import add_to_set
 
     _known_scenarios(obj, scenarios)
-    with _supervising(obj, "changing sets") as (store, actor):
+    with _supervising(obj, _("changing sets")) as (store, actor):
         found = add_to_set(store, name, scenarios, actor)
-    echo(f"Set '{line(found['name'])}': {', '.join(map(line, found['scenarios']))}.")
+    echo(_("Set '{name}': {scenarios}.").format(name=line(found["name"]), scenarios=", ".join(map(line, found["scenarios"]))))
 
 
 @sets.command("list")
@@ -174,14 +182,14 @@ def sets_list(obj: Context, fmt: str) -> None:
     """List the named sets and their scenarios."""
     from trainer.progress.programme import sets as all_sets
 
-    with _supervising(obj, "listing sets") as (store, _):
+    with _supervising(obj, _("listing sets")) as (store, _actor):
         found = all_sets(store)
     if fmt == "json":
         click.echo(dumps(found, indent=2))
         return
     for s in found:
         echo(f"{line(s['name'])}: {', '.join(map(line, s['scenarios']))}")
-    click.echo(f"{len(found)} set(s)", err=True)
+    click.echo(ngettext("{count} set", "{count} sets", len(found)).format(count=len(found)), err=True)
 
 
 @sets.command("show")
@@ -191,15 +199,15 @@ def sets_show(obj: Context, name: str) -> None:
     """The scenarios in one set, with their titles."""
     from trainer.progress.programme import find_set, sets as all_sets
 
-    with _supervising(obj, "showing a set") as (store, _):
+    with _supervising(obj, _("showing a set")) as (store, _actor):
         found = find_set(store, name)
         names = [s["name"] for s in all_sets(store)]
     if found is None:
-        raise click.UsageError(f"no set '{name}'" + did_you_mean(name, names))
+        raise click.UsageError(_("no set '{name}'").format(name=name) + did_you_mean(name, names))
     echo(line(found["name"]))
     for sid in found["scenarios"]:
         meta = obj.library.summaries.get(sid)
-        echo(f"  {line(sid)}  {line(meta.title) if meta else '(not in the library)'}")
+        echo(f"  {line(sid)}  {line(meta.title) if meta else _('(not in the library)')}")
 
 
 @sets.command("remove")
@@ -210,10 +218,10 @@ def sets_remove(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
     """Remove scenarios from a set, or the whole set; assignments already made stay."""
     from trainer.progress.programme import remove_set
 
-    with _supervising(obj, "changing sets") as (store, actor):
+    with _supervising(obj, _("changing sets")) as (store, actor):
         left = remove_set(store, name, actor, scenarios)
-    echo(f"Set '{line(name)}' removed." if left is None else
-         f"Set '{line(left['name'])}': {', '.join(map(line, left['scenarios']))}.")
+    echo(_("Set '{name}' removed.").format(name=line(name)) if left is None else
+         _("Set '{name}': {scenarios}.").format(name=line(left["name"]), scenarios=", ".join(map(line, left["scenarios"]))))
 @cli.command()
 @click.argument("name")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -227,13 +235,13 @@ def record(obj: Context, name: str, output: Path) -> None:
 
     kind = output.suffix.lower()
     if kind not in (".pdf", ".html", ".htm"):
-        raise click.BadParameter("give a file name ending in .pdf or .html", param_hint="-o")
+        raise click.BadParameter(_("give a file name ending in .pdf or .html"), param_hint="-o")
     store = obj.store()
     try:
-        actor = require_supervisor(store, "the training record")
+        actor = require_supervisor(store, _("the training record"))
         person = store.find_trainee(name)
         if person is None:
-            raise click.UsageError(f"no trainee '{name}'" + did_you_mean(name, [t.name for t in store.trainees()]))
+            raise click.UsageError(no_trainee(name, store))
         data = record_data(store, person, obj.library.summaries, date.today())
         audit.log(store, actor, "record", person.name, output=str(output))
     finally:

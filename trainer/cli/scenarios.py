@@ -9,7 +9,9 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, cli, echo
+from trainer.cli.base import Context, cli, does_not_exist, echo
+from trainer.i18n import _, ngettext
+from trainer.scenario.vocabulary import label
 from trainer.scenario.diagnostics import display_path
 
 
@@ -36,14 +38,18 @@ def list_command(obj: Context, fmt: str) -> None:
         echo(dumps(rows, indent=2))
         return
     if not rows:
-        echo("No scenarios found.")
+        echo(_("No scenarios found."))
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        echo(f"{r['id']:<{width}}  {r['category']:<15} {r['difficulty']:<12} {r['title']}")
-    echo(f"\n{len(rows)} scenarios in {len({r['category'] for r in rows})} categories")
+        echo(f"{r['id']:<{width}}  {label(r['category']):<15} {label(r['difficulty']):<12} {r['title']}")
+    categories = len({r["category"] for r in rows})
+    echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
+         + ngettext("in {count} category", "in {count} categories", categories).format(count=categories))
     if obj.library.errors:
-        echo(f"{len(obj.library.errors)} error(s) in other files: run `trainer validate`", err=True)
+        errors = len(obj.library.errors)
+        echo(ngettext("{count} error in other files: run `trainer validate`",
+                      "{count} errors in other files: run `trainer validate`", errors).format(count=errors), err=True)
 
 
 def scenario_summary(s) -> dict:
@@ -75,7 +81,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
 
     for p in paths:
         if not os.path.lexists(p):
-            raise click.BadParameter(f"'{p}' does not exist", param_hint="PATHS")
+            raise click.BadParameter(does_not_exist(p), param_hint="PATHS")
     targets = list(paths) or [bundled_dir(), *obj.extra]
     files, slots = [], []  # per target: its files' count, or a report that it has none
     for target in targets:
@@ -101,7 +107,9 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     else:
         for d in diagnostics:
             echo(d.format())
-        summary = f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        summary = (ngettext("{count} file checked", "{count} files checked", len(files)).format(count=len(files))
+                   + ": " + ngettext("{count} error", "{count} errors", errors).format(count=errors) + ", "
+                   + ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
         echo(summary, err=bool(diagnostics))
     if errors or (strict and warnings):
         raise SystemExit(1)
@@ -137,7 +145,7 @@ def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: s
     from trainer.reports.session import session_json, session_text
 
     if trainee and not record:
-        raise click.UsageError("--trainee only applies with --record")
+        raise click.UsageError(_("--trainee only applies with --record"))
     loaded = obj.scenario(scenario)
     if record:
         from trainer.cli.gate import recording_trainee
@@ -162,12 +170,14 @@ def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: s
                 actor.choose(item)
         except ChoiceNotAvailable as exc:
             if exc.finished:
-                echo(f"error: choice {position} ('{item}') comes after the scenario ended at "
-                           f"'{session.state}'", err=True)
+                echo(_("error: choice {position} ('{choice}') comes after the scenario ended at '{node}'").format(
+                    position=position, choice=item, node=session.state), err=True)
             else:
-                echo(f"error: choice {position} ('{item}') is not available at node '{session.state}'; "
-                           f"valid: {', '.join(exc.options) or 'none'}"
-                           + ("; or 'timeout'" if session.timeout else ""), err=True)
+                valid = ", ".join(exc.options) or _("none")
+                echo((_("error: choice {position} ('{choice}') is not available at node '{node}'; valid: {valid}; "
+                        "or 'timeout'") if session.timeout else
+                      _("error: choice {position} ('{choice}') is not available at node '{node}'; valid: {valid}")
+                      ).format(position=position, choice=item, node=session.state, valid=valid), err=True)
             raise SystemExit(1)
     data = session_json(session)
     if record:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from trainer.cli.base import Context, cli
+from trainer.cli.base import Context, cannot_write, cli, wrote
 from trainer.cli.gate import require_supervisor
+from trainer.i18n import _
 from trainer.sanitize import line
 
 
@@ -21,12 +22,12 @@ def _site_database(obj: Context) -> Path:
     path = db_path(obj.db)
     try:
         if not path.is_file():
-            raise click.ClickException(f"there is no database at {line(str(path))}; make a site first with "
-                                       "`trainer --db FILE site init`")
+            raise click.ClickException(_("there is no database at {path}; make a site first with "
+                                         "`trainer --db FILE site init`").format(path=line(str(path))))
         precheck(path)
         if not os.access(path, os.R_OK | os.W_OK):
-            raise click.ClickException(f"cannot read and write {line(str(path))}: run trainer serve as the "
-                                       "account that owns the database")
+            raise click.ClickException(_("cannot read and write {path}: run trainer serve as the "
+                                         "account that owns the database").format(path=line(str(path))))
         store = Store.open(path)
         try:
             site = accounts.site(store)
@@ -35,8 +36,8 @@ def _site_database(obj: Context) -> Path:
     except StoreError as exc:
         raise click.ClickException(line(str(exc))) from exc
     if site is None:
-        raise click.ClickException(f"{line(str(path))} is a personal database; trainer serve serves a site "
-                                   "database, where everyone signs in (`trainer site init`)")
+        raise click.ClickException(_("{path} is a personal database; trainer serve serves a site "
+                                     "database, where everyone signs in (`trainer site init`)").format(path=line(str(path))))
     return path.resolve()
 
 
@@ -73,9 +74,10 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
     try:
         sock = bind(host, port)
     except OSError as exc:
-        reason = "the port is already in use (another server? choose --port)" if exc.errno in (98, 48) \
+        reason = _("the port is already in use (another server? choose --port)") if exc.errno in (98, 48) \
             else (exc.strerror or str(exc))
-        raise click.ClickException(f"cannot listen on {line(host)}:{port}: {reason}") from None
+        raise click.ClickException(_("cannot listen on {host}:{port}: {reason}").format(
+            host=line(host), port=port, reason=reason)) from None
     server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60)
     if client is None:
         server.serve(sock)
@@ -86,7 +88,7 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
     def heard(result) -> None:
         """One line in the server's log for a run that sent, parked or stopped, or failed."""
         if isinstance(result, Exception):
-            click.echo(f"trainer: sync failed: {line(str(result))}", err=True)
+            click.echo("trainer: " + _("sync failed: {reason}").format(reason=line(str(result))), err=True)
         elif result.delivered or result.parked or result.stopped:
             click.echo(f"trainer: {result.summary(client.endpoint)}", err=True)
 
@@ -107,7 +109,7 @@ def _sync_interval(sync_every: str | None, endpoint: str | None) -> float | None
     except ValueError as exc:
         raise click.BadParameter(line(str(exc)), param_hint="--sync-every") from None
     if not endpoint:
-        raise click.UsageError("--sync-every needs --endpoint URL (or TRAINER_LRS_ENDPOINT)")
+        raise click.UsageError(_("--sync-every needs --endpoint URL (or TRAINER_LRS_ENDPOINT)"))
     return every
 
 
@@ -126,16 +128,16 @@ def backup(obj: Context, output: Path) -> None:
 
     store = obj.store()
     try:
-        actor = require_supervisor(store, "a backup")
+        actor = require_supervisor(store, _("a backup"))
         if store.path is not None and output.resolve() == Path(store.path).resolve():
-            raise click.UsageError("-o is the database itself; give the backup another file name")
+            raise click.UsageError(_("-o is the database itself; give the backup another file name"))
         audit.log(store, actor, "backup", output=str(output))
         try:
             backup_private(output, store.db.conn)
         except OutputRefused as exc:
             raise click.ClickException(line(str(exc))) from exc
         except OSError as exc:
-            raise click.ClickException(f"cannot write {line(str(output))}: {exc.strerror or exc}") from exc
+            raise click.ClickException(cannot_write(output, exc)) from exc
     finally:
         store.close()
-    click.echo(f"wrote {line(str(output))}", err=True)
+    wrote(output)

@@ -9,10 +9,11 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cli, echo
+from trainer.cli.base import Context, _emit, cli, echo, no_scenario, no_trainee
 from trainer.cli.gate import AccessRefused, require_supervisor
+from trainer.i18n import _
 from trainer.progress import audit
-from trainer.scenario.diagnostics import did_you_mean
+
 
 
 def _since(value: str | None) -> str | None:
@@ -23,7 +24,8 @@ def _since(value: str | None) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date like 2026-11-01", param_hint="--since") from None
+        raise click.BadParameter(_("'{value}' is not a date like 2026-11-01").format(value=value),
+                                 param_hint="--since") from None
 
 
 @cli.command()
@@ -45,14 +47,13 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     from trainer.reports.data import build_report
 
     store = obj.store()
-    actor = require_supervisor(store, "the report")
+    actor = require_supervisor(store, _("the report"))
     if trainee and store.find_trainee(trainee) is None:
-        raise click.UsageError(f"no trainee '{trainee}'" + did_you_mean(trainee, [t.name for t in store.trainees()]))
+        raise click.UsageError(no_trainee(trainee, store))
     if scenario:
         known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals")}
         if scenario not in known:
-            raise click.UsageError(f"no scenario '{scenario}'" + did_you_mean(scenario, sorted(known))
-                                   + "; `trainer list` shows them all")
+            raise click.UsageError(no_scenario(scenario, sorted(known)))
     data = build_report(store, trainee, scenario, _since(since), mode=mode, catalogue=obj.library.summaries,
                         scenarios=obj.library.scenarios)
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since, mode=mode,
@@ -77,9 +78,9 @@ def export(obj: Context, fmt: str, since: str | None, home_page: str | None, out
     from trainer.reports.exports import export_csv, export_jsonl, export_xapi
 
     if fmt == "xapi" and home_page is not None and not home_page.startswith(("http://", "https://")):
-        raise click.BadParameter("must be an http(s) URL", param_hint="--home-page")
+        raise click.BadParameter(_("must be an http(s) URL"), param_hint="--home-page")
     store = obj.store()
-    actor = require_supervisor(store, "the export")
+    actor = require_supervisor(store, _("the export"))
     when = _since(since)
     if fmt == "csv":
         text = export_csv(store, when)
@@ -109,24 +110,25 @@ def set_passphrase_command(obj: Context) -> None:
     store = obj.store()
     if accounts.is_site(store):
         store.close()
-        raise click.ClickException("this is a site database: every supervisor has their own passphrase "
-                                   "(`trainer supervisors reset-passphrase NAME`)")
+        raise click.ClickException(_("this is a site database: every supervisor has their own passphrase "
+                                     "(`trainer supervisors reset-passphrase NAME`)"))
     try:
         if passphrase.is_set(store):
-            current = click.prompt("Current passphrase", hide_input=True)
+            current = click.prompt(_("Current passphrase"), hide_input=True)
             try:
                 right = passphrase.check(store, current)
             except passphrase.LockedOut as exc:
                 raise AccessRefused(str(exc)) from None
             if not right:
-                raise click.ClickException("that is not the current passphrase; nothing was changed")
-        new = click.prompt("New passphrase (8+ characters)", hide_input=True, confirmation_prompt=True)
+                raise click.ClickException(_("that is not the current passphrase; nothing was changed"))
+        new = click.prompt(_("New passphrase (8+ characters)"), hide_input=True,
+                           confirmation_prompt=_("Repeat for confirmation"))
         passphrase.set_passphrase(store, new)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
-    echo("Supervisor passphrase set.")
+    echo(_("Supervisor passphrase set."))
 
 
 @cli.command()
@@ -141,14 +143,16 @@ def review(obj: Context, supervisor: str | None) -> None:
 
     if peek_site(db_path(obj.db)) is not None:
         if supervisor is not None:
-            raise click.UsageError("--as is for personal databases; on a site database the supervisor who signs in is named")
+            raise click.UsageError(_("--as is for personal databases; on a site database the supervisor who signs in "
+                                     "is named"))
         run_app(obj, roles=("supervisor",))
         return
     supervisor = checked_name(supervisor, "--as") if supervisor else os.environ.get("USER", "supervisor")
     store = obj.store()
     if not passphrase.is_set(store):
         store.close()
-        raise click.ClickException("no supervisor passphrase is set yet: run `trainer supervisor set-passphrase` first")
+        raise click.ClickException(_("no supervisor passphrase is set yet: run `trainer supervisor set-passphrase` "
+                                     "first"))
     app = create_review_app(store=store, library=obj.library, supervisor=supervisor)
     try:
         app.run()

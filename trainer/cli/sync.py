@@ -9,6 +9,7 @@ import click
 
 from trainer.cli.base import Context, cli
 from trainer.cli.gate import interactive, require_supervisor
+from trainer.i18n import _
 from trainer.sanitize import dumps, line
 
 
@@ -20,9 +21,9 @@ def lrs_client(endpoint: str, prompt: bool = True):
     user, password = os.environ.get("TRAINER_LRS_USER"), os.environ.get("TRAINER_LRS_PASSWORD")
     if prompt and interactive():
         if not user:
-            user = click.prompt("LRS user", err=True)
+            user = click.prompt(_("LRS user"), err=True)
         if password is None:
-            password = click.prompt("LRS password", hide_input=True, err=True)
+            password = click.prompt(_("LRS password"), hide_input=True, err=True)
     try:
         return LrsClient(endpoint, user or None, password)
     except EndpointError as exc:
@@ -36,11 +37,13 @@ def _status(store, fmt: str) -> None:
     if fmt == "json":
         click.echo(dumps(data, indent=2))
         return
-    click.echo(f"pending {data['pending']}, sent {data['sent']}, parked {data['parked']}"
-               + (f" (last sent {data['last_sent_at']})" if data["last_sent_at"] else ""))
+    click.echo(_("pending {pending}, sent {sent}, parked {parked}").format(
+        pending=data["pending"], sent=data["sent"], parked=data["parked"])
+        + (" " + _("(last sent {when})").format(when=data["last_sent_at"]) if data["last_sent_at"] else ""))
     for item in data["parked_statements"]:
-        click.echo(f"parked {item['statement_id']} ({line(item['verb'])}, attempt {item['attempt_id']}): "
-                   f"{line(item['reason'] or '')}")
+        click.echo(_("parked {statement} ({verb}, attempt {attempt}): {reason}").format(
+            statement=item["statement_id"], verb=line(item["verb"]), attempt=item["attempt_id"],
+            reason=line(item["reason"] or "")))
 
 
 @cli.command()
@@ -62,13 +65,13 @@ def sync(obj: Context, endpoint: str | None, show_status: bool, fmt: str, retry_
     from trainer.progress import accounts, audit
 
     if not show_status and not endpoint:
-        raise click.UsageError("give --endpoint URL (or TRAINER_LRS_ENDPOINT), or --status")
+        raise click.UsageError(_("give --endpoint URL (or TRAINER_LRS_ENDPOINT), or --status"))
     store = obj.store()
     try:
-        actor = require_supervisor(store, "sync")
+        actor = require_supervisor(store, _("sync"))
         if not accounts.is_site(store):
-            raise click.ClickException("this is a personal database; only a site database has an outbox to sync "
-                                       "(`trainer site init`)")
+            raise click.ClickException(_("this is a personal database; only a site database has an outbox to sync "
+                                         "(`trainer site init`)"))
         if show_status:
             _status(store, fmt)
             return
@@ -94,7 +97,7 @@ def _deliver(store, client, batch: int, retry_parked: bool):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn(_("sending")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("sync", total=total)
         return sync_once(store, client, batch=batch, progress=lambda n: bar.advance(task, n))

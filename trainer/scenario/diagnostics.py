@@ -87,13 +87,18 @@ class ScenarioError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
-def did_you_mean(word: str, candidates, n: int = 1) -> str:
-    """A ' did you mean "x"?' suffix, or '' when nothing is close."""
+def did_you_mean(word: str, candidates, n: int = 1, translated: bool = False) -> str:
+    """A ' did you mean "x"?' suffix, or '' when nothing is close. Scenario diagnostics keep it English (their
+    reports are cached); `translated` gives it in the user's language, for the command line's messages."""
     import difflib
 
     close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=n, cutoff=0.6)
     if not close:
         return ""
+    if translated:
+        from trainer.i18n import _
+
+        return " " + _("(did you mean {names}?)").format(names=", ".join(f"'{c}'" for c in close))
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
 
 
