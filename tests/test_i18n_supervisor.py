@@ -119,3 +119,48 @@ def test_run_time_messages_in_spanish(runner, monkeypatch, tmp_path):
     assert checked.exit_code == 0 and "1 archivo revisado: 0 errores" in checked.output
     wrong = runner.invoke(cli, ["simulate", str(FIXTURES / "minimal.yaml"), "--choose", "9"])
     assert wrong.exit_code == 1 and "error: la elección 1 ('9') no está disponible en el nodo" in wrong.output
+
+
+# --- reports ----------------------------------------------------------------------------------------------------
+
+def test_the_text_and_html_reports_in_spanish_csv_and_json_unchanged(tmp_path, runner, monkeypatch):
+    recorded_store(tmp_path).close()  # the database TRAINER_DB names; no passphrase, so no gate
+    folder = ["--scenarios", str(scenario_folder(tmp_path))]
+
+    def run(*args) -> str:
+        result = runner.invoke(cli, [*folder, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def undated(text: str):
+        data = json.loads(text)
+        data.pop("generated_at")
+        return data
+
+    english = {fmt: run("report", "--format", fmt) for fmt in ("text", "csv", "json", "html")}
+    english["export"] = run("export", "--format", "csv")
+    in_spanish(monkeypatch)
+    text = run("report")
+    assert text.startswith("Alumnos (2)") and "Escenarios (2)" in text
+    assert "Dana Whitfield · evaluación: 2 intentos, 2 completados, tasa de aprobación 50%" in text
+    assert "Trainees" not in text and "pass rate" not in text
+    page = run("report", "--format", "html")
+    assert "<html lang='es'>" in page and "<h1>Informe de progreso de la formación</h1>" in page
+    assert "Tasa de aprobación por escenario" in page and "Training progress report" not in page
+    assert run("report", "--format", "csv") == english["csv"]  # other tools read these: never translated
+    assert run("export", "--format", "csv") == english["export"]
+    assert undated(run("report", "--format", "json")) == undated(english["json"])
+    assert english["text"].startswith("Trainees (2)") and "<html lang='en'>" in english["html"]
+
+
+def test_the_training_record_pdf_in_spanish(runner, tmp_path, monkeypatch, fast_hashing):
+    from tests.test_record import SAM, pdf_text, site
+
+    db = site.__wrapped__(runner, monkeypatch, tmp_path, fast_hashing)  # the record tests' site, as they build it
+    in_spanish(monkeypatch)
+    out = tmp_path / "sam.pdf"
+    assert runner.invoke(cli, ["--db", str(db), "record", SAM, "-o", str(out)]).exit_code == 0
+    text = pdf_text(out.read_bytes()).replace("\n", " ")
+    assert "Expediente de formación" in text and f"Alumno: {SAM}" in text and "Grupos: Front desk" in text
+    assert "Pendientes" in text and "no superado, queda 1 intento" in text and "evaluación" in text
+    assert "Training record" not in text and "Outstanding" not in text

@@ -1,5 +1,5 @@
-"""No supervisor-facing text escapes translation: the review app's key screens, the CLI's run-time messages and
-the text report, under the made-up language of tests/test_pseudo_locale.py (every catalogue string accented and
+"""No supervisor-facing text escapes translation: the review app's key screens, the CLI's run-time messages,
+the text report and a played scenario's summary, under the made-up language of tests/test_pseudo_locale.py (every catalogue string accented and
 marked ⟦…⟧, scenario text and names in Cyrillic). An ASCII word left over is app text outside gettext, unless it
 is known data: ids, tags, key names, file paths, English month names."""
 
@@ -147,6 +147,10 @@ def test_the_cli_speaks_only_the_pseudo_language(tmp_path, monkeypatch, runner):
         "sets": ["sets", "list"],
         "a new scenario": ["new", "pseudo-test", "--category", "privacy", "--dir", str(tmp_path / "new")],
         "a choice that is not there": ["--scenarios", str(folder), "simulate", "move", "--choose", "9"],
+        "the text report": ["--scenarios", str(folder), "report"],
+        "a played scenario": ["--scenarios", str(folder), "simulate", "privacy-call", "--choose",
+                              "confirm-patient,read-results"],
+        "an unfinished one": ["--scenarios", str(folder), "simulate", "privacy-call", "--choose", "warm-opening"],
     }
     for what, args in runs.items():
         result = runner.invoke(cli, args)

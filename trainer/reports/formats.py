@@ -6,7 +6,22 @@ from __future__ import annotations
 import csv
 import io
 
+from trainer.i18n import N_, _, ngettext
 from trainer.sanitize import csv_row, line
+from trainer.scenario.vocabulary import label
+
+# stored words as a reader sees them in the text, HTML and PDF reports (CSV and JSON keep the stored English)
+SHOWN = {"assessment": N_("assessment"), "practice": N_("practice"), "passed": N_("passed"), "waived": N_("waived"),
+         "overdue": N_("overdue"), "failed": N_("failed"), "retraining-due": N_("retraining due"),
+         "in-progress": N_("in progress"), "not-started": N_("not started"), "completed": N_("completed"),
+         "abandoned": N_("abandoned")}
+
+
+def shown(word: str | None) -> str:
+    """A stored mode or status, or a built-in skill, category or level, in the reader's language."""
+    if not word:
+        return ""
+    return _(SHOWN[word]) if word in SHOWN else label(word)
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -28,31 +43,37 @@ def _trend(value) -> str:
 def report_text(report: dict) -> str:
     lines = []
     trainees = report["trainees"]
-    lines.append(f"Trainees ({len(trainees)})")
+    lines.append(_("Trainees ({count})").format(count=len(trainees)))
     if not trainees:
-        lines.append("  no attempts recorded yet")
+        lines.append("  " + _("no attempts recorded yet"))
     for t in trainees:
-        lines.append(f"  {line(t['name'])} · {t['mode']}: {t['attempts']} attempt{'' if t['attempts'] == 1 else 's'}, {t['completed']} completed, pass rate "
-                     f"{_fmt(t['pass_rate'])}, average {_fmt(t['average'])}, last active {t['last_activity'] or '—'}"
-                     f"  {sparkline(t['recent'])}")
+        figures = ngettext("{count} attempt, {completed} completed, pass rate {rate}, average {average}, last active "
+                           "{when}", "{count} attempts, {completed} completed, pass rate {rate}, average {average}, "
+                           "last active {when}", t["attempts"]).format(
+            count=t["attempts"], completed=t["completed"], rate=_fmt(t["pass_rate"]), average=_fmt(t["average"]),
+            when=t["last_activity"] or "—")
+        lines.append(f"  {line(t['name'])} · {shown(t['mode'])}: {figures}  {sparkline(t['recent'])}")
         for skill, s in t["skills"].items():
-            lines.append(f"      {line(skill):<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
+            lines.append(f"      {line(shown(skill)):<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
     lines.append("")
-    lines.append(f"Scenarios ({len(report['scenarios'])})")
+    lines.append(_("Scenarios ({count})").format(count=len(report["scenarios"])))
     for s in report["scenarios"]:
-        lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {s['mode']}: {s['attempts']} attempts, pass rate {_fmt(s['pass_rate'])}, "
-                     f"average {_fmt(s['average'])}")
+        figures = ngettext("{count} attempt, pass rate {rate}, average {average}",
+                           "{count} attempts, pass rate {rate}, average {average}", s["attempts"]).format(
+            count=s["attempts"], rate=_fmt(s["pass_rate"]), average=_fmt(s["average"]))
+        lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {shown(s['mode'])}: {figures}")
         node = None
         for item in s["items"]:
             if item["node"] != node:
                 node = item["node"]
                 lines.append(f"      [{line(node)}]")
-            mark = " CRITICAL" if item["critical"] else ""
-            lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  avg {item['average_points']:+.2f}  "
-                         f"{line(item['choice_id'])}{mark}")
+            mark = " " + _("CRITICAL") if item["critical"] else ""
+            lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  "
+                         + _("avg {points}").format(points=f"{item['average_points']:+.2f}")
+                         + f"  {line(item['choice_id'])}{mark}")
     assignments = report.get("assignments") or []
     if assignments:
-        lines += ["", f"Assignments ({len(assignments)})"]
+        lines += ["", _("Assignments ({count})").format(count=len(assignments))]
         for a in assignments:
             lines.append(f"  {line(a['trainee'])} · {line(a['scenario'])}: {assignment_state(a)}")
     return "\n".join(lines)
@@ -60,16 +81,20 @@ def report_text(report: dict) -> str:
 
 def assignment_state(a: dict) -> str:
     """One assignment's standing in words: status, due date, attempts left, the pass that counts."""
-    text = f"{a['status']}, due {a['due']}, {a['mode']}"
+    parts = [shown(a["status"]), _("due {date}").format(date=a["due"]), shown(a["mode"])]
     if a["attempts_left"] is not None and a["status"] not in ("passed", "waived"):
-        text += f", {a['attempts_left']} attempt{'' if a['attempts_left'] == 1 else 's'} left"
+        parts.append(attempts_left(a["attempts_left"]))
     if a["passed_at"]:
-        text += f", passed {a['passed_at'][:10]} (version {a['passed_version']})"
+        parts.append(_("passed {date} (version {version})").format(date=a["passed_at"][:10], version=a["passed_version"]))
     if a["status"] == "retraining-due":
-        text += f", now version {a['current_version']}"
+        parts.append(_("now version {version}").format(version=a["current_version"]))
     if a["next_due"] and a["status"] == "passed":
-        text += f", next due {a['next_due']}"
-    return text
+        parts.append(_("next due {date}").format(date=a["next_due"]))
+    return ", ".join(parts)
+
+
+def attempts_left(count: int) -> str:
+    return ngettext("{count} attempt left", "{count} attempts left", count).format(count=count)
 
 
 ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via", "attempts_left", "every",

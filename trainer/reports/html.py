@@ -12,21 +12,24 @@ from datetime import date, datetime
 from babel import Locale, UnknownLocaleError
 from babel.dates import default_locale, format_date, format_skeleton, format_time
 
+from trainer.i18n import N_, _, current_language, ngettext
 from trainer.reports import svg
+from trainer.reports.formats import attempts_left, shown
 from trainer.reports.svg import esc
 from trainer.sanitize import printable
 
 STATUS_STYLE = {  # status -> (fill, mark in the cell, what it means)
-    "passed": ("#12b76a", "✓", "passed"),
-    "waived": ("#a6f4c5", "W", "retraining waived"),
-    "in-progress": ("#84caff", "…", "in progress"),
-    "not-started": ("#eaecf0", "·", "not started"),
-    "failed": ("#fdb022", "✗", "failed (attempts left)"),
-    "overdue": ("#d92d20", "!", "overdue"),
-    "retraining-due": ("#9e77ed", "↻", "retraining due (a newer version)"),
+    "passed": ("#12b76a", "✓", N_("passed")),
+    "waived": ("#a6f4c5", "W", N_("retraining waived")),
+    "in-progress": ("#84caff", "…", N_("in progress")),
+    "not-started": ("#eaecf0", "·", N_("not started")),
+    "failed": ("#fdb022", "✗", N_("failed (attempts left)")),
+    "overdue": ("#d92d20", "!", N_("overdue")),
+    "retraining-due": ("#9e77ed", "↻", N_("retraining due (a newer version)")),
 }
 
 TRIP_UPS_SHOWN = 8
+FILTER_NAMES = {"trainee": N_("trainee"), "scenario": N_("scenario"), "since": N_("since"), "mode": N_("mode")}
 
 CSS = """
 *{box-sizing:border-box}
@@ -93,12 +96,12 @@ def trend(value) -> str:
 
 
 def _who(row: dict) -> str:
-    return f"{row['name']} · {row['mode']}" if row.get("mode") else row["name"]
+    return f"{row['name']} · {shown(row['mode'])}" if row.get("mode") else row["name"]
 
 
 def _scenario_label(row: dict) -> str:
     title = row.get("title") or row["id"]
-    return f"{title} · {row['mode']}" if row.get("mode") else title
+    return f"{title} · {shown(row['mode'])}" if row.get("mode") else title
 
 
 def legend(entries: list[tuple[str, str, str]]) -> str:
@@ -115,12 +118,16 @@ def completion_section(assignments: list[dict]) -> str:
     cells = {}
     for a in assignments:
         fill, mark, meaning = STATUS_STYLE.get(a["status"], ("#ffffff", "?", a["status"]))
-        tip = f"{a['trainee']} · {titles[a['scenario']]}: {meaning}, due {local_day(a['due'])}, {a['mode']}"
+        tip = (f"{a['trainee']} · {titles[a['scenario']]}: {_(meaning)}, " + _("due {date}").format(date=local_day(a["due"]))
+               + f", {shown(a['mode'])}")
         if a.get("passed_at"):
-            tip += f", passed {local_day(a['passed_at'][:10])} (version {a['passed_version']})"
+            tip += ", " + _("passed {date} (version {version})").format(date=local_day(a["passed_at"][:10]),
+                                                                       version=a["passed_version"])
         cells[(people.index(a["trainee"]), ids.index(a["scenario"]))] = (fill, mark, tip)
-    chart = svg.heatmap("grid", "Completion grid", f"{len(people)} trainees by {len(ids)} assigned scenarios; "
-                        "each cell is the status of that assignment", people, [titles[s] for s in ids], cells)
+    size = (ngettext("{count} trainee", "{count} trainees", len(people)).format(count=len(people)) + " × "
+            + ngettext("{count} assigned scenario", "{count} assigned scenarios", len(ids)).format(count=len(ids)))
+    chart = svg.heatmap("grid", _("Completion grid"), _("{size}; each cell is the status of that assignment").format(
+        size=size), people, [titles[s] for s in ids], cells)
     rows = []
     for a in assignments:
         cls = {"passed": "good", "waived": "good", "overdue": "bad", "failed": "bad",
@@ -128,22 +135,29 @@ def completion_section(assignments: list[dict]) -> str:
         passed = f"{esc(local_day(a['passed_at'][:10]))} (v{a['passed_version']})" if a.get("passed_at") else ""
         left = "" if a.get("attempts_left") is None else a["attempts_left"]
         rows.append(f"<tr><td>{esc(a['trainee'])}</td><td>{esc(a['title'])}</td><td>{esc(local_day(a['due']))}</td>"
-                    f"<td class='{cls}'>{esc(a['status'])}</td><td>{esc(a['mode'])}</td><td class='n'>{left}</td>"
-                    f"<td>{passed}</td></tr>")
-    return ("<section><h2 id='programme'>Programme: completion grid</h2>" + chart
-            + legend([(fill, mark, meaning) for fill, mark, meaning in STATUS_STYLE.values()])
-            + "<table><tr><th>Trainee</th><th style='width:28%'>Scenario</th><th>Due</th><th>Status</th><th>Mode</th>"
-            "<th class='n'>Attempts left</th><th>Passed</th></tr>" + "".join(rows) + "</table></section>")
+                    f"<td class='{cls}'>{esc(shown(a['status']))}</td><td>{esc(shown(a['mode']))}</td>"
+                    f"<td class='n'>{left}</td><td>{passed}</td></tr>")
+    return (f"<section><h2 id='programme'>{esc(_('Programme: completion grid'))}</h2>" + chart
+            + legend([(fill, mark, _(meaning)) for fill, mark, meaning in STATUS_STYLE.values()])
+            + table_head((_("Trainee"), ""), (_("Scenario"), " style='width:28%'"), (_("Due"), ""), (_("Status"), ""),
+                         (_("Mode"), ""), (_("Attempts left"), " class='n'"), (_("Passed"), ""))
+            + "".join(rows) + "</table></section>")
+
+
+def table_head(*columns: tuple[str, str]) -> str:
+    """<table> and its heading row: (heading, attributes of its <th>)."""
+    return "<table><tr>" + "".join(f"<th{attrs}>{esc(text)}</th>" for text, attrs in columns) + "</tr>"
 
 
 def pass_rate_section(scenarios: list[dict]) -> str:
     items = [(_scenario_label(s), s["pass_rate"],
-              f"{pct(s['pass_rate'])} of {s['completed']} completed",
-              f"{_scenario_label(s)}: {s['passed']} passed of {s['completed']} completed ({s['attempts']} started)"
-              f", average {pct(s['average'])}") for s in scenarios]
-    return ("<section><h2 id='pass-rates'>Pass rate per scenario</h2>"
-            + svg.bars("pass", "Pass rate per scenario", "Share of completed attempts that passed, per scenario and "
-                       "mode", items) + "</section>")
+              _("{rate} of {completed} completed").format(rate=pct(s["pass_rate"]), completed=s["completed"]),
+              _("{scenario}: {passed} passed of {completed} completed ({started} started), average {average}").format(
+                  scenario=_scenario_label(s), passed=s["passed"], completed=s["completed"], started=s["attempts"],
+                  average=pct(s["average"]))) for s in scenarios]
+    return (f"<section><h2 id='pass-rates'>{esc(_('Pass rate per scenario'))}</h2>"
+            + svg.bars("pass", _("Pass rate per scenario"), _("Share of completed attempts that passed, per scenario "
+                                                               "and mode"), items) + "</section>")
 
 
 def skills_section(trainees: list[dict]) -> str:
@@ -156,13 +170,16 @@ def skills_section(trainees: list[dict]) -> str:
             if s is None:
                 continue
             mark = f" {trend(s['trend'])}" if s["trend"] is not None else ""
-            tip = f"{_who(t)} · {skill}: average {pct(s['average'])}" + (
-                f", trend {trend(s['trend'])} points (latest three attempts against the three before)" if mark else "")
+            tip = _("{who} · {skill}: average {average}").format(who=_who(t), skill=shown(skill),
+                                                                  average=pct(s["average"])) + (
+                ", " + _("trend {trend} points (latest three attempts against the three before)").format(
+                    trend=trend(s["trend"])) if mark else "")
             cells[(i, j)] = (svg.percent_fill(s["average"]), f"{pct(s['average'], '')}{mark}", tip)
-    chart = svg.heatmap("skills", "Trainee by skill", "Average percent per skill for each trainee and mode; darker is "
-                        "higher", [_who(t) for t in rows], skills, cells)
+    chart = svg.heatmap("skills", _("Trainee by skill"), _("Average percent per skill for each trainee and mode; "
+                                                           "darker is higher"), [_who(t) for t in rows],
+                        [shown(k) for k in skills], cells)
     key = legend([(svg.percent_fill(v), "", f"{v}%") for v in (0, 25, 50, 75, 100)])
-    return f"<section><h2 id='skills'>Skills: trainee × skill</h2>{chart}{key}</section>"
+    return f"<section><h2 id='skills'>{esc(_('Skills: trainee × skill'))}</h2>{chart}{key}</section>"
 
 
 def timeline_section(report: dict) -> str:
@@ -177,28 +194,34 @@ def timeline_section(report: dict) -> str:
         for p in chosen:
             by_day.setdefault(date.fromisoformat(local_time_iso(p["finished_at"])), []).append(p["score"] or 0.0)
         if by_day:
-            series.append((name, [(d, sum(v) / len(v), f"{name}, {local_day(d)}: {sum(v) / len(v):.0f}% "
-                                   f"({len(v)} attempt{'' if len(v) == 1 else 's'})") for d, v in sorted(by_day.items())]))
+            series.append((name, [(d, sum(v) / len(v), f"{name}, {local_day(d)}: {sum(v) / len(v):.0f}% ("
+                                   + ngettext("{count} attempt", "{count} attempts", len(v)).format(count=len(v)) + ")")
+                                  for d, v in sorted(by_day.items())]))
 
     if trainee:
         for kind in modes:
-            day_means(f"{points[0]['trainee']} · {kind}", [p for p in points if p["mode"] == kind])
-        caption = "Each point is the day's average score; practice and assessment are separate lines."
+            day_means(f"{points[0]['trainee']} · {shown(kind)}", [p for p in points if p["mode"] == kind])
+        caption = _("Each point is the day's average score; practice and assessment are separate lines.")
     else:
         chosen = [p for p in points if p["mode"] == mode]
         groups = report.get("groups") or {}
         if groups:
             for name, members in list(groups.items())[:7]:
                 day_means(f"{name}", [p for p in chosen if p["trainee"] in members])
-            day_means("Everyone", chosen)
-            caption = f"{mode.capitalize()} attempts only: each point is a group's average score that day."
+            day_means(_("Everyone"), chosen)
+            caption = (_("Assessment attempts only: each point is a group's average score that day.")
+                       if mode == "assessment" else
+                       _("Practice attempts only: each point is a group's average score that day."))
         else:
             people = sorted({p["trainee"] for p in chosen}, key=lambda n: -sum(p["trainee"] == n for p in chosen))
             for name in people[:8]:
                 day_means(name, [p for p in chosen if p["trainee"] == name])
-            caption = f"{mode.capitalize()} attempts only: each point is a trainee's average score that day."
-    chart = svg.lines("scores", "Scores over dates", caption, series, short_day)
-    return (f"<section><h2 id='scores'>Scores over dates</h2><p class='muted'>{esc(caption)}</p>{chart}</section>")
+            caption = (_("Assessment attempts only: each point is a trainee's average score that day.")
+                       if mode == "assessment" else
+                       _("Practice attempts only: each point is a trainee's average score that day."))
+    chart = svg.lines("scores", _("Scores over dates"), caption, series, short_day)
+    return (f"<section><h2 id='scores'>{esc(_('Scores over dates'))}</h2><p class='muted'>{esc(caption)}</p>"
+            f"{chart}</section>")
 
 
 def local_time_iso(stamp: str) -> str:
@@ -214,9 +237,10 @@ def _choice_label(item: dict, chars: int = 70) -> str:
 
 
 def trip_up_section(scenarios: list[dict]) -> str:
-    parts = ["<section><h2 id='trip-ups'>Choices that trip people up</h2><p class='muted'>Point-losing and "
-             f"critical choices (the {TRIP_UPS_SHOWN} most common per scenario) in conversation order. The bar is the share of trainees who reached that step and "
-             "picked it; a trainee who repeats a choice in several attempts counts once.</p>"]
+    parts = [f"<section><h2 id='trip-ups'>{esc(_('Choices that trip people up'))}</h2><p class='muted'>"
+             + esc(_("Point-losing and critical choices (the {count} most common per scenario) in conversation order. "
+                     "The bar is the share of trainees who reached that step and picked it; a trainee who repeats a "
+                     "choice in several attempts counts once.").format(count=TRIP_UPS_SHOWN)) + "</p>"]
     any_shown = False
     for k, s in enumerate(scenarios):
         trips = s.get("trip_ups") or []
@@ -227,50 +251,56 @@ def trip_up_section(scenarios: list[dict]) -> str:
             continue
         any_shown = True
         items = [(_choice_label(t, 80), 100.0 * t["trainees"] / max(1, t["reached"]),
-                  f"{t['trainees']} of {t['reached']} trainees" + (" · critical" if t["critical"] else ""),
-                  f"{_choice_label(t, 400)} — picked by {t['trainees']} of {t['reached']} trainees who reached "
-                  f"{t['node']} ({t['picks']} picks), average {t['average_points']:+.2f} points"
-                  + (", a critical error" if t["critical"] else "")) for t in trips]
+                  ngettext("{count} of {reached} trainee", "{count} of {reached} trainees", t["reached"]).format(
+                      count=t["trainees"], reached=t["reached"]) + (" · " + _("critical") if t["critical"] else ""),
+                  _("{choice} — picked by {count} of {reached} trainees who reached {node} ({picks} picks), average "
+                    "{points} points").format(choice=_choice_label(t, 400), count=t["trainees"], reached=t["reached"],
+                                              node=t["node"], picks=t["picks"], points=f"{t['average_points']:+.2f}")
+                  + (", " + _("a critical error") if t["critical"] else "")) for t in trips]
         parts.append(f"<h3>{esc(_scenario_label(s))}</h3>"
-                     + svg.bars(f"trip{k}", f"Choices that trip people up: {_scenario_label(s)}",
-                                "Share of trainees picking each point-losing choice, in conversation order", items,
+                     + svg.bars(f"trip{k}", _("Choices that trip people up: {scenario}").format(scenario=_scenario_label(s)),
+                                _("Share of trainees picking each point-losing choice, in conversation order"), items,
                                 label_w=560))
     if not any_shown:
-        parts.append("<p>No point-losing choice has been picked yet.</p>")
+        parts.append(f"<p>{esc(_('No point-losing choice has been picked yet.'))}</p>")
     return "".join(parts) + "</section>"
 
 
 def trainees_section(trainees: list[dict]) -> str:
-    out = ["<section><h2 id='trainees'>Trainees</h2><table><tr><th style='width:24%'>Trainee</th><th>Mode</th>"
-           "<th class='n'>Attempts</th><th class='n'>Completed</th><th class='n'>Pass rate</th><th class='n'>Average"
-           "</th><th style='width:22%'>Last activity</th></tr>"]
+    out = [f"<section><h2 id='trainees'>{esc(_('Trainees'))}</h2>"
+           + table_head((_("Trainee"), " style='width:24%'"), (_("Mode"), ""), (_("Attempts"), " class='n'"),
+                        (_("Completed"), " class='n'"), (_("Pass rate"), " class='n'"), (_("Average"), " class='n'"),
+                        (_("Last activity"), " style='width:22%'"))]
     for t in trainees:
-        out.append(f"<tr><td>{esc(t['name'])}</td><td>{esc(t.get('mode') or '')}</td><td class='n'>{t['attempts']}</td>"
+        out.append(f"<tr><td>{esc(t['name'])}</td><td>{esc(shown(t.get('mode')))}</td><td class='n'>{t['attempts']}</td>"
                    f"<td class='n'>{t['completed']}</td><td class='n'>{pct(t['pass_rate'])}</td>"
                    f"<td class='n'>{pct(t['average'])}</td><td>{esc(local_time(t['last_activity']))}</td></tr>")
     if not trainees:
-        out.append("<tr><td colspan='7'>No attempts recorded yet.</td></tr>")
+        out.append(f"<tr><td colspan='7'>{esc(_('No attempts recorded yet.'))}</td></tr>")
     return "".join(out) + "</table></section>"
 
 
 def items_section(scenarios: list[dict]) -> str:
-    out = ["<section><h2 id='items'>Item analysis</h2><p class='muted'>Every choice picked, step by step in "
-           "conversation order; share is of all picks at that step.</p>"]
+    out = [f"<section><h2 id='items'>{esc(_('Item analysis'))}</h2><p class='muted'>"
+           + esc(_("Every choice picked, step by step in conversation order; share is of all picks at that step."))
+           + "</p>"]
     for s in scenarios:
-        out.append(f"<h3>{esc(_scenario_label(s))} <span class='muted'>({esc(s['id'])}, {esc(s['category'] or '')})"
-                   f"</span></h3><p>{s['attempts']} attempts · pass rate {pct(s['pass_rate'])} · average "
-                   f"{pct(s['average'])}</p>")
+        figures = ngettext("{count} attempt · pass rate {rate} · average {average}",
+                           "{count} attempts · pass rate {rate} · average {average}", s["attempts"]).format(
+            count=s["attempts"], rate=pct(s["pass_rate"]), average=pct(s["average"]))
+        out.append(f"<h3>{esc(_scenario_label(s))} <span class='muted'>({esc(s['id'])}, {esc(shown(s['category']))})"
+                   f"</span></h3><p>{esc(figures)}</p>")
         if not s["items"]:
             continue
-        out.append("<table><tr><th style='width:60%'>Choice</th><th class='n'>Picked</th><th class='n'>Share</th>"
-                   "<th class='n'>Avg points</th></tr>")
+        out.append(table_head((_("Choice"), " style='width:60%'"), (_("Picked"), " class='n'"), (_("Share"), " class='n'"),
+                              (_("Avg points"), " class='n'")))
         node = None
         for item in s["items"]:
             if item["node"] != node:
                 node = item["node"]
-                out.append(f"<tr class='node'><td colspan='4'>Step: {esc(node)}</td></tr>")
+                out.append(f"<tr class='node'><td colspan='4'>{esc(_('Step: {node}').format(node=node))}</td></tr>")
             cls = "bad" if item["average_points"] < 0 or item["critical"] else "good" if item["average_points"] > 0 else ""
-            crit = " <strong class='bad'>critical</strong>" if item["critical"] else ""
+            crit = f" <strong class='bad'>{esc(_('critical'))}</strong>" if item["critical"] else ""
             text = esc(printable(item["text"] or item["choice_id"], layout=False))
             out.append(f"<tr><td>{text}{crit}</td><td class='n'>{item['picks']}</td><td class='n'>{item['share']:.0f}%"
                        f"</td><td class='n {cls}'>{item['average_points']:+.2f}</td></tr>")
@@ -280,17 +310,19 @@ def items_section(scenarios: list[dict]) -> str:
 
 def report_html(report: dict) -> str:
     filters = {k: v for k, v in report["filters"].items() if v}
-    head = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+    title = esc(_("Training progress report"))
+    head = [f"<!DOCTYPE html><html lang='{esc(current_language())}'><head><meta charset='utf-8'>",
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            "<title>Training progress report</title>", f"<style>{CSS}</style></head><body>",
-            "<h1>Training progress report</h1>",
-            f"<p class='muted'>Generated {esc(local_time(report['generated_at']))}"]
+            f"<title>{title}</title>", f"<style>{CSS}</style></head><body>", f"<h1>{title}</h1>",
+            "<p class='muted'>" + esc(_("Generated {when}").format(when=local_time(report["generated_at"])))]
     if filters:
-        head.append(" · filters: " + esc(", ".join(f"{k} = {v}" for k, v in filters.items())))
-    head.append("</p><p class='note'>Practice and assessment are reported separately and never averaged together. "
-                "<strong>Trend marks</strong> next to a skill: ▲ up, ▼ down or = level, by that many points — the "
-                "average of a trainee's latest three completed attempts minus the three before them (shown once "
-                "there are two). Hover a chart cell, bar or point for the exact figures.</p>")
+        named = ", ".join(f"{_(FILTER_NAMES.get(k, k))} = {shown(v) if k == 'mode' else v}" for k, v in filters.items())
+        head.append(" · " + esc(_("filters: {filters}").format(filters=named)))
+    head.append("</p><p class='note'>" + esc(_(
+        "Practice and assessment are reported separately and never averaged together. Trend marks next to a skill: "
+        "▲ up, ▼ down or = level, by that many points — the average of a trainee's latest three completed attempts "
+        "minus the three before them (shown once there are two). Hover a chart cell, bar or point for the exact "
+        "figures.")) + "</p>")
     body = []
     if report.get("assignments"):
         body.append(completion_section(report["assignments"]))

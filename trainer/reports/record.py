@@ -10,14 +10,16 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
+from trainer.i18n import N_, _, current_language
 from trainer.progress import accounts
 from trainer.progress.programme import trainee_programme
 from trainer.progress.store import Store, Trainee
+from trainer.reports.formats import attempts_left, shown
 from trainer.sanitize import line
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
              Path("/usr/local/share/fonts/dejavu"))
-TITLE = "Training record"
+TITLE = N_("Training record")
 
 
 def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date) -> dict:
@@ -40,7 +42,7 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
                                                     "current_version")})
         if row["status"] == "waived":
             outstanding.append({"scenario": row["scenario"], "title": row["title"], "due": row["due"],
-                                "status": f"retraining waived by {row['waived_by']}", "mode": row["mode"],
+                                "status": "waived", "waived_by": row["waived_by"], "mode": row["mode"],
                                 "attempts_left": None, "current_version": row["current_version"]})
     completed.sort(key=lambda c: c["date"])
     return {"trainee": trainee.name, "site": site.iri if site else None,
@@ -56,7 +58,7 @@ def _day(iso: str | None) -> str:
 
 
 def _signed(c: dict) -> str:
-    return f"{c['signed_off_by']}, {_day(c['signed_off_at'])}" if c["signed_off_by"] else "not signed off"
+    return f"{c['signed_off_by']}, {_day(c['signed_off_at'])}" if c["signed_off_by"] else _("not signed off")
 
 
 def _score(c: dict) -> str:
@@ -64,19 +66,21 @@ def _score(c: dict) -> str:
 
 
 def _standing(o: dict) -> str:
+    if o["status"] == "waived":
+        return _("retraining waived by {name}").format(name=o.get("waived_by") or "")
     left = o["attempts_left"]
-    if left is None or o["status"] in ("not-started", "retraining-due") or o["status"].startswith("retraining waived"):
-        return o["status"]
-    return f"{o['status']}, {left} attempt{'' if left == 1 else 's'} left"
+    if left is None or o["status"] in ("not-started", "retraining-due"):
+        return shown(o["status"])
+    return f"{shown(o['status'])}, {attempts_left(left)}"
 
 
 def _header(data: dict) -> list[str]:
-    parts = [f"Trainee: {data['trainee']}"]
+    parts = [_("Trainee: {name}").format(name=data["trainee"])]
     if data["groups"]:
-        parts.append("Groups: " + ", ".join(data["groups"]))
+        parts.append(_("Groups: {names}").format(names=", ".join(data["groups"])))
     if data["site"]:
-        parts.append(f"Site: {data['site']}")
-    parts.append(f"Printed: {_day(data['generated_at'])}")
+        parts.append(_("Site: {iri}").format(iri=data["site"]))
+    parts.append(_("Printed: {date}").format(date=_day(data["generated_at"])))
     return parts
 
 
@@ -97,30 +101,44 @@ def record_html(data: dict) -> str:
     def e(value) -> str:
         return html.escape(line(value))
 
-    out = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-           f"<title>{TITLE} · {e(data['trainee'])}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{TITLE}</h1>", *[f"<p class='meta'>{e(p)}</p>" for p in _header(data)],
-           "<h2>Completed</h2>"]
+    title = e(_(TITLE))
+    out = [f"<!DOCTYPE html><html lang='{e(current_language())}'><head><meta charset='utf-8'>",
+           f"<title>{title} · {e(data['trainee'])}</title><style>{_CSS}</style></head><body>",
+           f"<h1>{title}</h1>", *[f"<p class='meta'>{e(p)}</p>" for p in _header(data)],
+           f"<h2>{e(_('Completed'))}</h2>"]
     if data["completed"]:
-        out.append("<table><tr><th>Date</th><th>Scenario</th><th>Version</th><th>Content hash</th><th>Mode</th>"
-                   "<th>Score</th><th>Result</th><th>Signed off</th></tr>")
+        out.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in _completed_headings()) + "</tr>")
         for c in data["completed"]:
             out.append(f"<tr><td>{e(_day(c['date']))}</td><td>{e(c['title'])}<br><span class='hash'>{e(c['scenario'])}"
                        f"</span></td><td class='n'>{c['version']}</td><td class='hash'>{e(c['content_hash'])}</td>"
-                       f"<td>{e(c['mode'])}</td><td class='n'>{_score(c)}</td>"
-                       f"<td class='{'pass' if c['passed'] else 'fail'}'>{'pass' if c['passed'] else 'not passed'}</td>"
+                       f"<td>{e(shown(c['mode']))}</td><td class='n'>{_score(c)}</td>"
+                       f"<td class='{'pass' if c['passed'] else 'fail'}'>{e(_result(c))}</td>"
                        f"<td>{e(_signed(c))}</td></tr>")
         out.append("</table>")
     else:
-        out.append("<p>No assignment completed yet.</p>")
+        out.append(f"<p>{e(_('No assignment completed yet.'))}</p>")
     if data["outstanding"]:
-        out.append("<h2>Outstanding</h2><table><tr><th>Scenario</th><th>Due</th><th>Status</th><th>Mode</th></tr>")
+        out.append(f"<h2>{e(_('Outstanding'))}</h2><table><tr>"
+                   + "".join(f"<th>{e(h)}</th>" for h in _outstanding_headings()) + "</tr>")
         for o in data["outstanding"]:
             out.append(f"<tr><td>{e(o['title'])}</td><td>{e(o['due'])}</td><td>{e(_standing(o))}</td>"
-                       f"<td>{e(o['mode'])}</td></tr>")
+                       f"<td>{e(shown(o['mode']))}</td></tr>")
         out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _result(c: dict) -> str:
+    return _("pass") if c["passed"] else _("not passed")
+
+
+def _completed_headings() -> list[str]:
+    return [_("Date"), _("Scenario"), _("Version"), _("Content hash"), _("Mode"), _("Score"), _("Result"),
+            _("Signed off")]
+
+
+def _outstanding_headings() -> list[str]:
+    return [_("Scenario"), _("Due"), _("Status"), _("Mode")]
 
 
 def unicode_font() -> tuple[Path, Path] | None:
@@ -140,7 +158,7 @@ def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> byte
 
     found = unicode_font() if font is True else font
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(f"{TITLE} - {line(data['trainee'])}")
+    pdf.set_title(f"{_(TITLE)} - {line(data['trainee'])}")
     pdf.set_creator("trainer")
     if found:
         pdf.add_font("DejaVu", "", str(found[0]))
@@ -157,32 +175,32 @@ def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> byte
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_page()
     pdf.set_font(family, "B", 16)
-    pdf.cell(0, 10, TITLE, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, t(_(TITLE)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 10)
     for part in _header(data):
         pdf.cell(0, 6, t(part), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, "Completed", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, t(_("Completed")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, "", 9)
     head = FontFace(emphasis="BOLD", fill_color=(243, 246, 250))
     if data["completed"]:
         with pdf.table(col_widths=(24, 78, 17, 34, 24, 15, 22, 54), headings_style=head, line_height=5,
                        text_align="LEFT") as table:
-            table.row(["Date", "Scenario", "Version", "Content hash", "Mode", "Score", "Result", "Signed off"])
+            table.row([t(h) for h in _completed_headings()])
             for c in data["completed"]:
                 table.row([t(_day(c["date"])), t(f"{c['title']} ({c['scenario']})"), str(c["version"]),
-                           t(c["content_hash"]), t(c["mode"]), _score(c), "pass" if c["passed"] else "not passed",
+                           t(c["content_hash"]), t(shown(c["mode"])), _score(c), t(_result(c)),
                            t(_signed(c))])
     else:
-        pdf.cell(0, 6, "No assignment completed yet.", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, t(_("No assignment completed yet.")), new_x="LMARGIN", new_y="NEXT")
     if data["outstanding"]:
         pdf.ln(4)
         pdf.set_font(family, "B", 12)
-        pdf.cell(0, 8, "Outstanding", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, t(_("Outstanding")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 9)
         with pdf.table(col_widths=(120, 30, 70, 30), headings_style=head, line_height=5, text_align="LEFT") as table:
-            table.row(["Scenario", "Due", "Status", "Mode"])
+            table.row([t(h) for h in _outstanding_headings()])
             for o in data["outstanding"]:
-                table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(_standing(o)), t(o["mode"])])
+                table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(_standing(o)), t(shown(o["mode"]))])
     return bytes(pdf.output())

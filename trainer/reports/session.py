@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from trainer.i18n import _, ngettext
 from trainer.play.engine import Session
 from trainer.play.order import order_report
+from trainer.scenario.vocabulary import label
 
 
 def session_json(session: Session) -> dict:
@@ -32,29 +34,32 @@ def session_json(session: Session) -> dict:
 
 
 def session_text(data: dict) -> str:
-    lines = [f"Scenario: {data['scenario']}"]
+    lines = [_("Scenario: {id}").format(id=data["scenario"])]
     if data["order"] != "file":
-        lines.append(f"  choices numbered in the order shown with seed {data['order']['seed']}")
+        lines.append("  " + _("choices numbered in the order shown with seed {seed}").format(seed=data["order"]["seed"]))
     for i, step in enumerate(data["transcript"], 1):
-        shown = "timeout" if step["timed_out"] else step["number"]
+        shown = _("timeout") if step["timed_out"] else step["number"]
         lines.append(f"  {i}. [{step['node']}] {shown}: {step['text']}")
         if step.get("reply"):
             lines.append(f"     {step['reply']['name']}: {step['reply']['text']}")
         if step["critical"]:
-            lines.append(f"     CRITICAL ERROR: {step['critical']}")
+            lines.append("     " + _("CRITICAL ERROR: {error}").format(error=step["critical"]))
     if data["finished"]:
-        lines.append(f"Ending: {data['ending']} ({data['outcome']})")
+        lines.append(_("Ending: {ending} ({outcome})").format(ending=data["ending"], outcome=label(data["outcome"])))
     else:
-        lines.append(f"Not finished: now at '{data['state']}'")
+        lines.append(_("Not finished: now at '{node}'").format(node=data["state"]))
     for name, skill in data["skills"].items():
-        mark = "pass" if skill["passed"] else "below"
-        note = "" if skill["scored"] else " (not scored)"
-        lines.append(f"  {name:<14} {skill['percent']:5.1f}%  raw {skill['raw']:g}/{skill['max']:g}  "
-                     f"threshold {skill['threshold']:g}% {mark}{note}")
-    verdict = "PASSED" if data["passed"] else "NOT PASSED"
+        mark = _("pass") if skill["passed"] else _("below")
+        note = " " + _("(not scored)") if not skill["scored"] else ""
+        lines.append(f"  {label(name):<14} {skill['percent']:5.1f}%  "
+                     + _("raw {raw}/{max}  threshold {threshold}%").format(
+                         raw=f"{skill['raw']:g}", max=f"{skill['max']:g}", threshold=f"{skill['threshold']:g}")
+                     + f" {mark}{note}")
+    verdict = _("PASSED") if data["passed"] else _("NOT PASSED")
     if data["critical_errors"]:
-        verdict += f" (critical error{'s' if len(data['critical_errors']) > 1 else ''})"
+        verdict += " " + ngettext("(critical error)", "(critical errors)", len(data["critical_errors"]))
     elif not data["finished"]:
-        verdict += " (unfinished)"
-    lines.append(f"Overall: {data['overall']:.1f}% (pass mark {data['pass_mark']:g}%): {verdict}")
+        verdict += " " + _("(unfinished)")
+    lines.append(_("Overall: {percent}% (pass mark {mark}%): {verdict}").format(
+        percent=f"{data['overall']:.1f}", mark=f"{data['pass_mark']:g}", verdict=verdict))
     return "\n".join(lines)

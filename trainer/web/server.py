@@ -21,6 +21,8 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from trainer.i18n import _, current_language, ngettext
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 log = logging.getLogger("trainer.web")
 
@@ -42,6 +44,19 @@ def scrubbed(environ: dict[str, str]) -> dict[str, str]:
         out[name] = value
     return out
 
+
+
+def page_words(idle_minutes: str = "") -> dict[str, str]:
+    """The server's own pages in the server's language (its environment, as the command line reads it)."""
+    return {
+        "lang": current_language(),
+        "busy_title": _("trainer — the site is busy"), "busy": _("The site is busy"),
+        "busy_message": _("Everyone's places are taken right now. Try again shortly."), "try_again": _("Try again"),
+        "starting": _("trainer — starting…"), "start_again": _("Start again"),
+        "ended": _("This session has ended: you quit, the connection dropped, or there was no key press for "
+                   "{minutes} minutes. Every choice you made is saved; sign in again to carry on where you were."
+                   ).format(minutes=idle_minutes),
+    }
 
 class SiteAppService(AppService):
     """textual-serve's app process, started with the scrubbed environment."""
@@ -118,9 +133,12 @@ class SiteServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         self._sweeper = asyncio.create_task(self._close_idle_sessions())
-        minutes = self.idle_seconds / 60
-        print(f"trainer: serving {self.db} on {self.public_url} (at most {self.max_sessions} sessions, "
-              f"idle close after {minutes:g} min); Ctrl+C stops", file=sys.stderr, flush=True)
+        minutes = f"{self.idle_seconds / 60:g}"
+        print("trainer: " + ngettext(
+            "serving {db} on {url} (at most {count} session, idle close after {minutes} min); Ctrl+C stops",
+            "serving {db} on {url} (at most {count} sessions, idle close after {minutes} min); Ctrl+C stops",
+            self.max_sessions).format(db=self.db, url=self.public_url, count=self.max_sessions, minutes=minutes),
+            file=sys.stderr, flush=True)
 
     async def on_shutdown(self, app: web.Application) -> None:
         if self._sweeper is not None:
@@ -133,8 +151,10 @@ class SiteServer(Server):
         return len(self.sessions) >= self.max_sessions
 
     def _busy_page(self, request: web.Request) -> web.Response:
+        """The page a visitor gets while every session is taken."""
         self.refused += 1
-        response = aiohttp_jinja2.render_template("busy.html", request, {"static_url": "/static/"}, status=503)
+        response = aiohttp_jinja2.render_template("busy.html", request, {"static_url": "/static/", "text": page_words()},
+                                                  status=503)
         response.headers["Retry-After"] = "60"
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -147,7 +167,7 @@ class SiteServer(Server):
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
             "app_websocket_url": f"{'wss' if secure else 'ws'}://{request.host}/ws",
             "static_url": "/static/",
-            "idle_minutes": f"{self.idle_seconds / 60:g}",
+            "text": page_words(f"{self.idle_seconds / 60:g}"),
         }
         response = aiohttp_jinja2.render_template("index.html", request, context)
         response.headers["Cache-Control"] = "no-store"
