@@ -148,7 +148,7 @@ def test_the_cli_speaks_only_the_pseudo_language(tmp_path, monkeypatch, runner):
         "a new scenario": ["new", "pseudo-test", "--category", "privacy", "--dir", str(tmp_path / "new")],
         "a choice that is not there": ["--scenarios", str(folder), "simulate", "move", "--choose", "9"],
         "the text report": ["--scenarios", str(folder), "report"],
-        "a played scenario": ["--scenarios", str(folder), "simulate", "privacy-call", "--choose",
+        "a played scenario": ["--scenarios", str(folder), "simulate", "privacy-call", "--seed", "3", "--choose",
                               "confirm-patient,read-results"],
         "an unfinished one": ["--scenarios", str(folder), "simulate", "privacy-call", "--choose", "warm-opening"],
     }

@@ -118,7 +118,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
 def _storable_seed(seed: int | None) -> int | None:
     """A seed the progress database can keep (SQLite integers are 64-bit)."""
     if seed is not None and not -2**63 <= seed < 2**63:
-        raise click.BadParameter("must be a whole number between -2^63 and 2^63-1", param_hint="--seed")
+        raise click.BadParameter(_("must be a whole number between -2^63 and 2^63-1"), param_hint="--seed")
     return seed
 
 
