@@ -47,7 +47,7 @@ def diagnostics(path, severity="error"):
 def test_the_fixture_scene_is_strict_clean(runner):
     result = runner.invoke(cli, ["validate", "--strict", str(SCENE)])
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 0 warning(s)" in result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 def test_the_main_character_is_the_first_listed_and_owns_the_mood(write):
