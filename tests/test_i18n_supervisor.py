@@ -71,6 +71,8 @@ MISUSE = [  # (arguments, the reason in English, in Spanish, exit status) — do
     (["sync", "--status"], "this is a personal database", "esta es una base de datos personal", 1),
     (["report", "--since", "yesterday"], "'yesterday' is not a date like 2026-11-01",
      "'yesterday' no es una fecha como 2026-11-01", 2),
+    (["waive", "minimal", "--trainee", "Nobody"], "there is no trainee named 'Nobody'",
+     "no hay ningún alumno llamado 'Nobody'", 1),
 ]
 
 
@@ -99,9 +101,9 @@ def test_json_output_is_the_same_in_every_language(runner, monkeypatch):
     commands = [["list", "--format", "json"], ["simulate", str(FIXTURES / "minimal.yaml"), "--choose", "1",
                                                 "--format", "json"],
                 ["validate", str(FIXTURES / "minimal.yaml"), "--format", "json"]]
-    def timeless(value):  # a step's time of day is the only thing allowed to differ between the two runs
+    def timeless(value):  # a step's time and latency are the only things allowed to differ between the two runs
         if isinstance(value, dict):
-            return {k: "…" if k == "at" else timeless(v) for k, v in value.items()}
+            return {k: "…" if k in ("at", "latency") else timeless(v) for k, v in value.items()}
         return [timeless(v) for v in value] if isinstance(value, list) else value
 
     english = [timeless(json.loads(runner.invoke(cli, args).output)) for args in commands]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
+from trainer.i18n import _
 from trainer.outbox.client import Answer, LrsClient, Unreachable
 from trainer.sanitize import line
 
@@ -56,11 +57,11 @@ class SyncResult:
         return self.sent + self.held
 
     def summary(self, endpoint: str) -> str:
-        held = f" ({self.held} already held)" if self.held else ""
-        text = (f"sync to {line(endpoint)}: sent {self.delivered}{held}, parked {self.parked}, "
-                f"{self.pending} pending")
+        held = " " + _("({count} already held)").format(count=self.held) if self.held else ""
+        text = _("sync to {endpoint}: sent {sent}{held}, parked {parked}, {pending} pending").format(
+            endpoint=line(endpoint), sent=self.delivered, held=held, parked=self.parked, pending=self.pending)
         if self.stopped:
-            text += f"; stopped: {line(self.stopped)}"
+            text += "; " + _("stopped: {reason}").format(reason=line(self.stopped))
         return text
 
 
@@ -204,10 +205,10 @@ def parse_interval(text: str) -> float:
     """'90s', '5m', '1h' or plain seconds, at least 10 seconds."""
     match = _INTERVAL.match(text or "")
     if not match:
-        raise ValueError(f"'{text}' is not an interval like 30s, 5m or 1h")
+        raise ValueError(_("'{text}' is not an interval like 30s, 5m or 1h").format(text=text))
     seconds = float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, None: 1}[match.group(2)]
     if seconds < 10:
-        raise ValueError(f"'{text}' is too short; sync at most every 10 seconds")
+        raise ValueError(_("'{text}' is too short; sync at most every 10 seconds").format(text=text))
     return seconds
 
 

@@ -17,6 +17,7 @@ from trainer.progress import audit
 from trainer.progress.names import InvalidName, clean_name
 from trainer.progress.schedule import MODES, STATUSES, Assignment, Standing, format_every, standing
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
+from trainer.i18n import _
 
 DUE_SOON_DAYS = 14
 
@@ -56,7 +57,7 @@ def add_to_set(store: Store, name: str, scenario_ids: Iterable[str], actor: str)
     clean = _clean(name, "set name")
     ids = list(dict.fromkeys(scenario_ids))
     if not ids:
-        raise ProgrammeError("a set needs at least one scenario id")
+        raise ProgrammeError(_("a set needs at least one scenario id"))
     with store.write():
         row = store.db.execute("SELECT id FROM scenario_sets WHERE name_key = ?", [clean.casefold()]).fetchone()
         set_id = row[0] if row else store.db.execute(
@@ -76,11 +77,11 @@ def remove_set(store: Store, name: str, actor: str, scenario_ids: Iterable[str] 
     it stay: they name their scenarios, not the set. Returns what is left of the set (None if gone)."""
     found = find_set(store, name)
     if found is None:
-        raise ProgrammeError(f"there is no set named '{name}'")
+        raise ProgrammeError(_("there is no set named '{name}'").format(name=name))
     ids = list(scenario_ids)
     missing = [i for i in ids if i not in found["scenarios"]]
     if missing:
-        raise ProgrammeError(f"'{missing[0]}' is not in the set '{found['name']}'")
+        raise ProgrammeError(_("'{id}' is not in the set '{name}'").format(id=missing[0], name=found["name"]))
     with store.write():
         set_id = store.db.execute("SELECT id FROM scenario_sets WHERE name = ?", [found["name"]]).fetchone()[0]
         if ids and len(ids) < len(found["scenarios"]):
@@ -105,7 +106,7 @@ def expand(store: Store, items: Iterable[str], known_ids: Iterable[str]) -> list
             continue
         found = find_set(store, item)
         if found is None:
-            raise ProgrammeError(f"'{item}' is neither a scenario id nor a set name")
+            raise ProgrammeError(_("'{name}' is neither a scenario id nor a set name").format(name=item))
         for sid in found["scenarios"]:
             out.setdefault(sid, found["name"])
     return list(out.items())
@@ -114,17 +115,17 @@ def expand(store: Store, items: Iterable[str], known_ids: Iterable[str]) -> list
 # --- assignments -------------------------------------------------------------------------------------
 def _target(store: Store, trainee: str | None, group: str | None) -> tuple[int | None, int | None, str]:
     if (trainee is None) == (group is None):
-        raise ProgrammeError("assign to one trainee or one group")
+        raise ProgrammeError(_("assign to one trainee or one group"))
     if trainee is not None:
         person = store.find_trainee(trainee)
         if person is None:
-            raise ProgrammeError(f"there is no trainee named '{trainee}'")
+            raise ProgrammeError(_("there is no trainee named '{name}'").format(name=trainee))
         return person.id, None, person.name
     row = store.db.execute("SELECT id, name FROM groups WHERE name_key = ?",
                            [_clean(group, "group name").casefold()]).fetchone()
     if row is None:
-        raise ProgrammeError(f"there is no group named '{group}' (a group is made when a trainee joins it: "
-                             "`trainer trainees add NAME --group GROUP`)")
+        raise ProgrammeError(_("there is no group named '{name}' (a group is made when a trainee joins it: "
+                               "`trainer trainees add NAME --group GROUP`)").format(name=group))
     return None, row[0], f"group {row[1]}"
 
 
@@ -134,7 +135,7 @@ def assign(store: Store, scenarios: Iterable[tuple[str, str | None]], actor: str
     """Assign each scenario to the trainee or group; assigning one again replaces its due date, mode,
     attempts and recurrence (what was played so far still counts). Returns the assignment ids."""
     if mode not in MODES:
-        raise ProgrammeError(f"unknown mode '{mode}' (assessment or practice)")
+        raise ProgrammeError(_("unknown mode '{mode}' (assessment or practice)").format(mode=mode))
     trainee_id, group_id, who = _target(store, trainee, group)
     ids = []
     with store.write():
@@ -242,7 +243,8 @@ def completion_grid(store: Store, catalogue: Mapping, today: date, group: str | 
     """Every trainee x every scenario assigned to them, with status, due date and the pass that counts;
     optionally only one group's members, one status, or one trainee."""
     if status is not None and status not in STATUSES:
-        raise ProgrammeError(f"unknown status '{status}' (one of {', '.join(STATUSES)})")
+        raise ProgrammeError(_("unknown status '{status}' (one of {statuses})").format(status=status,
+                                                                                      statuses=", ".join(STATUSES)))
     people = store.trainees()
     if trainee is not None:
         people = [t for t in people if t.name.casefold() == " ".join(trainee.split()).casefold()]
@@ -273,13 +275,13 @@ def waive(store: Store, trainee: str, scenario_id: str, catalogue: Mapping, acto
     version). Only a `retraining-due` assignment can be waived."""
     person = store.find_trainee(trainee)
     if person is None:
-        raise ProgrammeError(f"there is no trainee named '{trainee}'")
+        raise ProgrammeError(_("there is no trainee named '{name}'").format(name=trainee))
     row = next((r for r in trainee_programme(store, person, catalogue, today) if r["scenario"] == scenario_id), None)
     if row is None:
-        raise ProgrammeError(f"'{scenario_id}' is not assigned to {person.name}")
+        raise ProgrammeError(_("'{id}' is not assigned to {name}").format(id=scenario_id, name=person.name))
     if row["status"] != "retraining-due":
-        raise ProgrammeError(f"{person.name}'s '{scenario_id}' is {row['status']}, not retraining-due; "
-                             "only retraining can be waived")
+        raise ProgrammeError(_("{name}'s '{id}' is {status}, not retraining-due; only retraining can be waived").format(
+            name=person.name, id=scenario_id, status=row["status"]))
     with store.write():
         store.db.execute("INSERT OR REPLACE INTO waivers (assignment_id, trainee_id, version, waived_by, waived_at,"
                          " reason) VALUES (?, ?, ?, ?, ?, ?)",

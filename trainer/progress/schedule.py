@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Mapping, Sequence
+from trainer.i18n import _
 
 STATUSES = ("not-started", "in-progress", "passed", "failed", "overdue", "retraining-due", "waived")
 MODES = ("assessment", "practice")
@@ -51,7 +52,7 @@ def parse_every(text: str) -> int:
     """`12m` or `1y` as a number of months; ValueError with the accepted form otherwise."""
     match = _EVERY.match(text or "")
     if not match or int(match.group(1)) == 0:
-        raise ValueError(f"'{text}' is not a period like 12m (months) or 1y (years)")
+        raise ValueError(_("'{text}' is not a period like 12m (months) or 1y (years)").format(text=text))
     n = int(match.group(1))
     return n * 12 if match.group(2).lower() == "y" else n
 
@@ -61,9 +62,9 @@ def check_due(text: str, today: date) -> date:
     try:
         day = date.fromisoformat((text or "").strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date like 2026-12-31") from None
+        raise ValueError(_("'{text}' is not a date like 2026-12-31").format(text=text)) from None
     if day < today:
-        raise ValueError(f"{day.isoformat()} is in the past")
+        raise ValueError(_("{date} is in the past").format(date=day.isoformat()))
     return day
 
 
