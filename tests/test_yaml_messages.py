@@ -224,3 +224,19 @@ def test_every_mangled_line_gets_a_located_plain_message(write):
             mangled += 1
             assert len(syntax) == 1 and syntax[0].loc.line >= 1 and syntax[0].hint.endswith(STOPPED[2:])
     assert mangled > 100
+
+
+def test_comma_inside_a_flow_mapping_is_explained(write):
+    path = write(HEAD + "      - {id: ask, text: Hello, how can I help, next: done}\n" + END, "lost-referral.yaml")
+    scenario, report = check_file(path)
+    assert scenario is None
+    assert [d.format().replace(report.path, "FILE", 1) for d in report.errors] == [
+        "FILE:9:32: error: unknown key 'how can I help' in choices[1]: a comma inside {…} ends the text of 'text', "
+        "so YAML reads the rest as a key\n"
+        "  hint: put the text in quotes: text: \"Hello, how can I help\""]
+
+
+def test_an_unknown_key_close_to_a_real_one_still_gets_a_did_you_mean(write):
+    path = write(HEAD + "      - {id: ask, text: Hello, nxt: done}\n" + END, "lost-referral.yaml")
+    found = [d.format() for d in check_file(path)[1].errors]
+    assert any("unknown key 'nxt' in choices[1] (did you mean 'next'?)" in f for f in found)

@@ -282,12 +282,13 @@ class Obj(Kind):
             fields = self._by_name = {f.name: f for f in self.fields()}
         values: dict[str, Any] = {}
         locs: dict[str, Location] = {"": y.loc}
+        previous = None
         for key, item in y.items:
             field = fields.get(key.value)
             if field is None:
-                report.error(key.loc, f"unknown key '{key.value}' in {name}" + did_you_mean(key.value, fields),
-                             f"allowed here: {', '.join(fields)}", code="unknown-key")
+                _unknown_key(key, item, previous, fields, report, name)
                 continue
+            previous = key, item
             locs[key.value] = item.loc
             value = field.metadata["kind"].convert(item, report, key.value)
             if value is not BAD:  # a bad value keeps the default so later checks still run
@@ -346,6 +347,23 @@ class Obj(Kind):
                 body["oneOf"] = [{"required": [key]} for key in self.one_of]
             defs[ref] = body
         return {"$ref": f"#/$defs/{ref}"}
+
+
+def _unknown_key(key, item, previous, fields, report: Report, name: str) -> None:
+    """An unknown key, with a did-you-mean; a key with no value right after some text is most likely that
+    text's rest after a comma inside {…} (`{text: Hello, how are you, next: b}`): say so, quoted."""
+    close = did_you_mean(key.value, fields)
+    if (not close and isinstance(item, YScalar) and item.value is None and previous is not None
+            and isinstance(previous[1], YScalar) and isinstance(previous[1].value, str)):
+        from trainer.scenario.yamlhelp import quoted
+
+        report.error(key.loc, f"unknown key '{key.value}' in {name}: a comma inside {{…}} ends the text of "
+                     f"'{previous[0].value}', so YAML reads the rest as a key",
+                     f"put the text in quotes: {previous[0].value}: {quoted(f'{previous[1].value}, {key.value}')}",
+                     code="unknown-key")
+        return
+    report.error(key.loc, f"unknown key '{key.value}' in {name}" + close,
+                 f"allowed here: {', '.join(fields)}", code="unknown-key")
 
 
 class IdMap(Kind):
