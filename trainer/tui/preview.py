@@ -18,6 +18,7 @@ from trainer.scenario.loader import check_file
 from trainer.scenario.model import Scenario
 from trainer.play.engine import compiled_for
 from trainer.play.recording import UnrecordedAttempt
+from trainer.i18n import _
 from trainer.sanitize import line
 from trainer.tui.app import CSS_FILE
 
@@ -102,17 +103,17 @@ class PreviewApp(App):
         if old is None:
             self._play(scenario, self.at, self.mood, self.flags)
         elif old.state not in scenario.nodes and old.state not in scenario.endings:
-            self.notify(f"'{line(old.state)}' is gone from the file; starting again.", severity="warning",
-                        markup=False)
+            self.notify(_("'{node}' is gone from the file; starting again.").format(node=line(old.state)),
+                        severity="warning", markup=False)
             self._play(scenario, self.at, self.mood, self.flags)
         elif all(step.node in scenario.nodes for step in old.transcript):
             self._play(scenario, old.state, old.mood, old.flags, history=old.transcript, points=old.points,
                        partial=self.attempt.partial)
         else:
-            self.notify("Nodes this run went through are gone from the file: its transcript starts here, and "
-                        "the debrief gives no pass or fail.", severity="warning", timeout=6)
+            self.notify(_("Nodes this run went through are gone from the file: its transcript starts here, and "
+                          "the debrief gives no pass or fail."), severity="warning", timeout=6)
             self._play(scenario, old.state, old.mood, old.flags, partial=True)
-        self.notify("Reloaded.", timeout=2)
+        self.notify(_("Reloaded."), timeout=2)
 
     def _whole_run_from(self, scenario: Scenario, node: str | None, mood: int | None, flags) -> bool:
         """Whether a run from here is a whole attempt: from the start, at the starting mood, no flags set."""
