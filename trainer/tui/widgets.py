@@ -4,7 +4,9 @@ never parsed as markup."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.compose import compose
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from scoring import AttemptScore
 from trainer.i18n import N_, _, pgettext
@@ -72,6 +74,35 @@ def spoken(name: str, text: str, role: str = "") -> Text:
         out = Text(f"{line(name)}: ", style="bold")
     out.append(line(" ".join(text.split())))
     return out
+
+
+class KeysFooter(Footer):
+    """Textual's footer, with its keys updated in place. Textual's own removes and mounts all its keys
+    again whenever the screen's bindings may have changed (a focus change, every `refresh_bindings`),
+    several times per key press: in the play screen that was about two fifths of the app's work per
+    choice (bench: serve). Here a new set of keys that lines up with the one on screen (same number,
+    no groups) is copied onto the keys already mounted, and an unchanged set costs nothing."""
+
+    async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:
+            return
+        shown = list(self.children)
+        wanted = list(compose(self))
+        states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
+        if len(shown) != len(wanted) or not all(type(w) is FooterKey and type(s) is FooterKey
+                                                and s.classes - states == w.classes - states
+                                                for s, w in zip(shown, wanted)):
+            await super().recompose()
+            return
+        for key, new in zip(shown, wanted):
+            now = (new.key, new.key_display, new.description, new.action, new._disabled, new.tooltip)
+            if now == (key.key, key.key_display, key.description, key.action, key._disabled, key.tooltip):
+                continue
+            key.key, key.key_display, key.description, key.action = now[:4]
+            key._disabled = new._disabled
+            key.set_class(new._disabled, "-disabled")
+            key.tooltip = new.tooltip
+            key.refresh(layout=True)
 
 
 def points_text(points: dict[str, int]) -> Text:

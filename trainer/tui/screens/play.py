@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.i18n import N_, _
@@ -16,7 +16,7 @@ from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import MoodMeter, points_text, spoken
+from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
 
 
 class PlayScreen(TranslatedScreen):
@@ -56,7 +56,7 @@ class PlayScreen(TranslatedScreen):
         with Vertical(id="feedback"):
             yield Static(id="feedback-body")
         yield OptionList(id="choices", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         mode = _("Practice") if self.practice else _("Assessment")
