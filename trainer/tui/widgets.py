@@ -53,6 +53,8 @@ class MoodMeter(Static):
         self.set_mood(mood)
 
     def set_mood(self, mood: int) -> None:
+        if getattr(self, "mood", None) == mood:
+            return  # drawn already: no new layout
         self.mood = mood
         band = self.scale.band(mood)
         span = self.scale.max - self.scale.min

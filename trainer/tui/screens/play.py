@@ -34,6 +34,8 @@ class PlayScreen(TranslatedScreen):
         self.awaiting_continue = False
         self.deadline: float | None = None
         self.introduced: set[str] = set()  # speakers other than the main character whose role was shown
+        self._lines: list[Static] = []  # transcript lines to mount together (see _flush)
+        self._countdown_shown: int | None = None  # seconds left as drawn (None: no countdown)
 
     @property
     def session(self):
@@ -68,9 +70,16 @@ class PlayScreen(TranslatedScreen):
 
     # --- rendering ----------------------------------------------------------------------------------
     def _add(self, text: Text, classes: str) -> None:
-        log = self.query_one("#transcript", VerticalScroll)
-        log.mount(Static(text, classes=classes))
-        log.scroll_end(animate=False)
+        self._lines.append(Static(text, classes=classes))
+
+    def _flush(self) -> None:
+        """Mount the lines added since the last flush in one go (one layout, not one per line; a resumed
+        attempt's whole history at once) and keep the transcript's end in view."""
+        if self._lines:
+            log = self.query_one("#transcript", VerticalScroll)
+            log.mount_all(self._lines)
+            self._lines = []
+            log.scroll_end(animate=False)
 
     def _say_history(self) -> None:
         self.introduced = set()
@@ -109,6 +118,7 @@ class PlayScreen(TranslatedScreen):
         session = self.session
         self.query_one(MoodMeter).set_mood(session.mood)
         self._say_node(session.state, session.mood, session.flags)
+        self._flush()
         if session.finished:
             self.deadline = None
             self.app.show_debrief(self.attempt)
@@ -124,9 +134,8 @@ class PlayScreen(TranslatedScreen):
             session.shown_at = self.app.clock()
             self.deadline = session.shown_at + timeout.seconds if timeout else None
         choices = self.query_one("#choices", OptionList)
-        choices.clear_options()
-        for number, choice in enumerate(session.options(), 1):
-            choices.add_option(Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id))
+        choices.set_options([Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id)
+                             for number, choice in enumerate(session.options(), 1)])  # one re-wrap, not one per option
         choices.display = True
         choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
         self.set_focus(choices)  # at once, not later: a deferred focus could land on the list after a quick
@@ -134,12 +143,16 @@ class PlayScreen(TranslatedScreen):
         self._update_countdown()
 
     def _update_countdown(self) -> None:
+        left = None if self.deadline is None else max(0, int(self.deadline - self.app.clock() + 0.999))
+        if left == self._countdown_shown:
+            return  # unchanged: no new layout for the line (it is redrawn only when the seconds change)
+        self._countdown_shown = left
         widget = self.query_one("#countdown", Static)
-        if self.deadline is None:
+        if left is None:
             widget.update("")
-            return
-        left = max(0, int(self.deadline - self.app.clock() + 0.999))
-        widget.update(Text("⏱ " + _("{seconds}s left").format(seconds=left), style="bold red" if left <= 10 else "bold yellow"))
+        else:
+            widget.update(Text("⏱ " + _("{seconds}s left").format(seconds=left),
+                               style="bold red" if left <= 10 else "bold yellow"))
 
     def _show_feedback(self, step: Step) -> None:
         body = Text()
@@ -210,9 +223,10 @@ class PlayScreen(TranslatedScreen):
         self._update_countdown()
         self._say_choice(step)
         if self.practice:
+            self._flush()
             self._show_feedback(step)
         else:
-            self._show_node()
+            self._show_node()  # the choice and the next step's lines in one mount
         self.refresh_bindings()
         return True
 
