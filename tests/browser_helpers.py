@@ -16,11 +16,29 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored: screenshots to look at
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions"]
 ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b.")
+
+
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+# Skipped where Debian's Chromium is missing, except in CI (`CI` set, as `CI=true bash .ci/run` and CI services
+# do): .ci/run installs it, so there a missing browser fails the tests instead of quietly leaving them out.
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists() and not IN_CI, reason=f"needs Debian's Chromium at "
+                                    f"{CHROMIUM} (`apt-get install chromium`; .ci/run installs it)")
+
+
+def chromium_executable() -> str:
+    """The browser to launch, or a failure that says why there is none (only reached in CI)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"CI is set but {CHROMIUM} is missing: the browser tests must run in CI "
+                    "(.ci/run installs it with `apt-get install chromium`)", pytrace=False)
+    return str(CHROMIUM)
 
 
 KEY_NAMES = {"Enter", "Escape", "ArrowDown", "ArrowUp", "Backspace", "Tab"}

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, Tab, attempts_of, query
+from tests.browser_helpers import CHROMIUM_ARGS, Server, Tab, attempts_of, chromium_executable, needs_chromium, query
 from tests.site_helpers import ANA, ANA_PASS, BOSS, BOSS_PASS, SAM, SAM_PASS, make_site
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium "
-                                "(`apt-get install chromium`; .ci/run installs it)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -29,7 +28,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_helpers import chromium_executable, needs_chromium
 from tests.recorded import recorded_store
 from tests.report_helpers import PRIVACY, START, play, programme_store
 from trainer.reports.charts import conversation_order
@@ -18,7 +19,6 @@ from trainer.reports.data import build_report
 from trainer.reports.html import report_html
 from trainer.scenario.library import load_library
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = "Eve <script>alert(1)</script>\x1b]52;c;QUFBQQ==\x07\u202eevil"
 
@@ -101,14 +101,14 @@ def test_a_trainee_repeating_a_bad_choice_counts_once(tmp_path):
     assert "picked by 2 of 2 trainees who reached opening (4 picks)" in html
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+@needs_chromium
 def test_in_chromium_fits_1280_and_stays_on_the_machine(page_and_report):
     from playwright.sync_api import sync_playwright
 
     page_file = page_and_report[0]
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+        browser = p.chromium.launch(executable_path=chromium_executable(), args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         try:
