@@ -85,9 +85,16 @@ class KeysFooter(Footer):
     choice (bench: serve). Here a new set of keys that lines up with the one on screen (same number,
     no groups) is copied onto the keys already mounted, and an unchanged set costs nothing."""
 
+    _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
+
     async def recompose(self) -> None:
         if not self.is_attached or self._pruning:
             return
+        bindings = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
+                         for _, binding, enabled, tooltip in self.screen.active_bindings.values())
+        if bindings == self._drawn and self._bindings_ready:
+            return  # most calls: a focus change or refresh that changed nothing shown
+        self._drawn = bindings
         shown = list(self.children)
         wanted = list(compose(self))
         states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
