@@ -51,8 +51,10 @@ def render() -> str:
         critical = sum(1 for n in s.nodes.values() for c in n.choices if c.critical)
         out += ["", f'<a id="{s.id}"></a>', f"## {s.title}", "",
                 f"`{s.id}` · {s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}", "",
-                f"**Role:** {s.role}. **Talking to:** {s.character.name}"
-                + (f" ({s.character.role})" if s.character.role else "") + ".", "",
+                f"**Role:** {s.role}. **Talking to:** "
+                + " and ".join(f"{c.name}" + (f" ({c.role})" if c.role else "")
+                               for c in [s.character, *(c for c in s.characters.values() if c.id != s.character.id)])
+                + ".", "",
                 f"**Situation:** {' '.join(s.summary.split())}", ""]
         if s.objectives:
             out.append("**Learning objectives:**")
