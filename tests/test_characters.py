@@ -142,3 +142,22 @@ def test_the_schema_agrees_with_the_loader(text, valid):
 def test_the_fixture_validates_against_the_schema():
     data = yaml.safe_load(SCENE.read_text(encoding="utf-8"))
     assert not list(Draft202012Validator(scenario_schema()).iter_errors(data))
+
+
+def test_a_translation_keeps_the_character_ids_and_the_main_character(write):
+    from trainer.scenario.translation import differences
+
+    original = load_scenario(write(TWO, "billing-call.yaml"))
+    same = TWO.replace("title: T\n", "title: T\nlanguage: es\ntranslation_of: billing-call\n").replace(
+        "Hi, Priya from billing joining.", "Hola, soy Priya, de facturación.")
+    assert differences(load_scenario(write(same, "llamada.yaml")), original) == []
+    renamed = same.replace("  coordinator:\n", "  coordinadora:\n").replace("speaker: coordinator",
+                                                                           "speaker: coordinadora")
+    found = [message for _, message in differences(load_scenario(write(renamed, "llamada.yaml")), original)]
+    assert "character 'coordinator' in the original 'billing-call' is missing here (did you mean 'coordinadora'?)" \
+        in found, found
+    assert ("entry 1 of what is said at node 'start' is said by coordinadora always here but by coordinator always "
+            "in the original 'billing-call'") in found, found
+    main = same.replace("    role: Billing coordinator\n", "    role: Billing coordinator\n    main: true\n")
+    found = [message for _, message in differences(load_scenario(write(main, "llamada.yaml")), original)]
+    assert "the main character is 'coordinator' here but 'caller' in the original 'billing-call'" in found, found

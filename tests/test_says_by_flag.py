@@ -83,3 +83,19 @@ def test_mistakes_in_an_entry_are_errors_at_their_place(write):
     assert any(f"{path}:18:28: error: 'mood_below: 200' is outside the mood scale 0..100" in e for e in errors), errors
     assert any(f"{path}:21:9: error: unknown key 'txt' in 'says[4]' (did you mean 'text'?)" in e for e in errors), errors
     assert any(f"{path}:20:9: error: 'says[4]' is missing required key 'text'" in e for e in errors), errors
+
+
+def test_a_translation_keeps_who_speaks_and_when(write):
+    from trainer.scenario.translation import differences
+
+    original = load_scenario(write(FLAGGED, "charged-twice.yaml"))
+    spanish = FLAGGED.replace("title: T\n", "title: T\nlanguage: es\ntranslation_of: charged-twice\n")
+    assert differences(load_scenario(write(spanish, "cobro-doble.yaml")), original) == []
+    changed = spanish.replace("      - when: {not_flags: [looked]}", "      - when: {flags: [looked]}")
+    path = write(changed, "cobro-doble.yaml")
+    found = differences(load_scenario(path), original)
+    assert len(found) == 1, found
+    loc, message = found[0]
+    assert (loc.line, message) == (22, "entry 4 of what is said at node 'later' is said by the main character when "
+                                       "flags looked here but by the main character when not flags looked in the "
+                                       "original 'charged-twice'")

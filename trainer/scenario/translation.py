@@ -1,7 +1,8 @@
 """Translations: a scenario with `translation_of:` must have its original's structure (node, choice and
-ending ids, points, mood changes, conditions, critical errors, timers, flags, technique tags, skills and
-pass marks); only the text may differ. Checked wherever both are loaded: the library and `trainer
-validate`. Each difference is one error in plain words at the translation's line and column."""
+ending ids, points, mood changes, conditions, critical errors, timers, flags, technique tags, skills,
+pass marks, characters, and who says each line when); only the text may differ. Checked wherever both
+are loaded: the library and `trainer validate`. Each difference is one error in plain words at the
+translation's line and column."""
 
 from __future__ import annotations
 
@@ -47,6 +48,10 @@ class _Diff:
             self.value(_loc(t, key), f"'{key}'", getattr(t, key), getattr(o, key))
         if t.character is not None and o.character is not None:
             self.value(_loc(t.character, "mood"), "the starting mood", t.character.mood, o.character.mood)
+            self._ids("character", t.characters, o.characters, _loc(t, "characters"))
+            if t.characters and o.characters:
+                self.value(_loc(t.character, "main") if "main" in t.character.locs else _loc(t, "characters"),
+                           "the main character", f"'{t.character.id}'", f"'{o.character.id}'")
         self._mood()
         self._skills()
         self.value(_loc(t, "start"), "the start node", f"'{t.start}'", f"'{o.start}'")
@@ -59,6 +64,7 @@ class _Diff:
             if ident in o.endings:
                 self.value(_loc(ending, "outcome"), f"ending '{ident}''s outcome", ending.outcome,
                            o.endings[ident].outcome)
+                self._lines(ending.says, o.endings[ident].says, _loc(ending, "says"), f"ending '{ident}'")
         return self.found
 
     def _mood(self) -> None:
@@ -111,6 +117,7 @@ class _Diff:
                 if extra:
                     parts.append(f"has choice(s) {_listed(extra)} that are not {self.where}")
                 self.add(_loc(node, "choices"), f"{name} " + " and ".join(parts))
+        self._lines(node.says, theirs.says, _loc(node, "says"), name)
         by_id = {c.id: c for c in theirs.choices}
         for choice in node.choices:
             if choice.id in by_id:
@@ -148,6 +155,22 @@ class _Diff:
         if _condition(mine.when) != _condition(theirs.when):
             self.add(_loc(mine, "when"), f"{name} is offered {_describe(mine.when)} here but "
                      f"{_describe(theirs.when)} {self.where}")
+        self._lines(mine.reply, theirs.reply, _loc(mine, "reply"), f"the reply to {name}")
+
+    def _lines(self, mine, theirs, loc: Location, name: str) -> None:
+        """Who speaks each entry of `says`/`reply`, and when: structure, like a choice's condition."""
+        if len(mine) != len(theirs):
+            self.add(loc, f"what is said at {name} has {len(mine)} entries here but {len(theirs)} {self.where}")
+            return
+        for number, (entry, other) in enumerate(zip(mine, theirs), 1):
+            here, there = _said_by(entry), _said_by(other)
+            if here != there:
+                self.add(_loc(entry) if entry.locs else loc, f"entry {number} of what is said at {name} is said by "
+                         f"{here} here but by {there} {self.where}")
+
+
+def _said_by(entry) -> str:
+    return f"{entry.speaker or 'the main character'} {_describe(entry.when)}"
 
 
 def _condition(when) -> tuple:
