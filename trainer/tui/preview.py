@@ -10,23 +10,23 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from trainer.i18n import N_, _
 from trainer.scenario.lint import lint
 from trainer.scenario.loader import check_file
 from trainer.scenario.model import Scenario
 from trainer.play.engine import compiled_for
 from trainer.play.recording import UnrecordedAttempt
-from trainer.i18n import _
 from trainer.sanitize import line
 from trainer.tui.app import CSS_FILE
+from trainer.tui.translated import TranslatedScreen
 
 
-class ErrorsScreen(Screen):
+class ErrorsScreen(TranslatedScreen):
     """Shown while the file on disk is broken; the preview comes back by itself once it is fixed."""
 
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit", id="quit-errors")]
+    BINDINGS = [Binding("q,escape", "app.quit", N_("Quit"), id="quit-errors")]
 
     def __init__(self, lines: list[str]):
         super().__init__()
@@ -34,9 +34,9 @@ class ErrorsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="brief"):
-            yield Static("The file has errors", classes="screen-title")
+            yield Static(_("The file has errors"), classes="screen-title")
             yield Static(Text("\n".join(self.lines), style="red"), id="errors")
-            yield Static("Fix the file and save: the preview reloads by itself.", classes="muted")
+            yield Static(_("Fix the file and save: the preview reloads by itself."), classes="muted")
         yield Footer()
 
     def show(self, lines: list[str]) -> None:
@@ -46,8 +46,8 @@ class ErrorsScreen(Screen):
 class PreviewApp(App):
     CSS_PATH = CSS_FILE
     TITLE = "trainer preview"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
-                Binding("ctrl+r", "restart", "Restart", id="restart")]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True, show=False),
+                Binding("ctrl+r", "restart", N_("Restart"), id="restart")]
 
     def __init__(self, path: Path, at: str | None = None, mood: int | None = None, flags=(),
                  clock: Callable[[], float] = time.time, poll: float = 0.5):
@@ -166,4 +166,4 @@ class PreviewApp(App):
         return None
 
     def action_progress(self) -> None:
-        self.notify("Progress is not recorded in preview.", timeout=2)
+        self.notify(_("Progress is not recorded in preview."), timeout=2)
