@@ -166,3 +166,5 @@ def test_the_training_record_pdf_in_spanish(runner, tmp_path, monkeypatch, fast_
     assert "Expediente de formación" in text and f"Alumno: {SAM}" in text and "Grupos: Front desk" in text
     assert "Pendientes" in text and "no superado, queda 1 intento" in text and "evaluación" in text
     assert "Training record" not in text and "Outstanding" not in text
+    printed = re.search(r"Impreso: (\S+ \S+ \S+)", text).group(1)
+    assert printed.split()[1].islower()  # the month as Spanish writes it (nov, not Nov)

@@ -10,7 +10,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from trainer.i18n import N_, _, current_language
+from babel.dates import format_date
+
+from trainer.i18n import N_, _, babel_locale, current_language
 from trainer.progress import accounts
 from trainer.progress.programme import trainee_programme
 from trainer.progress.store import Store, Trainee
@@ -54,7 +56,7 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
 def _day(iso: str | None) -> str:
     if not iso:
         return ""
-    return datetime.fromisoformat(iso).astimezone().strftime("%d %b %Y")
+    return format_date(datetime.fromisoformat(iso).astimezone(), "dd MMM y", locale=babel_locale())
 
 
 def _signed(c: dict) -> str:
