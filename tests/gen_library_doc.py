@@ -6,6 +6,7 @@ Run `python -m tests.gen_library_doc > docs/scenario-library.md`; a test fails w
 from __future__ import annotations
 
 from trainer.scenario.fairness import fairness_for
+from trainer.scenario.languages import language_name
 from trainer.scenario.library import load_library
 from trainer.scenario.model import CATEGORIES, DIFFICULTIES
 
@@ -31,10 +32,12 @@ def fairness_line(scenario) -> str:
 
 def render() -> str:
     library = load_library()
-    scenarios = sorted(library.scenarios.values(),
+    scenarios = sorted((library.scenarios[s.id] for s in library.originals()),
                        key=lambda s: (CATEGORIES.index(s.category), DIFFICULTIES.index(s.difficulty), s.title))
     out = ["# The scenario library", "",
-           f"{len(scenarios)} scenarios ship with trainer. Every one passes `trainer validate --strict`, and "
+           f"{len(scenarios)} scenarios ship with trainer"
+           + (f", plus {len(library.summaries) - len(scenarios)} translation(s) listed under their originals"
+              if len(library.summaries) > len(scenarios) else "") + ". Every one (and every translation) passes `trainer validate --strict`, and "
            "`trainer analyze` shows its best path passing, its worst path failing, no path passing on points "
            "while committing a critical error, and no unreachable nodes or dead ends (`tests/test_library.py` "
            "checks all of this). All people, clinics, insurers, numbers and dates are invented.", "",
@@ -73,6 +76,10 @@ def render() -> str:
         out.append(f"**Shape:** {len(s.nodes)} nodes; endings: {endings}"
                    + (f"; {', '.join(extras)}" if extras else "") + f". **Scored skills:** {skills}.")
         out += ["", fairness_line(s)]
+        for t in library.translations(s.id):
+            translated = library.scenarios[t.id]
+            out += ["", f"**Also in {language_name(t.language)}:** `{t.id}`, *{translated.title}* "
+                    f"({translated.role}). " + fairness_line(translated)]
     return "\n".join(out) + "\n"
 
 

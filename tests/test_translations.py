@@ -101,6 +101,8 @@ def test_a_faithful_translation_validates_with_its_original(runner, folder):
      "ending 'done''s outcome is partial here but resolved in the original 'minimal'"),
     (("next: done, points: {resolution: 1}", "next: done, points: {resolution: 1}, when: {mood_below: 40}"),
      (16, 111), "choice 'recover' in node 'meh' is offered when mood below 40 here but always in the original"),
+    (("title: Mínimo\n", "title: Mínimo\nversion: 2\n"), (2, 10),
+     "'version' is 2 here but 1 in the original 'minimal': bring the translation up to date"),
     (("category: scheduling", "category: billing"), (4, 11),
      "'category' is billing here but scheduling in the original 'minimal'"),
 ])

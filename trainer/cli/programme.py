@@ -71,7 +71,10 @@ def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
     from trainer.progress.programme import ProgrammeError, expand, sets
 
     try:
-        return expand(store, items, obj.library.scenarios)
+        found = expand(store, items, obj.library.scenarios)
+        summaries = obj.library.summaries  # a translation named stands for its original: attempts count there
+        return list(dict.fromkeys((summaries[sid].original_id if sid in summaries else sid, via)
+                                  for sid, via in found))
     except ProgrammeError:
         bad = next(i for i in items if i not in obj.library.scenarios and not any(
             s["name"].casefold() == i.casefold() for s in sets(store)))

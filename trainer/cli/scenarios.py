@@ -30,7 +30,10 @@ def play(obj: Context, scenario: str) -> None:
 @click.pass_obj
 def list_command(obj: Context, fmt: str) -> None:
     """List the scenarios in the library."""
-    rows = [scenario_summary(s) for s in obj.library.summaries.values()]
+    library = obj.library
+    rows = [scenario_summary(s) for s in library.originals()]  # a translation is listed with its original
+    for r in rows:
+        r["translations"] = {t.language: t.id for t in library.translations(r["id"])}
     rows.sort(key=lambda r: (r["category"], r["difficulty_rank"], r["title"]))
     for r in rows:
         r.pop("difficulty_rank")
@@ -42,7 +45,8 @@ def list_command(obj: Context, fmt: str) -> None:
         return
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        echo(f"{r['id']:<{width}}  {label(r['category']):<15} {label(r['difficulty']):<12} {r['title']}")
+        also = "".join(f"  ({code}: {ident})" for code, ident in r["translations"].items())
+        echo(f"{r['id']:<{width}}  {label(r['category']):<15} {label(r['difficulty']):<12} {r['title']}{also}")
     categories = len({r["category"] for r in rows})
     echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
          + ngettext("in {count} category", "in {count} categories", categories).format(count=categories))
@@ -58,7 +62,7 @@ def scenario_summary(s) -> dict:
     return {
         "id": s.id, "title": s.title, "category": s.category, "difficulty": s.difficulty,
         "difficulty_rank": DIFFICULTIES.index(s.difficulty), "summary": s.summary,
-        "role": s.role, "minutes": s.minutes, "version": s.version,
+        "role": s.role, "minutes": s.minutes, "version": s.version, "language": s.language,
         "nodes": s.nodes, "endings": s.endings, "skills": list(s.skills),
         "path": display_path(s.path),
     }

@@ -35,8 +35,9 @@ def offer_for(scenario) -> Offer:
 
 
 def offers(library) -> dict[str, Offer]:
-    """Every scenario of the library (loaded and analysed once each)."""
-    return {sid: offer_for(library.scenarios[sid]) for sid in library.summaries}
+    """Every scenario of the library (loaded and analysed once each); a translation is its original's
+    version, not a scenario to suggest on its own."""
+    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals()}
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:

@@ -278,3 +278,13 @@ def m008_language_preference(db: Database) -> None:
     """The trainee's own choice of the app's language (a catalogue code such as "es"); empty follows the
     environment (LANGUAGE / LANG)."""
     db["trainees"].add_column("language", str)
+
+
+@migrations()
+def m009_attempt_language(db: Database) -> None:
+    """Attempts on a translation count toward its original: `scenario_id` is the original's id, `language`
+    the language played and `translation_id` the translation's own id (NULL when the original was played,
+    so resuming and transcripts open the very file played). Earlier attempts were all English originals."""
+    attempts = db["attempts"]
+    attempts.add_column("language", str, not_null_default="en")
+    attempts.add_column("translation_id", str)

@@ -257,13 +257,16 @@ class Store:
             raise StoreError(f"unknown mode '{mode}'")
         attempt_id = uuid.uuid4().hex
         stamp = at or now_iso()
+        original = scenario.original_id  # a translation's attempts count toward its original
+        translation = scenario.id if original != scenario.id else None
         with self.write():
             self.db["attempts"].insert({
-                "id": attempt_id, "trainee_id": trainee.id, "scenario_id": scenario.id,
+                "id": attempt_id, "trainee_id": trainee.id, "scenario_id": original,
                 "scenario_version": scenario.version, "content_hash": scenario.content_hash,
                 "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
                 "started_at": stamp, "status": "in-progress", "choices": 0, "last_activity": stamp,
-                "order_seed": seed, "owner": owner, "owner_seen": stamp,
+                "order_seed": seed, "owner": owner, "owner_seen": stamp, "language": scenario.language,
+                "translation_id": translation,
             })
             self.db.execute(
                 "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
@@ -271,8 +274,9 @@ class Store:
                 " last_activity = excluded.last_activity", [trainee.id, mode, stamp])
             self.db.execute(
                 "INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts) VALUES (?, ?, ?, ?, 1)"
-                " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = excluded.title,"
-                " category = excluded.category", [scenario.id, mode, scenario.title, scenario.category])
+                " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = CASE WHEN ?"
+                " THEN title ELSE excluded.title END, category = excluded.category",
+                [original, mode, scenario.title, scenario.category, translation is not None])
         return attempt_id
 
     def _check_owner(self, attempt_id: str, owner: str | None) -> None:
@@ -431,12 +435,14 @@ class Store:
         row = self.db.execute("SELECT coalesce(max(seq), 0) FROM choices WHERE attempt_id = ?", [attempt_id]).fetchone()
         return row[0] + 1
 
-    def resumable(self, trainee: Trainee, scenario_id: str | None = None) -> list[dict]:
+    def resumable(self, trainee: Trainee, scenario=None) -> list[dict]:
+        """Unfinished attempts, newest first; of one scenario (a model: the very version it is, original or
+        translation) when given."""
         where = "trainee_id = ? AND status = 'in-progress'"
         params: list = [trainee.id]
-        if scenario_id:
-            where += " AND scenario_id = ?"
-            params.append(scenario_id)
+        if scenario is not None:
+            where += " AND scenario_id = ? AND coalesce(translation_id, '') = ?"
+            params += [scenario.original_id, scenario.id if scenario.translation_of else ""]
         return list(self.db["attempts"].rows_where(where, params, order_by="last_activity desc"))
 
     def attempts_for(self, trainee: Trainee) -> list[dict]:

@@ -163,8 +163,12 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
                 "average_points": round(points / picks, 2) if picks else 0.0, "critical": critical,
             } for node, choice_id, text, picks, points, critical in items]
             item_rows.sort(key=lambda r: (r["node"], -r["picks"], r["choice_id"]))
+            languages = dict(db.execute(  # attempts on translations count here: in which languages
+                "SELECT language, count(*) FROM attempts WHERE scenario_id = ? AND mode = ? GROUP BY language"
+                " ORDER BY count(*) DESC, language", [sid, kind]).fetchall())
             out.append({
                 "id": sid, "title": title, "category": category, "mode": kind, "attempts": attempts,
+                "languages": languages,
                 "completed": completed, "passed": passed, "pass_rate": _rate(passed, completed),
                 "average": _avg(overall_sum, completed), "items": item_rows,
                 "trouble": sorted([r for r in item_rows if r["average_points"] < 0 or r["critical"]],
@@ -175,7 +179,7 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
 
 ASSIGNMENT_KEYS = ("trainee", "scenario", "title", "due", "status", "mode", "via", "set", "attempts",
                    "attempts_used", "attempts_left", "every", "next_due", "passed_at", "passed_version",
-                   "current_version", "score", "signed_off_by", "waived_by")
+                   "current_version", "score", "signed_off_by", "waived_by", "language")
 
 
 def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str | None = None,

@@ -61,7 +61,8 @@ def report_text(report: dict) -> str:
         figures = ngettext("{count} attempt, pass rate {rate}, average {average}",
                            "{count} attempts, pass rate {rate}, average {average}", s["attempts"]).format(
             count=s["attempts"], rate=_fmt(s["pass_rate"]), average=_fmt(s["average"]))
-        lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {shown(s['mode'])}: {figures}")
+        lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {shown(s['mode'])}: {figures}"
+                     f"{languages_text(s.get('languages'))}")
         node = None
         for item in s["items"]:
             if item["node"] != node:
@@ -79,13 +80,28 @@ def report_text(report: dict) -> str:
     return "\n".join(lines)
 
 
+def languages_text(languages: dict | None) -> str:
+    """' · played in English 3, Español 2' when a scenario was played in more than its one language."""
+    if not languages or list(languages) == ["en"]:
+        return ""
+    from trainer.scenario.languages import language_name
+
+    return " · " + _("played in {languages}").format(
+        languages=", ".join(f"{line(language_name(k))} {n}" for k, n in languages.items()))
+
+
 def assignment_state(a: dict) -> str:
     """One assignment's standing in words: status, due date, attempts left, the pass that counts."""
     parts = [shown(a["status"]), _("due {date}").format(date=a["due"]), shown(a["mode"])]
     if a["attempts_left"] is not None and a["status"] not in ("passed", "waived"):
         parts.append(attempts_left(a["attempts_left"]))
     if a["passed_at"]:
-        parts.append(_("passed {date} (version {version})").format(date=a["passed_at"][:10], version=a["passed_version"]))
+        passed = _("passed {date} (version {version})").format(date=a["passed_at"][:10], version=a["passed_version"])
+        if a.get("language") and a["language"] != "en":  # a pass on a translation
+            from trainer.scenario.languages import language_name
+
+            passed += " · " + _("in {language}").format(language=line(language_name(a["language"])))
+        parts.append(passed)
     if a["status"] == "retraining-due":
         parts.append(_("now version {version}").format(version=a["current_version"]))
     if a["next_due"] and a["status"] == "passed":
@@ -98,7 +114,7 @@ def attempts_left(count: int) -> str:
 
 
 ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via", "attempts_left", "every",
-                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by")
+                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language")
 
 
 def report_csv(report: dict) -> str:

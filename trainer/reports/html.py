@@ -281,6 +281,8 @@ def trainees_section(trainees: list[dict]) -> str:
 
 
 def items_section(scenarios: list[dict]) -> str:
+    from trainer.reports.formats import languages_text
+
     out = [f"<section><h2 id='items'>{esc(_('Item analysis'))}</h2><p class='muted'>"
            + esc(_("Every choice picked, step by step in conversation order; share is of all picks at that step."))
            + "</p>"]
@@ -289,7 +291,7 @@ def items_section(scenarios: list[dict]) -> str:
                            "{count} attempts · pass rate {rate} · average {average}", s["attempts"]).format(
             count=s["attempts"], rate=pct(s["pass_rate"]), average=pct(s["average"]))
         out.append(f"<h3>{esc(_scenario_label(s))} <span class='muted'>({esc(s['id'])}, {esc(shown(s['category']))})"
-                   f"</span></h3><p>{esc(figures)}</p>")
+                   f"</span></h3><p>{esc(figures + languages_text(s.get('languages')))}</p>")
         if not s["items"]:
             continue
         out.append(table_head((_("Choice"), " style='width:60%'"), (_("Picked"), " class='n'"), (_("Share"), " class='n'"),

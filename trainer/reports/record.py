@@ -38,6 +38,7 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
                 "content_hash": attempt["content_hash"], "mode": attempt["mode"], "score": attempt["overall"],
                 "passed": bool(attempt["passed"]), "signed_off_by": attempt["signed_off_by"],
                 "signed_off_at": attempt["signed_off_at"], "assignment": row["via"],
+                "language": attempt.get("language") or "en",
             })
         if row["status"] not in ("passed", "waived"):
             outstanding.append({k: row[k] for k in ("scenario", "title", "due", "status", "mode", "attempts_left",
@@ -51,6 +52,11 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
             "groups": list(account.groups) if account else [], "today": today.isoformat(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "completed": completed, "outstanding": outstanding}
+
+
+def _played(c: dict) -> str:
+    """The scenario's id, and the language it was played in when that was not English (a translation)."""
+    return c["scenario"] if c.get("language", "en") == "en" else f"{c['scenario']}, {c['language']}"
 
 
 def _day(iso: str | None) -> str:
@@ -111,7 +117,7 @@ def record_html(data: dict) -> str:
     if data["completed"]:
         out.append("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in _completed_headings()) + "</tr>")
         for c in data["completed"]:
-            out.append(f"<tr><td>{e(_day(c['date']))}</td><td>{e(c['title'])}<br><span class='hash'>{e(c['scenario'])}"
+            out.append(f"<tr><td>{e(_day(c['date']))}</td><td>{e(c['title'])}<br><span class='hash'>{e(_played(c))}"
                        f"</span></td><td class='n'>{c['version']}</td><td class='hash'>{e(c['content_hash'])}</td>"
                        f"<td>{e(shown(c['mode']))}</td><td class='n'>{_score(c)}</td>"
                        f"<td class='{'pass' if c['passed'] else 'fail'}'>{e(_result(c))}</td>"
@@ -191,7 +197,7 @@ def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> byte
                        text_align="LEFT") as table:
             table.row([t(h) for h in _completed_headings()])
             for c in data["completed"]:
-                table.row([t(_day(c["date"])), t(f"{c['title']} ({c['scenario']})"), str(c["version"]),
+                table.row([t(_day(c["date"])), t(f"{c['title']} ({_played(c)})"), str(c["version"]),
                            t(c["content_hash"]), t(shown(c["mode"])), _score(c), t(_result(c)),
                            t(_signed(c))])
     else:

@@ -222,7 +222,7 @@ class AttemptsScreen(TranslatedScreen):
         table = self.query_one(DataTable)
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
-                             (N_("Signed off"), "signed off")):
+                             (N_("Signed off"), "signed off"), (N_("Lang"), "language")):
             table.add_column(_(heading), key=key)
         self.reload()
         table.focus()
@@ -235,12 +235,12 @@ class AttemptsScreen(TranslatedScreen):
         table = self.query_one(DataTable)
         table.clear()
         rows = self.app.store.db.execute(
-            "SELECT id, started_at, scenario_title, scenario_id, mode, status, overall, passed, signed_off_by"
+            "SELECT id, started_at, scenario_title, scenario_id, mode, status, overall, passed, signed_off_by, language"
             " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
-        for aid, started, title, sid, mode, status, overall, passed, signed in rows:
+        for aid, started, title, sid, mode, status, overall, passed, signed, language in rows:
             result = Text("") if passed is None else Text(_("✓ pass"), "green") if passed else Text(_("✗ fail"), "red")
-            table.add_row(Text(when(started)), Text(line(title or sid)), Text(word(mode)), Text(word(status)), _pct(overall), result,
-                          Text(line(signed)), key=aid)
+            table.add_row(Text(when(started)), Text(line(title or sid)), Text(word(mode)), Text(word(status)), _pct(overall),
+                          result, Text(line(signed)), Text(line(language)), key=aid)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(TranscriptScreen(event.row_key.value))

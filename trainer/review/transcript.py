@@ -12,6 +12,7 @@ from trainer.play.recording import step_from_row
 from trainer.progress.store import Store
 from trainer.i18n import _
 from trainer.sanitize import line, printable
+from trainer.scenario.languages import language_name
 from trainer.tui.widgets import points_text, spoken, word
 
 
@@ -27,9 +28,9 @@ def _offered(scenario, stored: dict) -> list:
 def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     attempt = store.attempt(attempt_id)
     steps = store.steps(attempt_id)
-    scenario = library.get(attempt["scenario_id"])
+    scenario = library.played(attempt)  # the translation, when that is what was played
     text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])}\n", style="bold")
-    text.append(f"{word(attempt['mode'])} · {word(attempt['status'])}")
+    text.append(f"{word(attempt['mode'])} · {word(attempt['status'])} · {line(language_name(attempt['language']))}")
     if attempt["overall"] is not None:
         text.append(f" · {attempt['overall']:.0f}% ")
         text.append(_("PASSED") if attempt["passed"] else _("NOT PASSED"), style="green" if attempt["passed"] else "bold red")

@@ -67,3 +67,4 @@ _SHAPE = re.compile(LANGUAGE_PATTERN)
 
 def well_formed(tag: str) -> bool:
     return bool(_SHAPE.fullmatch(tag))
+

@@ -119,6 +119,19 @@ class Library:
     def get(self, ident: str):
         return self.scenarios.get(ident)
 
+    def originals(self) -> list[ScenarioSummary]:
+        """One summary per scenario: translations are versions of their original, not scenarios of their own."""
+        return [s for s in self.summaries.values() if not s.translation_of]
+
+    def languages_of(self, original_id: str) -> list[str]:
+        """The languages a scenario can be played in, its original's first."""
+        first = self.summaries.get(original_id)
+        return ([first.language] if first else []) + [s.language for s in self.translations(original_id)]
+
+    def played(self, attempt: Mapping):
+        """The scenario an attempt was played on: the translation when it was one, else the original."""
+        return self.get(attempt.get("translation_id") or attempt["scenario_id"])
+
     def translations(self, original_id: str) -> list[ScenarioSummary]:
         """The loaded translations of a scenario, in library order."""
         return [s for s in self.summaries.values() if s.translation_of == original_id]

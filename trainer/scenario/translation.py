@@ -46,6 +46,9 @@ class _Diff:
         t, o = self.t, self.o
         for key in ("category", "difficulty", "pass_mark"):
             self.value(_loc(t, key), f"'{key}'", getattr(t, key), getattr(o, key))
+        if t.version != o.version:  # attempts record it: retraining compares it with the original's
+            self.add(_loc(t, "version"), f"'version' is {t.version} here but {o.version} {self.where}: bring the "
+                     f"translation up to date with the original, then set version: {o.version}")
         if t.character is not None and o.character is not None:
             self.value(_loc(t.character, "mood"), "the starting mood", t.character.mood, o.character.mood)
             self._ids("character", t.characters, o.characters, _loc(t, "characters"))

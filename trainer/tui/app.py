@@ -53,6 +53,18 @@ class TrainerApp(App):
         self.supervisor: str | None = None
         self.order_seed = order_seed or (lambda: None)
         self.theme = "textual-dark"
+        self.chosen_language: str | None = None  # set with the catalogue's 'l': which version to show first
+
+    @property
+    def scenario_language(self) -> str:
+        """The language whose version of a scenario the trainee sees first: the one picked in the catalogue,
+        else the app's language (the trainee's setting, else the environment)."""
+        return self.chosen_language or current_language()
+
+    def version_for(self, scenario_id: str) -> str:
+        """The id of the version of `scenario_id` (an original) to open in the current language."""
+        found = self.library.version_in(scenario_id, self.scenario_language)
+        return found.id if found is not None else scenario_id
 
     @property
     def store(self) -> Store:
@@ -179,8 +191,8 @@ class TrainerApp(App):
         return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
 
     def ordered_scenarios(self):
-        """Summaries in catalogue order: by category, then difficulty, then title."""
-        return sorted(self.library.summaries.values(),
+        """Summaries of the originals in catalogue order: by category, then difficulty, then title."""
+        return sorted(self.library.originals(),
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
     def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:
@@ -204,7 +216,7 @@ class TrainerApp(App):
             if resume_id:
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
-                for old in self.store.resumable(self.trainee, scenario.id):
+                for old in self.store.resumable(self.trainee, scenario):
                     self.store.abandon_attempt(old["id"])
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
@@ -223,6 +235,8 @@ class TrainerApp(App):
 
     def next_scenario_after(self, scenario_id: str) -> str | None:
         ids = [s.id for s in self.ordered_scenarios()]
+        summary = self.library.summaries.get(scenario_id)
+        scenario_id = summary.original_id if summary is not None else scenario_id
         if scenario_id not in ids or len(ids) < 2:
             return None
         return ids[(ids.index(scenario_id) + 1) % len(ids)]

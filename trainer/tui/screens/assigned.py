@@ -111,7 +111,12 @@ class AssignedSection(Vertical):
             style = error if late else success if done else ""
             left = "" if row["attempts_left"] is None or done else str(row["attempts_left"])
             mode = " (" + _("practice") + ")" if row["mode"] == "practice" else ""
-            table.add_row(Text(line(row["title"]) + mode, overflow="ellipsis", no_wrap=True),
+            title = Text(line(row["title"]), overflow="ellipsis", no_wrap=True)
+            if row["scenario"] in self.app.library.summaries:  # in the version for the catalogue's language
+                from trainer.tui.widgets import version_title
+
+                title = version_title(self.app.library, row["scenario"], self.app.scenario_language)
+            table.add_row(title.append(mode),
                           Text(due_words(row, today), style=error if row["status"] == "overdue" else ""),
                           Text(status_words(row), style=style), Text(left, justify="right"), key=row["scenario"])
         if table.row_count:

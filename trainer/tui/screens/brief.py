@@ -92,7 +92,7 @@ class BriefScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        found = self.app.store.resumable(self.app.trainee, self.scenario.id)
+        found = self.app.store.resumable(self.app.trainee, self.scenario)
         self.resumable = next((a for a in found if a["content_hash"] == self.scenario.content_hash), None)
         if self.resumable:
             self.mode = self.resumable["mode"]

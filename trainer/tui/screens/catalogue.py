@@ -10,9 +10,11 @@ from trainer.tui.translated import TranslatedScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, current_language, ngettext
+from trainer.scenario.languages import language_name
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
+from trainer.tui.widgets import version_title
 
 
 def status_of(stats: dict | None) -> Text:
@@ -49,6 +51,7 @@ class CatalogueScreen(TranslatedScreen):
         Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
         Binding("c", "cycle_category", N_("Category"), id="cycle-category"),
         Binding("d", "cycle_difficulty", N_("Level"), id="cycle-difficulty"),
+        Binding("l", "cycle_language", N_("Language"), id="cycle-language"),
         Binding("p", "app.progress", N_("My progress"), id="progress"),
         Binding("q", "app.quit", N_("Quit"), id="quit-catalogue"),
     ]
@@ -130,29 +133,33 @@ class CatalogueScreen(TranslatedScreen):
         stats = app.store.best_by_scenario(app.trainee) if app.store_is_open and app.trainee else {}
         needle = self.query_one("#catalogue-filter", Input).value.strip().lower()
         shown = 0
-        for s in app.ordered_scenarios():
+        language = app.scenario_language
+        for s in app.ordered_scenarios():  # one row per scenario, in the version for `language`
             if s.id in assigned:
                 continue
             if self.category and s.category != self.category:
                 continue
             if self.difficulty and s.difficulty != self.difficulty:
                 continue
-            words = f"{s.title} {s.category} {s.difficulty} {label(s.category)} {label(s.difficulty)} {s.summary}"
-            if needle and needle not in words.lower():
+            versions = [s, *app.library.translations(s.id)]
+            if needle and not any(needle in f"{v.title} {v.category} {v.difficulty} {label(v.category)} "
+                                  f"{label(v.difficulty)} {v.summary}".lower() for v in versions):
                 continue
             st = stats.get(s.id)
-            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(label(s.category)),
+            table.add_row(version_title(app.library, s.id, language), Text(label(s.category)),
                           Text(label(s.difficulty)), best_of(st), status_of(st), key=s.id)
             shown += 1
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         filters = [f for f in (self.category, self.difficulty) if f]
-        total = len(app.library.scenarios)
+        total = len(app.library.originals())
         status = ngettext("{shown} of {total} scenario", "{shown} of {total} scenarios", total).format(
             shown=shown, total=total)
         if filters:
             status += " · " + _("showing {filters} (c / d to change)").format(
                 filters=", ".join(label(f) for f in filters))
+        if len(self._languages()) > 1:
+            status += " · " + _("{language} first (l to change)").format(language=language_name(language))
         if not shown:
             status = _("No scenario matches: clear the filter (/ then delete), or press c / d")
         self.query_one("#catalogue-status", Static).update(Text(status))
@@ -201,8 +208,10 @@ class CatalogueScreen(TranslatedScreen):
         self._open(event.data_table, event.row_key.value)
 
     def _open(self, table: DataTable, key: str) -> None:
-        """An assigned scenario opens in the assignment's mode; practice when its attempts are spent."""
+        """An assigned scenario opens in the assignment's mode; practice when its attempts are spent.
+        Every row is keyed by the original: it opens in the version for the catalogue's language."""
         row = self.assignments.get(key) if table.id in ("assigned", "next") else None
+        key = self.app.version_for(key)
         if row is None or row["status"] in ("passed", "waived"):
             self.app.open_brief(key)
             return
@@ -242,6 +251,27 @@ class CatalogueScreen(TranslatedScreen):
 
     def action_cycle_category(self) -> None:
         self.category = self._cycle(self.category, CATEGORIES)
+        self.refresh_rows()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "cycle_language":  # shown only when some scenario is in more than one language
+            return len(self._languages()) > 1
+        return True
+
+    def _languages(self) -> list[str]:
+        return list(dict.fromkeys(s.language for s in self.app.library.summaries.values()))
+
+    def action_cycle_language(self) -> None:
+        """Show each scenario in the next language it is available in (where it has a version in it)."""
+        languages = self._languages()
+        if len(languages) < 2:
+            self.notify(_("Every scenario here is in one language."), timeout=3)
+            return
+        from trainer.scenario.languages import same_language
+
+        current = next((i for i, code in enumerate(languages) if same_language(code, self.app.scenario_language)),
+                       -1)
+        self.app.chosen_language = languages[(current + 1) % len(languages)]
         self.refresh_rows()
 
     def action_cycle_difficulty(self) -> None:

@@ -128,7 +128,7 @@ class DebriefScreen(TranslatedScreen):
         if following is None:
             self.notify(_("This is the only scenario."), timeout=2)
             return
-        self.app.open_brief(following, replace=True)
+        self.app.open_brief(self.app.version_for(following), replace=True)
 
     def action_progress(self) -> None:
         """Back to My progress when this debrief was reopened from there, else open it."""

@@ -36,8 +36,12 @@ class NextSection(Vertical):
         table = self.query_one(DataTable)
         selected = table.cursor_row if table.row_count else 0
         table.clear()
+        from trainer.tui.widgets import version_title
+
+        library, language = self.app.library, self.app.scenario_language
         for s in suggestions:
-            table.add_row(Text(line(s.title), overflow="ellipsis", no_wrap=True), Text(line(s.reason)),
-                          key=s.scenario, height=None)
+            title = (version_title(library, s.scenario, language) if s.scenario in library.summaries
+                     else Text(line(s.title), overflow="ellipsis", no_wrap=True))
+            table.add_row(title, Text(line(s.reason)), key=s.scenario, height=None)
         if table.row_count:
             table.move_cursor(row=min(selected, table.row_count - 1))

@@ -73,7 +73,7 @@ class ProgressScreen(TranslatedScreen):
         table = self.query_one(DataTable)
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
-                             (N_("Supervisor"), "supervisor")):
+                             (N_("Supervisor"), "supervisor"), (N_("Lang"), "language")):  # the language played
             table.add_column(_(heading), key=key)
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
@@ -84,7 +84,8 @@ class ProgressScreen(TranslatedScreen):
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
             table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
                           Text(word(a["mode"])), Text(word(a["status"])), Text(score), Text(result),
-                          supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), key=a["id"])
+                          supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), Text(line(a["language"])),
+                          key=a["id"])
         if not attempts:
             self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
 
@@ -122,7 +123,7 @@ class ProgressScreen(TranslatedScreen):
             self.notify(_("Only a finished attempt has a debrief; open the scenario from the catalogue to resume."),
                         timeout=4)
             return
-        scenario = self.app.library.get(attempt["scenario_id"])
+        scenario = self.app.library.played(attempt)  # the translation, when that is what was played
         try:
             if scenario is None:
                 raise StoreError(_("the scenario is no longer in the library"))
