@@ -162,6 +162,8 @@ def test_the_library_leaves_out_a_translation_that_differs_and_says_where(folder
         assert error.path.endswith("minimo.yaml") and (error.loc.line, error.loc.col) == (11, 76)
     library = load_library([folder()], include_bundled=False)
     assert library.errors == []
+    warm = load_library([folder()], include_bundled=False)  # the pair is known to match: nothing unpickled
+    assert warm.errors == [] and set(warm.scenarios._blobs) == {"minimal", "minimo"}
     summary = library.summaries["minimo"]
     assert (summary.language, summary.translation_of, summary.original_id) == ("es", "minimal", "minimal")
     assert library.version_in("minimal", "es-MX").id == "minimo"

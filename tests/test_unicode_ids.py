@@ -116,3 +116,20 @@ def test_new_accepts_an_accented_slug_and_refuses_a_space(runner, tmp_path):
     assert load_scenario(tmp_path / "petición-de-historial.yaml").id == "petición-de-historial"
     bad = runner.invoke(cli, ["new", "mi petición", "--category", "privacy", "--dir", str(tmp_path)])
     assert bad.exit_code == 2 and "letters (any language)" in bad.output
+
+
+def test_a_spanish_original_with_accented_ids_is_strict_clean_and_plays(runner):
+    from tests.conftest import FIXTURES
+
+    path = FIXTURES / "es" / "petición-de-expediente.yaml"
+    checked = runner.invoke(cli, ["validate", "--strict", str(path)])
+    assert checked.exit_code == 0 and "0 error(s), 0 warning(s)" in checked.output, checked.output
+    scenario = load_scenario(path)
+    assert (scenario.id, scenario.language, scenario.translation_of) == ("petición-de-expediente", "es", "")
+    best = "saludo-y-verificación,preguntar-qué-necesita,envío-seguro,plazo-honesto,teach-back"
+    played = runner.invoke(cli, ["simulate", str(path), "--choose", nfd(best), "--format", "json"])
+    assert played.exit_code == 0, played.output
+    import json
+
+    data = json.loads(played.output)
+    assert data["ending"] == "resuelto" and data["passed"] is True

@@ -80,6 +80,10 @@ class ContentCache:
         self.used.add(key)
         self.dirty = True
 
+    def remember(self, path: Path | str, data: bytes, value) -> None:
+        """Keep a plain value (not a model) under this key: e.g. that a translation matched its original."""
+        ContentCache.put(self, path, data, value)
+
     def save(self) -> None:
         """Keep what this run used, and the entries of files it did not read that still exist (another
         folder's, read by another command); drop old contents of the files it read. Written atomically;

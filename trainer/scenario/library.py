@@ -192,15 +192,17 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
             by_id[summary.id] = report
             library.summaries[summary.id] = summary
             library.scenarios.add(summary.id, scenario, blob)
+    _link_translations(library, by_id, cache)
     cache.save()
-    _link_translations(library, by_id)
     return library
 
 
-def _link_translations(library: Library, reports: dict[str, Report]) -> None:
+def _link_translations(library: Library, reports: dict[str, Report], cache) -> None:
     """A translation whose original is missing or whose structure differs is an error in its report and
-    is left out of the library, like any file with errors. Only translations and their originals are
-    unpickled; a translation whose model came from the cache (no locations) is read again to say where."""
+    is left out of the library, like any file with errors. That a translation's structure matches its
+    original is cached per pair of file contents, so a warm start unpickles neither; otherwise only the
+    two are unpickled, and a translation whose model came from the cache (no locations) is read again
+    to say where it differs."""
     from trainer.scenario.translation import check_translation
 
     translations = [s.id for s in library.summaries.values() if s.translation_of]
@@ -209,10 +211,20 @@ def _link_translations(library: Library, reports: dict[str, Report]) -> None:
     originals = library.scenarios.get  # unpickles only the originals asked for
     taken: dict[tuple[str, str], str] = {}
     for ident in translations:
-        scenario = library.scenarios[ident]
+        summary = library.summaries[ident]
+        original = library.summaries.get(summary.translation_of)
+        pair = f"{summary.content_hash}:{original.content_hash if original else ''}".encode()
         scratch = Report(reports[ident].path)
-        if check_translation(scenario, originals, library.summaries, scratch, taken):
-            continue
+        if original is not None and cache.get(summary.path + "#translation", pair) == "sound":
+            if check_translation(summary, library.summaries.get, library.summaries, scratch, taken,
+                                 structure=False):
+                continue
+        else:
+            scenario = library.scenarios[ident]
+            if check_translation(scenario, originals, library.summaries, scratch, taken):
+                cache.remember(summary.path + "#translation", pair, "sound")
+                continue
+        scenario = library.scenarios[ident]
         if not scenario.locs:  # from the cache: read the file again for the locations of what differs
             from trainer.scenario.loader import check_file
 
