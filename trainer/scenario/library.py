@@ -133,8 +133,16 @@ class Library:
         return self.get(attempt.get("translation_id") or attempt["scenario_id"])
 
     def translations(self, original_id: str) -> list[ScenarioSummary]:
-        """The loaded translations of a scenario, in library order."""
-        return [s for s in self.summaries.values() if s.translation_of == original_id]
+        """The loaded translations of a scenario, in library order (indexed on first use: the catalogue
+        asks for every row)."""
+        index = self.__dict__.get("_translations")
+        if index is None:
+            index = {}
+            for s in self.summaries.values():
+                if s.translation_of:
+                    index.setdefault(s.translation_of, []).append(s)
+            self._translations = index
+        return index.get(original_id, [])
 
     def version_in(self, original_id: str, language: str | None):
         """The summary of the version of `original_id` a trainee reading `language` should see first: the
