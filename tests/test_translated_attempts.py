@@ -137,15 +137,15 @@ async def test_the_catalogue_lists_a_scenario_once_and_opens_it_in_the_trainees_
         def title() -> str:
             return str(table.get_row("minimal")[0])
 
-        assert title() == "Mínimo · also in English"
-        assert "Español first (l to change)" in str(app.screen.query_one("#catalogue-status", Static).render())
+        assert title() == "Mínimo · también en English"  # the app speaks Spanish too (trainer.i18n)
+        assert "primero en Español (l para cambiar)" in str(app.screen.query_one("#catalogue-status", Static).render())
         table.move_cursor(row=table.get_row_index("minimal"))
         await pilot.press("enter")
         assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == "minimo"
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("l")
-        assert title() == "Minimal · also in Español"
+        assert title() == "Minimal · también en Español"
         table.move_cursor(row=table.get_row_index("minimal"))
         await pilot.press("enter")
         assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == "minimal"
