@@ -76,7 +76,7 @@ def test_a_pass_on_the_translation_fulfils_an_assignment_of_the_original(library
     report = build_report(store, catalogue=library.summaries, today=date.today())
     [row] = report["assignments"]
     assert (row["scenario"], row["status"], row["language"]) == ("minimal", "passed", "es")
-    assert "(version 1, in Español)" in report_text(report)
+    assert "(version 1) · in Español" in report_text(report)
 
 
 def test_a_translation_is_never_suggested_on_its_own(library):
