@@ -134,6 +134,7 @@ def test_the_cli_speaks_only_the_pseudo_language(tmp_path, monkeypatch, runner):
     every = load_library((folder,))  # the bundled scenarios too, as the command line sees them
     data = set(every.scenarios) | {s.title for s in every.summaries.values()} | {str(tmp_path / "new" / "pseudo-test.yaml"), str(tmp_path), "Nobody"}
     data |= {skill for s in every.scenarios.values() for skill in s.skills}  # a scenario's own skills, as written
+    data |= {s.language for s in every.summaries.values()}  # language tags (`es`), data like the ids beside them
     data |= data_of(library)
     install_pseudo_language(tmp_path, monkeypatch)
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
