@@ -12,6 +12,22 @@ from trainer.progress.store import Store
 TIMELINE_LIMIT = 2000
 
 
+def _narrow(store: Store, where: list[str], params: list, trainee: str | None = None, **columns) -> bool:
+    """Add the report's filters to a WHERE list: a trainee by name (False when there is none of that name,
+    so the caller returns nothing), then `column=value` pairs; a `since` value means started on or after."""
+    if trainee:
+        person = store.find_trainee(trainee)
+        if person is None:
+            return False
+        where.append("a.trainee_id = ?")
+        params.append(person.id)
+    for column, value in columns.items():
+        if value:
+            where.append("a.started_at >= ?" if column == "since" else f"a.{column} = ?")
+            params.append(value)
+    return True
+
+
 def groups(store: Store) -> dict[str, list[str]]:
     """Group name -> its members' names (the groups trainees belong to today)."""
     out: dict[str, list[str]] = {}
@@ -26,16 +42,8 @@ def timeline(store: Store, trainee: str | None = None, scenario: str | None = No
              mode: str | None = None) -> list[dict]:
     """Completed attempts oldest first (the latest TIMELINE_LIMIT): who, when, mode, scenario, score, pass."""
     where, params = ["a.status = 'completed'", "a.finished_at IS NOT NULL"], []
-    if trainee:
-        person = store.find_trainee(trainee)
-        if person is None:
-            return []
-        where.append("a.trainee_id = ?")
-        params.append(person.id)
-    for column, op, value in (("a.scenario_id", "=", scenario), ("a.started_at", ">=", since), ("a.mode", "=", mode)):
-        if value:
-            where.append(f"{column} {op} ?")
-            params.append(value)
+    if not _narrow(store, where, params, trainee, scenario_id=scenario, since=since, mode=mode):
+        return []
     rows = store.db.execute(
         "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
         f" JOIN trainees t ON t.id = a.trainee_id WHERE {' AND '.join(where)}"
@@ -93,18 +101,8 @@ def trip_ups(store: Store, scenario_id: str, mode: str | None = None, trainee: s
     """Choices that lose points or are critical errors, in completed attempts: how many different
     trainees picked each (a trainee repeating it counts once) out of how many reached that step."""
     where, params = ["a.scenario_id = ?", "a.status = 'completed'", "c.undone = 0"], [scenario_id]
-    if mode:
-        where.append("a.mode = ?")
-        params.append(mode)
-    if trainee:
-        person = store.find_trainee(trainee)
-        if person is None:
-            return []
-        where.append("a.trainee_id = ?")
-        params.append(person.id)
-    if since:
-        where.append("a.started_at >= ?")
-        params.append(since)
+    if not _narrow(store, where, params, trainee, mode=mode, since=since):
+        return []
     clause = " AND ".join(where)
     reached = dict(store.db.execute(
         f"SELECT c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
