@@ -82,8 +82,9 @@ class Server:
         self.process.stderr.close()
 
 
-def until(check, timeout: float, what: str, interval: float = 0.05):
-    """Poll `check` until it returns something truthy; fail saying what never happened."""
+def until(check, timeout: float, what: str, interval: float = 0.05, pause=None):
+    """Poll `check` until it returns something truthy; fail saying what never happened. `pause` waits
+    between tries (default: sleep `interval` seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
@@ -91,7 +92,7 @@ def until(check, timeout: float, what: str, interval: float = 0.05):
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+        (pause or time.sleep)(interval)
 
 
 def query(db: Path, sql: str, *params):
@@ -147,14 +148,7 @@ class Tab:
 
     def poll(self, check, timeout: float, what: str):
         """Like `until`, but lets the page's events run while waiting."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = check()
-            if value:
-                return value
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-            self.page.wait_for_timeout(50)
+        return until(check, timeout, what, pause=lambda seconds: self.page.wait_for_timeout(seconds * 1000))
 
     def keys(self, *keys: str) -> None:
         for key in keys:
