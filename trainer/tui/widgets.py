@@ -125,10 +125,10 @@ def points_text(points: dict[str, int]) -> Text:
     return text
 
 
-def skill_bars(score: AttemptScore, width: int = 20, verdicts: bool = True) -> Text:
+def skill_bars(score: AttemptScore, verdicts: bool = True) -> Text:
     """Per-skill bars against their thresholds: ✓/✗ plus the numbers, so colour is never the only cue.
     Without `verdicts` (a partial preview run) the bars show the percentages only: no pass or fail."""
-    text = Text()
+    text = Text()  # the bars are as wide as the name column (what the debrief snapshot shows)
     width = max([len(label(name)) for name, r in score.skills.items() if r.scored] + [12]) + 1
     for name, r in score.skills.items():
         if not r.scored:
