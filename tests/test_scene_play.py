@@ -45,7 +45,7 @@ async def test_the_brief_names_everyone_who_speaks(tmp_path):
 
 
 def transcript(app) -> list[str]:
-    return [str(w.render()) for w in app.screen.query("#transcript > Static")]
+    return [str(w.render()) for w in app.screen.query("#lines > Static")]
 
 
 async def test_a_reply_and_a_second_speaker_appear_on_the_play_screen(tmp_path):

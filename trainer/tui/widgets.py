@@ -79,30 +79,44 @@ def spoken(name: str, text: str, role: str = "") -> Text:
 
 
 class KeysFooter(Footer):
-    """Textual's footer, with its keys updated in place. Textual's own removes and mounts all its keys
-    again whenever the screen's bindings may have changed (a focus change, every `refresh_bindings`),
-    several times per key press: in the play screen that was about two fifths of the app's work per
-    choice (bench: serve). Here a new set of keys that lines up with the one on screen (same number,
-    no groups) is copied onto the keys already mounted, and an unchanged set costs nothing."""
+    """Textual's footer, with its keys updated in place and at once. Textual's own removes and mounts all
+    its keys again whenever the screen's bindings may have changed (a focus change, every
+    `refresh_bindings`), several times per key press, and only after the next refresh, so each change
+    drew one more frame: in the play screen that was about two fifths of the app's work per choice
+    (bench: serve). Here a new set of keys that lines up with the one on screen (same number, no groups)
+    is copied onto the keys already mounted as soon as the bindings change, so they are drawn in the same
+    frame as the change; an unchanged set costs nothing; anything else falls back to Textual's rebuild."""
 
     _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
 
-    async def recompose(self) -> None:
-        if not self.is_attached or self._pruning:
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
+        if not self._copy_keys():
+            self.call_after_refresh(self.recompose)
+
+    async def recompose(self) -> None:
+        if not self._copy_keys():
+            await super().recompose()
+
+    def _copy_keys(self) -> bool:
+        """Bring the mounted keys up to date without remounting them; False when that needs a rebuild."""
+        if not self.is_attached or self._pruning:
+            return True  # nothing to draw on
         bindings = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
                          for _, binding, enabled, tooltip in self.screen.active_bindings.values())
         if bindings == self._drawn and self._bindings_ready:
-            return  # most calls: a focus change or refresh that changed nothing shown
-        self._drawn = bindings
+            return True  # most calls: a focus change or refresh that changed nothing shown
         shown = list(self.children)
         wanted = list(compose(self))
         states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
         if len(shown) != len(wanted) or not all(type(w) is FooterKey and type(s) is FooterKey
                                                 and s.classes - states == w.classes - states
                                                 for s, w in zip(shown, wanted)):
-            await super().recompose()
-            return
+            self._drawn = None
+            return False
+        self._drawn = bindings
         for key, new in zip(shown, wanted):
             now = (new.key, new.key_display, new.description, new.action, new._disabled, new.tooltip)
             if now == (key.key, key.key_display, key.description, key.action, key._disabled, key.tooltip):
@@ -112,6 +126,7 @@ class KeysFooter(Footer):
             key.set_class(new._disabled, "-disabled")
             key.tooltip = new.tooltip
             key.refresh(layout=True)
+        return True
 
 
 def points_text(points: dict[str, int]) -> Text:

@@ -21,8 +21,11 @@ from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
 
 class PlayScreen(TranslatedScreen):
     BINDINGS = [
-        Binding("1", "pick(1)", N_("Choose"), key_display="1-9", id="pick-1"),
-        *[Binding(str(n), f"pick({n})", N_("Choose"), show=False, id=f"pick-{n}") for n in range(2, 10)],
+        # priority: a number is taken by the app as soon as it arrives, not after passing through the
+        # focused list, its containers and the screen (each a queue that waits behind any drawing)
+        Binding("1", "pick(1)", N_("Choose"), key_display="1-9", id="pick-1", priority=True),
+        *[Binding(str(n), f"pick({n})", N_("Choose"), show=False, id=f"pick-{n}", priority=True)
+          for n in range(2, 10)],
         Binding("enter", "continue", N_("Continue"), id="continue", show=True),
         Binding("u", "undo", N_("Undo"), id="undo"),
         Binding("escape", "leave", N_("Save & leave"), id="leave"),
@@ -36,6 +39,7 @@ class PlayScreen(TranslatedScreen):
         self.introduced: set[str] = set()  # speakers other than the main character whose role was shown
         self._lines: list[Static] = []  # transcript lines to mount together (see _flush)
         self._countdown_shown: int | None = None  # seconds left as drawn (None: no countdown)
+        self._drawing = False  # a saved step is still being put on screen: keys wait for it (see _after)
 
     @property
     def session(self):
@@ -54,32 +58,36 @@ class PlayScreen(TranslatedScreen):
             yield Static(who, id="character-name")
             yield Static(id="countdown")
             yield MoodMeter(s.mood, self.session.mood, id="mood")
-        yield VerticalScroll(id="transcript")
+        with VerticalScroll(id="transcript"):
+            yield Vertical(id="lines")
         with Vertical(id="feedback"):
             yield Static(id="feedback-body")
         yield OptionList(id="choices", markup=False)
         yield KeysFooter()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
+        self.query_one("#transcript", VerticalScroll).anchor()  # kept at its end as lines arrive, in the same layout
         self._say_history()  # a resumed attempt shows its history first
-        self._show_node()
+        with self.app.batch_update():
+            await self._show_node()
         self.set_interval(0.25, self.check_timer)
 
     # --- rendering ----------------------------------------------------------------------------------
     def _add(self, text: Text, classes: str) -> None:
         self._lines.append(Static(text, classes=classes))
 
-    def _flush(self) -> None:
+    async def _flush(self) -> None:
         """Mount the lines added since the last flush in one go (one layout, not one per line; a resumed
-        attempt's whole history at once) and keep the transcript's end in view."""
+        attempt's whole history at once) and keep the transcript's end in view. Awaited inside a batch
+        update, so the lines are drawn in the same frame as the choices or coaching that follow them."""
         if self._lines:
-            log = self.query_one("#transcript", VerticalScroll)
-            log.mount_all(self._lines)
-            self._lines = []
-            log.scroll_end(animate=False)
+            lines, self._lines = self._lines, []
+            self.query_one("#transcript", VerticalScroll).scroll_end(animate=False, immediate=True)  # re-anchors
+            # the view if the trainee had scrolled up
+            await self.query_one("#lines", Vertical).mount_all(lines)
 
     def _say_history(self) -> None:
         self.introduced = set()
@@ -114,15 +122,20 @@ class PlayScreen(TranslatedScreen):
         if step.reply:
             self._say(step.reply["speaker"], step.reply["text"], "character-line reply")
 
-    def _show_node(self) -> None:
+    async def _show_node(self) -> None:
         session = self.session
-        self.query_one(MoodMeter).set_mood(session.mood)
-        self._say_node(session.state, session.mood, session.flags)
-        self._flush()
-        if session.finished:
+        if session.finished:  # nothing more to draw here: the debrief replaces this screen
             self.deadline = None
             self.app.show_debrief(self.attempt)
             return
+        self.query_one(MoodMeter).set_mood(session.mood)
+        self._say_node(session.state, session.mood, session.flags)
+        await self._flush()
+        self._offer()
+
+    def _offer(self) -> None:
+        """The current step's choices, its clock started (or, resumed, continued) from now."""
+        session = self.session
         try:  # when this node was first shown and its deadline live in the store: a resume keeps both
             self.deadline = self.attempt.show(self.app.clock())
         except AttemptElsewhere as exc:
@@ -183,52 +196,65 @@ class PlayScreen(TranslatedScreen):
         if self.app.clock() >= self.deadline:
             deadline = self.deadline
             self.deadline = None
-            if not self._act(lambda: self.attempt.time_out(deadline)):
+            step = self._save(lambda: self.attempt.time_out(deadline))
+            if step is None:
                 self.deadline = deadline  # not saved: try again on a later tick
+            else:
+                self._drawing = True  # until the next step is on screen, no key may act on this one
+                self.call_next(self._after, step)
         else:
             self._update_countdown()
 
     def on_screen_resume(self) -> None:
         self.check_timer()
 
-    def action_pick(self, number: int) -> None:
-        if self.awaiting_continue or self.session.finished:
+    async def action_pick(self, number: int) -> None:
+        if self.awaiting_continue or self.session.finished or self._drawing:
             return
         if number > len(self.session.options()):
             self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
             return
-        self._act(lambda: self.attempt.choose(number, self.app.clock()))
+        step = self._save(lambda: self.attempt.choose(number, self.app.clock()))  # saved before anything is drawn
+        if step is not None:
+            self._drawing = True
+            await self._after(step)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if self.awaiting_continue:  # an Enter that reached the hidden list while coaching is shown
-            self.action_continue()
+            await self.action_continue()
         else:
-            self.action_pick(event.option_index + 1)
+            await self.action_pick(event.option_index + 1)
 
-    def _act(self, make_step) -> bool:
+    def _save(self, make_step) -> Step | None:
         """Make and save one step; on a save failure nothing changed and the step can be tried again."""
         try:
-            step = make_step()
+            return make_step()
         except AttemptElsewhere as exc:
             self._elsewhere(exc)
-            return False
         except StoreError as exc:
             now = self.app.clock()
             if now - getattr(self, "_last_error", -1e9) >= 5:  # a retrying timeout must not flood the screen
                 self.notify(line(_("Could not save that choice: {reason}").format(reason=exc)), severity="error", timeout=8, markup=False)
                 self._last_error = now
-            return False
-        self.deadline = None
-        self._update_countdown()
-        self._say_choice(step)
-        if self.practice:
-            self._flush()
-            self._show_feedback(step)
-        else:
-            self._show_node()  # the choice and the next step's lines in one mount
-        self.refresh_bindings()
-        return True
+        return None
+
+    async def _after(self, step: Step) -> None:
+        """Put a saved step on screen: the choice, then its coaching (practice) or the next step, in one
+        frame (the batch holds drawing until the new lines are mounted, so a step costs one layout)."""
+        try:
+            self.deadline = None
+            self._update_countdown()
+            self._say_choice(step)
+            with self.app.batch_update():
+                if self.practice:
+                    await self._flush()
+                    self._show_feedback(step)
+                else:
+                    await self._show_node()  # the choice and the next step's lines in one mount
+                self.refresh_bindings()
+        finally:
+            self._drawing = False
 
     def _elsewhere(self, exc: AttemptElsewhere) -> None:
         """Another window took this attempt over (or ended it): stop here without writing anything."""
@@ -238,14 +264,19 @@ class PlayScreen(TranslatedScreen):
         self.attempt.close()
         self.app.back_to_catalogue()
 
-    def action_continue(self) -> None:
+    async def action_continue(self) -> None:
         """Enter past the coaching panel. It never also chooses: the next step starts with nothing
         highlighted, so a second Enter does nothing."""
-        if self.awaiting_continue:
+        if self.awaiting_continue and not self._drawing:
             self.awaiting_continue = False
-            self.query_one("#feedback").display = False
-            self._show_node()
-            self.refresh_bindings()
+            self._drawing = True
+            try:
+                with self.app.batch_update():
+                    self.query_one("#feedback").display = False
+                    await self._show_node()
+                    self.refresh_bindings()
+            finally:
+                self._drawing = False
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "undo":
@@ -256,8 +287,8 @@ class PlayScreen(TranslatedScreen):
             return self.awaiting_continue
         return True
 
-    def action_undo(self) -> None:
-        if not self.practice:
+    async def action_undo(self) -> None:
+        if not self.practice or self._drawing:
             return
         try:
             removed = self.attempt.undo()
@@ -270,14 +301,17 @@ class PlayScreen(TranslatedScreen):
         if removed is None:
             return
         self.awaiting_continue = False
-        self.query_one("#feedback").display = False
-        log = self.query_one("#transcript", VerticalScroll)
-        for child in list(log.children):
-            child.remove()
-        self._say_history()
-        self.notify(_("Choice taken back."), timeout=2)
-        self._show_node()
-        self.refresh_bindings()
+        self._drawing = True
+        try:
+            with self.app.batch_update():
+                self.query_one("#feedback").display = False
+                await self.query_one("#lines", Vertical).remove_children()
+                self._say_history()
+                self.notify(_("Choice taken back."), timeout=2)
+                await self._show_node()
+                self.refresh_bindings()
+        finally:
+            self._drawing = False
 
     def on_unmount(self) -> None:
         try:  # leaving, quitting or finishing: another window need not be warned about this one
