@@ -182,13 +182,18 @@ async def run_session(session, base: str, watch: Watcher, name: str, choices: in
             await tab.wait_for("Enter to start", since=mark)
             before_attempt = watch.of(name)[1]
             mark = len(tab.output)
+            opened = time.perf_counter()
             await tab.keys("\r")
             if not await watch.until(lambda: watch.of(name)[1] != before_attempt, 60):
                 raise TimeoutError("an attempt never started")
+            first = True
             while made < choices:
                 # the choices are on screen: numbered lines, drawn only once the step is shown (the
                 # footer's "1-9 Choose" is no sign: a frame drawn before the last Enter was handled has it)
                 await tab.wait_for("1. ", since=mark)
+                if first:  # the other side of a quick first choice: how long the brief's Enter took to show it
+                    result["openings"].append(time.perf_counter() - opened)
+                    first = False
                 count = watch.of(name)[0]
                 mark = len(tab.output)
                 sent = time.perf_counter()
@@ -235,7 +240,7 @@ def bench_web_sessions(sessions: int, choices: int, tmp: Path, figure) -> list[d
     server = subprocess.Popen([sys.executable, "-m", "trainer", "--db", str(db), "serve", "--port", str(port),
                                "--max-sessions", str(sessions)], stdout=log, stderr=subprocess.STDOUT,
                               env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})
-    result = {"latencies": [], "pressed": 0, "locked": 0, "not_saved": 0, "errors": [],
+    result = {"latencies": [], "openings": [], "pressed": 0, "locked": 0, "not_saved": 0, "errors": [],
               "last_screens": []}
     try:
         deadline = time.monotonic() + 60
@@ -279,9 +284,12 @@ def bench_web_sessions(sessions: int, choices: int, tmp: Path, figure) -> list[d
     latencies = sorted(result["latencies"])
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("inf")
     median = latencies[len(latencies) // 2] if latencies else float("inf")
+    openings = sorted(result["openings"])
+    opening = (f"Enter on a brief to its choices on screen: median {openings[len(openings) // 2] * 1000:.0f} ms, "
+               f"p95 {openings[max(0, int(len(openings) * 0.95) - 1)] * 1000:.0f} ms; ") if openings else ""
     load = f"load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} CPUs"
     detail = (f"{sessions} sessions × {choices} choices in {elapsed:.0f} s; median {median * 1000:.0f} ms; "
-              f"{load}" + (f"; errors: {'; '.join(result['errors'])}" if result["errors"] else ""))
+              f"{opening}{load}" + (f"; errors: {'; '.join(result['errors'])}" if result["errors"] else ""))
     return [
         figure(f"serve: choices lost ({sessions} sessions × {choices})", lost, 0, unit="", ok=lost == 0
                and not result["errors"], detail=f"{committed} of {expected} key presses committed"),

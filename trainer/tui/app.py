@@ -196,6 +196,9 @@ class TrainerApp(App):
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
     def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:
+        """The scenario's brief, over the current screen or (`replace`, from a debrief) in its place. A
+        debrief sits over the brief its attempt was started from: a retry goes back to that brief, and
+        another scenario's brief takes its place."""
         from trainer.tui.screens.brief import BriefScreen
 
         scenario = self.library.get(scenario_id)
@@ -204,11 +207,20 @@ class TrainerApp(App):
             return
         if not self.ready():  # the brief reads the database straight away (`trainer play` comes here first)
             return
+        below = self.screen_stack[-2] if replace and len(self.screen_stack) > 1 else None
+        if isinstance(below, BriefScreen):
+            self.pop_screen()
+            if below.scenario.id == scenario.id:
+                below.back_from_attempt(mode)
+                return
         screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
-    def start_attempt(self, scenario, mode: str, resume_id: str | None = None, replace: bool = True) -> None:
-        """A new attempt with its own choice order, or a resumed one taken over for this window."""
+    def start_attempt(self, scenario, mode: str, resume_id: str | None = None) -> None:
+        """A new attempt with its own choice order, or a resumed one taken over for this window. Its play
+        screen goes over the brief rather than in its place: replacing a screen keeps the app from taking
+        keys until the old one is removed, and a number pressed on the first choices waited for that
+        (bench: serve). The debrief then takes the play screen's place, over the brief."""
         from trainer.play.recording import RecordedAttempt
         from trainer.tui.screens.play import PlayScreen
 
@@ -225,8 +237,7 @@ class TrainerApp(App):
                         severity="error",
                         timeout=10, markup=False)
             return
-        screen = PlayScreen(attempt)
-        self.switch_screen(screen) if replace else self.push_screen(screen)
+        self.push_screen(PlayScreen(attempt))
 
     def show_debrief(self, attempt) -> None:
         from trainer.tui.screens.debrief import DebriefScreen

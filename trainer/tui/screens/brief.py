@@ -92,6 +92,16 @@ class BriefScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._check_resumable()
+
+    def back_from_attempt(self, mode: str) -> None:
+        """Shown again when the attempt started here is retried from its debrief: in the attempt's mode, and
+        the unfinished attempt it may have offered to resume is gone (that start abandoned it)."""
+        self.mode = mode
+        self._check_resumable()
+        self.refresh_bindings()
+
+    def _check_resumable(self) -> None:
         found = self.app.store.resumable(self.app.trainee, self.scenario)
         self.resumable = next((a for a in found if a["content_hash"] == self.scenario.content_hash), None)
         if self.resumable:
@@ -107,8 +117,7 @@ class BriefScreen(TranslatedScreen):
                                       "over, and that window stops without saving anything more.").format(
                     when=when(self.resumable["owner_seen"])), style="yellow")
             self.query_one("#brief-resume", Static).update(note)
-        else:
-            self.query_one("#brief-resume", Static).display = False
+        self.query_one("#brief-resume", Static).display = bool(self.resumable)
         self._show_mode()
 
     def _show_mode(self) -> None:

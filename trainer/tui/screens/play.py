@@ -20,15 +20,17 @@ from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
 
 
 class PlayScreen(TranslatedScreen):
+    # All priority: a key is taken by the app as soon as it arrives, not after passing through the focused
+    # list, its containers and the screen (each a queue that waits behind any drawing), and all of them,
+    # so that keys typed ahead keep their order (a priority 1 would overtake the Enter before it). A key
+    # whose action does not apply here (Enter with the choices shown) goes on to the list as usual.
     BINDINGS = [
-        # priority: a number is taken by the app as soon as it arrives, not after passing through the
-        # focused list, its containers and the screen (each a queue that waits behind any drawing)
         Binding("1", "pick(1)", N_("Choose"), key_display="1-9", id="pick-1", priority=True),
         *[Binding(str(n), f"pick({n})", N_("Choose"), show=False, id=f"pick-{n}", priority=True)
           for n in range(2, 10)],
-        Binding("enter", "continue", N_("Continue"), id="continue", show=True),
-        Binding("u", "undo", N_("Undo"), id="undo"),
-        Binding("escape", "leave", N_("Save & leave"), id="leave"),
+        Binding("enter", "continue", N_("Continue"), id="continue", show=True, priority=True),
+        Binding("u", "undo", N_("Undo"), id="undo", priority=True),
+        Binding("escape", "leave", N_("Save & leave"), id="leave", priority=True),
     ]
 
     def __init__(self, attempt: RecordedAttempt):
@@ -40,6 +42,7 @@ class PlayScreen(TranslatedScreen):
         self._lines: list[Static] = []  # transcript lines to mount together (see _flush)
         self._countdown_shown: int | None = None  # seconds left as drawn (None: no countdown)
         self._drawing = False  # a saved step is still being put on screen: keys wait for it (see _after)
+        self._offered = False  # the current step's choices are on screen (a number typed sooner is ignored)
 
     @property
     def session(self):
@@ -147,6 +150,7 @@ class PlayScreen(TranslatedScreen):
             session.shown_at = self.app.clock()
             self.deadline = session.shown_at + timeout.seconds if timeout else None
         choices = self.query_one("#choices", OptionList)
+        self._offered = True
         choices.set_options([Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id)
                              for number, choice in enumerate(session.options(), 1)])  # one re-wrap, not one per option
         choices.display = True
@@ -209,7 +213,7 @@ class PlayScreen(TranslatedScreen):
         self.check_timer()
 
     async def action_pick(self, number: int) -> None:
-        if self.awaiting_continue or self.session.finished or self._drawing:
+        if self.awaiting_continue or self.session.finished or self._drawing or not self._offered:
             return
         if number > len(self.session.options()):
             self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
