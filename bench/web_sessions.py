@@ -4,7 +4,9 @@ textual.js sends: ["stdin", keys]; the server sends terminal output back) rather
 Each session signs in as its own trainee, opens the first scenario and makes choices with the "1" key,
 retrying the scenario when it ends. A choice counts as committed when its row is in the database; the time
 from sending the key (once the choices are on screen) to the row being committed, as seen by a watcher
-thread that polls every millisecond, is the latency a trainee waits for their choice to be safe."""
+thread that polls every millisecond, is the latency a trainee waits for their choice to be safe. The
+time from a brief's Enter to its first choices on screen is reported beside it: a quick first choice must
+not be bought by showing the choices later."""
 
 from __future__ import annotations
 

@@ -41,7 +41,6 @@ class PlayScreen(TranslatedScreen):
         self.introduced: set[str] = set()  # speakers other than the main character whose role was shown
         self._lines: list[Static] = []  # transcript lines to mount together (see _flush)
         self._countdown_shown: int | None = None  # seconds left as drawn (None: no countdown)
-        self._drawing = False  # a saved step is still being put on screen: keys wait for it (see _after)
         self._offered = False  # the current step's choices are on screen (a number typed sooner is ignored)
 
     @property
@@ -61,36 +60,43 @@ class PlayScreen(TranslatedScreen):
             yield Static(who, id="character-name")
             yield Static(id="countdown")
             yield MoodMeter(s.mood, self.session.mood, id="mood")
-        with VerticalScroll(id="transcript"):
-            yield Vertical(id="lines")
+        with VerticalScroll(id="transcript"), Vertical(id="lines"):
+            # the conversation so far (a resumed attempt's history) and the step on screen, composed with
+            # the screen so its first frame is complete, with no second mount and layout for them
+            self._say_history()
+            if not self.session.finished:
+                self._say_node(self.session.state, self.session.mood, self.session.flags)
+            lines, self._lines = self._lines, []
+            yield from lines
         with Vertical(id="feedback"):
             yield Static(id="feedback-body")
         yield OptionList(id="choices", markup=False)
         yield KeysFooter()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
         self.query_one("#transcript", VerticalScroll).anchor()  # kept at its end as lines arrive, in the same layout
-        self._say_history()  # a resumed attempt shows its history first
-        with self.app.batch_update():
-            await self._show_node()
+        if self.session.finished:  # resumed after its last choice was saved: straight to the debrief
+            self.app.show_debrief(self.attempt)
+            return
+        self._offer()
         self.set_interval(0.25, self.check_timer)
 
     # --- rendering ----------------------------------------------------------------------------------
     def _add(self, text: Text, classes: str) -> None:
         self._lines.append(Static(text, classes=classes))
 
-    async def _flush(self) -> None:
+    def _flush(self) -> None:
         """Mount the lines added since the last flush in one go (one layout, not one per line; a resumed
-        attempt's whole history at once) and keep the transcript's end in view. Awaited inside a batch
-        update, so the lines are drawn in the same frame as the choices or coaching that follow them."""
+        attempt's whole history at once). The transcript is anchored, so its end stays in view in the
+        layout that places them, with no scroll and redraw after it."""
         if self._lines:
             lines, self._lines = self._lines, []
             self.query_one("#transcript", VerticalScroll).scroll_end(animate=False, immediate=True)  # re-anchors
             # the view if the trainee had scrolled up
-            await self.query_one("#lines", Vertical).mount_all(lines)
+            self.query_one("#lines", Vertical).mount_all(lines)
 
     def _say_history(self) -> None:
         self.introduced = set()
@@ -125,7 +131,7 @@ class PlayScreen(TranslatedScreen):
         if step.reply:
             self._say(step.reply["speaker"], step.reply["text"], "character-line reply")
 
-    async def _show_node(self) -> None:
+    def _show_node(self) -> None:
         session = self.session
         if session.finished:  # nothing more to draw here: the debrief replaces this screen
             self.deadline = None
@@ -133,7 +139,7 @@ class PlayScreen(TranslatedScreen):
             return
         self.query_one(MoodMeter).set_mood(session.mood)
         self._say_node(session.state, session.mood, session.flags)
-        await self._flush()
+        self._flush()
         self._offer()
 
     def _offer(self) -> None:
@@ -204,31 +210,29 @@ class PlayScreen(TranslatedScreen):
             if step is None:
                 self.deadline = deadline  # not saved: try again on a later tick
             else:
-                self._drawing = True  # until the next step is on screen, no key may act on this one
-                self.call_next(self._after, step)
+                self._after(step)
         else:
             self._update_countdown()
 
     def on_screen_resume(self) -> None:
         self.check_timer()
 
-    async def action_pick(self, number: int) -> None:
-        if self.awaiting_continue or self.session.finished or self._drawing or not self._offered:
+    def action_pick(self, number: int) -> None:
+        if self.awaiting_continue or self.session.finished or not self._offered:
             return
         if number > len(self.session.options()):
             self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
             return
         step = self._save(lambda: self.attempt.choose(number, self.app.clock()))  # saved before anything is drawn
         if step is not None:
-            self._drawing = True
-            await self._after(step)
+            self._after(step)
 
-    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if self.awaiting_continue:  # an Enter that reached the hidden list while coaching is shown
-            await self.action_continue()
+            self.action_continue()
         else:
-            await self.action_pick(event.option_index + 1)
+            self.action_pick(event.option_index + 1)
 
     def _save(self, make_step) -> Step | None:
         """Make and save one step; on a save failure nothing changed and the step can be tried again."""
@@ -243,22 +247,17 @@ class PlayScreen(TranslatedScreen):
                 self._last_error = now
         return None
 
-    async def _after(self, step: Step) -> None:
-        """Put a saved step on screen: the choice, then its coaching (practice) or the next step, in one
-        frame (the batch holds drawing until the new lines are mounted, so a step costs one layout)."""
-        try:
-            self.deadline = None
-            self._update_countdown()
-            self._say_choice(step)
-            with self.app.batch_update():
-                if self.practice:
-                    await self._flush()
-                    self._show_feedback(step)
-                else:
-                    await self._show_node()  # the choice and the next step's lines in one mount
-                self.refresh_bindings()
-        finally:
-            self._drawing = False
+    def _after(self, step: Step) -> None:
+        """Put a saved step on screen: the choice, then its coaching (practice) or the next step."""
+        self.deadline = None
+        self._update_countdown()
+        self._say_choice(step)
+        if self.practice:
+            self._flush()
+            self._show_feedback(step)
+        else:
+            self._show_node()  # the choice and the next step's lines in one mount
+        self.refresh_bindings()
 
     def _elsewhere(self, exc: AttemptElsewhere) -> None:
         """Another window took this attempt over (or ended it): stop here without writing anything."""
@@ -268,19 +267,14 @@ class PlayScreen(TranslatedScreen):
         self.attempt.close()
         self.app.back_to_catalogue()
 
-    async def action_continue(self) -> None:
+    def action_continue(self) -> None:
         """Enter past the coaching panel. It never also chooses: the next step starts with nothing
         highlighted, so a second Enter does nothing."""
-        if self.awaiting_continue and not self._drawing:
+        if self.awaiting_continue:
             self.awaiting_continue = False
-            self._drawing = True
-            try:
-                with self.app.batch_update():
-                    self.query_one("#feedback").display = False
-                    await self._show_node()
-                    self.refresh_bindings()
-            finally:
-                self._drawing = False
+            self.query_one("#feedback").display = False
+            self._show_node()
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "undo":
@@ -291,8 +285,8 @@ class PlayScreen(TranslatedScreen):
             return self.awaiting_continue
         return True
 
-    async def action_undo(self) -> None:
-        if not self.practice or self._drawing:
+    def action_undo(self) -> None:
+        if not self.practice:
             return
         try:
             removed = self.attempt.undo()
@@ -305,17 +299,12 @@ class PlayScreen(TranslatedScreen):
         if removed is None:
             return
         self.awaiting_continue = False
-        self._drawing = True
-        try:
-            with self.app.batch_update():
-                self.query_one("#feedback").display = False
-                await self.query_one("#lines", Vertical).remove_children()
-                self._say_history()
-                self.notify(_("Choice taken back."), timeout=2)
-                await self._show_node()
-                self.refresh_bindings()
-        finally:
-            self._drawing = False
+        self.query_one("#feedback").display = False
+        self.query_one("#lines", Vertical).remove_children()
+        self._say_history()
+        self.notify(_("Choice taken back."), timeout=2)
+        self._show_node()
+        self.refresh_bindings()
 
     def on_unmount(self) -> None:
         try:  # leaving, quitting or finishing: another window need not be warned about this one
