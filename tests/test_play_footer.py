@@ -53,3 +53,17 @@ async def test_footer_in_an_assessment_never_offers_undo_or_continue(tmp_path):
         await pilot.press("1")
         await pilot.pause()
         assert footer(app) == ["1-9 Choose", "esc Save & leave", "? Help"]
+
+
+async def test_the_catalogue_footer_keeps_help_in_view_at_80_columns_with_translations(tmp_path):
+    """The bundled library has Spanish versions, so the catalogue offers its language key (named in the
+    status line); the footer must still show "? Help" whole at 80 columns."""
+    from trainer.launch import create_app
+
+    app = create_app(db=tmp_path / "progress.db", trainee="Robin Test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "(l to change)" in str(app.screen.query_one("#catalogue-status").render())
+        help_key = next(k for k in app.screen.query(FooterKey) if k.key == "question_mark")
+        assert help_key.region.width and help_key.region.right <= 80 - len("^p palette")
+        assert "Help" in help_key.render().plain

@@ -51,7 +51,9 @@ class CatalogueScreen(TranslatedScreen):
         Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
         Binding("c", "cycle_category", N_("Category"), id="cycle-category"),
         Binding("d", "cycle_difficulty", N_("Level"), id="cycle-difficulty"),
-        Binding("l", "cycle_language", N_("Language"), id="cycle-language"),
+        # not in the footer: the status line says "(l to change)" beside the language it names, and at 80
+        # columns one more key pushed "? Help" off the footer
+        Binding("l", "cycle_language", N_("Language"), id="cycle-language", show=False),
         Binding("p", "app.progress", N_("My progress"), id="progress"),
         Binding("q", "app.quit", N_("Quit"), id="quit-catalogue"),
     ]
