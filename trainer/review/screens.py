@@ -350,8 +350,11 @@ class ScenariosScreen(TranslatedScreen):
         if not row["trouble"]:
             text.append(_("none so far"), style="dim")
         for item in row["trouble"]:
-            text.append(_("{picks:>4}x  {share:>3.0f}% of picks at {node}  avg {points:+.1f}").format(
-                picks=item["picks"], share=item["share"], node=line(item["node"]), points=item["average_points"]) + "  ")
+            # "{share:>4.0%}" (share as a fraction), not "{share:>3.0f}%": Babel read "% o" as a printf
+            # conversion and reported a false format error when compiling the translations
+            text.append(_("{picks:>4}x  {share:>4.0%} of picks at {node}  avg {points:+.1f}").format(
+                picks=item["picks"], share=item["share"] / 100, node=line(item["node"]),
+                points=item["average_points"]) + "  ")
             if item["critical"]:
                 text.append(_("CRITICAL") + "  ", style="bold red")
             text.append(line(" ".join((item["text"] or item["choice_id"]).split())) + "\n")
