@@ -41,7 +41,7 @@ class PlayScreen(TranslatedScreen):
         self.introduced: set[str] = set()  # speakers other than the main character whose role was shown
         self._lines: list[Static] = []  # transcript lines to mount together (see _flush)
         self._countdown_shown: int | None = None  # seconds left as drawn (None: no countdown)
-        self._offered = False  # the current step's choices are on screen (a number typed sooner is ignored)
+        self._offered = False  # the first step's choices are on screen: a number typed before is ignored
 
     @property
     def session(self):
@@ -206,11 +206,8 @@ class PlayScreen(TranslatedScreen):
         if self.app.clock() >= self.deadline:
             deadline = self.deadline
             self.deadline = None
-            step = self._save(lambda: self.attempt.time_out(deadline))
-            if step is None:
+            if not self._act(lambda: self.attempt.time_out(deadline)):
                 self.deadline = deadline  # not saved: try again on a later tick
-            else:
-                self._after(step)
         else:
             self._update_countdown()
 
@@ -223,9 +220,7 @@ class PlayScreen(TranslatedScreen):
         if number > len(self.session.options()):
             self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
             return
-        step = self._save(lambda: self.attempt.choose(number, self.app.clock()))  # saved before anything is drawn
-        if step is not None:
-            self._after(step)
+        self._act(lambda: self.attempt.choose(number, self.app.clock()))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -234,21 +229,20 @@ class PlayScreen(TranslatedScreen):
         else:
             self.action_pick(event.option_index + 1)
 
-    def _save(self, make_step) -> Step | None:
-        """Make and save one step; on a save failure nothing changed and the step can be tried again."""
+    def _act(self, make_step) -> bool:
+        """Make and save one step (saved before anything is drawn), then show it; on a save failure nothing
+        changed and the step can be tried again."""
         try:
-            return make_step()
+            step = make_step()
         except AttemptElsewhere as exc:
             self._elsewhere(exc)
+            return False
         except StoreError as exc:
             now = self.app.clock()
             if now - getattr(self, "_last_error", -1e9) >= 5:  # a retrying timeout must not flood the screen
                 self.notify(line(_("Could not save that choice: {reason}").format(reason=exc)), severity="error", timeout=8, markup=False)
                 self._last_error = now
-        return None
-
-    def _after(self, step: Step) -> None:
-        """Put a saved step on screen: the choice, then its coaching (practice) or the next step."""
+            return False
         self.deadline = None
         self._update_countdown()
         self._say_choice(step)
@@ -258,6 +252,7 @@ class PlayScreen(TranslatedScreen):
         else:
             self._show_node()  # the choice and the next step's lines in one mount
         self.refresh_bindings()
+        return True
 
     def _elsewhere(self, exc: AttemptElsewhere) -> None:
         """Another window took this attempt over (or ended it): stop here without writing anything."""
