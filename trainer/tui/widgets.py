@@ -93,10 +93,10 @@ class KeysFooter(Footer):
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if not self._copy_keys():
-            self.call_after_refresh(self.recompose)
+        if not self._copy_keys():  # they do not line up (the first keys of a screen): rebuild, as Textual would
+            self.call_after_refresh(super().recompose)
 
-    async def recompose(self) -> None:
+    async def recompose(self) -> None:  # Textual's other calls (e.g. `compact` changed) come here
         if not self._copy_keys():
             await super().recompose()
 
