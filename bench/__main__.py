@@ -149,8 +149,9 @@ def bench_record(count: int, repeat: int, tmp: Path) -> dict:
                 points={"privacy": 2, "empathy": 1}, mood_before=45, mood_after=50, flags_before=[],
                 at="2026-11-26T10:00:00.000+00:00", latency=3.5, feedback="", tags=["verify:authorisation"])
 
-    class Fake:
+    class Fake:  # what Store.start_attempt reads of a scenario
         id, version, content_hash, title, category = "bench", 1, "h", "Bench", "privacy"
+        original_id, language = "bench", "en"
 
     def ours():
         path = tmp / f"ours-{time.perf_counter_ns()}.db"
