@@ -164,12 +164,10 @@ def skill_bars(score: AttemptScore, verdicts: bool = True) -> Text:
 
 def version_title(library, original_id: str, language: str) -> Text:
     """A scenario's title in the version for `language`, and the other languages it is available in."""
-    from trainer.scenario.languages import language_name
-
     version = library.version_in(original_id, language) or library.summaries[original_id]
     text = Text(line(version.title), overflow="ellipsis", no_wrap=True)
     others = [code for code in library.languages_of(original_id) if code != version.language]
     if others:
-        text.append(" · " + _("also in {languages}").format(languages=", ".join(language_name(c) for c in others)),
+        text.append(" · " + _("also in {languages}").format(languages=", ".join(library.language_label(c) for c in others)),
                     style="dim")
     return text

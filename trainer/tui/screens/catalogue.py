@@ -10,7 +10,6 @@ from trainer.tui.translated import TranslatedScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, current_language, ngettext
-from trainer.scenario.languages import language_name
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
@@ -161,7 +160,7 @@ class CatalogueScreen(TranslatedScreen):
             status += " · " + _("showing {filters} (c / d to change)").format(
                 filters=", ".join(label(f) for f in filters))
         if len(self._languages()) > 1:
-            status += " · " + _("{language} first (l to change)").format(language=language_name(language))
+            status += " · " + _("{language} first (l to change)").format(language=app.library.language_label(language))
         if not shown:
             status = _("No scenario matches: clear the filter (/ then delete), or press c / d")
         self.query_one("#catalogue-status", Static).update(Text(status))
