@@ -28,6 +28,8 @@ reads it (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG), else English. A language wi
 from __future__ import annotations
 
 import gettext as _gettext
+import os
+import re
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -94,6 +96,17 @@ def language_from_environment() -> str:
     except (OSError, ValueError):
         return SOURCE_LANGUAGE
     return _language_of(found)
+
+
+def territory_from_environment(environ=None, default: str = "US") -> str:
+    """The country of the locale (en_GB.UTF-8 -> GB), else `default`: a personal database's jurisdiction."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            found = re.match(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})(?:[.@]|$)", value)
+            return found.group(1).upper() if found else default
+    return default
 
 
 def _language_of(translations: _gettext.NullTranslations) -> str:

@@ -58,21 +58,43 @@ def site_init(obj: Context, supervisor_name: str, site_iri: str, scenario_dirs: 
         iri=line(site_iri), path=line(str(store.path)), name=line(account.name)))
 
 
+def _country(ctx, param, value: str | None) -> str | None:
+    """An ISO 3166-1 alpha-2 code Babel knows (US, GB, ...), in capitals."""
+    if value is None:
+        return None
+    from babel import Locale
+
+    code = value.strip().upper()
+    if not (len(code) == 2 and code.isalpha() and code in Locale("en").territories):
+        raise click.BadParameter(_("'{value}' is not a two-letter ISO 3166-1 country code, e.g. US or GB").format(
+            value=line(value)))
+    return code
+
+
 @site.command("set")
 @click.option("--xapi-names/--no-xapi-names", "xapi_names", default=None,
               help="Put trainees' and supervisors' names in xAPI statements (the outbox and exports), next to "
               "their pseudonymous account. Off by default.")
+@click.option("--jurisdiction", callback=_country, metavar="CODE",
+              help="The country whose law and practice this site trains for (ISO 3166-1 alpha-2, e.g. US or "
+              "GB; US by default): the catalogue, suggestions and assignments offer its scenarios first.")
 @click.pass_obj
-def site_set(obj: Context, xapi_names: bool | None) -> None:
+def site_set(obj: Context, xapi_names: bool | None, jurisdiction: str | None) -> None:
     """Change a site setting (supervisor sign-in needed)."""
     from trainer.progress import accounts
 
-    if xapi_names is None:
-        raise click.UsageError(_("nothing to set; give --xapi-names or --no-xapi-names"))
+    if xapi_names is None and jurisdiction is None:
+        raise click.UsageError(_("nothing to set; give --xapi-names, --no-xapi-names or --jurisdiction"))
     with signed_in(obj, _("changing site settings")) as (store, actor):
-        _do(store, accounts.set_xapi_names, xapi_names, actor)
-    click.echo(_("xAPI statements will carry names from now on.") if xapi_names
-               else _("xAPI statements will carry pseudonymous accounts only from now on."))
+        if xapi_names is not None:
+            _do(store, accounts.set_xapi_names, xapi_names, actor)
+        if jurisdiction is not None:
+            _do(store, accounts.set_site_jurisdiction, jurisdiction, actor)
+    if xapi_names is not None:
+        click.echo(_("xAPI statements will carry names from now on.") if xapi_names
+                   else _("xAPI statements will carry pseudonymous accounts only from now on."))
+    if jurisdiction is not None:
+        click.echo(_("This site now trains for {code}: its scenarios are offered first.").format(code=jurisdiction))
 
 
 @contextmanager

@@ -93,16 +93,26 @@ def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
               help="Which attempts count: assessment ones only, or any.")
 @click.option("--attempts", type=click.IntRange(min=1), help="Attempts allowed (default: unlimited).")
 @click.option("--every", help="Comes back due this long after each pass, e.g. 12m or 1y (default: once).")
+@click.option("--any-jurisdiction", is_flag=True,
+              help="Also assign scenarios written for another country's law and practice than the site's.")
 @click.pass_obj
 def assign(obj: Context, scenarios: tuple[str, ...], trainee: str | None, group: str | None, due: str, mode: str,
-           attempts: int | None, every: str | None) -> None:
+           attempts: int | None, every: str | None, any_jurisdiction: bool) -> None:
     """Assign scenarios or named sets to a trainee or a group, due by a date."""
+    from trainer.progress.accounts import jurisdiction_of
     from trainer.progress.programme import assign as do_assign
 
     _target(trainee, group)
     day, months = _due(due), _every(every)
     with _supervising(obj, _("assigning")) as (store, actor):
         items = _expand(obj, store, scenarios)
+        here = jurisdiction_of(store)
+        elsewhere = [] if any_jurisdiction else obj.library.elsewhere([sid for sid, _via in items], here)
+        if elsewhere:
+            ident, code = elsewhere[0]
+            raise click.UsageError(_("'{id}' teaches {code} law and practice and this site trains for {here}: pick "
+                                     "a {here} scenario, or add --any-jurisdiction").format(
+                id=line(ident), code=code, here=here))
         do_assign(store, items, actor, day, trainee=trainee, group=group, mode=mode, max_attempts=attempts,
                   every_months=months)
         who = _stored_name(store, trainee, group)

@@ -63,6 +63,7 @@ def scenario_summary(s) -> dict:
         "id": s.id, "title": s.title, "category": s.category, "difficulty": s.difficulty,
         "difficulty_rank": DIFFICULTIES.index(s.difficulty), "summary": s.summary,
         "role": s.role, "minutes": s.minutes, "version": s.version, "language": s.language,
+        "jurisdiction": s.jurisdiction or None, "topics": list(s.topics),
         "nodes": s.nodes, "endings": s.endings, "skills": list(s.skills),
         "path": display_path(s.path),
     }

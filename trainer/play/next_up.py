@@ -34,10 +34,12 @@ def offer_for(scenario) -> Offer:
                  exercise, tags)
 
 
-def offers(library) -> dict[str, Offer]:
+def offers(library, jurisdiction: str | None = None) -> dict[str, Offer]:
     """Every scenario of the library (loaded and analysed once each); a translation is its original's
-    version, not a scenario to suggest on its own."""
-    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals()}
+    version, not a scenario to suggest on its own. With `jurisdiction`, only that country's scenarios
+    and those that name none: a US trainee is never pointed at a UK scenario's rules."""
+    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals()
+            if jurisdiction is None or not s.jurisdiction or s.jurisdiction == jurisdiction}
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
@@ -78,7 +80,10 @@ def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
                     offered: Mapping[str, Offer] | None = None) -> list[Suggestion]:
     """Up to three scenarios for this trainee today. `offered` reuses offers already built (the review
     app asks for many trainees at once). A trainee not in the database yet (None) has no history."""
-    offered = offered if offered is not None else offers(library)
+    if offered is None:
+        from trainer.progress.accounts import jurisdiction_of
+
+        offered = offers(library, jurisdiction_of(store))
     if trainee is None:
         return suggest([], offered, [], today)
     return suggest(finished_attempts(store, trainee), offered,

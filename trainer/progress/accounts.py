@@ -22,6 +22,8 @@ from trainer.progress.store import Store, StoreError, Trainee, now_iso
 SITE_IRI = facts.SITE_IRI_KEY  # "site_iri"
 SITE_SCENARIOS = "site_scenarios"
 XAPI_NAMES = facts.XAPI_NAMES_KEY
+JURISDICTION = "jurisdiction"
+DEFAULT_JURISDICTION = "US"
 ROLES = ("trainee", "supervisor")
 
 
@@ -154,6 +156,30 @@ def set_xapi_names(store: Store, on: bool, actor: str) -> None:
         store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
                          " value = excluded.value", [XAPI_NAMES, "1" if on else "0"])
         audit.record(store, actor, "site-set", XAPI_NAMES, value=on)
+
+
+def site_jurisdiction(store: Store) -> str:
+    """The country whose law and practice this site trains for (ISO 3166-1 alpha-2; US unless set)."""
+    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [JURISDICTION]).fetchone()
+    return row[0] if row and row[0] else DEFAULT_JURISDICTION
+
+
+def jurisdiction_of(store: Store) -> str:
+    """The jurisdiction the library is offered for: the site's setting, or on a personal database the
+    locale's country (US when the locale names none)."""
+    from trainer.i18n import territory_from_environment
+
+    return site_jurisdiction(store) if is_site(store) else territory_from_environment()
+
+
+def set_site_jurisdiction(store: Store, code: str, actor: str) -> None:
+    """Offer `code`'s scenarios (and those that name no jurisdiction) in the catalogue, suggestions and
+    assignments; the other scenarios stay one key away."""
+    _require_site(store)
+    with store.write():
+        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                         " value = excluded.value", [JURISDICTION, code])
+        audit.record(store, actor, "site-set", JURISDICTION, value=code)
 
 
 # --- accounts ----------------------------------------------------------------------------------------

@@ -194,6 +194,15 @@ class AssignScreen(TranslatedModalScreen[str | None]):
         store = self.app.store
         try:
             scenarios = programme.expand(store, items, self.app.library.scenarios)
+            from trainer.progress.accounts import jurisdiction_of
+
+            here = jurisdiction_of(store)
+            elsewhere = self.app.library.elsewhere([sid for sid, _via in scenarios], here)
+            if elsewhere:
+                ident, code = elsewhere[0]
+                return self.fail(line(_("'{id}' teaches {code} law and practice and this site trains for {here}: "
+                                        "pick a {here} scenario (`trainer assign --any-jurisdiction` assigns it "
+                                        "anyway)").format(id=ident, code=code, here=here)))
             programme.assign(store, scenarios, self.app.supervisor, due, trainee=trainee, group=group,
                              mode=mode, max_attempts=attempts, every_months=months)
         except programme.ProgrammeError as exc:

@@ -14,9 +14,10 @@ from trainer.sanitize import line
 
 def suggestions_text(app, trainee, today: date) -> Text:
     from trainer.play.next_up import offers, suggestions_for
+    from trainer.progress.accounts import jurisdiction_of
 
     if getattr(app, "_offers", None) is None:
-        app._offers = offers(app.library)
+        app._offers = offers(app.library, jurisdiction_of(app.store))
     found = suggestions_for(app.store, trainee, app.library, today, app._offers)
     text = Text(_("Next for this trainee"), style="bold")
     if not found:

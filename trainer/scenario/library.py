@@ -37,6 +37,8 @@ class ScenarioSummary(NamedTuple):
     language: str = "en"
     translation_of: str = ""
     language_name: str = ""  # the language's own name ("Español"), kept so the catalogue needs no Babel at start-up
+    jurisdiction: str = ""  # ISO 3166-1 alpha-2; "" when the scenario names none (offered everywhere)
+    topics: tuple[str, ...] = ()
 
     @property
     def original_id(self) -> str:
@@ -48,7 +50,8 @@ def summarise(s) -> ScenarioSummary:
 
     return ScenarioSummary(s.id, s.title, s.category, s.difficulty, " ".join(s.summary.split()), s.role,
                            s.minutes, s.version, len(s.nodes), len(s.endings), tuple(s.skills), s.path,
-                           s.content_hash, s.language, s.translation_of, language_name(s.language))
+                           s.content_hash, s.language, s.translation_of, language_name(s.language),
+                           s.jurisdiction, tuple(s.topics))
 
 
 def bundled_dir() -> Path:
@@ -125,6 +128,16 @@ class Library:
     def originals(self) -> list[ScenarioSummary]:
         """One summary per scenario: translations are versions of their original, not scenarios of their own."""
         return [s for s in self.summaries.values() if not s.translation_of]
+
+    def elsewhere(self, ids, jurisdiction: str) -> list[tuple[str, str]]:
+        """(id, its jurisdiction) of each scenario in `ids` written for another country than `jurisdiction`
+        (a scenario that names none is for everywhere)."""
+        found = []
+        for ident in ids:
+            summary = self.summaries.get(ident)
+            if summary is not None and summary.jurisdiction and summary.jurisdiction != jurisdiction:
+                found.append((ident, summary.jurisdiction))
+        return found
 
     def language_label(self, code: str) -> str:
         """A language's own name ("Español"): from the summaries when a scenario is in it (they keep it, so

@@ -11,8 +11,10 @@ from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bands, Bool, Dict, Enu
 from trainer.scenario.diagnostics import Location
 from trainer.scenario.languages import DEFAULT_LANGUAGE, LANGUAGE_HINT, LANGUAGE_PATTERN
 
-from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES  # noqa: F401 - re-exported
+from trainer.scenario.vocabulary import CATEGORIES, DEFAULT_SKILLS, DIFFICULTIES, OUTCOMES, TOPICS  # noqa: F401 - re-exported
 DEFAULT_BANDS = MappingProxyType({"furious": 0, "angry": 20, "upset": 40, "uneasy": 60, "calm": 80})
+JURISDICTION_PATTERN = r"^[A-Z]{2}$"
+JURISDICTION_HINT = "write the country's two-letter ISO 3166-1 code in capitals, e.g. US or GB"
 TAG_PATTERN = r"^[A-Za-z][A-Za-z0-9-]*(:[A-Za-z0-9][A-Za-z0-9 _-]*)?$"
 
 _NO_LOCS: Mapping[str, Location] = MappingProxyType({})
@@ -205,6 +207,12 @@ class Scenario(Located):
     title: str = spec(Str(), "Title shown in the catalogue.", required=True)
     category: str = spec(Enum(CATEGORIES), "Library category.", required=True)
     difficulty: str = spec(Enum(DIFFICULTIES), "beginner, intermediate or advanced.", default="beginner")
+    jurisdiction: str = spec(Str(JURISDICTION_PATTERN, JURISDICTION_HINT), "Where the law and practice it "
+                             "teaches apply: an ISO 3166-1 alpha-2 country code, e.g. US or GB. A site offers "
+                             "its own jurisdiction's scenarios (and those that name none).", default="")
+    topics: tuple[str, ...] = spec(List(Enum(TOPICS), unique=True, single_ok=True),
+                                   "The pain points it practises (one or more of the documented topics); the "
+                                   "catalogue filters by them.", default=())
     summary: str = spec(Str(), "One or two sentences: the situation.", required=True)
     role: str = spec(Str(), "The trainee's role, e.g. 'Front desk' or 'Call centre'.", default="Front desk")
     objectives: tuple[str, ...] = spec(List(Str()), "Learning objectives.", default=())

@@ -44,7 +44,7 @@ class _Diff:
 
     def run(self) -> list[tuple[Location, str]]:
         t, o = self.t, self.o
-        for key in ("category", "difficulty", "pass_mark"):
+        for key in ("category", "difficulty", "pass_mark", "jurisdiction", "topics"):
             self.value(_loc(t, key), f"'{key}'", getattr(t, key), getattr(o, key))
         if t.version != o.version:  # attempts record it: retraining compares it with the original's
             self.add(_loc(t, "version"), f"'version' is {t.version} here but {o.version} {self.where}: bring the "

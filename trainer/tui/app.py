@@ -54,12 +54,32 @@ class TrainerApp(App):
         self.order_seed = order_seed or (lambda: None)
         self.theme = "textual-dark"
         self.chosen_language: str | None = None  # set with the catalogue's 'l': which version to show first
+        self._jurisdiction: str | None = None
 
     @property
     def scenario_language(self) -> str:
         """The language whose version of a scenario the trainee sees first: the one picked in the catalogue,
         else the app's language (the trainee's setting, else the environment)."""
         return self.chosen_language or current_language()
+
+    @property
+    def jurisdiction(self) -> str:
+        """Whose law and practice the catalogue, suggestions and assignments offer: the site's setting on a
+        site database, the locale's country on a personal one (US when it names none)."""
+        if self._jurisdiction is None:
+            if self.site and self.store_is_open:
+                from trainer.progress.accounts import jurisdiction_of
+
+                self._jurisdiction = jurisdiction_of(self.store)
+            else:
+                from trainer.i18n import territory_from_environment
+
+                return territory_from_environment()
+        return self._jurisdiction
+
+    def offered_here(self, summary) -> bool:
+        """A scenario for this jurisdiction, or one that names none."""
+        return not summary.jurisdiction or summary.jurisdiction == self.jurisdiction
 
     def version_for(self, scenario_id: str) -> str:
         """The id of the version of `scenario_id` (an original) to open in the current language."""
@@ -187,7 +207,7 @@ class TrainerApp(App):
         from trainer.play.next_up import offers, suggestions_for
 
         if getattr(self, "_offers", None) is None:
-            self._offers = offers(self.library)
+            self._offers = offers(self.library, self.jurisdiction)
         return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
 
     def ordered_scenarios(self):

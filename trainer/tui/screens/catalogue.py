@@ -10,7 +10,7 @@ from trainer.tui.translated import TranslatedScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, current_language, ngettext
-from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
+from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
 from trainer.tui.widgets import version_title
@@ -50,6 +50,9 @@ class CatalogueScreen(TranslatedScreen):
         Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
         Binding("c", "cycle_category", N_("Category"), id="cycle-category"),
         Binding("d", "cycle_difficulty", N_("Level"), id="cycle-difficulty"),
+        # not in the footer either (80 columns): the status line names the topic and "(t to change)"
+        Binding("t", "cycle_topic", N_("Topic"), id="cycle-topic", show=False),
+        Binding("j", "toggle_everywhere", N_("Other countries"), id="toggle-everywhere", show=False),
         # not in the footer: the status line says "(l to change)" beside the language it names, and at 80
         # columns one more key pushed "? Help" off the footer
         Binding("l", "cycle_language", N_("Language"), id="cycle-language", show=False),
@@ -61,6 +64,8 @@ class CatalogueScreen(TranslatedScreen):
         super().__init__()
         self.category: str | None = None
         self.difficulty: str | None = None
+        self.topic: str | None = None
+        self.everywhere = False  # 'j': also the scenarios written for other countries' law and practice
         self.assignments: dict[str, dict] = {}
         self._resumed = False
 
@@ -142,9 +147,14 @@ class CatalogueScreen(TranslatedScreen):
                 continue
             if self.difficulty and s.difficulty != self.difficulty:
                 continue
+            if self.topic and self.topic not in s.topics:
+                continue
+            if not (self.everywhere or app.offered_here(s)):
+                continue
             versions = [s, *app.library.translations(s.id)]
             if needle and not any(needle in f"{v.title} {v.category} {v.difficulty} {label(v.category)} "
-                                  f"{label(v.difficulty)} {v.summary}".lower() for v in versions):
+                                  f"{label(v.difficulty)} {' '.join(label(t) for t in v.topics)} "
+                                  f"{v.summary}".lower() for v in versions):
                 continue
             st = stats.get(s.id)
             table.add_row(version_title(app.library, s.id, language), Text(label(s.category)),
@@ -153,16 +163,25 @@ class CatalogueScreen(TranslatedScreen):
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         filters = [f for f in (self.category, self.difficulty) if f]
-        total = len(app.library.originals())
+        here = [s for s in app.library.originals() if self.everywhere or app.offered_here(s)]
+        total = len(here)
         status = ngettext("{shown} of {total} scenario", "{shown} of {total} scenarios", total).format(
             shown=shown, total=total)
         if filters:
             status += " · " + _("showing {filters} (c / d to change)").format(
                 filters=", ".join(label(f) for f in filters))
+        if self.topic:
+            status += " · " + _("topic: {topic} (t to change)").format(topic=label(self.topic))
+        elsewhere = len(app.library.originals()) - len([s for s in app.library.originals() if app.offered_here(s)])
+        if self.everywhere and elsewhere:
+            status += " · " + _("all countries (j: {code} only)").format(code=app.jurisdiction)
+        elif elsewhere:
+            status += " · " + ngettext("{count} more for other countries (j to show)",
+                                       "{count} more for other countries (j to show)", elsewhere).format(count=elsewhere)
         if len(self._languages()) > 1:
             status += " · " + _("{language} first (l to change)").format(language=app.library.language_label(language))
         if not shown:
-            status = _("No scenario matches: clear the filter (/ then delete), or press c / d")
+            status = _("No scenario matches: clear the filter (/ then delete), or press c / d / t")
         self.query_one("#catalogue-status", Static).update(Text(status))
 
     def _show_assigned(self) -> dict[str, dict]:
@@ -273,6 +292,16 @@ class CatalogueScreen(TranslatedScreen):
         current = next((i for i, code in enumerate(languages) if same_language(code, self.app.scenario_language)),
                        -1)
         self.app.chosen_language = languages[(current + 1) % len(languages)]
+        self.refresh_rows()
+
+    def action_cycle_topic(self) -> None:
+        present = [t for t in TOPICS if any(t in s.topics for s in self.app.library.originals())]
+        order = [None, *present]
+        self.topic = order[(order.index(self.topic) + 1) % len(order)] if self.topic in order else None
+        self.refresh_rows()
+
+    def action_toggle_everywhere(self) -> None:
+        self.everywhere = not self.everywhere
         self.refresh_rows()
 
     def action_cycle_difficulty(self) -> None:
