@@ -46,14 +46,17 @@ def render() -> str:
            "also the longest, and how many single slips (one other non-critical choice on the best path, then "
            "best play) still pass; see `trainer analyze` in docs/cli.md.", "",
            "This page is generated: `python -m tests.gen_library_doc > docs/scenario-library.md`.", "",
-           "| Scenario | Category | Level | Role | Minutes |", "| --- | --- | --- | --- | --- |"]
+           "| Scenario | Category | Level | Role | Minutes | Jurisdiction | Topics |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
     for s in scenarios:
-        out.append(f"| [{s.title}](#{s.id}) | {s.category} | {s.difficulty} | {s.role} | {s.minutes} |")
+        out.append(f"| [{s.title}](#{s.id}) | {s.category} | {s.difficulty} | {s.role} | {s.minutes} | "
+                   f"{s.jurisdiction or 'any'} | {', '.join(s.topics)} |")
     for s in scenarios:
         timed = sum(1 for n in s.nodes.values() if n.timeout)
         critical = sum(1 for n in s.nodes.values() for c in n.choices if c.critical)
         out += ["", f'<a id="{s.id}"></a>', f"## {s.title}", "",
-                f"`{s.id}` · {s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}", "",
+                f"`{s.id}` · {s.category} · {s.difficulty} · about {s.minutes} min · version {s.version}"
+                f" · {s.jurisdiction or 'any jurisdiction'} · topics: {', '.join(s.topics) or 'none'}", "",
                 f"**Role:** {s.role}. **Talking to:** "
                 + " and ".join(f"{c.name}" + (f" ({c.role})" if c.role else "")
                                for c in [s.character, *(c for c in s.characters.values() if c.id != s.character.id)])

@@ -83,7 +83,8 @@ def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
     if offered is None:
         from trainer.progress.accounts import jurisdiction_of
 
-        offered = offers(library, jurisdiction_of(store))
+        here = jurisdiction_of(store)
+        offered = offers(library, here if library.has_jurisdiction(here) else None)
     if trainee is None:
         return suggest([], offered, [], today)
     return suggest(finished_attempts(store, trainee), offered,

@@ -17,7 +17,8 @@ def suggestions_text(app, trainee, today: date) -> Text:
     from trainer.progress.accounts import jurisdiction_of
 
     if getattr(app, "_offers", None) is None:
-        app._offers = offers(app.library, jurisdiction_of(app.store))
+        here = jurisdiction_of(app.store)
+        app._offers = offers(app.library, here if app.library.has_jurisdiction(here) else None)
     found = suggestions_for(app.store, trainee, app.library, today, app._offers)
     text = Text(_("Next for this trainee"), style="bold")
     if not found:

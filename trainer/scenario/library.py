@@ -129,6 +129,10 @@ class Library:
         """One summary per scenario: translations are versions of their original, not scenarios of their own."""
         return [s for s in self.summaries.values() if not s.translation_of]
 
+    def has_jurisdiction(self, code: str) -> bool:
+        """Whether any scenario is written for `code`'s law and practice."""
+        return any(s.jurisdiction == code for s in self.summaries.values())
+
     def elsewhere(self, ids, jurisdiction: str) -> list[tuple[str, str]]:
         """(id, its jurisdiction) of each scenario in `ids` written for another country than `jurisdiction`
         (a scenario that names none is for everywhere)."""

@@ -78,8 +78,12 @@ class TrainerApp(App):
         return self._jurisdiction
 
     def offered_here(self, summary) -> bool:
-        """A scenario for this jurisdiction, or one that names none."""
-        return not summary.jurisdiction or summary.jurisdiction == self.jurisdiction
+        """A scenario for this jurisdiction, or one that names none; every scenario when the library has
+        none for this jurisdiction (a locale's country with no scenarios of its own shows the whole library
+        rather than an empty catalogue)."""
+        here = self.jurisdiction
+        return (not summary.jurisdiction or summary.jurisdiction == here
+                or not self.library.has_jurisdiction(here))
 
     def version_for(self, scenario_id: str) -> str:
         """The id of the version of `scenario_id` (an original) to open in the current language."""
@@ -207,7 +211,8 @@ class TrainerApp(App):
         from trainer.play.next_up import offers, suggestions_for
 
         if getattr(self, "_offers", None) is None:
-            self._offers = offers(self.library, self.jurisdiction)
+            here = self.jurisdiction
+            self._offers = offers(self.library, here if self.library.has_jurisdiction(here) else None)
         return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
 
     def ordered_scenarios(self):
