@@ -151,11 +151,11 @@ def _lint_fairness(s: Scenario, report: Report) -> None:
                     "vary where the best answer sits among the choices")
             report.warning(_loc(s, "nodes"), f"always choosing {_STRATEGY_WORDS[result.strategy]} passes "
                            f"({result.overall}%) without reading the situation", hint, code="test-wise-pass")
-    points = fairness.decision_points
+    points = fairness.all_decision_points
     if fairness.length_cue:
         cued = [p.state[0] for p in points if p.best_is_longest]
         report.warning(_loc(s, "nodes"), f"the best choice is also the longest at {len(cued)} of {len(points)} "
-                       f"decision points on the best path (at most {LENGTH_CUE_SHARE:.0%} allowed): "
+                       f"decision points, on the best path and off it (at most {LENGTH_CUE_SHARE:.0%} allowed): "
                        + ", ".join(dict.fromkeys(cued)),
                        "make other answers as long and warm as the best one, or the best one more concise",
                        code="length-cue")
