@@ -71,9 +71,11 @@ def scenario_summary(s) -> dict:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
+@click.option("--style", is_flag=True, help="Also check that the answers' wording does not give the key away "
+              "(style-cue-pass): slower, it trains a model on the library.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, fmt: str) -> None:
     """Check scenario files (default: the whole library) and report every problem.
 
     Exit status: 0 clean, 1 errors (with --strict, warnings too), 2 usage errors.
@@ -100,6 +102,8 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     translations: dict[Path, str] = {}
     all_reports = check_files(files, translations=translations)
     check_translation_files(translations, files, all_reports, lambda: obj.library)
+    if style:
+        _check_style(obj, files, all_reports)
     checked = iter(all_reports)
     reports = [r for slot in slots for r in ([slot] if isinstance(slot, Report) else islice(checked, slot))]
     diagnostics = [d for r in reports for d in r.sorted()]
@@ -117,6 +121,21 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
         echo(summary, err=bool(diagnostics))
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+def _check_style(obj: Context, files: list[Path], reports: list) -> None:
+    """`validate --style`: the style classifier on every file that loaded, trained on the library the
+    command sees (the bundled library and --scenarios folders) with the checked files in it."""
+    from trainer.scenario.lint import lint_style
+    from trainer.scenario.loader import check_file
+
+    checked = []
+    for path, report in zip(files, reports):
+        if not report.errors:
+            scenario, _report = check_file(path)  # with source positions, for the warning's line
+            if scenario is not None:
+                checked.append((scenario, report))
+    lint_style(checked, _scenarios(obj.library))
 
 
 def _storable_seed(seed: int | None) -> int | None:
