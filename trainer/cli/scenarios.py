@@ -288,9 +288,8 @@ def _analyze_library(obj: Context, folders: tuple[str, ...], fmt: str) -> None:
         if result["overall"] is None:
             verdict = _("not enough other scenarios to train on")
         else:
-            verdict = (_("{overall}% PASSES") if result["passed"] else _("{overall}% fails")).format(
-                overall=f"{result['overall']:5.1f}") + "  " + _("(trained on {count})").format(
-                count=result["trained_on"])
+            verdict = (f"{result['overall']:5.1f}%  " + (_("PASSES") if result["passed"] else _("fails")) + "  "
+                       + _("(trained on {count})").format(count=result["trained_on"]))
         echo(f"  {r['scenario']:<{width}}  {verdict}")
     passing = sum(r["classifier"]["passed"] for r in rows)
     echo(ngettext("{count} of {total} scenario passes on style alone", "{count} of {total} scenarios pass on "

@@ -86,19 +86,11 @@ def family(scenario: Scenario, by_id: Mapping[str, Scenario]) -> str:
 
 
 class StyleModel:
-    """Logistic regression on word and phrase presence (scikit-learn), best answers versus the others."""
+    """Logistic regression (scikit-learn) on which words and phrases an answer contains, fitted on the best
+    versus the other answers of a training set of scenarios."""
 
-    def __init__(self, samples: list[tuple[str, bool]]):
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        samples = sorted(samples)
-        # a word or phrase in one training answer only says nothing about a house style (and leaving such
-        # features out makes the fit some twenty times faster)
-        self.vectorizer = CountVectorizer(analyzer=features, binary=True, min_df=2)
-        matrix = self.vectorizer.fit_transform([text for text, _ in samples])
-        self.model = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0, class_weight="balanced")
-        self.model.fit(matrix, [int(best) for _, best in samples])
+    def __init__(self, vectorizer, columns, model):
+        self.vectorizer, self.columns, self.model = vectorizer, columns, model
         self._scores: dict[str, float] = {}
 
     def score(self, choice: Choice) -> float:
@@ -106,7 +98,7 @@ class StyleModel:
         texts = wordings(choice)
         missing = [t for t in texts if t not in self._scores]
         if missing:
-            values = self.model.decision_function(self.vectorizer.transform(missing))
+            values = self.model.decision_function(self.vectorizer.transform(missing)[:, self.columns])
             self._scores.update(zip(missing, (float(v) for v in values)))
         return sum(self._scores[t] for t in texts) / len(texts)
 
@@ -120,6 +112,41 @@ class StyleModel:
         return run.score.overall, run.passed
 
 
+class Corpus:
+    """Every answer of a library, vectorised once; a model leaving one family out is fitted on the other
+    rows, with the features found in at least two of *its* training answers (a word or phrase in one
+    answer only says nothing about a house style, and leaving those out makes a fit some twenty times
+    faster), so the held-out scenario's answers shape neither the model nor its features."""
+
+    def __init__(self, known: Mapping[str, Scenario]):
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        rows = sorted((text, best, family(s, known), ident) for ident, s in known.items()
+                      for text, best in answers(s))
+        self.texts = [text for text, _, _, _ in rows]
+        self.labels = [int(best) for _, best, _, _ in rows]
+        self.families = [fam for _, _, fam, _ in rows]
+        self.files = [ident for _, _, _, ident in rows]
+        self.vectorizer = CountVectorizer(analyzer=features, binary=True)
+        self.matrix = self.vectorizer.fit_transform(self.texts).tocsr() if rows else None
+
+    def model_without(self, key: str) -> tuple[StyleModel | None, int]:
+        """The model trained on every family but `key`, and how many scenario files it learnt from."""
+        import numpy
+        from sklearn.linear_model import LogisticRegression
+
+        keep = [i for i, fam in enumerate(self.families) if fam != key]
+        labels = [self.labels[i] for i in keep]
+        if len(set(labels)) < 2:
+            return None, 0
+        training = self.matrix[keep]
+        columns = numpy.flatnonzero(numpy.asarray(training.sum(axis=0)).ravel() >= 2)
+        model = LogisticRegression(C=1.0, solver="liblinear", max_iter=1000, random_state=0,
+                                   class_weight="balanced")
+        model.fit(training[:, columns], labels)
+        return StyleModel(self.vectorizer, columns, model), len({self.files[i] for i in keep})
+
+
 def classify(targets: Iterable[Scenario], library: Iterable[Scenario]) -> dict[str, dict]:
     """Per target id, {overall, passed, trained_on}: the classifier trained on every scenario of the
     library outside the target's family (a translation or a form of it is left out with it), one model per
@@ -131,15 +158,13 @@ def classify(targets: Iterable[Scenario], library: Iterable[Scenario]) -> dict[s
     families: dict[str, list[Scenario]] = {}
     for s in targets:
         families.setdefault(family(s, known), []).append(s)
+    corpus = Corpus(known)
     out: dict[str, dict] = {}
     for key, members in sorted(families.items()):
-        training = [s for ident, s in sorted(known.items()) if family(s, known) != key]
-        samples = [a for s in training for a in answers(s)]
-        trained_on = sum(1 for s in training if answers(s))
-        model = StyleModel(samples) if len({best for _, best in samples}) == 2 else None
+        model, trained_on = corpus.model_without(key) if corpus.matrix is not None else (None, 0)
         for s in members:
             overall, passed = model.play(s) if model is not None else (None, False)
-            out[s.id] = {"overall": overall, "passed": passed, "trained_on": trained_on if model else 0}
+            out[s.id] = {"overall": overall, "passed": passed, "trained_on": trained_on}
     return out
 
 
