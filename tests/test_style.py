@@ -132,6 +132,18 @@ def test_analyze_library_json_is_identical_on_a_second_run(runner, library_dir):
     assert rows["balanced"]["classifier"]["passed"] is False
 
 
+def test_results_do_not_depend_on_the_process(library_dir, tmp_path):
+    """Two processes with different hash seeds (set and dict orders) print the same analysis."""
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": seed,
+               "TRAINER_CACHE_DIR": str(tmp_path / f"cache{seed}"), "TRAINER_DB": str(tmp_path / "db.sqlite")}
+        done = subprocess.run([sys.executable, "-m", "trainer", "analyze", "--library", str(library_dir), "--format",
+                               "json"], capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
 def test_analyze_library_text(runner, library_dir):
     result = runner.invoke(cli, ["analyze", "--library", str(library_dir)])
     assert result.exit_code == 0, result.output
