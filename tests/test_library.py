@@ -49,9 +49,66 @@ def test_scenario_is_strictly_clean(scenario_id):
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
 def test_library_fairness(scenario_id):
-    """No test-wise strategy passes, the best answer is rarely the longest, and small slips are forgiven."""
-    found = [d for d in _diagnostics(scenario_id) if d.code in FAIRNESS_CODES]
+    """No test-wise strategy passes and small slips are forgiven."""
+    found = [d for d in _diagnostics(scenario_id) if d.code in FAIRNESS_CODES - {"length-cue"}]
     assert found == [], "\n".join(d.format() for d in found)
+
+
+# Since #25 `length-cue` counts every decision point, off the best path too (where a trainee who slipped
+# recovers); these scenarios were written against the best path only and await the library's rework.
+# Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
+KNOWN_LENGTH_CUE = {
+    "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "denied-claim-appeal", "espera-de-dos-horas",
+    "factura-de-anestesia-fuera-de-la-red", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset", "records-request",
+    "resonancia-negada-sin-autorizacion", "results-not-yet-discussed", "spikes-new-diagnosis",
+    "stroke-signs-for-a-parent", "surprise-bill", "waiting-room-delay"}
+
+
+def _known(ids, known: set[str], reason: str, strict: bool):
+    return [pytest.param(i, marks=pytest.mark.xfail(reason=reason, strict=strict)) if i in known else i for i in ids]
+
+
+@pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_LENGTH_CUE, "length-cue over every decision point "
+                                               "(#25): awaiting the library's rework", strict=True))
+def test_library_length_cue(scenario_id):
+    """The best answer is the longest at no more than 40% of all decision points."""
+    found = [d for d in _diagnostics(scenario_id) if d.code == "length-cue"]
+    assert found == [], "\n".join(d.format() for d in found)
+
+
+@pytest.fixture(scope="module")
+def style_results() -> dict:
+    from trainer.scenario.style import classify
+
+    scenarios = [LIBRARY.get(i) for i in SCENARIOS]
+    return classify(scenarios, scenarios)
+
+
+def test_every_bundled_scenario_has_a_style_result(style_results):
+    """Each is played by a model trained on the others (its translations left out with it)."""
+    assert set(style_results) == set(SCENARIOS)
+    for ident, result in style_results.items():
+        assert result["overall"] is not None and result["trained_on"] >= len(SCENARIOS) - 2, (ident, result)
+
+
+# The style classifier (`style-cue-pass`, #25) passes these: their best answers share a house style that
+# `trainer analyze --library` shows. They await the library's rework; the results depend on the whole
+# library (each is played by a model trained on the others), so an unexpected pass is not an error here.
+KNOWN_STYLE_CUE = {
+    "colleague-after-abusive-call", "complaint-call-after-visit", "denied-claim-appeal", "escalating-at-the-desk",
+    "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient", "kiosk-check-in-help",
+    "out-of-network-payment-plan", "portal-password-reset", "records-request", "referral-lost-between-offices",
+    "spikes-new-diagnosis", "stroke-signs-for-a-parent", "surprise-bill",
+    "waiting-room-delay"}
+
+
+@pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
+                                               "library's rework", strict=False))
+def test_library_style(scenario_id, style_results):
+    """Always choosing the answer whose wording sounds best (to a model of the other scenarios) fails."""
+    result = style_results[scenario_id]
+    assert not result["passed"], result
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)

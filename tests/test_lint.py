@@ -162,6 +162,24 @@ def test_length_cue_allows_up_to_40_percent_of_decision_points(write):
     assert "length-cue" in codes(write, _with_steps([True, True, False]))  # 3 of 5
 
 
+def test_length_cue_counts_decision_points_off_the_best_path(write):
+    """Where a trainee who slipped recovers, a longest-is-best habit teaches as well as on the best path."""
+    recover = ""
+    for i, after in ((1, "recover2"), (2, "middle")):
+        recover += (f"  recover{i}:\n    says: Hm.\n    choices:\n"
+                    f"      - {{id: wrong, text: Not that., next: {after}, points: {{resolution: -1}}, feedback: f, "
+                    "tags: [t]}\n"
+                    f"      - {{id: right, text: The right answer given in full and kindly., next: {after}, "
+                    "points: {resolution: 1}, feedback: f, tags: [t]}\n")
+    text = add_node(BASE.replace("next: middle, points: {empathy: -1}", "next: recover1, points: {empathy: -1}"),
+                    recover)
+    scenario, report = check_file(write(text))
+    lint(scenario, report)
+    assert [d.code for d in report.diagnostics] == ["length-cue"]  # 2 of 4 decision points; 0 of 2 on the best path
+    assert "at 2 of 4 decision points" in report.diagnostics[0].message
+    assert report.diagnostics[0].message.endswith(": recover1, recover2")
+
+
 def test_mild_slip_that_still_passes_is_fine(write):
     text = BASE.replace("next: middle, points: {empathy: -1}, mood: -10,", MILD_POOR)
     assert "unforgiving-slip" not in codes(write, text)

@@ -72,9 +72,11 @@ def scenario_summary(s) -> dict:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as failures.")
+@click.option("--style", is_flag=True, help="Also check that the answers' wording does not give the key away "
+              "(style-cue-pass): slower, it trains a model on the library.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, fmt: str) -> None:
     """Check scenario files (default: the whole library) and report every problem.
 
     Exit status: 0 clean, 1 errors (with --strict, warnings too), 2 usage errors.
@@ -101,6 +103,8 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     translations: dict[Path, str] = {}
     all_reports = check_files(files, translations=translations)
     check_translation_files(translations, files, all_reports, lambda: obj.library)
+    if style:
+        _check_style(obj, files, all_reports)
     checked = iter(all_reports)
     reports = [r for slot in slots for r in ([slot] if isinstance(slot, Report) else islice(checked, slot))]
     diagnostics = [d for r in reports for d in r.sorted()]
@@ -118,6 +122,21 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
         echo(summary, err=bool(diagnostics))
     if errors or (strict and warnings):
         raise SystemExit(1)
+
+
+def _check_style(obj: Context, files: list[Path], reports: list) -> None:
+    """`validate --style`: the style classifier on every file that loaded, trained on the library the
+    command sees (the bundled library and --scenarios folders) with the checked files in it."""
+    from trainer.scenario.lint import lint_style
+    from trainer.scenario.loader import check_file
+
+    checked = []
+    for path, report in zip(files, reports):
+        if not report.errors:
+            scenario, _report = check_file(path)  # with source positions, for the warning's line
+            if scenario is not None:
+                checked.append((scenario, report))
+    lint_style(checked, _scenarios(obj.library))
 
 
 def _storable_seed(seed: int | None) -> int | None:
@@ -195,18 +214,33 @@ def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: s
 
 
 @cli.command()
-@click.argument("scenario")
+@click.argument("targets", nargs=-1, metavar="SCENARIO | --library [DIR...]")
+@click.option("--library", "whole_library", is_flag=True, help="Style analysis of a whole library instead of one "
+              "scenario: the cue table and the style classifier's result per scenario, for the DIR folders (default: "
+              "the bundled library and --scenarios folders).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--random", "runs", type=click.IntRange(1, 1_000_000), help="Also play N seeded random playthroughs.")
 @click.option("--seed", type=int, help="Number the paths' choices in the order an attempt with this seed shows "
               "them (default: file order); also seeds --random (default 0).")
 @click.pass_obj
-def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int | None) -> None:
-    """Best and worst paths, per-skill ranges, reachability and fairness checks for SCENARIO."""
+def analyze(obj: Context, targets: tuple[str, ...], whole_library: bool, fmt: str, runs: int | None,
+            seed: int | None) -> None:
+    """Best and worst paths, per-skill ranges, reachability, fairness and style checks for SCENARIO; with
+    --library, the style analysis of every scenario in a library."""
+    if whole_library:
+        if runs or seed is not None:
+            raise click.UsageError(_("--random and --seed apply to one scenario, not to --library"))
+        _analyze_library(obj, targets, fmt)
+        return
+    if len(targets) != 1:
+        raise click.UsageError(_("name one scenario (an id or a file), or use --library"))
     from trainer.play.analyze import analyze as run_analysis, analyze_text
+    from trainer.scenario.style import style_report, style_text
 
-    loaded = obj.scenario(scenario)
+    loaded = obj.scenario(targets[0])
     data = run_analysis(loaded, seed)
+    if "error" not in data:
+        data["style"] = style_report(loaded, _scenarios(obj.library))
     if runs and "error" not in data:
         from trainer.play.random_play import random_playthroughs
 
@@ -215,9 +249,49 @@ def analyze(obj: Context, scenario: str, fmt: str, runs: int | None, seed: int |
         echo(dumps(data, indent=2))
     else:
         echo(analyze_text(data))
+        if "style" in data:
+            echo("\n".join(style_text(data["style"])))
         if "random" in data:
             from trainer.play.random_play import random_text
 
             echo(random_text(data["random"]))
     if "error" in data:
         raise SystemExit(1)
+
+
+def _scenarios(library) -> list:
+    """Every scenario of a library that loaded (translations included), in id order."""
+    return [library.get(ident) for ident in sorted(library.scenarios)]
+
+
+def _analyze_library(obj: Context, folders: tuple[str, ...], fmt: str) -> None:
+    from trainer.scenario.library import load_library
+    from trainer.scenario.style import classify, cue_table, cues
+
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise click.BadParameter(_("'{path}' is not a folder").format(path=folder), param_hint="DIR")
+    library = load_library([Path(f) for f in folders], include_bundled=False) if folders else obj.library
+    scenarios = _scenarios(library)
+    results = classify(scenarios, scenarios)
+    table = cues(scenarios)
+    rows = [{"scenario": s.id, "language": s.language, "classifier": results[s.id]} for s in scenarios]
+    if fmt == "json":
+        echo(dumps({"scenarios": rows, "cues": table}, indent=2))
+        return
+    echo(_("Cues: share of best answers and of the other answers that contain each word, phrase or mark"))
+    echo("\n".join(cue_table(table)))
+    echo()
+    echo(_("Always choosing the answer that sounds best (a model of the other scenarios' wording):"))
+    width = max((len(r["scenario"]) for r in rows), default=0)
+    for r in rows:
+        result = r["classifier"]
+        if result["overall"] is None:
+            verdict = _("not enough other scenarios to train on")
+        else:
+            verdict = (f"{result['overall']:5.1f}%  " + (_("PASSES") if result["passed"] else _("fails")) + "  "
+                       + _("(trained on {count})").format(count=result["trained_on"]))
+        echo(f"  {r['scenario']:<{width}}  {verdict}")
+    passing = sum(r["classifier"]["passed"] for r in rows)
+    echo(ngettext("{count} of {total} scenario passes on style alone", "{count} of {total} scenarios pass on "
+                  "style alone", len(rows)).format(count=passing, total=len(rows)))

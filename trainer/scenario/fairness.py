@@ -86,8 +86,13 @@ class DecisionPoint:
     options: list[tuple[Edge, Choice]]  # the choices on offer, in file order (a timeout is not one)
 
     @property
+    def best_choice(self) -> Choice | None:
+        """The best answer on offer (None when the best move is to let the clock run out)."""
+        return next((c for e, c in self.options if e is self.best), None)
+
+    @property
     def best_is_longest(self) -> bool:
-        best = next((c for e, c in self.options if e is self.best), None)
+        best = self.best_choice
         return best is not None and text_length(best) >= max(text_length(c) for _, c in self.options)
 
 
@@ -144,13 +149,35 @@ class Fairness:
                 out.append(DecisionPoint(edge.source, edge, options))
         return out
 
+    @cached_property
+    def all_decision_points(self) -> list[DecisionPoint]:
+        """Every reachable state offering two or more choices from which an ending can be reached, with the
+        best walk's first step from it: on the best path and off it, where a trainee who slipped recovers
+        (a cue there teaches as well as one on the best path). States of one node that offer the same
+        choices with the same best one count once. In a stable order: the best path's first, then by node."""
+        analysis, out, seen = self.analysis, [], set()
+        on_path = [p.state for p in self.decision_points]
+        others = sorted((s for s in analysis.reachable_states if s not in set(on_path)), key=_state_key)
+        for state in on_path + others:
+            edge = analysis.best.first_step(state)
+            if edge is None:
+                continue
+            options, _ = self._options(state)
+            if len(options) < 2:
+                continue
+            key = (state[0], tuple(c.id for _, c in options), edge.label[1])
+            if key not in seen:
+                seen.add(key)
+                out.append(DecisionPoint(state, edge, options))
+        return out
+
     @property
     def longest_best(self) -> int:
-        return sum(point.best_is_longest for point in self.decision_points)
+        return sum(point.best_is_longest for point in self.all_decision_points)
 
     @property
     def length_cue(self) -> bool:
-        points = len(self.decision_points)
+        points = len(self.all_decision_points)
         return points > 0 and self.longest_best > LENGTH_CUE_SHARE * points
 
     @cached_property
@@ -223,6 +250,11 @@ class Fairness:
         if not self.analysis.best_path.passed:
             return []
         return [slip for slip in self.single_slips if slip.mild and not slip.passed]
+
+
+def _state_key(state: State) -> tuple:
+    node, flags, mood = state
+    return (str(node), sorted(flags), -1 if mood is None else mood)
 
 
 def fairness_for(scenario: Scenario) -> Fairness | None:

@@ -151,11 +151,11 @@ def _lint_fairness(s: Scenario, report: Report) -> None:
                     "vary where the best answer sits among the choices")
             report.warning(_loc(s, "nodes"), f"always choosing {_STRATEGY_WORDS[result.strategy]} passes "
                            f"({result.overall}%) without reading the situation", hint, code="test-wise-pass")
-    points = fairness.decision_points
+    points = fairness.all_decision_points
     if fairness.length_cue:
         cued = [p.state[0] for p in points if p.best_is_longest]
         report.warning(_loc(s, "nodes"), f"the best choice is also the longest at {len(cued)} of {len(points)} "
-                       f"decision points on the best path (at most {LENGTH_CUE_SHARE:.0%} allowed): "
+                       f"decision points, on the best path and off it (at most {LENGTH_CUE_SHARE:.0%} allowed): "
                        + ", ".join(dict.fromkeys(cued)),
                        "make other answers as long and warm as the best one, or the best one more concise",
                        code="length-cue")
@@ -166,3 +166,21 @@ def _lint_fairness(s: Scenario, report: Report) -> None:
                        f"skill against '{slip.best_choice}', yet an attempt that takes it and plays best "
                        f"afterwards {result}", "soften its penalties (or the thresholds), or if it is a real "
                        "mistake make it cost more or mark it critical", code="unforgiving-slip")
+
+
+def lint_style(checked: list[tuple[Scenario, Report]], library: list[Scenario]) -> None:
+    """`style-cue-pass`: a model that reads only the answers' wording, trained on the library's other
+    scenarios, passes the scenario by always choosing the answer that sounds best. Only on request
+    (`validate --style`): it imports scikit-learn and trains one model per scenario family."""
+    from trainer.scenario.style import classify
+
+    results = classify([s for s, _ in checked], library)
+    for s, report in checked:
+        result = results[s.id]
+        if result["passed"]:
+            report.warning(_loc(s, "nodes"), f"always choosing the answer whose wording sounds most like the best "
+                           f"answers of {result['trained_on']} other scenarios passes ({result['overall']}%) "
+                           "without reading the situation",
+                           "give wrong answers the virtues of right ones (a question, thanks, a specific time, "
+                           "\"you're right\") and let right answers sound ordinary; `trainer analyze --library` "
+                           "shows the cues", code="style-cue-pass")

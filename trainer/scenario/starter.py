@@ -32,8 +32,8 @@ nodes:
       default: I've been trying to get through on the phone all morning.
       angry: I've been calling ALL morning and nobody picks up!   # used when mood is in the angry band
     choices:
-      - id: deflect                   # make wrong answers as long and plausible as the right one
-        text: "I'm sorry about that. The phones are always busy on Mondays, it's our busiest day."
+      - id: deflect                   # wrong answers as long and polite as the right one
+        text: "You're right, thanks for waiting. Monday mornings are always our busiest time."
         next: request
         points: {{empathy: -1, de-escalation: -1}}
         mood: -10
@@ -51,7 +51,7 @@ nodes:
     says: I need to change my appointment on Thursday.
     choices:
       - id: read-diary
-        text: "Of course. Let me read out what we have booked for you on Thursday."
+        text: "Thanks for coming in. Shall I read out your 2:30 slot on Thursday?"
         next: overshared
         points: {{privacy: -3}}
         critical: Read out appointment details before verifying identity.
