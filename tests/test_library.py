@@ -60,9 +60,9 @@ def test_library_fairness(scenario_id):
 KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "denied-claim-appeal", "espera-de-dos-horas",
     "factura-de-anestesia-fuera-de-la-red", "first-opening-26-days", "interpreter-for-a-new-patient",
-    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset", "records-request",
-    "resonancia-negada-sin-autorizacion", "results-not-yet-discussed", "spikes-new-diagnosis",
-    "stroke-signs-for-a-parent", "surprise-bill", "waiting-room-delay"}
+    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset",
+    "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
+    "results-not-yet-discussed", "surprise-bill", "waiting-room-delay"}
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
@@ -96,11 +96,11 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # `trainer analyze --library` shows. They await the library's rework; the results depend on the whole
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
-    "colleague-after-abusive-call", "complaint-call-after-visit", "denied-claim-appeal", "escalating-at-the-desk",
-    "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient", "kiosk-check-in-help",
-    "out-of-network-payment-plan", "portal-password-reset", "records-request", "referral-lost-between-offices",
-    "spikes-new-diagnosis", "stroke-signs-for-a-parent", "surprise-bill",
-    "waiting-room-delay"}
+    "colleague-after-abusive-call", "complaint-call-after-visit", "crisis-on-the-scheduling-line",
+    "denied-claim-appeal", "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "out-of-network-payment-plan", "portal-password-reset", "presupuesto-de-buena-fe",
+    "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices",
+    "stroke-signs-for-a-parent", "waiting-room-delay"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
