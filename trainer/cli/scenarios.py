@@ -64,7 +64,7 @@ def scenario_summary(s) -> dict:
         "difficulty_rank": DIFFICULTIES.index(s.difficulty), "summary": s.summary,
         "role": s.role, "minutes": s.minutes, "version": s.version, "language": s.language,
         "nodes": s.nodes, "endings": s.endings, "skills": list(s.skills),
-        "path": display_path(s.path),
+        "path": display_path(s.path), "form_of": s.form_of or None,
     }
 
 
@@ -81,6 +81,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     from itertools import islice
 
     from trainer.scenario.diagnostics import Location, Report
+    from trainer.scenario.forms import check_form_files
     from trainer.scenario.library import bundled_dir, check_files, check_translation_files, scenario_files
 
     for p in paths:
@@ -98,7 +99,9 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
         files += found
         slots.append(len(found))
     translations: dict[Path, str] = {}
-    all_reports = check_files(files, translations=translations)
+    forms: dict[Path, str] = {}
+    all_reports = check_files(files, translations=translations, forms=forms)
+    check_form_files(forms, files, all_reports, lambda: obj.library)
     check_translation_files(translations, files, all_reports, lambda: obj.library)
     checked = iter(all_reports)
     reports = [r for slot in slots for r in ([slot] if isinstance(slot, Report) else islice(checked, slot))]
