@@ -75,3 +75,19 @@ def least_seen_form(store, trainee_id: int, library, scenario_id: str) -> str:
         "SELECT coalesce(form_id, scenario_id), count(*) FROM attempts WHERE trainee_id = ? AND scenario_id = ?"
         " GROUP BY 1", [trainee_id, forms[0]]).fetchall())
     return min(forms, key=lambda form: (counts.get(form, 0), form != asked, forms.index(form)))
+
+
+def assessment_form(store, trainee_id: int, library, scenario) -> tuple[object, int, int]:
+    """The scenario an assessment opened on `scenario` plays: its least-seen form, in the language
+    `scenario` is in when that form has a translation into it; with the form's number among the forms
+    (the original is 1) and how many there are, so the app can say which it opened."""
+    forms = forms_of(library, scenario.id)
+    if len(forms) < 2:
+        return scenario, 1, 1
+    form = least_seen_form(store, trainee_id, library, scenario.id)
+    version = library.version_in(form, scenario.language)
+    chosen = library.get(version.id) if version is not None else None
+    if chosen is None:
+        chosen = scenario
+    number = forms.index(chosen.original_id) + 1 if chosen.original_id in forms else 1
+    return chosen, number, len(forms)

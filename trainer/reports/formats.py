@@ -62,12 +62,13 @@ def report_text(report: dict) -> str:
                            "{count} attempts, pass rate {rate}, average {average}", s["attempts"]).format(
             count=s["attempts"], rate=_fmt(s["pass_rate"]), average=_fmt(s["average"]))
         lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {shown(s['mode'])}: {figures}"
-                     f"{languages_text(s.get('languages'))}")
+                     f"{languages_text(s.get('languages'))}{forms_text(s.get('forms'))}")
         node = None
         for item in s["items"]:
-            if item["node"] != node:
-                node = item["node"]
-                lines.append(f"      [{line(node)}]")
+            if (item.get("form"), item["node"]) != node:
+                node = item.get("form"), item["node"]
+                where = item["node"] if item.get("form", s["id"]) == s["id"] else f"{item['form']} · {item['node']}"
+                lines.append(f"      [{line(where)}]")
             mark = " " + _("CRITICAL") if item["critical"] else ""
             lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  "
                          + _("avg {points}").format(points=f"{item['average_points']:+.2f}")
@@ -88,6 +89,13 @@ def languages_text(languages: dict | None) -> str:
 
     return " · " + _("played in {languages}").format(
         languages=", ".join(f"{line(language_name(k))} {n}" for k, n in languages.items()))
+
+
+def forms_text(forms: dict | None) -> str:
+    """' · forms: copay-question 3, copay-question-urgent-care 2' when attempts were made on several forms."""
+    if not forms or len(forms) < 2:
+        return ""
+    return " · " + _("forms: {forms}").format(forms=", ".join(f"{line(k)} {n}" for k, n in forms.items()))
 
 
 def assignment_state(a: dict) -> str:

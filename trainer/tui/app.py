@@ -228,6 +228,8 @@ class TrainerApp(App):
             if resume_id:
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
+                if mode == "assessment":
+                    scenario = self._assessment_form(scenario)
                 for old in self.store.resumable(self.trainee, scenario):
                     self.store.abandon_attempt(old["id"])
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
@@ -238,6 +240,18 @@ class TrainerApp(App):
                         timeout=10, markup=False)
             return
         self.push_screen(PlayScreen(attempt))
+
+    def _assessment_form(self, scenario):
+        """An assessment plays the form of the scenario the trainee has seen least (practice included), and
+        says which, so it measures judgment rather than recall of a key seen in practice."""
+        from trainer.play.unseen import assessment_form
+
+        chosen, number, count = assessment_form(self.store, self.trainee.id, self.library, scenario)
+        if count > 1:
+            self.notify(line(_("This assessment uses form {number} of {count}: {title}, the one you have seen "
+                               "least.").format(number=number, count=count, title=chosen.title)),
+                        title=_("Assessment form"), timeout=10, markup=False)
+        return chosen
 
     def show_debrief(self, attempt) -> None:
         from trainer.tui.screens.debrief import DebriefScreen
