@@ -16,7 +16,6 @@ import pytest
 from tests.conftest import FIXTURES
 from trainer.cli import cli
 from trainer.play.recording import RecordedAttempt
-from trainer.play.unseen import assessment_form, least_seen_form
 from trainer.progress import programme
 from trainer.progress.store import Store
 from trainer.reports.data import build_report
@@ -231,8 +230,16 @@ def test_an_unfinished_form_attempt_resumes_and_is_reviewed_in_the_form(library,
     assert "I can see why that's confusing" in review and "strep test" in review
 
 
+def test_a_form_is_never_suggested_on_its_own(library):
+    from trainer.play.next_up import offers
+
+    assert FORM in library.summaries and set(offers(library)) == {ORIGINAL}
+
+
 # --- which form an assessment opens ---------------------------------------------------------------
 def test_an_assessment_draws_the_form_the_trainee_has_not_seen(library, store):
+    from trainer.play.unseen import assessment_form, least_seen_form
+
     ana = store.trainee("Ana Ruiz")
     assert least_seen_form(store, ana.id, library, ORIGINAL) == ORIGINAL  # nothing seen: the one asked for
     played(store, ana, library.get(ORIGINAL), ORIGINAL_BEST, mode="practice")
@@ -245,6 +252,8 @@ def test_an_assessment_draws_the_form_the_trainee_has_not_seen(library, store):
 
 
 def test_a_scenario_without_forms_is_opened_as_it_is(library, store, tmp_path):
+    from trainer.play.unseen import assessment_form
+
     alone = load_library([FIXTURES / "minimal.yaml"], include_bundled=False)
     ana = store.trainee("Ana Ruiz")
     chosen, number, count = assessment_form(store, ana.id, alone, alone.get("minimal"))

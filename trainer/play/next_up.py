@@ -35,9 +35,9 @@ def offer_for(scenario) -> Offer:
 
 
 def offers(library) -> dict[str, Offer]:
-    """Every scenario of the library (loaded and analysed once each); a translation is its original's
-    version, not a scenario to suggest on its own."""
-    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals()}
+    """Every scenario of the library (loaded and analysed once each); a translation or a form is a version
+    of its original (its attempts are recorded there), not a scenario to suggest on its own."""
+    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals() if not s.form_of}
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
