@@ -283,3 +283,27 @@ async def test_the_app_opens_an_assessment_on_the_unseen_form_and_says_which(fol
     rows = [r for r in store.db["attempts"].rows if r["mode"] == "assessment"]
     assert [(r["scenario_id"], r["form_id"]) for r in rows] == [(ORIGINAL, FORM)]
     store.close()
+
+
+async def test_the_brief_of_the_original_resumes_an_assessment_left_on_its_form(folder, tmp_path):
+    from tests.tui_helpers import FakeClock
+    from trainer.launch import create_app
+    from trainer.tui.screens.play import PlayScreen
+
+    library = load_library([folder], include_bundled=False)
+    store = Store.open(tmp_path / "progress.db")
+    left = RecordedAttempt.start(store, store.trainee("Ana Ruiz"), library.get(FORM), "assessment", seed=2)
+    left.choose("compare")
+    left.release()
+    store.close()
+    app = create_app(db=tmp_path / "progress.db", scenario_dirs=[folder], bundled=False, trainee="Ana Ruiz",
+                     clock=FakeClock(), play=ORIGINAL, order_seed=lambda: 5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "unfinished assessment attempt" in str(app.screen.query_one("#brief-resume").render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        session = app.screen.session
+        assert (session.scenario.id, session.state, len(session.transcript)) == (FORM, "explain", 1)
+        assert app.screen.attempt.attempt_id == left.attempt_id

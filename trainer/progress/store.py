@@ -440,13 +440,15 @@ class Store:
         row = self.db.execute("SELECT coalesce(max(seq), 0) FROM choices WHERE attempt_id = ?", [attempt_id]).fetchone()
         return row[0] + 1
 
-    def resumable(self, trainee: Trainee, scenario=None) -> list[dict]:
+    def resumable(self, trainee: Trainee, scenario=None, forms: bool = False) -> list[dict]:
         """Unfinished attempts, newest first; of one scenario (a model: the very version it is, original,
-        form or translation) when given."""
+        form or translation) when given, and with `forms` of any of its forms too (an assessment opened
+        on a scenario may have played one)."""
         where = "trainee_id = ? AND status = 'in-progress'"
         params: list = [trainee.id]
         if scenario is not None:
-            where += " AND scenario_id = ? AND coalesce(translation_id, '') = ?"
+            where += " AND scenario_id = ? AND (coalesce(translation_id, '') = ?"
+            where += " OR form_id IS NOT NULL)" if forms else ")"
             params += [scenario.counts_toward, scenario.id if scenario.counts_toward != scenario.id else ""]
         return list(self.db["attempts"].rows_where(where, params, order_by="last_activity desc"))
 

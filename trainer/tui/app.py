@@ -226,12 +226,14 @@ class TrainerApp(App):
 
         try:
             if resume_id:
+                row = self.store.attempt(resume_id)  # on a form, perhaps: resume the very file played
+                scenario = (self.library.played(row) if row and row.get("form_id") else None) or scenario
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
+                for old in self.store.resumable(self.trainee, scenario, forms=True):
+                    self.store.abandon_attempt(old["id"])
                 if mode == "assessment":
                     scenario = self._assessment_form(scenario)
-                for old in self.store.resumable(self.trainee, scenario):
-                    self.store.abandon_attempt(old["id"])
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
         except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are
