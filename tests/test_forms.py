@@ -263,6 +263,7 @@ def test_a_scenario_without_forms_is_opened_as_it_is(library, store, tmp_path):
 async def test_the_app_opens_an_assessment_on_the_unseen_form_and_says_which(folder, tmp_path):
     from tests.tui_helpers import FakeClock
     from trainer.launch import create_app
+    from trainer.tui.screens.brief import BriefScreen
     from trainer.tui.screens.play import PlayScreen
 
     library = load_library([folder], include_bundled=False)
@@ -275,10 +276,15 @@ async def test_the_app_opens_an_assessment_on_the_unseen_form_and_says_which(fol
         await pilot.pause()
         await pilot.press("m", "enter")  # the brief of the original, switched to assessment
         await pilot.pause()
+        assert isinstance(app.screen, BriefScreen)  # the form's own brief: its situation and people differ
+        assert (app.screen.scenario.id, app.screen.mode) == (FORM, "assessment")
+        assert "Marcus Oyelaran" in str(app.screen.query_one("#brief-body").render())
+        said = [n.message for n in app._notifications]
+        assert any("form 2 of 2: An urgent care bill above the card" in m for m in said), said
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.attempt.mode == "assessment" and app.screen.session.scenario.id == FORM
-        said = [n.message for n in app._notifications]
-        assert any(f"form 2 of 2: An urgent care bill above the card" in m for m in said), said
     store = Store.open(tmp_path / "progress.db")
     rows = [r for r in store.db["attempts"].rows if r["mode"] == "assessment"]
     assert [(r["scenario_id"], r["form_id"]) for r in rows] == [(ORIGINAL, FORM)]
