@@ -179,6 +179,8 @@ def test_assign_by_a_forms_id_assigns_its_original(runner, folder, tmp_path):
     assert recorded.exit_code == 0, recorded.output
     report = json.loads(runner.invoke(cli, ["report", "--format", "json"]).output)
     assert [(a["scenario"], a["status"]) for a in report["assignments"]] == [(ORIGINAL, "passed")]
+    by_form = json.loads(runner.invoke(cli, ["report", "--scenario", FORM, "--format", "json"]).output)
+    assert [(s["id"], s["forms"]) for s in by_form["scenarios"]] == [(ORIGINAL, {FORM: 1})]
 
 
 def test_reports_group_forms_under_their_scenario_and_keep_their_items_apart(library, store):

@@ -197,3 +197,41 @@ def test_another_trainees_practice_does_not_change_an_assessment(scenario, store
     fresh = shown_texts(RecordedAttempt.start(store, ana, scenario, "assessment", seed=7).session)
     RecordedAttempt.start(store, ben, scenario, "practice", seed=7).choose("ask")
     assert shown_texts(RecordedAttempt.start(store, ana, scenario, "assessment", seed=7).session) == fresh
+
+
+async def test_the_app_shows_this_attempts_wordings_and_the_debrief_names_the_stronger_one_in_them(tmp_path):
+    import shutil
+
+    from textual.widgets import Static
+
+    from tests.tui_helpers import FakeClock
+    from trainer.launch import create_app
+    from trainer.tui.screens.debrief import DebriefScreen
+    from trainer.tui.screens.play import PlayScreen
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(PATH, folder / "wordings.yaml")
+    scenario = load_library([folder], include_bundled=False).get("wordings")
+    seed = seed_showing(scenario, 2)
+    app = create_app(db=tmp_path / "progress.db", scenario_dirs=[folder], bundled=False, trainee="Ana Ruiz",
+                     clock=FakeClock(), play="wordings", order_seed=lambda: seed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # practice
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        numbers = {c.id: n for n, c in enumerate(app.screen.session.options(), 1)}
+        from textual.widgets import OptionList
+
+        listed = app.screen.query_one("#choices", OptionList)
+        shown = [str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count)]
+        assert f"{numbers['ask']}. {ASK[2]}" in shown  # the wording this attempt's seed draws, on screen
+        await pilot.press(str(numbers["refuse"]), "enter")
+        await pilot.pause()
+        numbers = {c.id: n for n, c in enumerate(app.screen.session.options(), 1)}
+        await pilot.press(str(numbers["options"]), "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        annotated = str(app.screen.query_one("#annotated", Static).render())
+        assert "Stronger here" in annotated and " ".join(ASK[2].split()) in " ".join(annotated.split())
