@@ -31,15 +31,16 @@ def pick_wording(seed: int | None, node_id: str, choice_id: str, count: int,
 
 def seen_in_practice(store, trainee_id: int, scenario, before: str | None = None) -> dict:
     """(node, choice id) -> {wording index: times shown} over the trainee's practice attempts on this very
-    file (started before `before`, when given: a resumed assessment draws as it did when it began)."""
+    file (started before `before`, when given: a resumed assessment draws as it did when it began). Earlier
+    versions of the file count too: an edit elsewhere does not make words already practised new."""
     multi = {(node.id, c.id): len(c.wordings) for node in scenario.nodes.values() for c in node.choices
              if len(c.wordings) > 1}
     if not multi:
         return {}
     query = ("SELECT a.order_seed, c.node, c.choice_id, c.wording, c.shown FROM choices c JOIN attempts a"
              " ON a.id = c.attempt_id WHERE a.trainee_id = ? AND a.mode = 'practice'"
-             " AND coalesce(a.translation_id, a.scenario_id) = ? AND a.content_hash = ?")
-    params: list = [trainee_id, scenario.id, scenario.content_hash]
+             " AND coalesce(a.translation_id, a.scenario_id) = ?")
+    params: list = [trainee_id, scenario.id]
     if before is not None:
         query += " AND a.started_at < ?"
         params.append(before)
@@ -50,7 +51,9 @@ def seen_in_practice(store, trainee_id: int, scenario, before: str | None = None
             if count is None:
                 continue
             index = wording if choice_id == chosen and wording is not None else \
-                pick_wording(seed, node, choice_id, count)
+                pick_wording(seed, node, choice_id, count)  # practice avoids nothing: the seed alone drew it
+            if index >= count:
+                continue  # a wording since removed from the file
             tally = seen.setdefault((node, choice_id), {})
             tally[index] = tally.get(index, 0) + 1
     return seen
