@@ -201,7 +201,7 @@ class Session:
 
     def _as_shown(self, node_id: str, choice: Choice) -> Choice:
         """The choice with `text` the wording this attempt shows (its other fields unchanged)."""
-        return replace(choice, text=choice.wordings[self.wording(node_id, choice)])
+        return replace(choice, text=choice.worded(self.wording(node_id, choice)))
 
     @property
     def timeout(self) -> Timeout | None:
@@ -277,7 +277,7 @@ class Session:
         wording = self.wording(event.transition.source, choice)
         self.transcript.append(Step(
             node=event.transition.source, choice=choice.id, number=number,
-            text=choice.wordings[wording] if wording else choice.text, wording=wording,
+            text=choice.worded(wording) if wording else choice.text, wording=wording,
             points=dict(choice.points), mood_before=before, mood_after=self.mood, flags_before=flags_before,
             at=_now_iso(at), latency=round(latency, 3), feedback=choice.feedback, tags=list(choice.tags),
             critical=choice.critical, timed_out=isinstance(choice, Timeout), next=choice.next,

@@ -65,7 +65,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                 picked = choice.id == stored["choice"]
                 text.append(f" {'▸' if picked else ' '} {number}. ", style="bold" if picked else "dim")
                 said = stored["text"] if picked else \
-                    choice.wordings[session.wording(stored["node"], choice)]  # the chosen line as recorded
+                    choice.worded(session.wording(stored["node"], choice))  # the chosen line as recorded
                 text.append(line(" ".join(said.split())) + "\n", style="" if picked else "dim")
         else:
             text.append(f"{stored['number']}. " + line(" ".join(stored["text"].split())) + "\n")
@@ -87,7 +87,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                 node = scenario.nodes[stored["node"]]
                 better = next((c for c in node.choices if c.id == best), None)
                 if better:
-                    text.append("   " + _("Best here:") + " " + line(" ".join(better.wordings[session.wording(node.id, better)].split())) + "\n", style="green")
+                    text.append("   " + _("Best here:") + " " + line(" ".join(better.worded(session.wording(node.id, better)).split())) + "\n", style="green")
     if session:
         session.close()
     notes = store.notes(attempt_id)

@@ -158,6 +158,10 @@ class Choice(Located):
         elif not self.wordings:
             object.__setattr__(self, "wordings", (text,))
 
+    def worded(self, index: int) -> str:
+        """Wording number `index` (from 0) of this choice; its text when there is no such wording."""
+        return self.wordings[index] if 0 <= index < len(self.wordings) else self.text
+
 
 @dataclass(frozen=True)
 class Timeout(Located):

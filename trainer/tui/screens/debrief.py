@@ -116,7 +116,7 @@ class DebriefScreen(TranslatedScreen):
                 better = next((c for c in node.choices if c.id == best), None)
                 if better is not None:
                     text.append("   " + _("Stronger here:") + " ", style="bold green")
-                    shown = better.wordings[session.wording(step.node, better)]  # as this attempt words it
+                    shown = better.worded(session.wording(step.node, better))  # as this attempt words it
                     text.append(line(" ".join(shown.split())) + "\n", style="green")
         return text
 
