@@ -68,6 +68,8 @@ def test_list_json_gives_each_scenario_its_form_of(runner, folder):
     assert rows[FORM]["form_of"] == ORIGINAL
     assert rows[ORIGINAL]["form_of"] is None
     assert all("form_of" in r for r in rows.values())
+    text = runner.invoke(cli, ["list"]).output
+    assert f"An urgent care bill above the card  (a form of {ORIGINAL})" in text
 
 
 def test_validate_reports_a_form_that_scores_other_skills_at_its_form_of(runner, tmp_path):

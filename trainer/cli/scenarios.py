@@ -46,6 +46,8 @@ def list_command(obj: Context, fmt: str) -> None:
     width = max(len(r["id"]) for r in rows)
     for r in rows:
         also = "".join(f"  ({code}: {ident})" for code, ident in r["translations"].items())
+        if r["form_of"]:
+            also += "  " + _("(a form of {id})").format(id=r["form_of"])
         echo(f"{r['id']:<{width}}  {label(r['category']):<15} {label(r['difficulty']):<12} {r['title']}{also}")
     categories = len({r["category"] for r in rows})
     echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
