@@ -168,7 +168,10 @@ def test_an_assignment_of_the_original_is_met_by_passing_a_form_in_the_assigned_
     assert row["status"] != "passed"  # a practice pass does not meet an assessment
     played(store, ana, library.get(FORM), FORM_BEST)
     [row] = programme.completion_grid(store, library.summaries, date.today())
-    assert (row["scenario"], row["status"]) == (ORIGINAL, "passed")
+    assert (row["scenario"], row["status"], row["form"]) == (ORIGINAL, "passed", FORM)
+    report = build_report(store, catalogue=library.summaries, today=date.today())
+    assert report["assignments"][0]["form"] == FORM
+    assert f"· on the form {FORM}" in report_text(report)
 
 
 def test_assign_by_a_forms_id_assigns_its_original(runner, folder, tmp_path):

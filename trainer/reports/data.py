@@ -185,7 +185,7 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
 
 ASSIGNMENT_KEYS = ("trainee", "scenario", "title", "due", "status", "mode", "via", "set", "attempts",
                    "attempts_used", "attempts_left", "every", "next_due", "passed_at", "passed_version",
-                   "current_version", "score", "signed_off_by", "waived_by", "language")
+                   "current_version", "score", "signed_off_by", "waived_by", "language", "form")
 
 
 def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str | None = None,

@@ -109,6 +109,8 @@ def assignment_state(a: dict) -> str:
             from trainer.scenario.languages import language_name
 
             passed += " · " + _("in {language}").format(language=line(language_name(a["language"])))
+        if a.get("form"):  # a pass on another form of the scenario
+            passed += " · " + _("on the form {id}").format(id=line(a["form"]))
         parts.append(passed)
     if a["status"] == "retraining-due":
         parts.append(_("now version {version}").format(version=a["current_version"]))
@@ -122,7 +124,8 @@ def attempts_left(count: int) -> str:
 
 
 ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via", "attempts_left", "every",
-                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language")
+                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language",
+                  "form")
 
 
 def report_csv(report: dict) -> str:
