@@ -105,6 +105,18 @@ def test_validate_names_a_missing_original_with_a_suggestion_and_refuses_forms_o
     assert len(errors) == 3  # the sound form is not reported
 
 
+def test_a_form_carries_its_originals_version_so_retraining_treats_passes_alike(runner, tmp_path):
+    original = (FIXTURES / "forms" / f"{ORIGINAL}.yaml").read_text(encoding="utf-8")
+    (tmp_path / f"{ORIGINAL}.yaml").write_text(original.replace("category: billing\n", "category: billing\nversion: 2\n"),
+                                               encoding="utf-8")
+    shutil.copy(FIXTURES / "forms" / f"{FORM}.yaml", tmp_path)
+    result = runner.invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / FORM}.yaml:5:10: error: 'version' is 1 here but 2 in the original 'copay-question'" \
+        in result.output
+    assert "then set version: 2" in result.output
+
+
 def test_validate_finds_the_original_in_the_library_when_only_the_form_is_checked(runner, folder):
     result = runner.invoke(cli, ["validate", str(folder / f"{FORM}.yaml")])
     assert result.exit_code == 0, result.output

@@ -5,7 +5,8 @@ while the item analysis keeps each form's choices apart. An assessment opens the
 least, so it measures judgment rather than recall of an answer key met in practice.
 
 Checked wherever both files are loaded (the library and `trainer validate`): the original must exist, be
-neither a form nor a translation itself, and score the same skills. Each problem is one error at the form's
+neither a form nor a translation itself, carry the same `version` (retraining compares a pass's version with
+the original's) and score the same skills. Each problem is one error at the form's
 `form_of:` line and column."""
 
 from __future__ import annotations
@@ -57,6 +58,13 @@ def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str
     if original.translation_of:
         report.error(loc, f"'{target}' is a translation (of '{original.translation_of}'), not an original",
                      f"name the original: form_of: {original.translation_of}", code="form")
+        return False
+    if form.version != original.version:  # attempts record it: retraining compares it with the original's
+        locs = getattr(form, "locs", None) or {}
+        report.error(locs.get("version") or loc, f"'version' is {form.version} here but {original.version} in the "
+                     f"original '{target}': a form carries its original's version, so a pass on either counts alike "
+                     "for retraining", f"bring the form up to date with the original, then set version: "
+                     f"{original.version}", code="form")
         return False
     here, there = set(_scored(form)), set(_scored(original))
     if here != there:
