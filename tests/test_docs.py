@@ -39,7 +39,8 @@ def test_complete_example_uses_every_key_of_the_format():
                                  "choice.clears", "timeout.critical", "timeout.mood", "timeout.text",
                                  "when.mood_at_least", "when.not_flags", "ending.narration",
                                  "node.shuffle",
-                                 "translation_of"}  # a translation needs its original: see 'Languages and translations'
+                                 "translation_of",  # a translation needs its original: see 'Languages and translations'
+                                 "form_of"}  # so does a form: see 'Parallel forms'
     assert not missing, f"the documented example never shows: {sorted(missing)}"
     assert keys(Condition, "when.") & seen
 

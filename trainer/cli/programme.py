@@ -72,8 +72,8 @@ def _expand(obj: Context, store, items) -> list[tuple[str, str | None]]:
 
     try:
         found = expand(store, items, obj.library.scenarios)
-        summaries = obj.library.summaries  # a translation named stands for its original: attempts count there
-        return list(dict.fromkeys((summaries[sid].original_id if sid in summaries else sid, via)
+        summaries = obj.library.summaries  # a translation or form named stands for its original: attempts count there
+        return list(dict.fromkeys((summaries[sid].counts_toward if sid in summaries else sid, via)
                                   for sid, via in found))
     except ProgrammeError:
         bad = next(i for i in items if i not in obj.library.scenarios and not any(

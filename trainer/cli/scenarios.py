@@ -46,6 +46,8 @@ def list_command(obj: Context, fmt: str) -> None:
     width = max(len(r["id"]) for r in rows)
     for r in rows:
         also = "".join(f"  ({code}: {ident})" for code, ident in r["translations"].items())
+        if r["form_of"]:
+            also += "  " + _("(a form of {id})").format(id=r["form_of"])
         echo(f"{r['id']:<{width}}  {label(r['category']):<15} {label(r['difficulty']):<12} {r['title']}{also}")
     categories = len({r["category"] for r in rows})
     echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
@@ -65,7 +67,7 @@ def scenario_summary(s) -> dict:
         "role": s.role, "minutes": s.minutes, "version": s.version, "language": s.language,
         "jurisdiction": s.jurisdiction or None, "topics": list(s.topics),
         "nodes": s.nodes, "endings": s.endings, "skills": list(s.skills),
-        "path": display_path(s.path),
+        "path": display_path(s.path), "form_of": s.form_of or None,
     }
 
 
@@ -84,6 +86,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, f
     from itertools import islice
 
     from trainer.scenario.diagnostics import Location, Report
+    from trainer.scenario.forms import check_form_files
     from trainer.scenario.library import bundled_dir, check_files, check_translation_files, scenario_files
 
     for p in paths:
@@ -101,7 +104,9 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, f
         files += found
         slots.append(len(found))
     translations: dict[Path, str] = {}
-    all_reports = check_files(files, translations=translations)
+    forms: dict[Path, str] = {}
+    all_reports = check_files(files, translations=translations, forms=forms)
+    check_form_files(forms, files, all_reports, lambda: obj.library)
     check_translation_files(translations, files, all_reports, lambda: obj.library)
     if style:
         _check_style(obj, files, all_reports)

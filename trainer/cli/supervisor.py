@@ -54,6 +54,8 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
         known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals")}
         if scenario not in known:
             raise click.UsageError(no_scenario(scenario, sorted(known)))
+        if scenario in obj.library.summaries:  # a translation or a form: its attempts are recorded under its original
+            scenario = obj.library.summaries[scenario].counts_toward
     data = build_report(store, trainee, scenario, _since(since), mode=mode, catalogue=obj.library.summaries,
                         scenarios=obj.library.scenarios)
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since, mode=mode,

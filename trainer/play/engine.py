@@ -7,7 +7,7 @@ a choice's effects (points, mood, flags, transcript) run as the transition's `be
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Callable
@@ -16,6 +16,7 @@ from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
 from trainer.play.order import node_order, visits
+from trainer.play.unseen import pick_wording
 from trainer.scenario.analysis import Analysis, analysis_for
 from trainer.scenario.format import nfc
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
@@ -69,6 +70,7 @@ class Step:
     timed_out: bool = False
     next: str = ""
     reply: dict | None = None  # {"speaker": id, "name": shown name, "text": …}: the reaction to this choice
+    wording: int = 0  # which of the choice's wordings `text` is (0: the first, or the only one)
 
 
 class Compiled:
@@ -142,6 +144,8 @@ class Session:
         self.flags: set[str] = set()
         self.points = {skill: 0 for skill in scenario.skills}
         self.transcript: list[Step] = []
+        self.seen_wordings: dict = {}  # (node, choice) -> {wording: times seen in practice}: an assessment avoids them
+        self._wordings: dict[tuple[str, str], int] = {}  # (node, choice) -> the wording this attempt shows
         self.started_at = clock()
         self.shown_at = self.started_at
         self._pending: tuple[float, float, int] | None = None
@@ -178,9 +182,26 @@ class Session:
             return []
         node = self.step
         offered = [c for c in node.choices if c.when is None or c.when.holds(self.mood, self.flags)]
-        if self.seed is None:
-            return offered
-        return node_order(node, offered, self.seed, visits(self.transcript, node.id))
+        if self.seed is not None:
+            offered = node_order(node, offered, self.seed, visits(self.transcript, node.id))
+        return [self._as_shown(node.id, c) if len(c.wordings) > 1 else c for c in offered]
+
+    def wording(self, node_id: str, choice) -> int:
+        """Which of the choice's wordings this attempt shows: one per choice for the whole attempt, drawn
+        from its seed (the first without a seed), avoiding those seen most in practice (`seen_wordings`)."""
+        wordings = getattr(choice, "wordings", ())
+        if len(wordings) < 2:
+            return 0
+        key = (node_id, choice.id)
+        found = self._wordings.get(key)
+        if found is None or not 0 <= found < len(wordings):
+            found = self._wordings[key] = pick_wording(self.seed, node_id, choice.id, len(wordings),
+                                                       self.seen_wordings.get(key))
+        return found
+
+    def _as_shown(self, node_id: str, choice: Choice) -> Choice:
+        """The choice with `text` the wording this attempt shows (its other fields unchanged)."""
+        return replace(choice, text=choice.worded(self.wording(node_id, choice)))
 
     @property
     def timeout(self) -> Timeout | None:
@@ -253,8 +274,10 @@ class Session:
         self.flags.update(choice.sets)
         self.flags.difference_update(choice.clears)
         said = line_for(choice.reply, self.scenario.mood, self.mood, self.flags)
+        wording = self.wording(event.transition.source, choice)
         self.transcript.append(Step(
-            node=event.transition.source, choice=choice.id, number=number, text=choice.text,
+            node=event.transition.source, choice=choice.id, number=number,
+            text=choice.worded(wording) if wording else choice.text, wording=wording,
             points=dict(choice.points), mood_before=before, mood_after=self.mood, flags_before=flags_before,
             at=_now_iso(at), latency=round(latency, 3), feedback=choice.feedback, tags=list(choice.tags),
             critical=choice.critical, timed_out=isinstance(choice, Timeout), next=choice.next,
@@ -281,6 +304,9 @@ class Session:
         self.flags = set()
         self.points = {skill: 0 for skill in scenario.skills}
         self.transcript = []
+        for step in steps:  # the wordings recorded are the ones shown, whatever the seed would draw now
+            if step.wording is not None:
+                self._wordings[(step.node, step.choice)] = step.wording
         for step in steps:
             choice = self.step.timeout if step.timed_out else next(
                 (c for c in self.options() if c.id == step.choice), None)
@@ -317,9 +343,12 @@ class Session:
         }
 
     @classmethod
-    def from_json(cls, compiled: Compiled, data: dict, clock: Callable[[], float] = time.time) -> "Session":
-        """Resume exactly: replays the recorded choices through the machine and checks the result."""
+    def from_json(cls, compiled: Compiled, data: dict, clock: Callable[[], float] = time.time,
+                  seen_wordings: dict | None = None) -> "Session":
+        """Resume exactly: replays the recorded choices through the machine and checks the result (an
+        assessment's `seen_wordings` as when it started, so what is still to come is drawn as it was)."""
         session = compiled.start(clock, data.get("seed"))
+        session.seen_wordings = seen_wordings or {}
         steps = [Step(**s) for s in data.get("transcript", [])]
         session._restore(steps)
         for s, original in zip(session.transcript, steps):

@@ -35,11 +35,12 @@ def offer_for(scenario) -> Offer:
 
 
 def offers(library, jurisdiction: str | None = None) -> dict[str, Offer]:
-    """Every scenario of the library (loaded and analysed once each); a translation is its original's
-    version, not a scenario to suggest on its own. With `jurisdiction`, only that country's scenarios
-    and those that name none: a US trainee is never pointed at a UK scenario's rules."""
-    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals()
-            if jurisdiction is None or not s.jurisdiction or s.jurisdiction == jurisdiction}
+    """Every scenario of the library (loaded and analysed once each); a translation or a form is a version
+    of its original (its attempts are recorded there), not a scenario to suggest on its own. With
+    `jurisdiction`, only that country's scenarios and those that name none: a US trainee is never pointed
+    at a UK scenario's rules."""
+    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals() if not s.form_of
+            and (jurisdiction is None or not s.jurisdiction or s.jurisdiction == jurisdiction)}
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:

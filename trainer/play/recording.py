@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Callable
 
 from trainer.play.engine import Session, Step, compiled_for
+from trainer.play.unseen import seen_in_practice
 from trainer.progress.store import Finish, Store, StoreError, Trainee
 
 
@@ -34,8 +35,11 @@ class RecordedAttempt:
         """A new attempt. With a `seed` (stored with it) its choices are shown in an order of its own;
         without one, in file order (`trainer simulate --record` without `--seed`)."""
         session = compiled_for(scenario).start(clock, seed)
+        started = _iso(session.started_at)
+        if mode == "assessment":  # prefer wordings practice has not shown
+            session.seen_wordings = seen_in_practice(store, trainee.id, scenario, before=started)
         owner = uuid.uuid4().hex
-        attempt_id = store.start_attempt(trainee, scenario, mode, at=_iso(session.started_at), seed=seed, owner=owner)
+        attempt_id = store.start_attempt(trainee, scenario, mode, at=started, seed=seed, owner=owner)
         return cls(store, attempt_id, session, mode, owner)
 
     @classmethod
@@ -50,7 +54,10 @@ class RecordedAttempt:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
         data = {"transcript": [step_from_row(s) for s in store.steps(attempt_id)], "started_at": row["started_at"],
                 "seed": row.get("order_seed")}
-        session = Session.from_json(compiled_for(scenario), data, clock)
+        compiled = compiled_for(scenario)
+        seen = seen_in_practice(store, row["trainee_id"], scenario, before=row["started_at"]) \
+            if row["mode"] == "assessment" else {}
+        session = Session.from_json(compiled, data, clock, seen_wordings=seen)
         attempt = cls(store, attempt_id, session, row["mode"])
         if row["status"] == "completed":  # rebuilt to be read (a debrief reopened): nothing more to write
             attempt._finished_recorded = True
@@ -158,6 +165,7 @@ def step_from_row(row: dict) -> dict:
     keys = ("node", "choice", "number", "text", "points", "mood_before", "mood_after", "at", "latency",
             "critical", "timed_out")
     out = {k: row[k] for k in keys}
+    out["wording"] = row.get("wording") or 0  # the wording shown, so a replay shows it again
     out.update({"flags_before": [], "feedback": "", "tags": row.get("tags", []), "next": ""})
     return out
 

@@ -288,3 +288,13 @@ def m009_attempt_language(db: Database) -> None:
     attempts = db["attempts"]
     attempts.add_column("language", str, not_null_default="en")
     attempts.add_column("translation_id", str)
+
+
+@migrations()
+def m010_h25b_forms_and_wordings(db: Database) -> None:
+    """Parallel forms and wordings: `form_id` is the form an attempt played (NULL for an original; its
+    `scenario_id` is the original it counts toward, its `translation_id` the very file played), so the item
+    analysis keeps a form's choices apart; `wording` is which of a choice's wordings was shown (0 the first:
+    every earlier choice had one)."""
+    db["attempts"].add_column("form_id", str)
+    db["choices"].add_column("wording", int, not_null_default=0)

@@ -233,6 +233,7 @@ def _row(trainee: Trainee, sid: str, meta, item: dict, st: Standing, waiver: dic
         "passed_at": st.passed_at, "passed_version": st.passed_version, "current_version": getattr(meta, "version", None),
         "score": passing["overall"] if passing else None,
         "language": passing.get("language") if passing else None,  # a pass on a translation counts here
+        "form": passing.get("form_id") if passing else None,  # and a pass on a form: which one
         "signed_off_by": passing["signed_off_by"] if passing else None,
         "waived_by": waiver["by"] if waiver and st.status == "waived" else None,
         "completions": [dict(c) for c in st.completions],

@@ -257,8 +257,8 @@ class Store:
             raise StoreError(f"unknown mode '{mode}'")
         attempt_id = uuid.uuid4().hex
         stamp = at or now_iso()
-        original = scenario.original_id  # a translation's attempts count toward its original
-        translation = scenario.id if original != scenario.id else None
+        original = scenario.counts_toward  # a translation's or a form's attempts count toward its original
+        translation = scenario.id if original != scenario.id else None  # the very file played
         with self.write():
             self.db["attempts"].insert({
                 "id": attempt_id, "trainee_id": trainee.id, "scenario_id": original,
@@ -266,7 +266,7 @@ class Store:
                 "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
                 "started_at": stamp, "status": "in-progress", "choices": 0, "last_activity": stamp,
                 "order_seed": seed, "owner": owner, "owner_seen": stamp, "language": scenario.language,
-                "translation_id": translation,
+                "translation_id": translation, "form_id": scenario.form_id,
             })
             self.db.execute(
                 "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
@@ -321,8 +321,8 @@ class Store:
         return row[1], row[2]
 
     _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
-                      " mood_after, latency, at, critical, timed_out, tags, shown, undone)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)")
+                      " mood_after, latency, at, critical, timed_out, tags, shown, undone, wording)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")
     _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
     _NEXT_SHOWN = "UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ? WHERE id = ?"
 
@@ -338,7 +338,8 @@ class Store:
             execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
                                           json.dumps(step.points), step.mood_before, step.mood_after,
                                           step.latency, step.at, step.critical, int(step.timed_out),
-                                          json.dumps(step.tags), json.dumps(shown) if shown is not None else None))
+                                          json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
+                                          getattr(step, "wording", 0)))
             execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
             if next_shown is not None:
                 execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
@@ -393,13 +394,16 @@ class Store:
                         " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
                         " threshold = excluded.threshold, passed = excluded.passed",
                         (attempt_id, name, r.raw, r.best, r.percent, r.threshold, int(r.passed)))
+        # a form's choices are its own items: kept apart from its original's (translations share theirs)
+        item_scenario = execute("SELECT coalesce(form_id, scenario_id) FROM attempts WHERE id = ?",
+                                (attempt_id,)).fetchone()[0]
         execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)"
                 " SELECT ?, ?, node, choice_id, max(text), count(*),"
                 " sum((SELECT coalesce(sum(value), 0) FROM json_each(points))), sum(critical IS NOT NULL)"
                 " FROM choices WHERE attempt_id = ? AND undone = 0 GROUP BY node, choice_id"
                 " ON CONFLICT (scenario_id, mode, node, choice_id) DO UPDATE SET picks = picks + excluded.picks,"
                 " points = points + excluded.points, critical = critical + excluded.critical, text = excluded.text",
-                (scenario_id, mode, attempt_id))
+                (item_scenario, mode, attempt_id))
         execute("UPDATE attempts SET finished_at = ?, last_activity = ?, status = 'completed', ending = ?,"
                 " outcome = ?, overall = ?, passed = ?, shown_seq = NULL, deadline = NULL WHERE id = ?",
                 (stamp, stamp, finish.ending, finish.outcome, score.overall, passed, attempt_id))
@@ -418,9 +422,10 @@ class Store:
         """Recorded choices still in effect, in order."""
         rows = self.db.execute(
             "SELECT seq, node, choice_id, number, text, points, mood_before, mood_after, latency, at, critical,"
-            " timed_out, tags, shown FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq", [attempt_id])
+            " timed_out, tags, shown, wording FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq",
+            [attempt_id])
         keys = ("seq", "node", "choice", "number", "text", "points", "mood_before", "mood_after", "latency", "at",
-                "critical", "timed_out", "tags", "shown")
+                "critical", "timed_out", "tags", "shown", "wording")
         out = []
         for row in rows:
             item = dict(zip(keys, row))
@@ -435,14 +440,16 @@ class Store:
         row = self.db.execute("SELECT coalesce(max(seq), 0) FROM choices WHERE attempt_id = ?", [attempt_id]).fetchone()
         return row[0] + 1
 
-    def resumable(self, trainee: Trainee, scenario=None) -> list[dict]:
-        """Unfinished attempts, newest first; of one scenario (a model: the very version it is, original or
-        translation) when given."""
+    def resumable(self, trainee: Trainee, scenario=None, forms: bool = False) -> list[dict]:
+        """Unfinished attempts, newest first; of one scenario (a model: the very version it is, original,
+        form or translation) when given, and with `forms` of any of its forms too (an assessment opened
+        on a scenario may have played one)."""
         where = "trainee_id = ? AND status = 'in-progress'"
         params: list = [trainee.id]
         if scenario is not None:
-            where += " AND scenario_id = ? AND coalesce(translation_id, '') = ?"
-            params += [scenario.original_id, scenario.id if scenario.translation_of else ""]
+            where += " AND scenario_id = ? AND (coalesce(translation_id, '') = ?"
+            where += " OR form_id IS NOT NULL)" if forms else ")"
+            params += [scenario.counts_toward, scenario.id if scenario.counts_toward != scenario.id else ""]
         return list(self.db["attempts"].rows_where(where, params, order_by="last_activity desc"))
 
     def attempts_for(self, trainee: Trainee) -> list[dict]:

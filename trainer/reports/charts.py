@@ -75,11 +75,20 @@ def recorded_order(store: Store, scenario_id: str) -> dict[str, float]:
     """Without the scenario file: nodes by the average step at which recorded attempts reached them."""
     return {node: step for node, step in store.db.execute(
         "SELECT c.node, avg(c.seq) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
-        " WHERE a.scenario_id = ? GROUP BY c.node", [scenario_id])}
+        " WHERE (a.scenario_id = ? AND a.form_id IS NULL) OR a.form_id = ? GROUP BY c.node", [scenario_id, scenario_id])}
 
 
 def in_conversation_order(store: Store, scenario_id: str, items: list[dict], scenarios: Mapping | None) -> list[dict]:
-    """`items` (dicts with node and choice_id) sorted as the conversation runs."""
+    """`items` (dicts with node and choice_id) sorted as the conversation runs; items of a form (their `form`
+    another id) after the original's, each form in its own conversation order."""
+    forms = sorted({r.get("form") or scenario_id for r in items}, key=lambda f: (f != scenario_id, f))
+    if len(forms) > 1 or forms[:1] not in ([], [scenario_id]):
+        return [r for form in forms for r in _one_conversation_order(
+            store, form, [r for r in items if (r.get("form") or scenario_id) == form], scenarios)]
+    return _one_conversation_order(store, scenario_id, items, scenarios)
+
+
+def _one_conversation_order(store: Store, scenario_id: str, items: list[dict], scenarios: Mapping | None) -> list[dict]:
     model = None
     if scenarios is not None:
         try:
@@ -104,20 +113,20 @@ def trip_ups(store: Store, scenario_id: str, mode: str | None = None, trainee: s
     if not _narrow(store, where, params, trainee, mode=mode, since=since):
         return []
     clause = " AND ".join(where)
-    reached = dict(store.db.execute(
-        f"SELECT c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
-        f" WHERE {clause} GROUP BY c.node", params).fetchall())
+    reached = {(form, node): people for form, node, people in store.db.execute(
+        f"SELECT coalesce(a.form_id, a.scenario_id), c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts"
+        f" a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node", params).fetchall()}
     rows = store.db.execute(
-        "SELECT c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id), count(*),"
-        " sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
-        f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY c.node, c.choice_id",
+        "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id),"
+        " count(*), sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
+        f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node, c.choice_id",
         params).fetchall()
     out = []
-    for node, choice_id, text, people, picks, points, critical in rows:
+    for form, node, choice_id, text, people, picks, points, critical in rows:
         average = round((points or 0) / picks, 2) if picks else 0.0
         if average < 0 or critical:
-            out.append({"node": node, "choice_id": choice_id, "text": text, "trainees": people,
-                        "reached": reached.get(node, people), "picks": picks, "average_points": average,
+            out.append({"form": form, "node": node, "choice_id": choice_id, "text": text, "trainees": people,
+                        "reached": reached.get((form, node), people), "picks": picks, "average_points": average,
                         "critical": bool(critical)})
     return out
 

@@ -144,31 +144,37 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
                                  params).fetchone()
                 attempts, completed, passed, overall_sum = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0
                 items = db.execute(
-                    "SELECT c.node, c.choice_id, max(c.text), count(*), sum((SELECT coalesce(sum(value), 0) FROM"
-                    " json_each(c.points))), sum(c.critical IS NOT NULL) FROM choices c JOIN attempts a ON"
-                    f" a.id = c.attempt_id WHERE {clause} AND a.{DONE} AND c.undone = 0 GROUP BY c.node, c.choice_id",
-                    params).fetchall()
+                    "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(*),"
+                    " sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)"
+                    f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} AND a.{DONE}"
+                    " AND c.undone = 0 GROUP BY 1, c.node, c.choice_id", params).fetchall()
                 if attempts == 0:
                     continue
             else:
                 attempts, completed, passed, overall_sum = meta[2], meta[3], meta[4], meta[5]
-                items = db.execute("SELECT node, choice_id, text, picks, points, critical FROM item_totals"
-                                   " WHERE scenario_id = ? AND mode = ? AND picks > 0", [sid, kind]).fetchall()
-            node_totals: dict[str, int] = {}
-            for node, _, _, picks, _, _ in items:
-                node_totals[node] = node_totals.get(node, 0) + picks
+                items = db.execute(  # a form's items are kept under the form's own id (see Store._finish)
+                    "SELECT scenario_id, node, choice_id, text, picks, points, critical FROM item_totals"
+                    " WHERE mode = ? AND picks > 0 AND (scenario_id = ? OR scenario_id IN (SELECT DISTINCT form_id"
+                    " FROM attempts WHERE scenario_id = ? AND mode = ? AND form_id IS NOT NULL))",
+                    [kind, sid, sid, kind]).fetchall()
+            node_totals: dict[tuple[str, str], int] = {}
+            for form, node, _, _, picks, _, _ in items:
+                node_totals[form, node] = node_totals.get((form, node), 0) + picks
             item_rows = [{
-                "node": node, "choice_id": choice_id, "text": text, "picks": picks,
-                "share": round(100.0 * picks / node_totals[node], 1) if node_totals[node] else 0.0,
+                "form": form, "node": node, "choice_id": choice_id, "text": text, "picks": picks,
+                "share": round(100.0 * picks / node_totals[form, node], 1) if node_totals[form, node] else 0.0,
                 "average_points": round(points / picks, 2) if picks else 0.0, "critical": critical,
-            } for node, choice_id, text, picks, points, critical in items]
-            item_rows.sort(key=lambda r: (r["node"], -r["picks"], r["choice_id"]))
+            } for form, node, choice_id, text, picks, points, critical in items]
+            item_rows.sort(key=lambda r: (r["form"] != sid, r["form"], r["node"], -r["picks"], r["choice_id"]))
             languages = dict(db.execute(  # attempts on translations count here: in which languages
                 "SELECT language, count(*) FROM attempts WHERE scenario_id = ? AND mode = ? GROUP BY language"
                 " ORDER BY count(*) DESC, language", [sid, kind]).fetchall())
+            forms = dict(db.execute(  # and attempts on its forms: which form, the original's id for itself
+                "SELECT coalesce(form_id, scenario_id), count(*) FROM attempts WHERE scenario_id = ? AND mode = ?"
+                " GROUP BY 1 ORDER BY coalesce(form_id, scenario_id) != ?, 1", [sid, kind, sid]).fetchall())
             out.append({
                 "id": sid, "title": title, "category": category, "mode": kind, "attempts": attempts,
-                "languages": languages,
+                "languages": languages, "forms": forms,
                 "completed": completed, "passed": passed, "pass_rate": _rate(passed, completed),
                 "average": _avg(overall_sum, completed), "items": item_rows,
                 "trouble": sorted([r for r in item_rows if r["average_points"] < 0 or r["critical"]],
@@ -179,7 +185,7 @@ def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None
 
 ASSIGNMENT_KEYS = ("trainee", "scenario", "title", "due", "status", "mode", "via", "set", "attempts",
                    "attempts_used", "attempts_left", "every", "next_due", "passed_at", "passed_version",
-                   "current_version", "score", "signed_off_by", "waived_by", "language")
+                   "current_version", "score", "signed_off_by", "waived_by", "language", "form")
 
 
 def assignment_rows(store: Store, catalogue: Mapping, today: date, trainee: str | None = None,

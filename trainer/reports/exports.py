@@ -49,12 +49,13 @@ def export_csv(store: Store, since: str | None = None, **filters) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = ["attempt_id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode", "status",
                "started_at", "finished_at", "ending", "outcome", "overall", "passed", "choices", "language",
-               "translation_id"]
+               "translation_id", "form_id"]
     writer.writerow(columns + [f"skill_{line(s)}" for s in skill_names])
     for a in attempts:
         row = [a["id"], a["trainee"], a["scenario_id"], a["scenario_version"], a["content_hash"], a["mode"],
                a["status"], a["started_at"], a["finished_at"], a["ending"], a["outcome"], a["overall"],
-               "" if a["passed"] is None else bool(a["passed"]), a["choices"], a["language"], a["translation_id"] or ""]
+               "" if a["passed"] is None else bool(a["passed"]), a["choices"], a["language"], a["translation_id"] or "",
+               a.get("form_id") or ""]
         skills = skills_by_attempt[a["id"]]
         writer.writerow(csv_row(row + [skills[s]["percent"] if s in skills else "" for s in skill_names]))
     return buffer.getvalue()
@@ -64,7 +65,7 @@ def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[
     for a in attempts_since(store, since, **filters):
         record = {k: a[k] for k in ("id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode",
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
-                                    "signed_off_by", "signed_off_at", "language", "translation_id")}
+                                    "signed_off_by", "signed_off_at", "language", "translation_id", "form_id")}
         record["passed"] = None if a["passed"] is None else bool(a["passed"])
         record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"], "passed": bool(v["passed"])}
                             for k, v in _skills(store, a["id"]).items()}

@@ -62,12 +62,13 @@ def report_text(report: dict) -> str:
                            "{count} attempts, pass rate {rate}, average {average}", s["attempts"]).format(
             count=s["attempts"], rate=_fmt(s["pass_rate"]), average=_fmt(s["average"]))
         lines.append(f"  {line(s['id'])} ({line(s['title'])}) · {shown(s['mode'])}: {figures}"
-                     f"{languages_text(s.get('languages'))}")
+                     f"{languages_text(s.get('languages'))}{forms_text(s.get('forms'))}")
         node = None
         for item in s["items"]:
-            if item["node"] != node:
-                node = item["node"]
-                lines.append(f"      [{line(node)}]")
+            if (item.get("form"), item["node"]) != node:
+                node = item.get("form"), item["node"]
+                where = item["node"] if item.get("form", s["id"]) == s["id"] else f"{item['form']} · {item['node']}"
+                lines.append(f"      [{line(where)}]")
             mark = " " + _("CRITICAL") if item["critical"] else ""
             lines.append(f"        {item['share']:5.1f}%  {item['picks']:>4}x  "
                          + _("avg {points}").format(points=f"{item['average_points']:+.2f}")
@@ -90,6 +91,13 @@ def languages_text(languages: dict | None) -> str:
         languages=", ".join(f"{line(language_name(k))} {n}" for k, n in languages.items()))
 
 
+def forms_text(forms: dict | None) -> str:
+    """' · forms: copay-question 3, copay-question-urgent-care 2' when attempts were made on several forms."""
+    if not forms or len(forms) < 2:
+        return ""
+    return " · " + _("forms: {forms}").format(forms=", ".join(f"{line(k)} {n}" for k, n in forms.items()))
+
+
 def assignment_state(a: dict) -> str:
     """One assignment's standing in words: status, due date, attempts left, the pass that counts."""
     parts = [shown(a["status"]), _("due {date}").format(date=a["due"]), shown(a["mode"])]
@@ -101,6 +109,8 @@ def assignment_state(a: dict) -> str:
             from trainer.scenario.languages import language_name
 
             passed += " · " + _("in {language}").format(language=line(language_name(a["language"])))
+        if a.get("form"):  # a pass on another form of the scenario
+            passed += " · " + _("on the form {id}").format(id=line(a["form"]))
         parts.append(passed)
     if a["status"] == "retraining-due":
         parts.append(_("now version {version}").format(version=a["current_version"]))
@@ -114,7 +124,8 @@ def attempts_left(count: int) -> str:
 
 
 ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via", "attempts_left", "every",
-                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language")
+                  "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language",
+                  "form")
 
 
 def report_csv(report: dict) -> str:

@@ -281,7 +281,7 @@ def trainees_section(trainees: list[dict]) -> str:
 
 
 def items_section(scenarios: list[dict]) -> str:
-    from trainer.reports.formats import languages_text
+    from trainer.reports.formats import forms_text, languages_text
 
     out = [f"<section><h2 id='items'>{esc(_('Item analysis'))}</h2><p class='muted'>"
            + esc(_("Every choice picked, step by step in conversation order; share is of all picks at that step."))
@@ -291,16 +291,18 @@ def items_section(scenarios: list[dict]) -> str:
                            "{count} attempts · pass rate {rate} · average {average}", s["attempts"]).format(
             count=s["attempts"], rate=pct(s["pass_rate"]), average=pct(s["average"]))
         out.append(f"<h3>{esc(_scenario_label(s))} <span class='muted'>({esc(s['id'])}, {esc(shown(s['category']))})"
-                   f"</span></h3><p>{esc(figures + languages_text(s.get('languages')))}</p>")
+                   f"</span></h3><p>{esc(figures + languages_text(s.get('languages')) + forms_text(s.get('forms')))}</p>")
         if not s["items"]:
             continue
         out.append(table_head((_("Choice"), " style='width:60%'"), (_("Picked"), " class='n'"), (_("Share"), " class='n'"),
                               (_("Avg points"), " class='n'")))
         node = None
         for item in s["items"]:
-            if item["node"] != node:
-                node = item["node"]
-                out.append(f"<tr class='node'><td colspan='4'>{esc(_('Step: {node}').format(node=node))}</td></tr>")
+            if (item.get("form"), item["node"]) != node:
+                node = item.get("form"), item["node"]
+                step = _("Step: {node}").format(node=item["node"]) if item.get("form", s["id"]) == s["id"] else \
+                    _("Form {form}, step: {node}").format(form=item["form"], node=item["node"])
+                out.append(f"<tr class='node'><td colspan='4'>{esc(step)}</td></tr>")
             cls = "bad" if item["average_points"] < 0 or item["critical"] else "good" if item["average_points"] > 0 else ""
             crit = f" <strong class='bad'>{esc(_('critical'))}</strong>" if item["critical"] else ""
             text = esc(printable(item["text"] or item["choice_id"], layout=False))

@@ -9,6 +9,7 @@ from trainer.play.engine import Session
 from trainer.scenario.library import Library
 from trainer.play.engine import compiled_for
 from trainer.play.recording import step_from_row
+from trainer.play.unseen import seen_in_practice
 from trainer.progress.store import Store
 from trainer.i18n import _
 from trainer.sanitize import line, printable
@@ -41,8 +42,10 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
         data = {"transcript": [step_from_row(s) for s in steps], "seed": attempt.get("order_seed")}
+        seen = seen_in_practice(store, attempt["trainee_id"], scenario, before=attempt["started_at"]) \
+            if attempt["mode"] == "assessment" else {}  # what it avoided, so other choices read as they were shown
         try:
-            session = Session.from_json(compiled_for(scenario), data)
+            session = Session.from_json(compiled_for(scenario), data, seen_wordings=seen)
         except Exception:  # noqa: BLE001 - an unreplayable record still shows what was stored
             session = None
     if session is None:
@@ -61,7 +64,8 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
             for number, choice in enumerate(offered, 1):
                 picked = choice.id == stored["choice"]
                 text.append(f" {'▸' if picked else ' '} {number}. ", style="bold" if picked else "dim")
-                said = stored["text"] if picked else choice.text  # the chosen line as recorded
+                said = stored["text"] if picked else \
+                    choice.worded(session.wording(stored["node"], choice))  # the chosen line as recorded
                 text.append(line(" ".join(said.split())) + "\n", style="" if picked else "dim")
         else:
             text.append(f"{stored['number']}. " + line(" ".join(stored["text"].split())) + "\n")
@@ -83,7 +87,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
                 node = scenario.nodes[stored["node"]]
                 better = next((c for c in node.choices if c.id == best), None)
                 if better:
-                    text.append("   " + _("Best here:") + " " + line(" ".join(better.text.split())) + "\n", style="green")
+                    text.append("   " + _("Best here:") + " " + line(" ".join(better.worded(session.wording(node.id, better)).split())) + "\n", style="green")
     if session:
         session.close()
     notes = store.notes(attempt_id)

@@ -130,6 +130,39 @@ class Str(Kind):
         return out
 
 
+class Wordings(Kind):
+    """Text, or a list of wordings that mean the same (each attempt shows one). Converts to a tuple of texts."""
+
+    label = "text, or a list of wordings that mean the same"
+
+    def __init__(self):
+        self.one = Str()
+
+    def convert(self, y, report, name):
+        if not isinstance(y, YSeq):
+            value = self.one.convert(y, report, name)
+            return BAD if value is BAD else (value,)
+        if not y.items:
+            report.error(y.loc, f"'{name}' has no wordings", "write the text, or a list of one or more wordings",
+                         code="empty")
+            return BAD
+        out: list[str] = []
+        for i, item in enumerate(y.items, 1):
+            value = self.one.convert(item, report, f"{name}[{i}]")
+            if value is BAD:
+                continue
+            if value in out:
+                report.error(item.loc, f"this wording is listed twice in '{name}'",
+                             "each wording should say the same thing in different words", code="duplicate")
+                continue
+            out.append(value)
+        return tuple(out) if out else BAD
+
+    def schema(self, defs):
+        one = self.one.schema(defs)
+        return {"anyOf": [one, {"type": "array", "minItems": 1, "uniqueItems": True, "items": one}]}
+
+
 class Bool(Kind):
     label = "true or false"
 

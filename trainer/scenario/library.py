@@ -39,19 +39,28 @@ class ScenarioSummary(NamedTuple):
     language_name: str = ""  # the language's own name ("Español"), kept so the catalogue needs no Babel at start-up
     jurisdiction: str = ""  # ISO 3166-1 alpha-2; "" when the scenario names none (offered everywhere)
     topics: tuple[str, ...] = ()
+    form_of: str = ""
+    scored: tuple[str, ...] = ()  # the skills its choices score, which its forms must score too
 
     @property
     def original_id(self) -> str:
         return self.translation_of or self.id
 
+    @property
+    def counts_toward(self) -> str:
+        """Where attempts on this file are recorded and assigned: a form's original, else `original_id`."""
+        return self.form_of or self.original_id
+
 
 def summarise(s) -> ScenarioSummary:
     from trainer.scenario.languages import language_name
 
+    from trainer.scenario.forms import scored_skills
+
     return ScenarioSummary(s.id, s.title, s.category, s.difficulty, " ".join(s.summary.split()), s.role,
                            s.minutes, s.version, len(s.nodes), len(s.endings), tuple(s.skills), s.path,
                            s.content_hash, s.language, s.translation_of, language_name(s.language),
-                           s.jurisdiction, tuple(s.topics))
+                           s.jurisdiction, tuple(s.topics), s.form_of, scored_skills(s))
 
 
 def bundled_dir() -> Path:
@@ -230,9 +239,33 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
             by_id[summary.id] = report
             library.summaries[summary.id] = summary
             library.scenarios.add(summary.id, scenario, blob)
+    _link_forms(library, by_id)
     _link_translations(library, by_id, cache)
     cache.save()
     return library
+
+
+def _link_forms(library: Library, reports: dict[str, Report]) -> None:
+    """A form whose original is missing, is not an original, or scores other skills is an error in its
+    report and is left out of the library. Checked on the summaries (nothing unpickled); a form with an
+    error is read again to say where. Runs before translations, so a translation of a dropped form is
+    reported too."""
+    from trainer.scenario.forms import check_form
+
+    forms = [s for s in library.summaries.values() if s.form_of and not s.translation_of]
+    for summary in forms:
+        scratch = Report(reports[summary.id].path)
+        if check_form(summary, library.summaries.get, library.summaries, scratch):
+            continue
+        from trainer.scenario.loader import check_file
+
+        fresh, _ = check_file(summary.path)
+        if fresh is not None:  # for the location of `form_of:`
+            scratch = Report(reports[summary.id].path)
+            check_form(fresh, library.summaries.get, library.summaries, scratch)
+        reports[summary.id].diagnostics.extend(scratch.diagnostics)
+        del library.summaries[summary.id]
+        library.scenarios.discard(summary.id)
 
 
 def _link_translations(library: Library, reports: dict[str, Report], cache) -> None:
@@ -275,7 +308,8 @@ def _link_translations(library: Library, reports: dict[str, Report], cache) -> N
         library.scenarios.discard(ident)
 
 
-def check_files(files: list[Path], cache=None, translations: dict[Path, str] | None = None) -> list[Report]:
+def check_files(files: list[Path], cache=None, translations: dict[Path, str] | None = None,
+                forms: dict[Path, str] | None = None) -> list[Report]:
     """Every problem in each file, lint warnings included: what `trainer validate` reports. A file
     byte-for-byte unchanged since an earlier check gets its findings from the content-keyed cache
     (which is why a warm run costs a fraction of a cold one); any other file is loaded and linted."""
@@ -289,10 +323,12 @@ def check_files(files: list[Path], cache=None, translations: dict[Path, str] | N
     gc.disable()  # each file's objects are freed by reference counting (see _check), without collector passes
     try:
         for number, path in enumerate(files, 1):
-            report, original = _check_file(path, cache)
+            report, original, form_of = _check_file(path, cache)
             reports.append(report)
             if original and translations is not None:
                 translations[path] = original
+            elif form_of and forms is not None:
+                forms[path] = form_of
             if number % 200 == 0:
                 gc.collect()  # what a file with errors may have left in a cycle
     finally:
@@ -302,35 +338,36 @@ def check_files(files: list[Path], cache=None, translations: dict[Path, str] | N
     return reports
 
 
-def _check_file(path: Path, cache) -> tuple[Report, str]:
-    """The file's report, and the id it is a translation of ('' for an original or a broken file)."""
+def _check_file(path: Path, cache) -> tuple[Report, str, str]:
+    """The file's report, the id it is a translation of and the id it is a form of ('' for an original or
+    a broken file)."""
     report = Report(display_path(path))
     data = read_bytes(path, report)
     if data is None:
-        return report, ""  # unreadable, a folder, too big: nothing to key on
+        return report, "", ""  # unreadable, a folder, too big: nothing to key on
     found = cache.get(path, data)
     if found is None:
-        original = _check(path, data, report)
-        found = (tuple(d[1:] for d in report.diagnostics), original)  # without the path: shown relative to here
+        original, form_of = _check(path, data, report)
+        found = (tuple(d[1:] for d in report.diagnostics), original, form_of)  # without the path: shown relative to here
         cache.put(path, data, found)
     else:
         report.diagnostics.extend(Diagnostic(report.path, *d) for d in found[0])
-    return report, found[1]
+    return report, found[1], found[2]
 
 
-def _check(path: Path, data: bytes, report: Report) -> str:
+def _check(path: Path, data: bytes, report: Report) -> tuple[str, str]:
     text = decode(data, report)
     if text is None:
-        return ""
+        return "", ""
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_text
 
     scenario, _ = check_text(text, path, report)
     if scenario is None:
-        return ""
+        return "", ""
     lint(scenario, report)
     scenario.forget()  # its analysis refers back to it: free both now, without the garbage collector
-    return scenario.translation_of
+    return scenario.translation_of, scenario.form_of
 
 
 def check_translation_files(translations: dict[Path, str], files: list[Path], reports: list[Report],

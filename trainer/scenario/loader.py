@@ -150,6 +150,9 @@ def _check_language(s: Scenario, ident: str, report: Report) -> str:
     if s.translation_of and s.translation_of == ident:
         report.error(s.locs.get("translation_of", Location()), "a scenario cannot be a translation of itself",
                      "name the original's id (its file name without .yaml)", code="translation")
+    if s.form_of and s.form_of == ident:
+        report.error(s.locs.get("form_of", Location()), "a scenario cannot be a form of itself",
+                     "name the original's id (its file name without .yaml)", code="form")
     return language
 
 

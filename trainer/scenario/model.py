@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bands, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj,
-                                     Str, spec)
+                                     Str, Wordings, spec)
 from trainer.scenario.diagnostics import Location
 from trainer.scenario.languages import DEFAULT_LANGUAGE, LANGUAGE_HINT, LANGUAGE_PATTERN
 
@@ -133,7 +133,8 @@ class Choice(Located):
     """Something the trainee can say or do, and what it leads to."""
 
     id: str = spec(_id, "Stable id for records and `--choose` (default c1, c2, … by position).", default="")
-    text: str = spec(Str(), "What the trainee says or does, as shown on screen.", required=True)
+    text: str = spec(Wordings(), "What the trainee says or does, as shown on screen; or a list of wordings that "
+                     "mean the same, of which each attempt shows one (drawn from its seed).", required=True)
     next: str = spec(_id, "The node or ending this choice leads to.", required=True)
     points: Mapping[str, int] = spec(_points, "Points per skill (negative allowed).", default=_EMPTY)
     mood: int = spec(Int(-100, 100), "Change in the character's mood, e.g. +10 or -20.", default=0)
@@ -146,7 +147,22 @@ class Choice(Located):
                                    default=())
     reply: tuple[Line, ...] = spec(_lines, "The immediate reaction to this choice, said before the next node's "
                                    "line (chosen with the mood and flags after the choice).", default=())
+    wordings: tuple[str, ...] = ()  # every wording of `text` (file order); `text` is the first, or the one shown
     locs: Mapping[str, Location] = _locs()
+
+    def __post_init__(self) -> None:
+        """`text` as written may be a list of wordings: keep them all, and the first as `text`, so code that
+        reads one text (analyses, lint, previews) reads the first wording."""
+        text = self.text
+        if isinstance(text, tuple):
+            object.__setattr__(self, "wordings", text)
+            object.__setattr__(self, "text", text[0] if text else "")
+        elif not self.wordings:
+            object.__setattr__(self, "wordings", (text,))
+
+    def worded(self, index: int) -> str:
+        """Wording number `index` (from 0) of this choice; its text when there is no such wording."""
+        return self.wordings[index] if 0 <= index < len(self.wordings) else self.text
 
 
 @dataclass(frozen=True)
@@ -223,6 +239,10 @@ class Scenario(Located):
     translation_of: str = spec(_id, "The id of the scenario this file translates. A translation keeps the "
                                "original's ids, points, conditions, critical errors, timers and flags; only "
                                "the text changes. Its attempts count toward the original.", default="")
+    form_of: str = spec(_id, "The id of the scenario this file is another form of: the same skills and objectives "
+                        "in a different situation, with different people and words. An assignment of the original "
+                        "is met by passing any of its forms, and an assessment opens the form the trainee has "
+                        "seen least. A translation of a form repeats its form_of.", default="")
     character: Character | None = spec(Obj(Character), "The person the trainee talks to (one character; use "
                                        "`characters:` for several).")
     characters: Mapping[str, Character] = spec(IdMap(Obj(Character, "id"), "character", 1),
@@ -272,6 +292,17 @@ class Scenario(Located):
     def original_id(self) -> str:
         """The scenario attempts count toward: the original of a translation, else this one."""
         return self.translation_of or self.id
+
+    @property
+    def counts_toward(self) -> str:
+        """The scenario attempts are recorded, assigned and reported under: a form's (or its translation's)
+        original, else `original_id`."""
+        return self.form_of or self.original_id
+
+    @property
+    def form_id(self) -> str | None:
+        """The form played, kept apart from its original in the item analysis (None for an original)."""
+        return self.original_id if self.form_of else None
 
     @property
     def scored_skills(self) -> tuple[Skill, ...]:

@@ -46,6 +46,9 @@ class _Diff:
         t, o = self.t, self.o
         for key in ("category", "difficulty", "pass_mark", "jurisdiction", "topics"):
             self.value(_loc(t, key), f"'{key}'", getattr(t, key), getattr(o, key))
+        if t.form_of != o.form_of:  # a translation of a form is recorded under the form's original too
+            self.value(_loc(t, "form_of"), "'form_of'", f"'{t.form_of}'" if t.form_of else "not set",
+                       f"'{o.form_of}'" if o.form_of else "not set")
         if t.version != o.version:  # attempts record it: retraining compares it with the original's
             self.add(_loc(t, "version"), f"'version' is {t.version} here but {o.version} {self.where}: bring the "
                      f"translation up to date with the original, then set version: {o.version}")

@@ -251,9 +251,13 @@ class TrainerApp(App):
 
         try:
             if resume_id:
+                row = self.store.attempt(resume_id)  # on a form, perhaps: resume the very file played
+                scenario = (self.library.played(row) if row and row.get("form_id") else None) or scenario
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
-                for old in self.store.resumable(self.trainee, scenario):
+                if mode == "assessment" and self._brief_of_another_form(scenario):
+                    return
+                for old in self.store.resumable(self.trainee, scenario, forms=True):
                     self.store.abandon_attempt(old["id"])
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
@@ -263,6 +267,23 @@ class TrainerApp(App):
                         timeout=10, markup=False)
             return
         self.push_screen(PlayScreen(attempt))
+
+    def _brief_of_another_form(self, scenario) -> bool:
+        """An assessment plays the form of the scenario the trainee has seen least (practice included), so
+        it measures judgment rather than recall of a key seen in practice. When that is another form than
+        the brief on screen, its own brief takes that one's place (its situation and people differ), saying
+        which form it is; Enter there starts it. True when it did."""
+        from trainer.play.unseen import assessment_form
+        from trainer.tui.screens.brief import BriefScreen
+
+        chosen, number, count = assessment_form(self.store, self.trainee.id, self.library, scenario)
+        if chosen.id == scenario.id or not isinstance(self.screen, BriefScreen):
+            return False
+        self.switch_screen(BriefScreen(chosen, "assessment"))
+        self.notify(line(_("This assessment uses form {number} of {count}: {title}, the one you have seen least. "
+                           "Read its situation, then press Enter to start.").format(
+            number=number, count=count, title=chosen.title)), title=_("Assessment form"), timeout=10, markup=False)
+        return True
 
     def show_debrief(self, attempt) -> None:
         from trainer.tui.screens.debrief import DebriefScreen

@@ -102,8 +102,8 @@ class BriefScreen(TranslatedScreen):
         self.refresh_bindings()
 
     def _check_resumable(self) -> None:
-        found = self.app.store.resumable(self.app.trainee, self.scenario)
-        self.resumable = next((a for a in found if a["content_hash"] == self.scenario.content_hash), None)
+        found = self.app.store.resumable(self.app.trainee, self.scenario, forms=True)  # an assessment may be on a form
+        self.resumable = next((a for a in found if self._unchanged(a)), None)
         if self.resumable:
             self.mode = self.resumable["mode"]
             made = self.resumable["choices"]
@@ -119,6 +119,11 @@ class BriefScreen(TranslatedScreen):
             self.query_one("#brief-resume", Static).update(note)
         self.query_one("#brief-resume", Static).display = bool(self.resumable)
         self._show_mode()
+
+    def _unchanged(self, attempt: dict) -> bool:
+        """Whether the file the attempt played (this scenario, or a form of it) is as it was."""
+        played = self.scenario if not attempt.get("form_id") else self.app.library.played(attempt)
+        return played is not None and played.content_hash == attempt["content_hash"]
 
     def _show_mode(self) -> None:
         text = Text(_("Mode") + "  ", style="bold")

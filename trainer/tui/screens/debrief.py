@@ -116,7 +116,8 @@ class DebriefScreen(TranslatedScreen):
                 better = next((c for c in node.choices if c.id == best), None)
                 if better is not None:
                     text.append("   " + _("Stronger here:") + " ", style="bold green")
-                    text.append(line(" ".join(better.text.split())) + "\n", style="green")
+                    shown = better.worded(session.wording(step.node, better))  # as this attempt words it
+                    text.append(line(" ".join(shown.split())) + "\n", style="green")
         return text
 
     def action_retry(self) -> None:

@@ -1,0 +1,110 @@
+"""Parallel forms: a scenario with `form_of:` is another form of its original, the same skills and objectives
+in a different situation with different people and words. Its attempts are recorded under the original (so
+an assignment of the original is met by passing any form, and reports group the forms like translations),
+while the item analysis keeps each form's choices apart. An assessment opens the form the trainee has seen
+least, so it measures judgment rather than recall of an answer key met in practice.
+
+Checked wherever both files are loaded (the library and `trainer validate`): the original must exist, be
+neither a form nor a translation itself, carry the same `version` (retraining compares a pass's version with
+the original's) and score the same skills. Each problem is one error at the form's
+`form_of:` line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from trainer.scenario.diagnostics import Location, Report, did_you_mean
+
+
+def scored_skills(scenario) -> tuple[str, ...]:
+    """The skills some choice or timeout of `scenario` gives or takes points for, sorted."""
+    found: set[str] = set()
+    for node in scenario.nodes.values():
+        for choice in (*node.choices, *((node.timeout,) if node.timeout is not None else ())):
+            found.update(skill for skill, value in choice.points.items() if value)
+    return tuple(sorted(found))
+
+
+def _scored(item) -> tuple[str, ...]:
+    """A summary keeps its scored skills; a scenario's are worked out."""
+    return item.scored if hasattr(item, "scored") else scored_skills(item)
+
+
+def _loc(scenario) -> Location:
+    locs = getattr(scenario, "locs", None) or {}
+    return locs.get("form_of") or locs.get("") or Location()
+
+
+def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str], report: Report) -> bool:
+    """Report everything wrong with `form` (a scenario, or a library summary) against its original, found
+    through `lookup` (scenarios or summaries); True when it is a sound form. A translation of a form repeats
+    its original's `form_of`, which the translation check compares, so it is not checked here."""
+    target = form.form_of
+    if not target or form.translation_of:
+        return True
+    loc = _loc(form)
+    original = lookup(target)
+    if original is None:
+        report.error(loc, f"'form_of' names '{target}', which is not a loaded scenario"
+                     + did_you_mean(target, [k for k in known if k != form.id]),
+                     "name the original's id (its file name without .yaml); the original must be in the library "
+                     "or among the files checked", code="form")
+        return False
+    if original.form_of:
+        report.error(loc, f"'{target}' is itself a form (of '{original.form_of}')",
+                     f"make every form a form of the original: form_of: {original.form_of}", code="form")
+        return False
+    if original.translation_of:
+        report.error(loc, f"'{target}' is a translation (of '{original.translation_of}'), not an original",
+                     f"name the original: form_of: {original.translation_of}", code="form")
+        return False
+    if form.version != original.version:  # attempts record it: retraining compares it with the original's
+        locs = getattr(form, "locs", None) or {}
+        report.error(locs.get("version") or loc, f"'version' is {form.version} here but {original.version} in the "
+                     f"original '{target}': a form carries its original's version, so a pass on either counts alike "
+                     "for retraining", f"bring the form up to date with the original, then set version: "
+                     f"{original.version}", code="form")
+        return False
+    here, there = set(_scored(form)), set(_scored(original))
+    if here != there:
+        missing, extra = sorted(there - here), sorted(here - there)
+        parts = ([f"gives no points for {', '.join(missing)}"] if missing else []) + \
+                ([f"scores {', '.join(extra)}, which '{target}' does not"] if extra else [])
+        report.error(loc, f"this form {' and '.join(parts)}: a form must score the same skills as its original "
+                     f"'{target}' ({', '.join(sorted(there)) or 'none'})",
+                     "give points for the same skills as the original, so that a pass on either form means the "
+                     "same", code="form")
+        return False
+    return True
+
+
+def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Report],
+                     library: Callable[[], object]) -> None:
+    """`trainer validate`'s check of each form among `files` against its original, found among the files
+    checked or else in the library (`library()` is only called when needed). Forms and originals are
+    read afresh, for locations."""
+    from trainer.scenario.format import nfc
+    from trainer.scenario.loader import check_file
+
+    if not forms:
+        return
+    by_path = dict(zip(files, reports))
+    checked = {nfc(p.stem): p for p in files}
+    fresh: dict[Path, object] = {}
+
+    def model(path: Path):
+        if path not in fresh:
+            fresh[path] = check_file(path)[0]
+        return fresh[path]
+
+    def original(ident: str):
+        return model(checked[ident]) if ident in checked else library().get(ident)
+
+    for path, target in forms.items():
+        form = model(path)
+        if form is None or (target in checked and model(checked[target]) is None):
+            continue  # its own errors, or the original's, are reported already
+        known = set(checked) | (set() if target in checked else set(library().summaries))
+        check_form(form, original, known, by_path[path])
+
