@@ -332,3 +332,18 @@ async def test_the_brief_of_the_original_resumes_an_assessment_left_on_its_form(
         session = app.screen.session
         assert (session.scenario.id, session.state, len(session.transcript)) == (FORM, "explain", 1)
         assert app.screen.attempt.attempt_id == left.attempt_id
+
+
+async def test_the_catalogue_shows_each_scenario_once_not_its_forms(folder, tmp_path):
+    """A form is a version of its original, like a translation: one row, opened as the least-seen form."""
+    from textual.widgets import DataTable
+
+    from trainer.launch import create_app
+
+    app = create_app(db=tmp_path / "cat.db", scenario_dirs=[folder], bundled=False, trainee="Robin Test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#catalogue", DataTable)
+        rows = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+        assert "copay-question" in rows and "copay-question-urgent-care" not in rows
+        assert "1 of 1 scenario" in str(app.screen.query_one("#catalogue-status").render())

@@ -138,6 +138,11 @@ class Library:
         """One summary per scenario: translations are versions of their original, not scenarios of their own."""
         return [s for s in self.summaries.values() if not s.translation_of]
 
+    def catalogue(self) -> list[ScenarioSummary]:
+        """The scenarios a trainee picks from: one row each, its translations and its parallel forms being
+        versions of it (an assessment opened on it plays the form the trainee has seen least)."""
+        return [s for s in self.originals() if not s.form_of]
+
     def has_jurisdiction(self, code: str) -> bool:
         """Whether any scenario is written for `code`'s law and practice."""
         return any(s.jurisdiction == code for s in self.summaries.values())

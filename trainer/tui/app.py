@@ -217,7 +217,7 @@ class TrainerApp(App):
 
     def ordered_scenarios(self):
         """Summaries of the originals in catalogue order: by category, then difficulty, then title."""
-        return sorted(self.library.originals(),
+        return sorted(self.library.catalogue(),
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
     def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:

@@ -163,7 +163,7 @@ class CatalogueScreen(TranslatedScreen):
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         filters = [f for f in (self.category, self.difficulty) if f]
-        here = [s for s in app.library.originals() if self.everywhere or app.offered_here(s)]
+        here = [s for s in app.library.catalogue() if self.everywhere or app.offered_here(s)]
         total = len(here)
         status = ngettext("{shown} of {total} scenario", "{shown} of {total} scenarios", total).format(
             shown=shown, total=total)
@@ -172,7 +172,7 @@ class CatalogueScreen(TranslatedScreen):
                 filters=", ".join(label(f) for f in filters))
         if self.topic:
             status += " · " + _("topic: {topic} (t to change)").format(topic=label(self.topic))
-        elsewhere = len(app.library.originals()) - len([s for s in app.library.originals() if app.offered_here(s)])
+        elsewhere = len(app.library.catalogue()) - len([s for s in app.library.catalogue() if app.offered_here(s)])
         if self.everywhere and elsewhere:
             status += " · " + _("all countries (j: {code} only)").format(code=app.jurisdiction)
         elif elsewhere:
@@ -295,7 +295,7 @@ class CatalogueScreen(TranslatedScreen):
         self.refresh_rows()
 
     def action_cycle_topic(self) -> None:
-        present = [t for t in TOPICS if any(t in s.topics for s in self.app.library.originals())]
+        present = [t for t in TOPICS if any(t in s.topics for s in self.app.library.catalogue())]
         order = [None, *present]
         self.topic = order[(order.index(self.topic) + 1) % len(order)] if self.topic in order else None
         self.refresh_rows()
