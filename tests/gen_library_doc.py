@@ -30,8 +30,22 @@ def fairness_line(scenario) -> str:
             f"{fairness.slips_passing} of {len(slips)} single slips still pass.")
 
 
+def style_line(result: dict) -> str:
+    verdict = "**passes**" if result["passed"] else "fails"
+    return (f"**Style:** always choosing the answer that sounds best scores {result['overall']:g}% and {verdict} "
+            f"(trained on {result['trained_on']} other scenario files).")
+
+
 def render() -> str:
+    from trainer.scenario.style import classify
+
     library = load_library()
+    everything = [library.scenarios[s.id] for s in library.summaries.values()]
+    style = classify(everything, everything)
+    forms = {}
+    for s in library.originals():
+        if s.form_of:
+            forms.setdefault(s.form_of, []).append(s.id)
     scenarios = sorted((library.scenarios[s.id] for s in library.originals()),
                        key=lambda s: (CATEGORIES.index(s.category), DIFFICULTIES.index(s.difficulty), s.title))
     out = ["# The scenario library", "",
@@ -46,6 +60,10 @@ def render() -> str:
            "(always the longest, shortest, first or last answer, in file order), how often the best answer is "
            "also the longest, and how many single slips (one other non-critical choice on the best path, then "
            "best play) still pass; see `trainer analyze` in docs/cli.md.", "",
+           "**Style** gives the score of a text-only model that reads nothing but the answers' wording, trained on "
+           "the best and other answers of every other scenario (a scenario's translations and forms left out with "
+           "it), always choosing the answer that sounds best (`trainer analyze --library`); a scenario it passes "
+           "can be passed by learning the library's house style instead of judging the situation.", "",
            "This page is generated: `python -m tests.gen_library_doc > docs/scenario-library.md`.", "",
            "| Scenario | Category | Level | Role | Minutes | Jurisdiction | Topics |",
            "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -79,11 +97,16 @@ def render() -> str:
         skills = ", ".join(f"{k} ×{v.weight:g}" for k, v in s.skills.items() if v.weight > 0)
         out.append(f"**Shape:** {len(s.nodes)} nodes; endings: {endings}"
                    + (f"; {', '.join(extras)}" if extras else "") + f". **Scored skills:** {skills}.")
-        out += ["", fairness_line(s)]
+        out += ["", fairness_line(s), "", style_line(style[s.id])]
+        if s.form_of:
+            out += ["", f"**A parallel form of** [`{s.form_of}`](#{s.form_of}): the same skills and objectives in "
+                    "another situation; an assessment plays the form the trainee has seen least."]
+        if forms.get(s.id):
+            out += ["", "**Parallel forms:** " + ", ".join(f"[`{f}`](#{f})" for f in sorted(forms[s.id])) + "."]
         for t in library.translations(s.id):
             translated = library.scenarios[t.id]
             out += ["", f"**Also in {language_name(t.language)}:** `{t.id}`, *{translated.title}* "
-                    f"({translated.role}). " + fairness_line(translated)]
+                    f"({translated.role}). " + fairness_line(translated) + " " + style_line(style[t.id])]
     return "\n".join(out) + "\n"
 
 
