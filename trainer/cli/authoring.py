@@ -10,7 +10,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cannot_write, cli, did_you_mean, does_not_exist, echo
+from trainer.cli.base import Context, _emit, cannot_write, cli, did_you_mean, echo, require_existing
 from trainer.i18n import _
 
 from trainer.scenario.vocabulary import CATEGORIES
@@ -26,8 +26,7 @@ def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ..
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_file
 
-    if not file.exists():
-        raise click.BadParameter(does_not_exist(file), param_hint="FILE")
+    require_existing(file, "FILE")
     scenario, report = check_file(file)
     if scenario is not None:
         lint(scenario, report)

@@ -158,8 +158,7 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
     """
     extra = scenario_dirs or _paths_from_env(os.environ.get("TRAINER_SCENARIOS"))
     for folder in extra:
-        if not folder.exists():
-            raise click.BadParameter(does_not_exist(folder), param_hint="--scenarios")
+        require_existing(folder, "--scenarios")
     ctx.obj = Context(db, extra, trainee)
     if ctx.invoked_subcommand is None:
         from trainer.launch import run_app
@@ -169,6 +168,20 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
 
 def does_not_exist(path) -> str:
     return _("'{path}' does not exist").format(path=path)
+
+
+def require_existing(path: Path, param_hint: str) -> None:
+    """A path given on the command line must be there: a missing one is misuse (exit 2); a loop of symbolic
+    links is a problem with the files (exit 1), said plainly rather than as "does not exist"."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise click.ClickException(_("'{path}' is a loop of symbolic links; point the link at a real file "
+                                         "or folder").format(path=line(str(path)))) from None
+        raise click.BadParameter(does_not_exist(path), param_hint=param_hint) from None
 
 
 def cannot_write(path, exc: OSError) -> str:
