@@ -288,3 +288,20 @@ def m009_attempt_language(db: Database) -> None:
     attempts = db["attempts"]
     attempts.add_column("language", str, not_null_default="en")
     attempts.add_column("translation_id", str)
+
+
+@migrations()
+def m010_h24c_one_answer_per_step(db: Database) -> None:
+    """One answer per step, enforced by the database: each choice row carries `step`, its position in the
+    attempt's live transcript (0 for the first answer), unique per attempt among rows not taken back, so
+    two windows on one attempt can never both answer the same step: the second is refused by this index.
+
+    Existing rows are numbered in the order they were made, so the index always holds. An older database
+    may still hold a step answered twice (two windows raced before this index existed): a later row that
+    answers a node the attempt had already left. Only the scenario can tell such a row from a loop back to
+    the same node, so that is settled when the attempt is resumed (`RecordedAttempt.resume`): the first
+    answer is kept and the rows that no longer fit are marked taken back, never deleted."""
+    db["choices"].add_column("step", int)
+    db.execute("UPDATE choices SET step = (SELECT count(*) FROM choices earlier WHERE earlier.attempt_id ="
+               " choices.attempt_id AND earlier.undone = 0 AND earlier.seq < choices.seq) WHERE undone = 0")
+    db.execute("CREATE UNIQUE INDEX idx_choices_one_answer_per_step ON choices(attempt_id, step) WHERE undone = 0")
