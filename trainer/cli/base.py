@@ -166,6 +166,32 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
         run_app(ctx.obj, trainee=trainee)
 
 
+class OutputRefusedUsage(click.ClickException):
+    """An `-o` target that would overwrite the database or something beside it: one line, exit 2."""
+
+    exit_code = 2
+
+
+class OutputFile(click.Path):
+    """`-o FILE`: never the database, its -wal, -shm or -journal, nor anything else in the data folder
+    (the database's folder, or trainer's user data folder); refused before anything is read or written."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        from trainer.progress.store import default_db_path
+        from trainer.reports.files import protected_target
+
+        path = super().convert(value, param, ctx)
+        context = ctx.find_object(Context) if ctx is not None else None
+        database = (context.db if context is not None else None) or default_db_path()
+        reason = protected_target(path, database, default_db_path().parent)
+        if reason is not None:
+            raise OutputRefusedUsage(line(reason))
+        return path
+
+
 def does_not_exist(path) -> str:
     return _("'{path}' does not exist").format(path=path)
 
