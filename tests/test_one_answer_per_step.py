@@ -158,6 +158,34 @@ def test_resuming_an_attempt_with_a_step_answered_twice_by_an_older_version_keep
     store.close()
 
 
+def test_the_upgrade_takes_back_a_second_answer_that_cannot_follow_the_first(tmp_path):
+    """The first window's answer moved the mood; the second window's answer to the same step starts from
+    the mood before it, so it cannot follow it: the upgrade itself keeps the first and takes the rest back."""
+    db, scenario = tmp_path / "progress.db", spouse(tmp_path)
+    _old_database(db)
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO trainees (id, name, name_key, created_at) VALUES (1, 'Kim', 'kim', '2026-01-01')")
+    for attempt_id, status in (("open", "in-progress"), ("done", "completed")):
+        conn.execute("INSERT INTO attempts (id, trainee_id, scenario_id, scenario_version, content_hash,"
+                     " scenario_title, category, mode, started_at, status, choices, last_activity) VALUES (?, 1, ?, 1,"
+                     " ?, 't', 'c', 'practice', '2026-01-01T00:00:00+00:00', ?, 3, '2026-01-01T00:00:00+00:00')",
+                     (attempt_id, scenario.id, scenario.content_hash, status))
+        first, second = compiled_for(scenario).start(), compiled_for(scenario).start()
+        _insert_old(conn, attempt_id, 1, first.choose("warm-opening"), None)  # mood +5
+        _insert_old(conn, attempt_id, 2, second.choose("confirm-patient"), None)  # the same step, from the old mood
+        _insert_old(conn, attempt_id, 3, second.choose("check-authorisation"), None)
+    conn.commit()
+    conn.close()
+    store = Store.open(db)
+    rows = store.db.execute("SELECT attempt_id, seq, undone, step FROM choices ORDER BY attempt_id, seq").fetchall()
+    assert rows == [("done", 1, 0, 0), ("done", 2, 0, 1), ("done", 3, 0, 2),  # finished: scored as it stands
+                    ("open", 1, 0, 0), ("open", 2, 1, None), ("open", 3, 1, None)]
+    assert store.attempt("open")["choices"] == 1
+    resumed = RecordedAttempt.resume(store, "open", scenario)
+    assert [s.choice for s in resumed.session.transcript] == ["warm-opening"] and resumed.session.state == "verify"
+    store.close()
+
+
 def test_a_finished_attempt_that_does_not_replay_is_a_plain_error_not_a_traceback(tmp_path):
     db, scenario = tmp_path / "progress.db", spouse(tmp_path)
     store = Store.open(db)
