@@ -17,7 +17,8 @@ from trainer.scenario.loader import load_scenario
 
 
 def main() -> None:
-    db_path, scenario_file, attempt_id, rounds, go = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    db_path, scenario_file, attempt_id, rounds, go = sys.argv[1:6]
+    rounds = int(rounds)
     scenario = load_scenario(scenario_file)
     store = Store.open(db_path)
     for _ in range(2000):  # bounded wait for the start signal

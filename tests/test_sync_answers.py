@@ -136,7 +136,8 @@ class TricklingServer:
             except OSError:
                 continue
             with conn:
-                answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n" + b" " * 1000
+                answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                          + b" " * 1000)
                 for byte in answer[: self.most]:
                     if self.stop.wait(self.every):
                         break

@@ -5,10 +5,10 @@ array leaves out, or a 204 to a POST (an LRS that already holds them all, as ral
 confirmed with a PUT of their own, whose 204 (or 409) means the LRS holds it → sent. Any other answer — a
 proxy's sign-in page with 200, a 200 that lists other ids, a redirect — is not the LRS's: the statements
 stay pending with that reason (shown by `trainer sync --status`) and the run stops. An id the LRS already
-holds (409 for a single statement) → sent. 409 for a batch, 400 or 422 → the batch is split until the statement the LRS
-refuses is alone; it is parked with the LRS's reason and the rest carry on. 413 → the batch is halved.
-429, 5xx, timeouts and refused connections → retried with exponential backoff, then the run stops and
-leaves the rest pending. 401/403 → the run stops at once. Nothing is marked sent before the LRS said
+holds (409 for a single statement) → sent. 409 for a batch, 400 or 422 → the batch is split until the
+statement the LRS refuses is alone; it is parked with the LRS's reason and the rest carry on. 413 → the
+batch is halved. 429, 5xx, timeouts and refused connections → retried with exponential backoff, then the
+run stops and leaves the rest pending. 401/403 → the run stops at once. Nothing is marked sent before the LRS said
 so, so a run cut short is simply continued by the next one: a second run sends nothing new.
 
 `sync_once` is the whole of `trainer sync`; `PeriodicSync` runs it every few minutes in a thread (for
