@@ -194,8 +194,11 @@ def test_a_finished_attempt_that_does_not_replay_is_a_plain_error_not_a_tracebac
         attempt.choose(choice)
     store.db.conn.execute("UPDATE choices SET choice_id = 'no-such-choice' WHERE seq = 2")
     store.db.conn.commit()
+    machine = compiled_for(scenario).machine
+    live = len(machine.models)
     with pytest.raises(StoreError, match="no longer replay"):
         RecordedAttempt.resume(store, attempt.attempt_id, scenario)
+    assert len(machine.models) == live  # the failed replays left nothing on the shared machine
     store.close()
 
 

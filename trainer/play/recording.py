@@ -172,7 +172,13 @@ def _replay_prefix(compiled, rows: list[dict], attempt: dict, clock) -> tuple[Se
     def replay(count: int) -> Session:
         data = {"transcript": [step_from_row(s) for s in rows[:count]], "started_at": attempt["started_at"],
                 "seed": attempt.get("order_seed")}
-        return Session.from_json(compiled, data, clock)
+        known = {id(m) for m in compiled.machine.models}
+        try:
+            return Session.from_json(compiled, data, clock)
+        except Exception:
+            for model in [m for m in compiled.machine.models if id(m) not in known]:
+                compiled.machine.remove_model(model)  # a failed replay must not stay on the shared machine
+            raise
 
     try:
         return replay(len(rows)), len(rows)
