@@ -53,6 +53,7 @@ class RecordedAttempt:
         attempt = cls(store, attempt_id, session, row["mode"])
         if row["status"] == "completed":  # rebuilt to be read (a debrief reopened): nothing more to write
             if fits < len(rows):
+                session.close()
                 raise StoreError(_does_not_replay(rows[fits]))
             attempt._finished_recorded = True
             return attempt
