@@ -40,3 +40,10 @@ def test_a_symlink_loop_is_exit_1_with_a_plain_message(loops, args):
     assert result.returncode == 1, output
     assert "loop of symbolic links" in output
     assert "unexpected error" not in output and "Traceback" not in output
+
+
+def test_a_path_that_cannot_be_looked_at_is_exit_1_with_the_reason(tmp_path):
+    result = _trainer(tmp_path, "--scenarios", "x" * 300, "list")  # a name longer than the file system allows
+    assert result.returncode == 1, result.stderr
+    assert "cannot read" in result.stderr and "File name too long" in result.stderr
+    assert "unexpected error" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

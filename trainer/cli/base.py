@@ -207,7 +207,13 @@ def require_existing(path: Path, param_hint: str) -> None:
         if exc.errno == errno.ELOOP:
             raise click.ClickException(_("'{path}' is a loop of symbolic links; point the link at a real file "
                                          "or folder").format(path=line(str(path)))) from None
-        raise click.BadParameter(does_not_exist(path), param_hint=param_hint) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise click.BadParameter(does_not_exist(path), param_hint=param_hint) from None
+        raise click.ClickException(cannot_read(path, exc)) from None
+
+
+def cannot_read(path, exc: OSError) -> str:
+    return _("cannot read {path}: {reason}").format(path=line(str(path)), reason=exc.strerror or exc)
 
 
 def cannot_write(path, exc: OSError) -> str:
