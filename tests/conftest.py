@@ -37,6 +37,7 @@ def doc_example() -> str:
 def _isolated_env(tmp_path, monkeypatch):
     """Never touch the real user database or extra scenario folders from the environment."""
     monkeypatch.setenv("TRAINER_DB", str(tmp_path / "progress.db"))
+    (tmp_path / "out").mkdir()  # for `-o` files: the database's folder is refused (#24)
     monkeypatch.setenv("TRAINER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("TRAINER_SCENARIOS", raising=False)
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # the app's own text in English unless a test asks

@@ -57,20 +57,27 @@ def statements(store: Store, state: str | None = None) -> list[dict]:
 
 class FakeLrs:
     """An LRS on 127.0.0.1 whose answers a test scripts: `answer(batch) -> (status, body)` or
-    (status, body, headers). Every request's batch of statement ids is kept in `requests`."""
+    (status, body, headers). Every request's batch of statement ids is kept in `requests` (a PUT's batch
+    is its one statement), its method in `methods`."""
 
     def __init__(self, answer):
         self.answer = answer
         self.requests: list[list[str]] = []
         self.auth: list[str | None] = []
+        self.methods: list[str] = []
         self.release = threading.Event()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
+            def do_PUT(self):  # one statement, under its own id: the batch is that one
+                self.do_POST(put=True)
+
+            def do_POST(self, put=False):
                 length = int(self.headers.get("Content-Length") or 0)
                 batch = json.loads(self.rfile.read(length))
+                batch = [batch] if put else batch
                 fake.requests.append([s["id"] for s in batch])
+                fake.methods.append("PUT" if put else "POST")
                 fake.auth.append(self.headers.get("Authorization"))
                 status, body, *headers = fake.answer(batch)
                 if status is None:  # hang until the test ends: the client's timeout fires

@@ -96,9 +96,9 @@ class Ralph:
         out, url = [], f"{self.endpoint}statements?limit=100"
         client = self.client()
         while url:
-            answer = client._send(urllib.request.Request(url, headers=client._headers))
-            assert answer.status == 200, answer.body
-            page = answer.json()
+            with urllib.request.urlopen(urllib.request.Request(url, headers=client._headers), timeout=10) as answer:
+                assert answer.status == 200
+                page = json.loads(answer.read())
             out += page["statements"]
             url = f"{self.base}{page['more']}" if page.get("more") else None
         return out
@@ -122,10 +122,13 @@ class CrashingProxy:
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
+            def do_PUT(self):  # passed on like a POST; only POSTs count toward the crash
+                self.do_POST(method="PUT")
+
+            def do_POST(self, method="POST"):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                proxy.posts += 1
-                request = urllib.request.Request(proxy.ralph.base + self.path, data=body, method="POST",
+                proxy.posts += method == "POST"
+                request = urllib.request.Request(proxy.ralph.base + self.path, data=body, method=method,
                                                  headers={k: v for k, v in self.headers.items()
                                                           if k.lower() not in ("host", "content-length")})
                 try:
@@ -135,7 +138,7 @@ class CrashingProxy:
                     status, data = exc.code, exc.read()
                 except (urllib.error.URLError, OSError):
                     status, data = 502, b'{"detail": "bad gateway"}'
-                if proxy.posts == proxy.crash_on:
+                if method == "POST" and proxy.posts == proxy.crash_on:
                     proxy.ralph.stop(crash=True)
                     self.close_connection = True
                     return

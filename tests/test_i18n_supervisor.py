@@ -160,7 +160,7 @@ def test_the_training_record_pdf_in_spanish(runner, tmp_path, monkeypatch, fast_
 
     db = site.__wrapped__(runner, monkeypatch, tmp_path, fast_hashing)  # the record tests' site, as they build it
     in_spanish(monkeypatch)
-    out = tmp_path / "sam.pdf"
+    out = tmp_path / "out" / "sam.pdf"
     assert runner.invoke(cli, ["--db", str(db), "record", SAM, "-o", str(out)]).exit_code == 0
     text = pdf_text(out.read_bytes()).replace("\n", " ")
     assert "Expediente de formación" in text and f"Alumno: {SAM}" in text and "Grupos: Front desk" in text

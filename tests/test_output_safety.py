@@ -85,7 +85,7 @@ def test_every_export_format_is_free_of_raw_control_characters(runner, hostile_d
 
 
 def test_report_to_a_file_is_free_of_raw_control_bytes(runner, hostile_db, tmp_path):
-    target = tmp_path / "report.html"
+    target = tmp_path / "out" / "report.html"
     runner.invoke(cli, ["--db", str(hostile_db), "report", "--format", "html", "-o", str(target)])
     data = target.read_bytes()
     assert not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", data)
@@ -139,18 +139,18 @@ def test_output_onto_a_symlink_is_refused_and_its_target_untouched(runner, tmp_p
     recorded_store(tmp_path).close()
     secret = tmp_path / "authorized_keys"
     secret.write_text("ssh-ed25519 AAAA keep me\n")
-    link = tmp_path / "out.csv"
+    link = tmp_path / "out" / "out.csv"
     link.symlink_to(secret)
     result = runner.invoke(cli, ["--db", str(tmp_path / "progress.db"), "export", "--format", "csv", "-o", str(link)])
     assert result.exit_code == 1
     assert "symbolic link" in result.output and len(result.output.strip().splitlines()) == 1
     assert secret.read_text() == "ssh-ed25519 AAAA keep me\n" and link.is_symlink()
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".out")) == []
 
 
 def test_output_files_are_owner_only_and_replace_the_target_whole(runner, tmp_path):
     recorded_store(tmp_path).close()
-    fresh, existing = tmp_path / "fresh.csv", tmp_path / "existing.csv"
+    fresh, existing = tmp_path / "out" / "fresh.csv", tmp_path / "out" / "existing.csv"
     existing.write_text("old\n")
     os.chmod(existing, 0o644)
     for target in (fresh, existing):
@@ -159,13 +159,13 @@ def test_output_files_are_owner_only_and_replace_the_target_whole(runner, tmp_pa
         assert result.exit_code == 0, result.output
         assert target.read_text().startswith("attempt_id,")
         assert os.stat(target).st_mode & 0o777 == 0o600
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
 
 
 def test_output_onto_something_not_a_regular_file_is_refused_with_one_line(runner, tmp_path):
     """(The old writer renamed its temporary file over whatever was there: run as root, `-o /dev/null`
     replaced the device with a plain file. Tested on a FIFO of our own.)"""
-    fifo = tmp_path / "pipe"
+    fifo = tmp_path / "out" / "pipe"
     os.mkfifo(fifo)
     result = runner.invoke(cli, ["schema", "-o", str(fifo)])
     assert result.exit_code == 1 and "not a regular file" in result.output

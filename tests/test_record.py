@@ -97,7 +97,7 @@ def site(runner, monkeypatch, tmp_path, fast_hashing):
 
 
 def test_the_pdf_record_lists_the_completed_assignment_and_what_is_outstanding(runner, site, tmp_path):
-    out = tmp_path / "sam.pdf"
+    out = tmp_path / "out" / "sam.pdf"
     result = runner.invoke(cli, ["--db", str(site), "record", "sam rivera", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-") and oct(out.stat().st_mode & 0o777) == "0o600"
@@ -115,7 +115,7 @@ def test_the_pdf_record_lists_the_completed_assignment_and_what_is_outstanding(r
 
 
 def test_the_html_record_is_self_contained_and_printable(runner, site, tmp_path):
-    out = tmp_path / "sam.html"
+    out = tmp_path / "out" / "sam.html"
     assert runner.invoke(cli, ["--db", str(site), "record", SAM, "-o", str(out)]).exit_code == 0
     page = out.read_text(encoding="utf-8")
     scenario = load_library().get("records-request")
@@ -125,12 +125,12 @@ def test_the_html_record_is_self_contained_and_printable(runner, site, tmp_path)
 
 
 def test_record_misuse_is_one_line(runner, site, tmp_path):
-    wrong = runner.invoke(cli, ["--db", str(site), "record", SAM, "-o", str(tmp_path / "sam.docx")])
+    wrong = runner.invoke(cli, ["--db", str(site), "record", SAM, "-o", str(tmp_path / "out" / "sam.docx")])
     assert wrong.exit_code == 2 and ".pdf or .html" in wrong.output
-    nobody = runner.invoke(cli, ["--db", str(site), "record", "Sam Rivero", "-o", str(tmp_path / "x.pdf")])
+    nobody = runner.invoke(cli, ["--db", str(site), "record", "Sam Rivero", "-o", str(tmp_path / "out" / "x.pdf")])
     assert nobody.exit_code == 2 and "did you mean 'Sam Rivera'" in nobody.output
-    empty = runner.invoke(cli, ["--db", str(site), "record", ANA, "-o", str(tmp_path / "ana.html")])
-    assert empty.exit_code == 0 and "No assignment completed yet" in (tmp_path / "ana.html").read_text()
+    empty = runner.invoke(cli, ["--db", str(site), "record", ANA, "-o", str(tmp_path / "out" / "ana.html")])
+    assert empty.exit_code == 0 and "No assignment completed yet" in (tmp_path / "out" / "ana.html").read_text()
 
 
 def test_without_a_unicode_font_the_pdf_falls_back_to_latin_1():

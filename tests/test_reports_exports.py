@@ -65,7 +65,7 @@ def test_report_text_csv_and_html(runner, db, tmp_path):
     rows = list(csv.DictReader(io.StringIO(run(runner, db, "report", "--format", "csv"))))
     assert {r["trainee"] for r in rows} == {"Dana Whitfield", "Luis Ortega"}
     assert {r["mode"] for r in rows} == {"assessment"}
-    out = tmp_path / "report.html"
+    out = tmp_path / "out" / "report.html"
     run(runner, db, "report", "--format", "html", "-o", str(out))
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and "Dana Whitfield" in page
@@ -130,7 +130,7 @@ def test_export_xapi_statements_follow_the_spec_and_have_stable_ids(runner, db):
 
 
 def test_export_to_file_and_bad_home_page(runner, db, tmp_path):
-    out = tmp_path / "attempts.csv"
+    out = tmp_path / "out" / "attempts.csv"
     run(runner, db, "export", "--format", "csv", "-o", str(out))
     assert out.read_text().startswith("attempt_id,")
     bad = runner.invoke(cli, ["--db", str(db), "export", "--format", "xapi", "--home-page", "lms"])

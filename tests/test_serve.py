@@ -77,7 +77,7 @@ def test_app_processes_get_no_secrets_and_a_quoted_command(tmp_path):
 
 
 def test_backup_needs_a_supervisor(site_db, tmp_path, runner):
-    out = tmp_path / "copy.db"
+    out = tmp_path / "out" / "copy.db"
     result = runner.invoke(cli, ["--db", str(site_db), "backup", "-o", str(out)])
     assert result.exit_code == 2 and "needs a supervisor sign-in" in result.output
     assert not out.exists()
@@ -112,7 +112,7 @@ def test_backup_is_a_consistent_private_copy_while_another_process_writes(site_d
             assert writer.poll() is None, "the writer stopped"
             time.sleep(0.05)  # polling interval, bounded above
         as_supervisor(monkeypatch)
-        out = tmp_path / "copy.db"
+        out = tmp_path / "out" / "copy.db"
         result = runner.invoke(cli, ["--db", str(site_db), "backup", "-o", str(out)])
         still_writing = writer.poll() is None
     finally:
@@ -126,7 +126,9 @@ def test_backup_is_a_consistent_private_copy_while_another_process_writes(site_d
     ones, twos = (copy.execute("SELECT count(*) FROM churn WHERE n = ?", [n]).fetchone()[0] for n in (1, 2))
     assert ones == twos  # one snapshot: never half a transaction
     assert copy.execute("SELECT name FROM accounts WHERE name = ?", [SAM]).fetchone() == (SAM,)
-    assert copy.execute("SELECT actor, action FROM audit ORDER BY id DESC LIMIT 1").fetchone() == (BOSS, "backup")
+    live = sqlite3.connect(site_db)  # audited once written: the row is in the database, not in the copy
+    assert live.execute("SELECT actor, action FROM audit ORDER BY id DESC LIMIT 1").fetchone() == (BOSS, "backup")
+    assert copy.execute("SELECT count(*) FROM audit WHERE action = 'backup'").fetchone() == (0,)
     assert not (tmp_path / "copy.db-wal").exists()
 
 
@@ -134,14 +136,14 @@ def test_backup_never_writes_through_a_symlink_or_over_the_database(site_db, tmp
     as_supervisor(monkeypatch)
     target = tmp_path / "precious.txt"
     target.write_text("keep me")
-    link = tmp_path / "link.db"
+    link = tmp_path / "out" / "link.db"
     link.symlink_to(target)
     result = runner.invoke(cli, ["--db", str(site_db), "backup", "-o", str(link)])
     assert result.exit_code == 1 and "symbolic link" in result.output
     assert target.read_text() == "keep me"
     itself = runner.invoke(cli, ["--db", str(site_db), "backup", "-o", str(site_db)])
     assert itself.exit_code == 2 and "the database itself" in itself.output
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")) == []
 
 
 def test_sync_every_needs_an_endpoint_and_an_interval(site_db):

@@ -51,7 +51,7 @@ def test_a_supervisor_from_the_environment_gets_the_report_and_the_export_is_aud
     as_supervisor(monkeypatch, "morgan LEE", BOSS_PASS)
     report = runner.invoke(cli, ["--db", str(site_db), "report", "--format", "json"])
     assert report.exit_code == 0 and SAM in report.output
-    out = tmp_path / "x.json"
+    out = tmp_path / "out" / "x.json"
     export = runner.invoke(cli, ["--db", str(site_db), "export", "--format", "xapi", "-o", str(out)])
     assert export.exit_code == 0, export.output
     trail = [(e["actor"], e["action"], e["subject"]) for e in audit.entries(Store.open(site_db))][-2:]

@@ -65,10 +65,11 @@ def test_second_run_makes_no_request(store):
         assert run(store, lrs).delivered == 0 and len(lrs.requests) == made
 
 
-def test_204_means_the_lrs_already_holds_them(store):
+def test_204_means_the_lrs_already_holds_them_each_confirmed_by_a_put(store):
     with FakeLrs(lambda batch: (204, "")) as lrs:
         result = run(store, lrs)
     assert result.held == total(store) and result.sent == 0 and states(store) == {"sent": total(store)}
+    assert lrs.methods.count("PUT") == total(store)  # a POST's bare 204 names no ids: each one is confirmed
 
 
 def test_409_on_a_batch_is_split_until_the_held_statement_is_alone(store):

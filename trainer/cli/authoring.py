@@ -10,7 +10,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cannot_write, cli, did_you_mean, does_not_exist, echo
+from trainer.cli.base import Context, OutputFile, _emit, cannot_write, cli, did_you_mean, echo, require_existing
 from trainer.i18n import _
 
 from trainer.scenario.vocabulary import CATEGORIES
@@ -26,8 +26,7 @@ def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ..
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_file
 
-    if not file.exists():
-        raise click.BadParameter(does_not_exist(file), param_hint="FILE")
+    require_existing(file, "FILE")
     scenario, report = check_file(file)
     if scenario is not None:
         lint(scenario, report)
@@ -43,7 +42,7 @@ def preview(file: Path, node: str | None, mood: int | None, flags: tuple[str, ..
 @cli.command()
 @click.argument("scenario")
 @click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to this file.")
 @click.pass_obj
 def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
     """Draw SCENARIO as a flow chart: nodes, choices as labelled edges, endings by outcome."""
@@ -58,7 +57,7 @@ def graph(obj: Context, scenario: str, fmt: str, output: Path | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("-o", "--output", type=OutputFile(), help="Write to this file.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema (draft 2020-12) of the scenario format, for editor completion."""
     from trainer.scenario.schema import scenario_schema

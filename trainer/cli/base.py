@@ -158,8 +158,7 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
     """
     extra = scenario_dirs or _paths_from_env(os.environ.get("TRAINER_SCENARIOS"))
     for folder in extra:
-        if not folder.exists():
-            raise click.BadParameter(does_not_exist(folder), param_hint="--scenarios")
+        require_existing(folder, "--scenarios")
     ctx.obj = Context(db, extra, trainee)
     if ctx.invoked_subcommand is None:
         from trainer.launch import run_app
@@ -167,8 +166,54 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
         run_app(ctx.obj, trainee=trainee)
 
 
+class OutputRefusedUsage(click.ClickException):
+    """An `-o` target that would overwrite the database or something beside it: one line, exit 2."""
+
+    exit_code = 2
+
+
+class OutputFile(click.Path):
+    """`-o FILE`: never the database, its -wal, -shm or -journal, nor anything else in the data folder
+    (the database's folder, or trainer's user data folder); refused before anything is read or written."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        from trainer.progress.store import default_db_path
+        from trainer.reports.files import protected_target
+
+        path = super().convert(value, param, ctx)
+        context = ctx.find_object(Context) if ctx is not None else None
+        database = (context.db if context is not None else None) or default_db_path()
+        reason = protected_target(path, database, default_db_path().parent)
+        if reason is not None:
+            raise OutputRefusedUsage(line(reason))
+        return path
+
+
 def does_not_exist(path) -> str:
     return _("'{path}' does not exist").format(path=path)
+
+
+def require_existing(path: Path, param_hint: str) -> None:
+    """A path given on the command line must be there: a missing one is misuse (exit 2); a loop of symbolic
+    links is a problem with the files (exit 1), said plainly rather than as "does not exist"."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise click.ClickException(_("'{path}' is a loop of symbolic links; point the link at a real file "
+                                         "or folder").format(path=line(str(path)))) from None
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            raise click.BadParameter(does_not_exist(path), param_hint=param_hint) from None
+        raise click.ClickException(cannot_read(path, exc)) from None
+
+
+def cannot_read(path, exc: OSError) -> str:
+    return _("cannot read {path}: {reason}").format(path=line(str(path)), reason=exc.strerror or exc)
 
 
 def cannot_write(path, exc: OSError) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from trainer.cli.base import Context, cli, did_you_mean, echo, mode_word, no_scenario, no_trainee
+from trainer.cli.base import Context, OutputFile, cli, did_you_mean, echo, mode_word, no_scenario, no_trainee
 from trainer.cli.gate import require_supervisor
 from trainer.i18n import _, ngettext
 from trainer.sanitize import dumps, line
@@ -237,7 +237,7 @@ def sets_remove(obj: Context, name: str, scenarios: tuple[str, ...]) -> None:
          _("Set '{name}': {scenarios}.").format(name=line(left["name"]), scenarios=", ".join(map(line, left["scenarios"]))))
 @cli.command()
 @click.argument("name")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", required=True, type=OutputFile(),
               help="The file to write: FILE.pdf or FILE.html.")
 @click.pass_obj
 def record(obj: Context, name: str, output: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from trainer.cli.base import Context, cannot_write, cli, wrote
+from trainer.cli.base import Context, OutputFile, cannot_write, cli, wrote
 from trainer.cli.gate import require_supervisor
 from trainer.i18n import _
 from trainer.sanitize import line
@@ -114,7 +115,7 @@ def _sync_interval(sync_every: str | None, endpoint: str | None) -> float | None
 
 
 @cli.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--output", type=OutputFile(), required=True,
               help="The backup file to write (replaced whole; readable by you only).")
 @click.pass_obj
 def backup(obj: Context, output: Path) -> None:
@@ -129,11 +130,10 @@ def backup(obj: Context, output: Path) -> None:
     store = obj.store()
     try:
         actor = require_supervisor(store, _("a backup"))
-        if store.path is not None and output.resolve() == Path(store.path).resolve():
-            raise click.UsageError(_("-o is the database itself; give the backup another file name"))
-        audit.log(store, actor, "backup", output=str(output))
-        try:
-            backup_private(output, store.db.conn)
+        try:  # audited once the copy is whole, before it takes the target's place: never an unrecorded one
+            with _signals_end_the_backup():  # killed: the temporary copy beside the target is removed
+                backup_private(output, store.db.conn,
+                               then=lambda: audit.log(store, actor, "backup", output=str(output)))
         except OutputRefused as exc:
             raise click.ClickException(line(str(exc))) from exc
         except OSError as exc:
@@ -141,3 +141,23 @@ def backup(obj: Context, output: Path) -> None:
     finally:
         store.close()
     wrote(output)
+
+
+@contextmanager
+def _signals_end_the_backup():
+    """SIGTERM (and SIGINT, as always) raise inside the copy, so the temporary file is cleaned up on the way
+    out instead of the process dying with it beside the target."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

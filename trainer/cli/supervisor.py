@@ -9,7 +9,7 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, _emit, cli, echo, no_scenario, no_trainee
+from trainer.cli.base import Context, OutputFile, _emit, cli, echo, no_scenario, no_trainee
 from trainer.cli.gate import AccessRefused, require_supervisor
 from trainer.i18n import _
 from trainer.progress import audit
@@ -36,7 +36,7 @@ def _since(value: str | None) -> str | None:
               help="Only this mode (by default each trainee and scenario has a row per mode; never mixed).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html"]), default="text",
               show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputFile(),
               help="Write to this file instead of standard output.")
 @click.pass_obj
 def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, mode: str | None, fmt: str,
@@ -72,7 +72,7 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
 @click.option("--home-page", envvar="TRAINER_XAPI_HOME",
               help="xAPI: the account homePage that identifies trainees (your organisation's URL; default: the "
               "site IRI on a site database, https://trainer.example.org on a personal one).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=OutputFile(),
               help="Write to this file instead of standard output.")
 @click.pass_obj
 def export(obj: Context, fmt: str, since: str | None, home_page: str | None, output: Path | None) -> None:

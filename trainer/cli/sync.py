@@ -40,6 +40,8 @@ def _status(store, fmt: str) -> None:
     click.echo(_("pending {pending}, sent {sent}, parked {parked}").format(
         pending=data["pending"], sent=data["sent"], parked=data["parked"])
         + (" " + _("(last sent {when})").format(when=data["last_sent_at"]) if data["last_sent_at"] else ""))
+    for item in data["pending_reasons"]:
+        click.echo(_("still pending {count}: {reason}").format(count=item["count"], reason=line(item["reason"])))
     for item in data["parked_statements"]:
         click.echo(_("parked {statement} ({verb}, attempt {attempt}): {reason}").format(
             statement=item["statement_id"], verb=line(item["verb"]), attempt=item["attempt_id"],

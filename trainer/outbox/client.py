@@ -1,6 +1,9 @@
-"""Talking to a Learning Record Store over HTTP: xAPI 1.0.3's statements resource, with urllib from the
-standard library. Answers come back as `Answer` (any HTTP status); a network failure (refused, reset,
-timed out, no such host) as `Unreachable`. Redirects are not followed: a POST must reach the endpoint."""
+"""Talking to a Learning Record Store over HTTP: xAPI 1.0.3's statements resource, with http.client from
+the standard library. Answers come back as `Answer` (any HTTP status); a network failure (refused, reset,
+timed out, no such host) as `Unreachable`. Redirects are not followed: a POST must reach the endpoint.
+
+Every request has a total time limit, not only one per socket read: a server that trickles a byte every
+few seconds is cut off when the limit is up. Answers are read up to `MAX_ANSWER` bytes."""
 
 from __future__ import annotations
 
@@ -9,13 +12,13 @@ import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 XAPI_VERSION = "1.0.3"
 DEFAULT_TIMEOUT = 30.0
+MAX_ANSWER = 1 << 20  # an answer listing 1000 statement ids is ~40 KB
 
 
 class EndpointError(ValueError):
@@ -31,6 +34,7 @@ class Answer:
     status: int
     body: str
     retry_after: float | None = None
+    content_type: str = ""
 
     def json(self):
         try:
@@ -64,13 +68,8 @@ def _loopback(host: str) -> bool:
         return False
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # a redirected POST would lose its body: report it instead
-        return None
-
-
 class LrsClient:
-    """One LRS: its endpoint, optional Basic credentials, and a per-request timeout in seconds."""
+    """One LRS: its endpoint, optional Basic credentials, and a total time limit per request in seconds."""
 
     def __init__(self, endpoint: str, user: str | None = None, password: str | None = None,
                  timeout: float = DEFAULT_TIMEOUT):
@@ -80,39 +79,73 @@ class LrsClient:
         if user is not None:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
             self._headers["Authorization"] = f"Basic {token}"
-        self._opener = urllib.request.build_opener(_NoRedirect)
 
     def __repr__(self) -> str:  # never shows the credentials
         return f"LrsClient({self.endpoint!r})"
 
-    def _send(self, request: urllib.request.Request) -> Answer:
+    def _send(self, method: str, query: str = "", body: bytes | None = None) -> Answer:
+        """One request to `statements`, answered in full within `timeout` seconds or cut off."""
+        parts = urlsplit(self.endpoint)
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        conn = kind(parts.hostname, parts.port, timeout=self.timeout)
+        headers = dict(self._headers)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        expired = threading.Event()
+        timer = threading.Timer(self.timeout, _cut_off, (conn, expired))
+        timer.daemon = True
+        timer.start()
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                return Answer(response.status, response.read().decode("utf-8", "replace"))
-        except urllib.error.HTTPError as exc:
-            with exc:
-                body = exc.read().decode("utf-8", "replace")
-            return Answer(exc.code, body, _retry_after(exc.headers.get("Retry-After")))
-        except urllib.error.URLError as exc:
-            raise Unreachable(_why(exc.reason)) from None
-        except (socket.timeout, TimeoutError) as exc:
+            conn.request(method, f"{parts.path}statements{query}", body=body, headers=headers)
+            response = conn.getresponse()
+            data = _read_up_to(response, MAX_ANSWER)
+            if expired.is_set():
+                raise TimeoutError
+            return Answer(response.status, data.decode("utf-8", "replace"),
+                          _retry_after(response.getheader("Retry-After")), response.getheader("Content-Type") or "")
+        except (http.client.HTTPException, OSError) as exc:
+            if expired.is_set():
+                raise Unreachable(f"no complete answer before the timeout ({self.timeout:g} s)") from None
             raise Unreachable(_why(exc)) from None
-        except (http.client.HTTPException, ConnectionError, OSError) as exc:
-            raise Unreachable(_why(exc)) from None
+        finally:
+            timer.cancel()
+            conn.close()
 
     def post_statements(self, statements: list[dict]) -> Answer:
-        body = json.dumps(statements, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(self.endpoint + "statements", data=body, method="POST",
-                                         headers={**self._headers, "Content-Type": "application/json"})
-        return self._send(request)
+        return self._send("POST", body=json.dumps(statements, ensure_ascii=False).encode("utf-8"))
+
+    def put_statement(self, statement: dict) -> Answer:
+        """One statement stored under its own id (xAPI's PUT: 204 when stored or already held as sent)."""
+        query = "?" + urlencode({"statementId": statement["id"]})
+        return self._send("PUT", query, json.dumps(statement, ensure_ascii=False).encode("utf-8"))
 
     def get_statement(self, statement_id: str) -> Answer:
-        query = urlencode({"statementId": statement_id})
-        return self._send(urllib.request.Request(f"{self.endpoint}statements?{query}", headers=self._headers))
+        return self._send("GET", "?" + urlencode({"statementId": statement_id}))
 
     def get_statements(self, **params) -> Answer:
-        query = urlencode(params)
-        return self._send(urllib.request.Request(f"{self.endpoint}statements?{query}", headers=self._headers))
+        return self._send("GET", "?" + urlencode(params))
+
+
+def _read_up_to(response: http.client.HTTPResponse, limit: int) -> bytes:
+    """The answer's body, or its first `limit` bytes (a read may return less than asked: read until done)."""
+    data = bytearray()
+    while len(data) < limit:
+        piece = response.read(min(1 << 16, limit - len(data)))
+        if not piece:
+            break
+        data += piece
+    return bytes(data)
+
+
+def _cut_off(conn: http.client.HTTPConnection, expired: threading.Event) -> None:
+    """The request's time is up: wake the thread blocked on the socket (shutdown works under TLS too)."""
+    expired.set()
+    sock = conn.sock
+    if sock is not None:
+        try:
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def _retry_after(value: str | None) -> float | None:

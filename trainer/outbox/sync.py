@@ -1,10 +1,14 @@
 """Delivering the outbox to an LRS, following xAPI 1.0.3's communication rules.
 
-Pending statements go in order, in batches. 200 → sent. An id the LRS already holds (204, or 409 for a
-single statement) → sent. 409 for a batch, 400 or 422 → the batch is split until the statement the LRS
-refuses is alone; it is parked with the LRS's reason and the rest carry on. 413 → the batch is halved.
-429, 5xx, timeouts and refused connections → retried with exponential backoff, then the run stops and
-leaves the rest pending. 401/403 → the run stops at once. Nothing is marked sent before the LRS said
+Pending statements go in order, in batches. 200 with the JSON array of the ids sent → sent; ids the
+array leaves out, or a 204 to a POST (an LRS that already holds them all, as ralph answers), are each
+confirmed with a PUT of their own, whose 204 (or 409) means the LRS holds it → sent. Any other answer — a
+proxy's sign-in page with 200, a 200 that lists other ids, a redirect — is not the LRS's: the statements
+stay pending with that reason (shown by `trainer sync --status`) and the run stops. An id the LRS already
+holds (409 for a single statement) → sent. 409 for a batch, 400 or 422 → the batch is split until the
+statement the LRS refuses is alone; it is parked with the LRS's reason and the rest carry on. 413 → the
+batch is halved. 429, 5xx, timeouts and refused connections → retried with exponential backoff, then the
+run stops and leaves the rest pending. 401/403 → the run stops at once. Nothing is marked sent before the LRS said
 so, so a run cut short is simply continued by the next one: a second run sends nothing new.
 
 `sync_once` is the whole of `trainer sync`; `PeriodicSync` runs it every few minutes in a thread (for
@@ -67,14 +71,18 @@ class SyncResult:
 
 # --- the outbox table --------------------------------------------------------------------------------------
 def status(conn) -> dict:
-    """Counts by state and the parked statements with the LRS's reasons (`trainer sync --status`)."""
+    """Counts by state, why statements are still pending (the last answer that was not the LRS's, if any),
+    and the parked statements with the LRS's reasons (`trainer sync --status`)."""
     counts = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
+    waiting = [{"reason": r[0], "count": r[1]} for r in conn.execute(
+        "SELECT reason, count(*) FROM outbox WHERE state = 'pending' AND reason IS NOT NULL GROUP BY reason"
+        " ORDER BY min(seq)")]
     parked = [{"statement_id": r[0], "attempt_id": r[1], "verb": r[2], "reason": r[3], "parked_at": r[4]}
               for r in conn.execute("SELECT statement_id, attempt_id, verb, reason, sent_at FROM outbox"
                                     " WHERE state = 'parked' ORDER BY seq")]
     last = conn.execute("SELECT max(sent_at) FROM outbox WHERE state = 'sent'").fetchone()[0]
     return {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0), "parked": counts.get("parked", 0),
-            "last_sent_at": last, "parked_statements": parked}
+            "last_sent_at": last, "pending_reasons": waiting, "parked_statements": parked}
 
 
 def _pending(conn, after: int, limit: int) -> list[tuple[int, dict]]:
@@ -91,6 +99,21 @@ def _mark(store, seqs: list[int], state: str, reason: str | None = None) -> None
     with store.write():
         store.db.conn.executemany("UPDATE outbox SET state = ?, sent_at = ?, reason = ? WHERE seq = ?"
                                   " AND state = 'pending'", [(state, _now(), reason, s) for s in seqs])
+
+
+def _keep_pending(store, seqs: list[int], reason: str) -> None:
+    """Still pending, with the reason the last try did not deliver them."""
+    with store.write():
+        store.db.conn.executemany("UPDATE outbox SET reason = ? WHERE seq = ? AND state = 'pending'",
+                                  [(reason, s) for s in seqs])
+
+
+def _not_xapi(answer: Answer) -> str:
+    """Why an answer does not count as the LRS's, for `sync --status` (what came back, in brief)."""
+    kind = answer.content_type.split(";")[0].strip() or "no content type"
+    body = " ".join(line(answer.body).split())[:120] or "empty"
+    return f"the answer was not an xAPI LRS's (HTTP {answer.status}, {kind}: {body}); is --endpoint the LRS " \
+           "itself, not a sign-in page or proxy?"[:MAX_REASON]
 
 
 def retry_parked(store) -> int:
@@ -119,12 +142,15 @@ class _Run:
         self.result = SyncResult()
 
     def post(self, statements: list[dict]) -> Answer:
-        """One POST, retried with exponential backoff while the LRS is busy, failing or unreachable."""
+        return self.ask(lambda: self.client.post_statements(statements))
+
+    def ask(self, send: Callable[[], Answer]) -> Answer:
+        """One request, retried with exponential backoff while the LRS is busy, failing or unreachable."""
         wait = FIRST_WAIT
         for attempt in range(self.retries + 1):
             self.result.requests += 1
             try:
-                answer = self.client.post_statements(statements)
+                answer = send()
             except Unreachable as exc:
                 why = f"the LRS did not answer ({exc})"
             else:
@@ -147,13 +173,22 @@ class _Run:
                 continue
             answer = self.post([s for _, s in chunk])
             code, seqs = answer.status, [seq for seq, _ in chunk]
-            if code in (200, 204) or (code == 409 and len(chunk) == 1):
+            if code == 200:
+                listed = _listed(answer, [s["id"] for _, s in chunk])
+                if listed is None:
+                    self.not_xapi(seqs, answer)
+                stored = [seq for seq, s in chunk if s["id"].lower() in listed]
+                if stored:
+                    _mark(self.store, stored, "sent")
+                    self.result.sent += len(stored)
+                    self.progress(len(stored))
+                self.confirm([(seq, s) for seq, s in chunk if s["id"].lower() not in listed])
+            elif code == 204:  # "held already", without saying which: each is confirmed on its own
+                self.confirm(chunk)
+            elif code == 409 and len(chunk) == 1:
                 _mark(self.store, seqs, "sent")
-                if code == 200:
-                    self.result.sent += len(chunk)
-                else:
-                    self.result.held += len(chunk)
-                self.progress(len(chunk))
+                self.result.held += 1
+                self.progress(1)
             elif code in (401, 403):
                 raise SyncStopped(f"the LRS refused trainer's credentials (HTTP {code}); check TRAINER_LRS_USER "
                                   "and TRAINER_LRS_PASSWORD and the account's rights on the LRS", auth=True)
@@ -168,8 +203,31 @@ class _Run:
                     half = len(chunk) // 2
                     work.extendleft([chunk[half:], chunk[:half]])
             else:
-                raise SyncStopped(f"unexpected answer from the LRS: {_reason(answer)}; is --endpoint the xAPI "
-                                  "endpoint (e.g. https://lrs.example.org/xAPI/)?")
+                self.not_xapi(seqs, answer)
+
+    def confirm(self, chunk: list[tuple[int, dict]]) -> None:
+        """PUT each statement the LRS did not list as stored: its 204 (or 409: that id is taken) says it
+        holds it; a refusal parks it; anything else keeps it pending and stops the run."""
+        for seq, statement in chunk:
+            answer = self.ask(lambda: self.client.put_statement(statement))
+            if answer.status in (204, 409):
+                _mark(self.store, [seq], "sent")
+                self.result.held += 1
+            elif answer.status in (401, 403):
+                raise SyncStopped(f"the LRS refused trainer's credentials (HTTP {answer.status}); check "
+                                  "TRAINER_LRS_USER and TRAINER_LRS_PASSWORD and the account's rights on the LRS",
+                                  auth=True)
+            elif answer.status in (400, 413, 422):
+                _mark(self.store, [seq], "parked", _reason(answer))
+                self.result.parked += 1
+            else:
+                self.not_xapi([seq], answer)
+            self.progress(1)
+
+    def not_xapi(self, seqs: list[int], answer: Answer) -> None:
+        reason = _not_xapi(answer)
+        _keep_pending(self.store, seqs, reason)
+        raise SyncStopped(reason)
 
     def run(self) -> SyncResult:
         after = 0
@@ -184,6 +242,18 @@ class _Run:
             self.result.stopped, self.result.auth_failed = exc.reason, exc.auth
         self.result.pending = status(self.store.db.conn)["pending"]
         return self.result
+
+
+def _listed(answer: Answer, sent: list[str]) -> set[str] | None:
+    """The ids a 200 says were stored (lower case), when it is xAPI's answer: a JSON array of ids, each one
+    that was sent, each once. None for anything else (a sign-in page, another request's ids)."""
+    data = answer.json()
+    if not isinstance(data, list) or not all(isinstance(i, str) for i in data):
+        return None
+    listed = [i.lower() for i in data]
+    if len(set(listed)) != len(listed) or not set(listed) <= {i.lower() for i in sent}:
+        return None
+    return set(listed)
 
 
 def pending_count(store) -> int:

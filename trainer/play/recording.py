@@ -13,7 +13,7 @@ from typing import Callable
 
 from trainer.play.engine import Session, Step, compiled_for
 from trainer.play.unseen import seen_in_practice
-from trainer.progress.store import Finish, Store, StoreError, Trainee
+from trainer.progress.store import AttemptMovedOn, Finish, Store, StoreError, Trainee
 
 
 class RecordedAttempt:
@@ -52,17 +52,20 @@ class RecordedAttempt:
             raise StoreError(f"no attempt {attempt_id}")
         if row["content_hash"] != scenario.content_hash:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
-        data = {"transcript": [step_from_row(s) for s in store.steps(attempt_id)], "started_at": row["started_at"],
-                "seed": row.get("order_seed")}
-        compiled = compiled_for(scenario)
+        rows = store.steps(attempt_id)
         seen = seen_in_practice(store, row["trainee_id"], scenario, before=row["started_at"]) \
             if row["mode"] == "assessment" else {}
-        session = Session.from_json(compiled, data, clock, seen_wordings=seen)
+        session, fits = _replay_prefix(compiled_for(scenario), rows, row, clock, seen)
         attempt = cls(store, attempt_id, session, row["mode"])
         if row["status"] == "completed":  # rebuilt to be read (a debrief reopened): nothing more to write
+            if fits < len(rows):
+                session.close()
+                raise StoreError(_does_not_replay(rows[fits]))
             attempt._finished_recorded = True
             return attempt
         store.claim(attempt_id, attempt.owner)
+        if fits < len(rows):  # a step answered twice by an older version: keep the first answer
+            store.take_back(attempt_id, [r["seq"] for r in rows[fits:]], attempt.owner)
         if session.finished:
             attempt.finish()
         return attempt
@@ -109,7 +112,11 @@ class RecordedAttempt:
                 timeout = session.timeout
                 next_shown = (seq + 1, at, at + timeout.seconds if timeout else None)
             self.store.record_choice(self.attempt_id, session.scenario.id, seq, step, owner=self.owner,
-                                     shown=shown, next_shown=next_shown, finish=finish)
+                                     shown=shown, next_shown=next_shown, finish=finish,
+                                     position=len(session.transcript) - 1)
+        except AttemptMovedOn:
+            self._catch_up()  # another window answered this step first: carry on from where it left it
+            raise
         except BaseException:
             # not recorded means not made: keep the session and the database in agreement
             session.undo()
@@ -118,6 +125,21 @@ class RecordedAttempt:
         if next_shown is not None:
             session.shown_at = next_shown[1]
         self._finished_recorded = finish is not None
+
+    def _catch_up(self) -> None:
+        """Replay the stored answers into this session (the same object: screens hold it), so this window
+        shows the step the attempt is really at; this window keeps the attempt."""
+        steps = self.store.steps(self.attempt_id)
+        session = self.session
+        data = [step_from_row(s) for s in steps]
+        _replayed(lambda: session._restore([Step(**d) for d in data]))
+        for made, row in zip(session.transcript, steps):
+            made.latency, made.at = row["latency"], row["at"]
+        self._next_seq = None
+        self._finished_recorded = False
+        self.store.claim(self.attempt_id, self.owner)
+        if session.finished:
+            self.finish()
 
     def undo(self) -> Step | None:
         if self.mode != "practice" or not self.session.transcript or self.session.finished:
@@ -147,6 +169,53 @@ class RecordedAttempt:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _replay_prefix(compiled, rows: list[dict], attempt: dict, clock, seen=None) -> tuple[Session, int]:
+    """The session rebuilt from the stored answers, and how many of them it replays: all of them, or those
+    before the first that does not fit where the attempt then was. Only a record an older version wrote
+    when two windows answered one step has such a row; it and the rows after it (that window's own path)
+    are what `resume` takes back. No replayable start at all is a plain StoreError."""
+    def replay(count: int) -> Session:
+        data = {"transcript": [step_from_row(s) for s in rows[:count]], "started_at": attempt["started_at"],
+                "seed": attempt.get("order_seed")}
+        known = {id(m) for m in compiled.machine.models}
+        try:
+            return Session.from_json(compiled, data, clock, seen_wordings=seen or {})
+        except Exception:
+            for model in [m for m in compiled.machine.models if id(m) not in known]:
+                compiled.machine.remove_model(model)  # a failed replay must not stay on the shared machine
+            raise
+
+    try:
+        return replay(len(rows)), len(rows)
+    except Exception:  # noqa: BLE001 - find where it stops fitting, below
+        pass
+    fits = 0
+    while fits < len(rows):
+        try:
+            replay(fits + 1).close()
+        except Exception:  # noqa: BLE001 - this row does not fit
+            break
+        fits += 1
+    return _replayed(lambda: replay(fits)), fits
+
+
+def _does_not_replay(row: dict) -> str:
+    return (f"this attempt's recorded choices no longer replay on the scenario (choice '{row['choice']}' at "
+            f"'{row['node']}' does not follow from the ones before); it cannot be rebuilt")
+
+
+def _replayed(replay):
+    """Run a replay of stored answers; a record the scenario cannot replay is said plainly, never raised
+    as a traceback (an answer no longer on offer, a step answered twice by an older version)."""
+    try:
+        return replay()
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - ChoiceNotAvailable, a machine error, a changed scenario
+        raise StoreError(f"this attempt's recorded choices no longer replay on the scenario ({exc}); "
+                         "it cannot be resumed, start it again") from exc
 
 
 def new_seed() -> int:

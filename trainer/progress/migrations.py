@@ -291,10 +291,44 @@ def m009_attempt_language(db: Database) -> None:
 
 
 @migrations()
-def m010_h25b_forms_and_wordings(db: Database) -> None:
+def m010_forms_and_wordings(db: Database) -> None:
     """Parallel forms and wordings: `form_id` is the form an attempt played (NULL for an original; its
     `scenario_id` is the original it counts toward, its `translation_id` the very file played), so the item
     analysis keeps a form's choices apart; `wording` is which of a choice's wordings was shown (0 the first:
     every earlier choice had one)."""
     db["attempts"].add_column("form_id", str)
     db["choices"].add_column("wording", int, not_null_default=0)
+
+
+@migrations()
+def m011_one_answer_per_step(db: Database) -> None:
+    """One answer per step, enforced by the database: each choice row carries `step`, its position in the
+    attempt's live transcript (0 for the first answer), unique per attempt among rows not taken back, so
+    two windows on one attempt can never both answer the same step: the second is refused by this index.
+
+    An older database may hold a step answered twice (two windows raced before this index existed). In an
+    attempt still open, a row whose mood before is not the mood the live row before it left cannot follow
+    it: it is such a second answer, and it and the rows after it (the second window's own path) are marked
+    taken back (`undone`: kept for the record, never deleted), keeping the first answer. A second answer
+    that left the mood unchanged looks like a loop back to the same node; only the scenario can tell them
+    apart, so `RecordedAttempt.resume` settles those the same way. A finished attempt keeps every row: its
+    result was scored on the path that finished it. The remaining rows are numbered in the order made."""
+    from trainer.outbox import facts
+
+    db["choices"].add_column("step", int)
+    rows = db.execute("SELECT c.attempt_id, c.seq, c.mood_before, c.mood_after FROM choices c JOIN attempts a"
+                      " ON a.id = c.attempt_id WHERE c.undone = 0 AND a.status != 'completed'"
+                      " ORDER BY c.attempt_id, c.seq").fetchall()
+    previous = cut = None
+    for attempt_id, seq, mood_before, mood_after in rows:
+        if attempt_id == cut or (previous and previous[0] == attempt_id and None not in (mood_before, previous[1])
+                                 and mood_before != previous[1]):
+            cut = attempt_id  # a second answer, or what its window recorded after it: taken back, as an undo
+            db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ?", [attempt_id, seq])
+            db.execute("UPDATE attempts SET choices = choices - 1 WHERE id = ?", [attempt_id])
+            facts.on_undo(db.conn, attempt_id, seq)
+            continue
+        previous = (attempt_id, mood_after)
+    db.execute("UPDATE choices SET step = (SELECT count(*) FROM choices earlier WHERE earlier.attempt_id ="
+               " choices.attempt_id AND earlier.undone = 0 AND earlier.seq < choices.seq) WHERE undone = 0")
+    db.execute("CREATE UNIQUE INDEX idx_choices_one_answer_per_step ON choices(attempt_id, step) WHERE undone = 0")

@@ -31,6 +31,11 @@ class AttemptElsewhere(StoreError):
     """The attempt was taken over, finished or closed by another window: this one must stop writing."""
 
 
+class AttemptMovedOn(AttemptElsewhere):
+    """The step this window answered was already answered in another window (the database allows one
+    answer per step): nothing was saved here, and the attempt carries on from the other window's answer."""
+
+
 def explain(exc: Exception, path: Path | None) -> str:
     """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
     text = str(exc).lower()
@@ -321,25 +326,34 @@ class Store:
         return row[1], row[2]
 
     _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
-                      " mood_after, latency, at, critical, timed_out, tags, shown, undone, wording)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")
+                      " mood_after, latency, at, critical, timed_out, tags, shown, undone, wording, step)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
+                      " FROM choices WHERE attempt_id = ? AND undone = 0)))")
     _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
     _NEXT_SHOWN = "UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ? WHERE id = ?"
 
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step, owner: str | None = None,
                       shown: list[str] | None = None, next_shown: tuple | None = None,
-                      finish: "Finish | None" = None) -> None:
+                      finish: "Finish | None" = None, position: int | None = None) -> None:
         """Commit one choice and the attempt's activity in one transaction; with `finish`, the attempt's
         finish too (the last choice and the result land together or not at all). `next_shown` is
-        (seq, shown_at, deadline) of the node shown straight after, so its timer is stored with the choice."""
+        (seq, shown_at, deadline) of the node shown straight after, so its timer is stored with the choice.
+        `position`: the step answered as this window saw it (0 first; default: the next); one already
+        answered is refused by the database (a unique index), raised as `AttemptMovedOn`."""
+        import sqlite3
+
         with self.write():
             self._check_owner(attempt_id, owner)
             execute = self.db.conn.execute
-            execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
-                                          json.dumps(step.points), step.mood_before, step.mood_after,
-                                          step.latency, step.at, step.critical, int(step.timed_out),
-                                          json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
-                                          getattr(step, "wording", 0)))
+            try:
+                execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
+                                              json.dumps(step.points), step.mood_before, step.mood_after,
+                                              step.latency, step.at, step.critical, int(step.timed_out),
+                                              json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
+                                              getattr(step, "wording", 0), position, attempt_id))
+            except sqlite3.IntegrityError as exc:  # this step (or this choice number) is already stored
+                raise AttemptMovedOn("this step was already answered in another window, and the attempt has "
+                                     "moved on; nothing was saved here") from exc
             execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
             if next_shown is not None:
                 execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
@@ -349,14 +363,19 @@ class Store:
 
     def undo_choice(self, attempt_id: str, scenario_id: str, seq: int, owner: str | None = None) -> None:
         """Mark a choice taken back (practice undo); the row stays for the record."""
+        self.take_back(attempt_id, [seq], owner)
+
+    def take_back(self, attempt_id: str, seqs: list[int], owner: str | None = None) -> None:
+        """Mark choices taken back in one transaction, rows kept: an undo, or the rows an older version let a
+        second window record after answering a step already answered (see `RecordedAttempt.resume`)."""
         with self.write():
             self._check_owner(attempt_id, owner)
-            changed = self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
-                                      [attempt_id, seq]).rowcount
-            if changed:
-                self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
-                                " WHERE id = ?", [now_iso(), attempt_id])
-                outbox.on_undo(self.db.conn, attempt_id, seq)
+            for seq in seqs:
+                if self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
+                                   [attempt_id, seq]).rowcount:
+                    self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
+                                    " WHERE id = ?", [now_iso(), attempt_id])
+                    outbox.on_undo(self.db.conn, attempt_id, seq)
 
     def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None,
                        owner: str | None = None) -> None:

@@ -17,6 +17,43 @@ class OutputRefused(Exception):
     """The target is not a place we write to (a symlink, a folder, a device); the message says why."""
 
 
+JOURNAL_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def protected_target(output: Path | str, database: Path | str, data_folder: Path | str | None = None) -> str | None:
+    """Why a file written for `-o` must not go to `output`, or None: it is the database, one of SQLite's
+    files beside it (`-wal`, `-shm`, `-journal`: replacing one loses or corrupts committed work), or
+    anything else in the database's folder or in trainer's data folder. Symbolic links and other names
+    for the same file are seen through."""
+    from trainer.i18n import _
+
+    # the folder it lands in, links resolved; the name itself is not followed (a link there is refused later)
+    target = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(output))), os.path.basename(output))
+    db = os.path.realpath(database)
+    protected = [db] + [db + suffix for suffix in JOURNAL_SUFFIXES]
+    for name, suffix in zip(protected, ("", *JOURNAL_SUFFIXES)):
+        if target == name or _same_file(target, name):
+            if not suffix:
+                return _("-o {path} is the database itself; write the file outside its folder").format(path=output)
+            return _("-o {path} is the database's {suffix} file; write the file outside its folder").format(
+                path=output, suffix=suffix)
+    beside = os.path.dirname(db)  # the database's own folder: its files, not its subfolders
+    data = os.path.realpath(data_folder) if data_folder is not None else None  # trainer's: all of it
+    for folder in (beside, data):
+        if folder is not None and (os.path.dirname(target) == folder or
+                                   (folder == data and target.startswith(folder + os.sep))):
+            return _("-o {path} is in the data folder {folder}, beside the database; write it somewhere else").format(
+                path=output, folder=folder)
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def write_private(path: Path | str, text: str | bytes) -> None:
     """Replace `path` with `text` (UTF-8; bytes as they are, for a PDF), readable and writable by its
     owner only.
@@ -31,9 +68,11 @@ def write_private(path: Path | str, text: str | bytes) -> None:
     _replace_private(Path(path), fill)
 
 
-def backup_private(path: Path | str, source) -> None:
+def backup_private(path: Path | str, source, then=None) -> None:
     """Replace `path` with a consistent copy of the open SQLite connection `source`, made with SQLite's
-    online backup API (safe while other processes write: it copies one snapshot), owner-only like `-o`."""
+    online backup API (safe while other processes write: it copies one snapshot), owner-only like `-o`.
+    `then()` runs once the copy is complete and before it takes the target's place (the audit row): if it
+    fails, the copy is removed and the target left as it was."""
     import sqlite3
 
     def fill(fd: int, tmp: Path) -> None:
@@ -46,6 +85,8 @@ def backup_private(path: Path | str, source) -> None:
             target.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        if then is not None:
+            then()
 
     _replace_private(Path(path), fill)
 

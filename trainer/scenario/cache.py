@@ -4,6 +4,12 @@
 Every run reads each file anyway (to hash it), so an edited file can never be served stale: its hash
 no longer matches and it is loaded and checked afresh. The cache file's name carries trainer's
 version, so an upgrade starts a new cache. Only scenarios that loaded without errors are cached.
+
+A pickle runs code when it is loaded, so a cache is unpickled only when nobody else could have written
+it: the file (checked through the open descriptor, never through a symbolic link) must belong to this
+user and be writable by no one else, and so must its folder (or belong to root). Anything else is
+refused with a warning and the scenarios are loaded from their files; a folder others can write to is
+not written either. The folder is created owner-only.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import copyreg
 import hashlib
 import os
 import pickle
+import stat
+import sys
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
@@ -19,6 +27,7 @@ from types import MappingProxyType
 from platformdirs import user_cache_dir
 
 from trainer import __version__
+from trainer.i18n import _
 
 FORMAT = 12  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
 # says/reply entries; 7: findings for misspelt skills, misnamed nodes and mood conditions no path meets;
@@ -52,13 +61,33 @@ class ContentCache:
         self.seen: set[str] = set()  # paths read this run: their entries for other contents are stale
         self.dirty = False
         if path is not None:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        """Unpickle the cache if nobody else could have written it; otherwise warn and start afresh."""
+        refused = folder_refused(path.parent)
+        if refused:
+            warn_refused(path, refused)
+            self.path = None  # neither read nor written: it would be refused again
+            return
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        except FileNotFoundError:
+            return
+        except OSError as exc:  # a symbolic link (ELOOP with O_NOFOLLOW), unreadable: rebuilt and replaced
+            warn_refused(path, _("it cannot be opened safely ({reason})").format(reason=exc.strerror or exc))
+            return
+        with os.fdopen(fd, "rb") as fh:
+            refused = file_refused(os.fstat(fh.fileno()))
+            if refused:
+                warn_refused(path, refused)  # the next save replaces it with this user's own file
+                return
             try:
-                with open(path, "rb") as fh:
-                    loaded = pickle.load(fh)
-                if isinstance(loaded, dict):
-                    self.entries = loaded
-            except Exception:  # noqa: BLE001 - missing, unreadable or from elsewhere: start afresh
-                self.entries = {}
+                loaded = pickle.load(fh)
+            except Exception:  # noqa: BLE001 - damaged or from another version: start afresh
+                return
+        if isinstance(loaded, dict):
+            self.entries = loaded
 
     @staticmethod
     def key(path: Path, data: bytes) -> tuple[str, str]:
@@ -98,7 +127,7 @@ class ContentCache:
             return
         tmp = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(keep, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -106,6 +135,56 @@ class ContentCache:
         except Exception:  # noqa: BLE001 - the cache is an optimisation; never fail a run over it
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def file_refused(info: os.stat_result) -> str | None:
+    """Why a cache file with this status must not be unpickled, or None."""
+    if not stat.S_ISREG(info.st_mode):
+        return _("it is not a regular file")
+    if info.st_uid != os.geteuid():
+        return _("it belongs to another user")
+    if info.st_mode & 0o022:
+        return _("other users can write to it")
+    return None
+
+
+def folder_refused(folder: Path) -> str | None:
+    """Why a cache in this folder must not be trusted, or None (a folder not made yet is made owner-only).
+    trainer's own default folder, if this user owns it, is made owner-only instead of being refused."""
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return _("its folder cannot be checked ({reason})").format(reason=exc.strerror or exc)
+    if info.st_uid not in (os.geteuid(), 0):
+        return _("its folder belongs to another user")
+    if info.st_mode & 0o022:
+        ours = Path(user_cache_dir("trainer", appauthor=False))
+        if info.st_uid == os.geteuid() and os.path.realpath(folder) == os.path.realpath(ours):
+            try:
+                os.chmod(folder, stat.S_IMODE(info.st_mode) & ~0o022)
+                return None
+            except OSError:
+                pass
+        return _("other users can write to its folder")
+    return None
+
+
+_warned: set[str] = set()
+
+
+def warn_refused(path: Path, why: str) -> None:
+    """One line on standard error, once per cache file and process: the cache is not used, and why."""
+    if str(path) in _warned:
+        return
+    _warned.add(str(path))
+    from trainer.sanitize import line
+
+    sys.stderr.write("trainer: " + _("warning: not using the scenario cache {path}: {why}; the scenarios are "
+                                     "read from their files instead (make the cache folder yours alone, e.g. "
+                                     "chmod 700, or set TRAINER_CACHE_DIR)").format(path=line(str(path)),
+                                                                                     why=line(why)) + "\n")
 
 
 class ScenarioCache(ContentCache):

@@ -6,6 +6,7 @@ node tree ourselves: that is where duplicate keys, alias bombs and odd tags are 
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -94,7 +95,11 @@ def read_bytes(path: Path, report: Report) -> bytes | None:
                 return None
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        report.error(Location(), f"cannot read file: {exc.strerror or exc.__class__.__name__}")
+        if exc.errno == errno.ELOOP:
+            report.error(Location(), "this path is a loop of symbolic links; it was not read",
+                         "point the link at the scenario file itself (`ls -l` shows where each link points)")
+        else:
+            report.error(Location(), f"cannot read file: {exc.strerror or exc.__class__.__name__}")
         return None
     if len(data) > MAX_BYTES:
         report.error(Location(), f"file is over {MAX_BYTES:,} bytes", "split very long scenarios into several files")

@@ -13,7 +13,7 @@ from trainer.i18n import N_, _
 from trainer.play.engine import Step
 from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
-from trainer.progress.store import AttemptElsewhere, StoreError
+from trainer.progress.store import AttemptElsewhere, AttemptMovedOn, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
@@ -234,6 +234,9 @@ class PlayScreen(TranslatedScreen):
         changed and the step can be tried again."""
         try:
             step = make_step()
+        except AttemptMovedOn as exc:
+            self._moved_on(exc)
+            return False
         except AttemptElsewhere as exc:
             self._elsewhere(exc)
             return False
@@ -253,6 +256,18 @@ class PlayScreen(TranslatedScreen):
             self._show_node()  # the choice and the next step's lines in one mount
         self.refresh_bindings()
         return True
+
+    def _moved_on(self, exc: AttemptMovedOn) -> None:
+        """Another window answered this step first: say so, and show the step the attempt is now at."""
+        self.deadline = None
+        self.notify(f"{str(exc)[0].upper()}{str(exc)[1:]}.", title=_("Attempt moved on"), severity="warning",
+                    timeout=10, markup=False)
+        self.awaiting_continue = False
+        self.query_one("#feedback").display = False
+        self.query_one("#lines", Vertical).remove_children()
+        self._say_history()
+        self._show_node()
+        self.refresh_bindings()
 
     def _elsewhere(self, exc: AttemptElsewhere) -> None:
         """Another window took this attempt over (or ended it): stop here without writing anything."""
