@@ -111,7 +111,7 @@ def test_two_processes_racing_on_one_attempt_never_answer_a_step_twice(tmp_path)
 def _old_database(path: Path) -> None:
     """A database as the version before this index left it."""
     before = Migrations(schema.MIGRATION_SET)
-    before._migrations = [m for m in schema.migrations._migrations if "h24c_one_answer" not in m.name]
+    before._migrations = [m for m in schema.migrations._migrations if "one_answer_per_step" not in m.name]
     db = Database(path)
     before.apply(db)
     db.close()

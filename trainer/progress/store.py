@@ -18,13 +18,12 @@ from typing import Iterator
 from platformdirs import user_data_dir
 
 from trainer.outbox import facts as outbox
+from trainer.progress.dbfile import (SQLITE_HEADER, StoreError, check_existing_file, create_private,  # noqa: F401
+                                     database_exists)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
-class StoreError(Exception):
-    """A database problem explained for the user (never a traceback)."""
 
 
 class AttemptElsewhere(StoreError):
@@ -76,44 +75,6 @@ class Trainee:
     name: str
 
 
-def database_exists(path: Path) -> bool:
-    """Whether the file is there; a folder we may not look into is a clear error, not a traceback."""
-    try:
-        return path.exists()
-    except OSError as exc:
-        raise StoreError(f"cannot reach the database {path}: {exc.strerror or exc} "
-                         "(check the permissions of its folder)") from exc
-
-
-def check_existing_file(path: Path) -> None:
-    """Refuse, without writing anything, a file that is not an SQLite database."""
-    try:
-        if path.is_dir():
-            raise StoreError(f"{path} is a folder, not a database file")
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if head and head != SQLITE_HEADER:
-        raise StoreError(f"{path} is not a trainer database (not an SQLite file); it was left untouched")
-
-
-def _create_private(path: Path) -> None:
-    """Create the database file readable by its owner only, before SQLite opens it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the database at {path}: cannot make its folder "
-                         f"({exc.strerror or exc})") from exc
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass  # another process created it first: fine
-    except OSError as exc:
-        raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
-
-
 class Store:
     """One connection to the progress database. (sqlite-utils is imported when a store is opened, so
     merely importing this module stays cheap for start-up.)"""
@@ -129,7 +90,7 @@ class Store:
         if database_exists(path):
             check_existing_file(path)
         else:
-            _create_private(path)
+            create_private(path)
         import sqlite3
 
         from sqlite_utils import Database

@@ -1,0 +1,51 @@
+"""The database file itself, before SQLite opens it: is it there, is it ours, and a new one created private.
+Kept apart from the store so `trainer.launch` can check a path without importing sqlite-utils."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A problem with the progress database, in words a trainee or supervisor can act on."""
+
+
+def database_exists(path: Path) -> bool:
+    """Whether the file is there; a folder we may not look into is a clear error, not a traceback."""
+    try:
+        return path.exists()
+    except OSError as exc:
+        raise StoreError(f"cannot reach the database {path}: {exc.strerror or exc} "
+                         "(check the permissions of its folder)") from exc
+
+
+def check_existing_file(path: Path) -> None:
+    """Refuse, without writing anything, a file that is not an SQLite database."""
+    try:
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"{path} is not a trainer database (not an SQLite file); it was left untouched")
+
+
+def create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, before SQLite opens it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: cannot make its folder "
+                         f"({exc.strerror or exc})") from exc
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass  # another process created it first: fine
+    except OSError as exc:
+        raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
