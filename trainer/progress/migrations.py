@@ -288,3 +288,18 @@ def m009_attempt_language(db: Database) -> None:
     attempts = db["attempts"]
     attempts.add_column("language", str, not_null_default="en")
     attempts.add_column("translation_id", str)
+
+
+@migrations()
+def m010_h24b_audit_chain(db: Database) -> None:
+    """The audit trail becomes tamper-evident: each row keeps a SHA-256 hash over its own fields and the
+    hash of the row before it (existing rows are chained here, oldest first), and triggers refuse any
+    UPDATE or DELETE of a row and any row added without its hash. Sign-in failures start counting per
+    account and client address from here: the old per-account counts are dropped, which ends any
+    lockout in force (nobody stays locked out by an upgrade)."""
+    from trainer.progress.chain import create_guards, rechain
+
+    db["audit"].add_column("hash", str)
+    rechain(db.conn)
+    create_guards(db.conn)
+    db.execute("DELETE FROM sign_in_failures")

@@ -165,6 +165,17 @@ class TrainerApp(App):
             return
         self.choose_trainee(account.trainee)
 
+    def on_unmount(self) -> None:
+        """Leaving the app (quit, or the browser tab closed) signs the person out: audited, with where from."""
+        if self.account is None or not self.store_is_open:
+            return
+        from trainer.progress import audit
+
+        try:
+            audit.sign_out(self.store, self.account.name)
+        except StoreError:
+            pass  # a read-only or vanished database: the sign-in itself was recorded, nothing else is lost
+
     def action_change_passphrase(self) -> None:
         from trainer.tui.screens.signin import ChangePassphraseScreen
 
