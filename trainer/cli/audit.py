@@ -83,10 +83,12 @@ def _show_verdict(verdict, fmt: str) -> None:
                           "first_mismatch": broken, "missing_guards": list(verdict.missing_guards)}, indent=2))
         return
     if verdict.broken_id is not None:
-        why = (_("it has no hash") if verdict.reason == "no-hash"
-               else _("its hash does not match: it, or a row before it, was changed, removed or added outside trainer"))
-        echo(_("Audit row #{id} ({at}, {action}) does not match: {why}.").format(
-            id=verdict.broken_id, at=line(verdict.broken_at), action=line(verdict.broken_action), why=why))
+        if verdict.reason == "no-hash":
+            text = _("Audit row #{id} ({at}, {action}) has no hash: it was added outside trainer.")
+        else:
+            text = _("Audit row #{id} ({at}, {action}) does not match its hash: it, or a row before it, was changed, "
+                     "removed or added outside trainer.")
+        echo(text.format(id=verdict.broken_id, at=line(verdict.broken_at), action=line(verdict.broken_action)))
         echo(ngettext("The {count} row before it is intact.", "The {count} rows before it are intact.",
                       verdict.rows).format(count=verdict.rows))
     if verdict.missing_guards:
