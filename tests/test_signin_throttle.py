@@ -162,3 +162,60 @@ async def test_signing_in_and_out_of_the_app_is_audited_from_the_browsers_addres
     last = [(e["actor"], e["action"], e["detail"].get("from")) for e in audit.entries(store)][-2:]
     assert last == [(SAM, "sign-in", DESK), (SAM, "sign-out", DESK)]
     store.close()
+
+
+def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
+    """A closed browser tab ends its app process with SIGTERM: the app leaves as a quit does, so the
+    sign-out lands in the audit trail (a real process on a pseudo-terminal, as the web server runs one)."""
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    db = store.path
+    store.close()
+    main, child = pty.openpty()
+    env = {**os.environ, "TRAINER_CLIENT_ADDRESS": DESK, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    proc = subprocess.Popen([sys.executable, "-m", "trainer", "--db", str(db)], stdin=child, stdout=child,
+                            stderr=child, cwd=ROOT, env=env, start_new_session=True)
+    os.close(child)
+
+    def actions() -> list[str]:
+        check = Store.open(db)
+        try:
+            return [e["action"] for e in audit.entries(check) if e["detail"].get("from") == DESK]
+        finally:
+            check.close()
+
+    def read_until(done, seconds: float = 30.0) -> bool:
+        """Drain the app's screen output until `done()`, for at most `seconds`."""
+        deadline = time.monotonic() + seconds
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if select.select([main], [], [], min(left, 0.2))[0]:
+                try:
+                    os.read(main, 65536)
+                except OSError:
+                    return done()
+        return True
+
+    try:
+        assert read_until(lambda: proc.poll() is not None, seconds=2) is False  # it is running, not failed
+        os.write(main, f"{SAM}\r".encode())
+        os.write(main, f"{SAM_PASS}\r".encode())
+        assert read_until(lambda: "sign-in" in actions()), actions()
+        proc.send_signal(signal.SIGTERM)
+        assert read_until(lambda: proc.poll() is not None)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        os.close(main)
+    assert actions() == ["sign-in", "sign-out"]

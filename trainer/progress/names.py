@@ -10,6 +10,7 @@ the account code with the name it collides with (`confusable_with`).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 MAX_LENGTH = 80
@@ -55,11 +56,16 @@ def skeletons(name: str) -> frozenset[str]:
     """The UTS #39 security skeletons of a name (ICU's SpoofChecker), as typed, case-folded and in
     capitals: two names that share one look alike ("Sаm Rivera" with a Cyrillic а and "Sam Rivera";
     "BiII" and "Bill"; "SAM RlVERA" and "Sam Rivera", whose capitals are "SAM RIVERA")."""
-    from icu import SpoofChecker
-
-    checker = SpoofChecker()
+    checker = _spoof_checker()
     text = clean_name(name)
     return frozenset(checker.getSkeleton(0, form) for form in (text, text.casefold(), text.upper()))
+
+
+@functools.cache
+def _spoof_checker():
+    from icu import SpoofChecker  # loaded only when a name is added or changed
+
+    return SpoofChecker()
 
 
 def confusable_with(name: str, existing) -> str | None:

@@ -134,8 +134,16 @@ class TrainerApp(App):
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
+    leave_on_terminate = False  # trainer.launch sets it: SIGTERM (a closed browser tab) leaves as a quit does
+
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
+
+        if self.leave_on_terminate:  # so the sign-out is recorded and the terminal restored
+            import asyncio
+            import signal
+
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
 
         if self.site:
             from trainer.tui.screens.signin import SignInScreen
