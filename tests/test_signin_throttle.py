@@ -84,6 +84,16 @@ def test_right_passphrases_do_not_use_up_a_places_tries(store, monkeypatch):
     assert passphrase.failures(store, passphrase.address_key(DESK)).count == 0
 
 
+def test_counts_left_alone_for_an_hour_are_dropped(store, monkeypatch):
+    for n in range(50):  # fifty places, one wrong try each
+        _at(monkeypatch, f"198.51.100.{n}")
+        _hammer(store, SAM, 1, now=1000.0)
+    assert store.db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 100
+    _at(monkeypatch, DESK)
+    accounts.sign_in(store, SAM, SAM_PASS, clock=lambda: 1000.0 + 3600)
+    assert store.db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] <= 1
+
+
 def test_a_reset_clears_the_account_everywhere(store, monkeypatch):
     for place in (ATTACKER, DESK):
         _at(monkeypatch, place)
@@ -193,7 +203,8 @@ def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
             check.close()
 
     def read_until(done, seconds: float = 30.0) -> bool:
-        """Drain the app's screen output until `done()`, for at most `seconds`."""
+        """Drain the app's screen output until `done()`, for at most `seconds`; stops at the end of the
+        output (the app closed its terminal)."""
         deadline = time.monotonic() + seconds
         while not done():
             left = deadline - time.monotonic()
@@ -201,8 +212,9 @@ def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
                 return False
             if select.select([main], [], [], min(left, 0.2))[0]:
                 try:
-                    os.read(main, 65536)
-                except OSError:
+                    if not os.read(main, 65536):
+                        return done()
+                except OSError:  # EIO: the app's side of the terminal is closed
                     return done()
         return True
 
@@ -212,7 +224,8 @@ def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
         os.write(main, f"{SAM_PASS}\r".encode())
         assert read_until(lambda: "sign-in" in actions()), actions()
         proc.send_signal(signal.SIGTERM)
-        assert read_until(lambda: proc.poll() is not None)
+        read_until(lambda: proc.poll() is not None)
+        assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -187,6 +187,8 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
     counts = _counts(subject, address)
     with store.write():
         now = clock()
+        # counts nobody added to for an hour are forgotten anyway: dropping them keeps the table small
+        store.db.execute("DELETE FROM sign_in_failures WHERE last_failure_at <= ?", [now - FORGET_AFTER])
         wait = max(failures(store, key).wait(now, free) for _scope, key, free in counts)
         if wait > 0:
             raise LockedOut(wait)

@@ -18,6 +18,7 @@ from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
+TERMINATE_GRACE = 5.0  # seconds a terminated app has to leave cleanly before the process just ends
 
 
 class TrainerApp(App):
@@ -139,11 +140,11 @@ class TrainerApp(App):
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
 
-        if self.leave_on_terminate:  # so the sign-out is recorded and the terminal restored
+        if self.leave_on_terminate:
             import asyncio
             import signal
 
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminated)
 
         if self.site:
             from trainer.tui.screens.signin import SignInScreen
@@ -173,16 +174,31 @@ class TrainerApp(App):
             return
         self.choose_trainee(account.trainee)
 
-    def on_unmount(self) -> None:
-        """Leaving the app (quit, or the browser tab closed) signs the person out: audited, with where from."""
-        if self.account is None or not self.store_is_open:
+    def terminated(self) -> None:
+        """SIGTERM (the web server closing a tab's process, or `kill`): sign out first, then leave as a quit
+        does; if leaving is stuck (a screen still mounting can fail mid-teardown), end the process anyway."""
+        import asyncio
+        import os
+
+        self.sign_out()
+        self.call_after_refresh(self.exit)  # after the screen being shown has mounted: leaving mid-mount fails
+        asyncio.get_running_loop().call_later(TERMINATE_GRACE, os._exit, 0)
+
+    def sign_out(self) -> None:
+        """Record that the signed-in person left (once), with where from."""
+        account, self.account = self.account, None
+        if account is None or not self.store_is_open:
             return
         from trainer.progress import audit
 
         try:
-            audit.sign_out(self.store, self.account.name)
+            audit.sign_out(self.store, account.name)
         except StoreError:
             pass  # a read-only or vanished database: the sign-in itself was recorded, nothing else is lost
+
+    def on_unmount(self) -> None:
+        """Leaving the app (a quit, or the browser tab closed) signs the person out: audited, with where from."""
+        self.sign_out()
 
     def action_change_passphrase(self) -> None:
         from trainer.tui.screens.signin import ChangePassphraseScreen
