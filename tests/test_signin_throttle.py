@@ -174,9 +174,10 @@ async def test_signing_in_and_out_of_the_app_is_audited_from_the_browsers_addres
     store.close()
 
 
-def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
-    """A closed browser tab ends its app process with SIGTERM: the app leaves as a quit does, so the
-    sign-out lands in the audit trail (a real process on a pseudo-terminal, as the web server runs one)."""
+@pytest.mark.parametrize("ending", ["SIGTERM", "SIGHUP"])
+def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path, ending):
+    """A closed browser tab ends its app process with SIGTERM, a closed terminal with SIGHUP: the app
+    leaves as a quit does, so the sign-out lands in the audit trail (a real process on a pseudo-terminal)."""
     import os
     import pty
     import select
@@ -223,7 +224,7 @@ def test_a_terminated_app_process_still_records_the_sign_out(store, tmp_path):
         os.write(main, f"{SAM}\r".encode())
         os.write(main, f"{SAM_PASS}\r".encode())
         assert read_until(lambda: "sign-in" in actions()), actions()
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(getattr(signal, ending))
         read_until(lambda: proc.poll() is not None)
         assert proc.wait(timeout=30) == 0
     finally:

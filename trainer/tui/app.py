@@ -135,7 +135,7 @@ class TrainerApp(App):
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
-    leave_on_terminate = False  # trainer.launch sets it: SIGTERM (a closed browser tab) leaves as a quit does
+    leave_on_terminate = False  # trainer.launch sets it: SIGTERM/SIGHUP (a closed tab or terminal) leave as a quit does
 
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
@@ -144,7 +144,8 @@ class TrainerApp(App):
             import asyncio
             import signal
 
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.terminated)
+            for ending in (signal.SIGTERM, signal.SIGHUP):  # a closed tab's process; a closed terminal
+                asyncio.get_running_loop().add_signal_handler(ending, self.terminated)
 
         if self.site:
             from trainer.tui.screens.signin import SignInScreen
@@ -175,8 +176,8 @@ class TrainerApp(App):
         self.choose_trainee(account.trainee)
 
     def terminated(self) -> None:
-        """SIGTERM (the web server closing a tab's process, or `kill`): sign out first, then leave as a quit
-        does; if leaving is stuck (a screen still mounting can fail mid-teardown), end the process anyway."""
+        """SIGTERM or SIGHUP (the web server closing a tab's process, `kill`, a closed terminal or SSH
+        connection): sign out first, then leave as a quit does; if leaving is stuck, end the process anyway."""
         import asyncio
         import os
 
