@@ -161,6 +161,21 @@ def test_trainer_audit_since_a_date(runner, db, monkeypatch):
     assert result.exit_code == 0 and result.output.strip() == "No audit entries since 2999-01-01."
     result = runner.invoke(cli, ["--db", str(db), "audit", "--since", "yesterday"])
     assert result.exit_code == 2 and "2026-11-01" in result.output
+    result = runner.invoke(cli, ["--db", str(db), "audit", "--verify", "--since", "2026-01-01"])
+    assert result.exit_code == 2 and "whole trail" in result.output
+
+
+def test_trainer_audit_text_never_passes_a_control_character_through(runner, db, monkeypatch):
+    store = Store.open(db)
+    audit.log(store, BOSS, "export", "csv", output="/tmp/\x1b]52;c;aGk=\x07report\x1b[2J.csv")
+    store.close()
+    as_supervisor(monkeypatch)
+    monkeypatch.setenv("TRAINER_CLIENT_ADDRESS", "192.0.2.10\x1b[31m")
+    result = runner.invoke(cli, ["--db", str(db), "audit"])
+    assert result.exit_code == 0 and "report" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    result = runner.invoke(cli, ["--db", str(db), "audit", "--format", "json"])
+    assert "\x1b" not in result.output and json.loads(result.output)[5]["detail"]["output"].startswith("/tmp/\x1b")
 
 
 def test_trainer_audit_verify_prints_the_last_hash_or_names_the_first_bad_row(runner, db, monkeypatch):

@@ -178,5 +178,4 @@ def test_a_try_is_counted_before_the_check_so_a_killed_check_is_not_free(tmp_pat
     with pytest.raises(KeyboardInterrupt):
         passphrase.check(store, SECRET)
     counts = dict(store.db.execute("SELECT subject, failures FROM sign_in_failures"))
-    assert counts == {passphrase.pair_key(passphrase.PERSONAL_SUBJECT, "terminal"): 1,
-                      passphrase.address_key("terminal"): 1}
+    assert counts == {passphrase.pair_key(passphrase.PERSONAL_SUBJECT, "terminal"): 1}

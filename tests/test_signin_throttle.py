@@ -77,6 +77,17 @@ def test_spraying_many_names_from_one_place_is_slowed_down_for_that_place_only(s
     assert accounts.sign_in(store, SAM, SAM_PASS, clock=lambda: 1000.0).name == SAM
 
 
+def test_at_the_terminal_wrong_tries_on_other_names_never_make_a_supervisor_wait(store, monkeypatch):
+    """Everyone at a terminal (local users, an SSH forced command) is one place: it has no place-wide count."""
+    _at(monkeypatch, None)
+    _hammer(store, SAM, 10, now=1000.0)
+    for n in range(3 * passphrase.ADDRESS_FREE_TRIES):
+        _hammer(store, f"Nobody Number {n}", 1, now=1000.0)
+    assert accounts.sign_in(store, BOSS, BOSS_PASS, clock=lambda: 1000.0).name == BOSS
+    with pytest.raises(passphrase.LockedOut):  # names with no account are still slowed down there
+        accounts.sign_in(store, "Nobody At All", "whatever it is", clock=lambda: 1000.0)
+
+
 def test_right_passphrases_do_not_use_up_a_places_tries(store, monkeypatch):
     _at(monkeypatch, DESK)  # a busy front desk: many people sign in from one computer all day
     for _ in range(3 * passphrase.ADDRESS_FREE_TRIES):

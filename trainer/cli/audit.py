@@ -35,6 +35,8 @@ def audit_command(obj: Context, since: str | None, fmt: str, verify: bool) -> No
     """The audit trail: who did what, when and from where (supervisor sign-in)."""
     from trainer.progress import audit
 
+    if verify and since:
+        raise click.UsageError(_("--verify checks the whole trail; leave out --since"))
     since = _day(since)
     store = obj.store()
     try:

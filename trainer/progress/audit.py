@@ -19,7 +19,7 @@ from trainer.outbox import facts as outbox
 from trainer.progress.chain import FIELDS as _FIELDS, GENESIS, GUARDS, row_hash
 from trainer.progress.store import Store, StoreError, now_iso
 
-TERMINAL = "terminal"
+TERMINAL = "terminal"  # also passphrase.TERMINAL (that module does not import this one at load time)
 CLIENT_ADDRESS_VARIABLE = "TRAINER_CLIENT_ADDRESS"
 
 

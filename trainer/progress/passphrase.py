@@ -25,7 +25,9 @@ MIN_LENGTH = 12
 MIN_SCORE = 3  # zxcvbn: "safely unguessable", about 10^8 guesses or more
 STRENGTH_CHECKED = 72  # zxcvbn refuses longer input
 FREE_TRIES = 5  # wrong passphrases for one account from one place before the waits start
-ADDRESS_FREE_TRIES = 20  # wrong passphrases or unknown names from one place, whatever the account
+ADDRESS_FREE_TRIES = 20  # wrong passphrases or unknown names from one address, whatever the account
+TERMINAL = "terminal"  # the place of a sign-in with no browser address (trainer.progress.audit.TERMINAL)
+UNKNOWN_SUBJECT = "unknown-name"  # the count of names with no account, at the terminal
 FIRST_WAIT = 30.0
 MAX_WAIT = 15 * 60.0  # the waits double up to this, never longer
 FORGET_AFTER = 60 * 60.0  # a count with no new failure for this long starts again
@@ -153,7 +155,12 @@ def address_key(address: str) -> str:
 
 
 def _counts(subject: str | None, address: str) -> list[tuple[str, str, int]]:
-    """(scope, key, free tries) of the counts a try from `address` on `subject` (None: no such account) is under."""
+    """(scope, key, free tries) of the counts a try from `address` on `subject` (None: no such account) is
+    under. The terminal has no place-wide count: everyone signing in at a terminal (local users, an SSH
+    forced command) shares that one place, and one of them could otherwise make every account wait there;
+    names with no account count there as one account of their own."""
+    if address == TERMINAL:
+        return [("account", pair_key(subject or UNKNOWN_SUBJECT, address), FREE_TRIES)]
     place = [("address", address_key(address), ADDRESS_FREE_TRIES)]
     return ([("account", pair_key(subject, address), FREE_TRIES)] if subject else []) + place
 
@@ -204,7 +211,7 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
         if ok:
             store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [pair_key(subject, address)])
             store.db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE subject = ?",
-                             [address_key(address)])
+                             [address_key(address)])  # no such row at the terminal: nothing to take back
             if rehashed:
                 save(rehashed)
             outcome = Outcome(True)
