@@ -69,6 +69,15 @@ def test_the_app_cannot_change_or_remove_an_audit_row(db):
     store.close()
 
 
+def test_an_entry_is_added_only_inside_a_write_transaction(db):
+    store = Store.open(db)
+    with pytest.raises(StoreError, match="write transaction"):
+        audit.record(store, BOSS, "note", "x")
+    audit.log(store, BOSS, "note", "x")
+    assert audit.verify(store).intact
+    store.close()
+
+
 def test_an_intact_trail_verifies_and_each_row_chains_the_one_before(db):
     verdict = _verdict(db)
     assert verdict.intact and verdict.rows == 5 and verdict.head_id == 5 and len(verdict.head_hash) == 64

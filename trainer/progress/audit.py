@@ -35,6 +35,8 @@ def record(store: Store, actor: str, action: str, subject: str | None = None, **
     """Add one entry; call it inside the write transaction of the change it describes, so the change and
     its record land together or not at all (and no other writer can slip a row in between the last
     hash read here and this row)."""
+    if not store.db.conn.in_transaction:  # two writers could otherwise chain onto the same row
+        raise StoreError("an audit entry must be added inside the write transaction of its change (Store.write)")
     last = store.db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     row = ((last[0] + 1) if last else 1, now_iso(), actor, action, subject,
            json.dumps(detail, ensure_ascii=False) if detail else None)
