@@ -29,7 +29,7 @@ def test_site_init_stores_the_iri_the_folders_and_the_first_supervisor(site, tmp
     boss = accounts.sign_in(site, "morgan lee", BOSS_PASS, role="supervisor")
     assert (boss.name, boss.role, boss.trainee) == (BOSS, "supervisor", None)
     assert site.trainees() == []  # a supervisor is not a trainee in reports
-    assert [e["action"] for e in audit.entries(site)] == ["site-init", "account-add"]
+    assert [e["action"] for e in audit.entries(site)] == ["site-init", "account-add", "sign-in"]
 
 
 @pytest.mark.parametrize("iri", ["", "clinic", "https://", "https://a b.example"])
@@ -60,10 +60,10 @@ def test_trainees_are_added_with_groups_and_listed(site):
     assert [a.name for a in accounts.group_members(site, "front desk")] == ["Ana Costa", "Sam Rivera"]
     assert [t.name for t in site.trainees()] == ["Ana Costa", "Sam Rivera"]
     with pytest.raises(AccessError, match="already an account"):
-        accounts.add_account(site, "SAM RIVERA", "trainee", "whatever123", BOSS)
+        accounts.add_account(site, "SAM RIVERA", "trainee", "a fine passphrase", BOSS)
     with pytest.raises(AccessError, match="control, format or bidirectional"):
-        accounts.add_account(site, "Eve\x1b[2J", "trainee", "whatever123", BOSS)
-    with pytest.raises(AccessError, match="at least 8"):
+        accounts.add_account(site, "Eve\x1b[2J", "trainee", "a fine passphrase", BOSS)
+    with pytest.raises(AccessError, match="at least 12"):
         accounts.add_account(site, "Eve", "trainee", "short", BOSS)
     adds = [(e["subject"], e["detail"]["role"]) for e in audit.entries(site, "account-add")]
     assert adds[-2:] == [("Sam Rivera", "trainee"), ("Ana Costa", "trainee")]

@@ -81,3 +81,75 @@ def test_every_way_a_name_comes_in_from_the_command_line_is_checked(runner, tmp_
         assert result.exit_code == 2, (args, result.output)
         assert "\x1b" not in result.output
     assert Store.open(tmp_path / "p.db").trainees() == []
+
+
+# --- names that look alike (UTS #39 security skeletons) -----------------------------------------------
+@pytest.fixture
+def site(tmp_path, fast_hashing):
+    from tests.site_helpers import BOSS, BOSS_PASS, IRI
+    from trainer.progress import accounts
+
+    store = Store.open(tmp_path / "site.db")
+    accounts.init_site(store, BOSS, IRI, [], BOSS_PASS)
+    accounts.add_account(store, "Sam Rivera", "trainee", "sams passphrase", BOSS, groups=["Front desk"])
+    accounts.add_account(store, "Bill Okafor", "trainee", "bills passphrase", BOSS)
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("look_alike, existing", [
+    ("S\u0430m Rivera", "Sam Rivera"),          # Cyrillic а
+    ("Sam Riv\u0435r\u0430", "Sam Rivera"),     # Cyrillic е and а
+    ("Sarn Rivera", "Sam Rivera"),              # r n for m
+    ("SAM RlVERA", "Sam Rivera"),               # l for I, whatever the case
+    ("BiII Okafor", "Bill Okafor"),             # capital I for l
+    ("Bill 0kafor", "Bill Okafor"),             # zero for O
+    ("\u039corgan Lee", "Morgan Lee"),          # Greek capital mu
+])
+def test_a_name_that_looks_like_an_existing_one_is_refused_naming_it(site, look_alike, existing):
+    from tests.site_helpers import BOSS
+    from trainer.progress import accounts
+
+    with pytest.raises(accounts.AccessError, match=f"looks like '{existing}'"):
+        accounts.add_account(site, look_alike, "trainee", "a fine passphrase", BOSS)
+    assert accounts.find(site, look_alike) is None
+
+
+def test_a_rename_into_a_look_alike_is_refused_but_a_change_of_case_is_not(site):
+    from tests.site_helpers import BOSS
+    from trainer.progress import accounts
+
+    with pytest.raises(accounts.AccessError, match="looks like 'Sam Rivera'"):
+        accounts.rename(site, "Bill Okafor", "S\u0430m Rivera", BOSS)
+    assert accounts.rename(site, "Sam Rivera", "SAM RIVERA", BOSS).name == "SAM RIVERA"
+    assert accounts.rename(site, "SAM RIVERA", "Sam Rivera", BOSS).name == "Sam Rivera"
+
+
+def test_a_group_that_looks_like_an_existing_one_is_refused(site):
+    from tests.site_helpers import BOSS
+    from trainer.progress import accounts
+
+    with pytest.raises(accounts.AccessError, match="looks like 'Front desk'"):
+        accounts.add_to_group(site, "Bill Okafor", "Fr\u043ent desk", BOSS)
+    assert accounts.add_to_group(site, "Bill Okafor", "front desk", BOSS).groups == ("Front desk",)
+
+
+def test_different_names_in_other_scripts_are_still_welcome(site):
+    from tests.site_helpers import BOSS
+    from trainer.progress import accounts
+
+    for name in ("Sam Rivers", "Samir Rivera", "Зоя Смирнова", "李明", "José Núñez", "Jose Nunez"):
+        accounts.add_account(site, name, "trainee", "a fine passphrase", BOSS)
+
+
+def test_the_cli_refuses_a_look_alike_with_one_line(runner, tmp_path, fast_hashing, monkeypatch):
+    from tests.site_helpers import as_supervisor, make_site
+    from trainer.cli import cli
+
+    db = tmp_path / "site.db"
+    make_site(runner, monkeypatch, db)
+    as_supervisor(monkeypatch)
+    result = runner.invoke(cli, ["--db", str(db), "trainees", "add", "S\u0430m Rivera", "--passphrase-stdin"],
+                           input="a fine passphrase\n")
+    assert result.exit_code == 1
+    assert "looks like 'Sam Rivera'" in result.output and len(result.output.strip().splitlines()) == 1

@@ -29,12 +29,42 @@ def test_hashes_are_argon2id_with_the_rfc_9106_profile(tmp_path):
     assert passphrase.check(store, SECRET) and not passphrase.check(store, SECRET + "!")
 
 
-@pytest.mark.parametrize("weak, reason", [("short", "at least 8"), (" " * 8, "only spaces"), ("\t \t \t \t ", "only spaces")])
+@pytest.mark.parametrize("weak, reason", [
+    ("short", "at least 12"), ("password", "at least 12"), ("12345678", "at least 12"), ("elevenchars", "at least 12"),
+    (" " * 12, "only spaces"), ("\t \t \t \t \t \t ", "only spaces"),
+    ("1qaz2wsx3edc", "most common passwords"), ("leavemealone", "most common passwords"),
+    ("password1234", "most common passwords"), ("Password1234!", "too easy to guess"), ("123456789012", "too easy to guess"), ("passwordpassword", "too easy"),
+    ("aaaaaaaaaaaaaaaa", "too easy"), ("qwertyuiopasdf", "too easy"), ("iloveyou2026", "too easy"),
+])
 def test_weak_passphrases_are_refused(tmp_path, weak, reason):
     store = Store.open(tmp_path / "p.db")
     with pytest.raises(StoreError, match=reason):
         passphrase.set_passphrase(store, weak)
     assert not passphrase.is_set(store)
+
+
+def test_a_passphrase_made_of_the_persons_own_name_is_refused(tmp_path, fast_hashing):
+    store = Store.open(tmp_path / "site.db")
+    accounts.init_site(store, "Morgan Lee", "https://clinic.example/training", [], SECRET)
+    passphrase.check_strength("zephyrinequockmantle")  # strong enough for anyone else
+    with pytest.raises(accounts.AccessError, match="too easy to guess"):
+        accounts.add_account(store, "Zephyrine Quockmantle", "trainee", "zephyrinequockmantle", actor="Morgan Lee")
+    accounts.add_account(store, "Zephyrine Quockmantle", "trainee", "lantern pickle harbour", actor="Morgan Lee")
+
+
+@pytest.mark.parametrize("strong", ["correct horse battery", "sams passphrase", "lantern pickle harbour",
+                                    "Tr0mbone-Saucer-Fjord", "x" * 12 + "Yq7#mZ2!pL"])
+def test_long_uncommon_passphrases_are_accepted(tmp_path, strong, fast_hashing):
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, strong)
+    assert passphrase.check(store, strong)
+
+
+def test_a_very_long_passphrase_is_accepted_and_checked_whole(tmp_path, fast_hashing):
+    long = "harbour lantern pickle " * 10  # past the 72 characters the strength check reads
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, long)
+    assert passphrase.check(store, long) and not passphrase.check(store, long[:-1])
 
 
 def test_an_old_scrypt_hash_still_opens_and_is_upgraded_on_success(tmp_path):
@@ -65,7 +95,27 @@ def test_waits_double_after_five_wrong_tries_in_a_row(tmp_path, fast_hashing):
     with pytest.raises(passphrase.LockedOut, match="try again in 1 s"):
         passphrase.check(store, SECRET, clock=lambda: now + 89.5)
     assert passphrase.check(store, SECRET, clock=lambda: now + 90)
-    assert passphrase.failures(store, passphrase.PERSONAL_SUBJECT).count == 0  # a success clears the count
+    pair = passphrase.pair_key(passphrase.PERSONAL_SUBJECT, "terminal")
+    assert passphrase.failures(store, pair).count == 0  # a success clears the count
+
+
+def test_the_waits_stop_doubling_at_fifteen_minutes_and_an_hour_forgets(tmp_path, fast_hashing):
+    store = Store.open(tmp_path / "p.db")
+    passphrase.set_passphrase(store, SECRET)
+    now = 1000.0
+    for _ in range(5):
+        assert not passphrase.check(store, "wrong guess", clock=lambda: now)
+    waits = []
+    for _ in range(8):  # each wrong try as soon as it is allowed
+        with pytest.raises(passphrase.LockedOut) as locked:
+            passphrase.check(store, SECRET, clock=lambda: now)
+        waits.append(round(locked.value.wait))
+        now += locked.value.wait
+        assert not passphrase.check(store, "wrong guess", clock=lambda: now)
+    assert waits == [30, 60, 120, 240, 480, 900, 900, 900]
+    now += 3600  # an hour without a wrong try: the count starts again
+    assert not passphrase.check(store, "wrong guess", clock=lambda: now)
+    assert passphrase.check(store, SECRET, clock=lambda: now)
 
 
 def _worker(db, name, now, secret) -> str:
@@ -127,4 +177,5 @@ def test_a_try_is_counted_before_the_check_so_a_killed_check_is_not_free(tmp_pat
     monkeypatch.setattr(passphrase, "verify", killed)
     with pytest.raises(KeyboardInterrupt):
         passphrase.check(store, SECRET)
-    assert sum(r[0] for r in store.db.execute("SELECT failures FROM sign_in_failures")) == 1
+    counts = dict(store.db.execute("SELECT subject, failures FROM sign_in_failures"))
+    assert counts == {passphrase.pair_key(passphrase.PERSONAL_SUBJECT, "terminal"): 1}

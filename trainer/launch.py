@@ -78,6 +78,7 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tup
         app = create_app(ctx.db, trainee=trainee, play=play, library=library, roles=roles)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    app.leave_on_terminate = True
     try:
         app.run()
     finally:

@@ -48,7 +48,7 @@ def site_init(obj: Context, supervisor_name: str, site_iri: str, scenario_dirs: 
     """Make a new database a site, with its first supervisor (asks for the supervisor's passphrase)."""
     from trainer.progress import accounts
 
-    secret = new_passphrase(passphrase_stdin, _("Passphrase for the first supervisor (8+ characters)"))
+    secret = new_passphrase(passphrase_stdin, _("Passphrase for the first supervisor (12+ characters)"))
     store = obj.store()
     try:
         account = _do(store, accounts.init_site, supervisor_name, site_iri, scenario_dirs, secret)
@@ -146,7 +146,7 @@ def _add(obj: Context, name: str, role: str, passphrase_stdin: bool, groups=()):
     from trainer.progress import accounts
 
     with signed_in(obj, _("adding a trainee") if role == "trainee" else _("adding a supervisor")) as (store, actor):
-        secret = new_passphrase(passphrase_stdin, _("Passphrase for {name} (8+ characters)").format(name=name))
+        secret = new_passphrase(passphrase_stdin, _("Passphrase for {name} (12+ characters)").format(name=name))
         return _do(store, accounts.add_account, name, role, secret, actor, groups=groups)
 
 
@@ -155,7 +155,7 @@ def _reset(obj: Context, name: str, role: str, passphrase_stdin: bool) -> None:
 
     with signed_in(obj, _("resetting a passphrase")) as (store, actor):
         account = _existing(store, name, role)
-        secret = new_passphrase(passphrase_stdin, _("New passphrase for {name} (8+ characters)").format(name=account.name))
+        secret = new_passphrase(passphrase_stdin, _("New passphrase for {name} (12+ characters)").format(name=account.name))
         _do(store, accounts.reset_passphrase, account.name, secret, actor)
     click.echo(_("New passphrase set for {name}.").format(name=line(account.name)))
 

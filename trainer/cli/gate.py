@@ -104,7 +104,7 @@ def new_passphrase(from_stdin: bool, prompt: str | None = None) -> str:
         return value.rstrip("\r\n")
     if not interactive():
         raise click.UsageError(_("no terminal to type a passphrase in: use --passphrase-stdin"))
-    return click.prompt(prompt or _("New passphrase (8+ characters)"), hide_input=True,
+    return click.prompt(prompt or _("New passphrase (12+ characters)"), hide_input=True,
                         confirmation_prompt=_("Repeat for confirmation"), err=True)
 
 

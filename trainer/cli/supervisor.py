@@ -123,7 +123,7 @@ def set_passphrase_command(obj: Context) -> None:
                 raise AccessRefused(str(exc)) from None
             if not right:
                 raise click.ClickException(_("that is not the current passphrase; nothing was changed"))
-        new = click.prompt(_("New passphrase (8+ characters)"), hide_input=True,
+        new = click.prompt(_("New passphrase (12+ characters)"), hide_input=True,
                            confirmation_prompt=_("Repeat for confirmation"))
         passphrase.set_passphrase(store, new)
     except StoreError as exc:

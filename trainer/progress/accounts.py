@@ -16,7 +16,7 @@ from pathlib import Path
 from trainer.i18n import _
 from trainer.outbox import facts
 from trainer.progress import audit, passphrase as pp
-from trainer.progress.names import InvalidName, clean_name
+from trainer.progress.names import InvalidName, clean_name, confusable_with
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
 SITE_IRI = facts.SITE_IRI_KEY  # "site_iri"
@@ -33,6 +33,14 @@ class AccessError(StoreError):
 
 class SignInRefused(AccessError):
     """Wrong name or passphrase, a disabled account, or the wrong role."""
+
+
+class WrongRole(SignInRefused):
+    """The right passphrase for an account whose role may not sign in here."""
+
+    def __init__(self, account: "Account", allowed: tuple[str, ...]):
+        self.account, self.allowed = account, allowed
+        super().__init__(f"'{account.name}' is not a {' or '.join(allowed)} account")
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,10 @@ def _name(raw: str, what: str) -> str:
         raise AccessError(str(exc)) from None
 
 
-def _hash(passphrase: str) -> str:
+def _hash(passphrase: str, *context: str) -> str:
+    """The hash to store; `context` is what an attacker would try first (the person's name)."""
     try:
-        return pp.make_hash(passphrase)
+        return pp.make_hash(passphrase, context)
     except pp.WeakPassphrase as exc:
         raise AccessError(str(exc)) from None
 
@@ -123,7 +132,7 @@ def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase
     """Make this database a site, with its first supervisor. Only a new or empty database can become one."""
     iri = check_iri(iri)
     name = _name(supervisor, "supervisor name")
-    hashed = _hash(passphrase)
+    hashed = _hash(passphrase, name)
     folders = []
     for folder in scenario_dirs:
         path = Path(folder).expanduser().resolve()
@@ -209,10 +218,22 @@ def accounts(store: Store, role: str | None = None) -> list[Account]:
     return [_row_to_account(store, r) for r in store.db.execute(f"{_SELECT} {where} ORDER BY name_key", params)]
 
 
+def _refuse_look_alike(store: Store, name: str, table: str = "accounts", but: int | None = None) -> None:
+    """Refuse a name that could be mistaken for another account's (or group's), naming that one."""
+    others = [r[0] for r in store.db.execute(f"SELECT name FROM {table} WHERE id IS NOT ? ORDER BY id", [but])]
+    other = confusable_with(name, others)
+    if other is not None:
+        what = _("an account") if table == "accounts" else _("a group")
+        raise AccessError(_("'{name}' looks like '{other}', {what} that already exists (some of its letters can be "
+                            "mistaken for others); choose a name that cannot be confused with it").format(
+            name=name, other=other, what=what))
+
+
 def _insert(store: Store, name: str, role: str, hashed: str) -> Account:
     key = name.casefold()
     if store.db.execute("SELECT 1 FROM accounts WHERE name_key = ?", [key]).fetchone():
         raise AccessError(f"there is already an account named '{name}' (names are the same whatever the case)")
+    _refuse_look_alike(store, name)
     trainee_id = None
     if role == "trainee":
         row = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
@@ -236,7 +257,7 @@ def add_account(store: Store, name: str, role: str, passphrase: str, actor: str,
         raise AccessError(f"unknown role '{role}'")
     clean = _name(name, f"{role} name")
     group_names = [_name(g, "group name") for g in groups]
-    hashed = _hash(passphrase)
+    hashed = _hash(passphrase, clean)
     _require_site(store)
     with store.write():
         account = _insert(store, clean, role, hashed)
@@ -261,6 +282,7 @@ def rename(store: Store, old: str, new: str, actor: str) -> Account:
         clash = store.db.execute("SELECT id FROM accounts WHERE name_key = ?", [key]).fetchone()
         if clash and clash[0] != account.id:
             raise AccessError(f"there is already an account named '{clean}'")
+        _refuse_look_alike(store, clean, but=account.id)
         if account.trainee_id is not None:
             other = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
             if other and other[0] != account.trainee_id:
@@ -288,17 +310,17 @@ def disable(store: Store, name: str, actor: str) -> Account:
 def reset_passphrase(store: Store, name: str, new: str, actor: str) -> None:
     """A supervisor sets a new passphrase for someone who forgot theirs; the failure count is cleared."""
     account = _existing(store, name)
-    hashed = _hash(new)
+    hashed = _hash(new, account.name)
     with store.write():
         store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
-        store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [account.subject])
+        pp.clear_account(store, account.subject)
         audit.record(store, actor, "account-reset-passphrase", account.name)
 
 
 def change_own_passphrase(store: Store, account: Account, current: str, new: str, clock=time.time) -> None:
     """The signed-in person changes their own passphrase; the current one is checked first."""
-    hashed = _hash(new)
-    sign_in(store, account.name, current, clock=clock)
+    hashed = _hash(new, account.name)
+    sign_in(store, account.name, current, clock=clock, record_success=False, purpose="change-own-passphrase")
     with store.write():
         store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
         audit.record(store, account.name, "change-own-passphrase", account.name)
@@ -310,6 +332,8 @@ def _join(store: Store, trainee_id: int | None, group: str) -> None:
         raise AccessError("only trainees belong to groups")
     key = group.casefold()
     row = store.db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
+    if row is None:
+        _refuse_look_alike(store, group, "groups")
     group_id = row[0] if row else store.db.execute(
         "INSERT INTO groups (name, name_key, created_at) VALUES (?, ?, ?)", [group, key, now_iso()]).lastrowid
     store.db.execute("INSERT OR IGNORE INTO group_members (group_id, trainee_id) VALUES (?, ?)", [group_id, trainee_id])
@@ -338,22 +362,37 @@ def _stored_hash(store: Store, account_id: int) -> str | None:
     return row[0] if row else None
 
 
-def sign_in(store: Store, name: str, passphrase: str, role: str | None = None, clock=time.time) -> Account:
-    """The account, if the name and passphrase match, it is enabled, and has `role` (when given).
-    Raises SignInRefused, or passphrase.LockedOut while a wait after repeated failures is not over."""
+def sign_in(store: Store, name: str, passphrase: str, role: str | None = None, clock=time.time,
+            roles: tuple[str, ...] | None = None, address: str | None = None, record_success: bool = True,
+            purpose: str | None = None) -> Account:
+    """The account, if the name and passphrase match, it is enabled, and has `role` (or one of `roles`)
+    when given. Every try is audited with where it came from (`address`, else the process's client
+    address: "terminal" unless the web server passed a browser's); `record_success` False leaves a right
+    passphrase unrecorded (its caller records what it was for), `purpose` is noted with a failure.
+    Raises SignInRefused (WrongRole when only the role is wrong), or passphrase.LockedOut while a wait
+    after repeated failures is not over."""
     clean = _name(name, "name")
+    address = address or audit.client_address()
+    extra = {"purpose": purpose} if purpose else {}
     account = find(store, clean)
-    if account is None:
-        pp.verify(None, passphrase)  # as slow as a real check: an unknown name looks like a wrong passphrase
+    if account is None:  # as slow as a real check, counted for the place: it looks like a wrong passphrase
+        pp.guarded_check(store, None, lambda: None, passphrase, lambda value: None, clock, address,
+                         after=lambda outcome: audit.signing_in(store, outcome, None, address, **extra))
         raise SignInRefused(_("that name and passphrase do not match an account"))
+    allowed = roles if roles is not None else ((role,) if role is not None else ROLES)
+    refusal = "disabled" if account.disabled else (None if account.role in allowed else "wrong role")
 
     def save(value: str) -> None:
         store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [value, account.id])
 
-    if not pp.guarded_check(store, account.subject, lambda: _stored_hash(store, account.id), passphrase, save, clock):
+    def settle(outcome) -> None:
+        audit.signing_in(store, outcome, account.name, address, refusal, record_success, **extra)
+
+    if not pp.guarded_check(store, account.subject, lambda: _stored_hash(store, account.id), passphrase, save,
+                            clock, address, after=settle):
         raise SignInRefused(_("that name and passphrase do not match an account"))
     if account.disabled:
         raise SignInRefused(_("the account '{name}' is disabled; ask a supervisor").format(name=account.name))
-    if role is not None and account.role != role:
-        raise SignInRefused(f"'{account.name}' is not a {role} account")
+    if refusal == "wrong role":
+        raise WrongRole(account, allowed)
     return account

@@ -332,3 +332,18 @@ def m011_one_answer_per_step(db: Database) -> None:
     db.execute("UPDATE choices SET step = (SELECT count(*) FROM choices earlier WHERE earlier.attempt_id ="
                " choices.attempt_id AND earlier.undone = 0 AND earlier.seq < choices.seq) WHERE undone = 0")
     db.execute("CREATE UNIQUE INDEX idx_choices_one_answer_per_step ON choices(attempt_id, step) WHERE undone = 0")
+
+
+@migrations()
+def m012_audit_chain(db: Database) -> None:
+    """The audit trail becomes tamper-evident: each row keeps a SHA-256 hash over its own fields and the
+    hash of the row before it (existing rows are chained here, oldest first), and triggers refuse any
+    UPDATE or DELETE of a row and any row added without its hash. Sign-in failures start counting per
+    account and client address from here: the old per-account counts are dropped, which ends any
+    lockout in force (nobody stays locked out by an upgrade)."""
+    from trainer.progress.chain import create_guards, rechain
+
+    db["audit"].add_column("hash", str)
+    rechain(db.conn)
+    create_guards(db.conn)
+    db.execute("DELETE FROM sign_in_failures")

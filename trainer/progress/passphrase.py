@@ -20,9 +20,17 @@ from trainer.progress.store import Store, StoreError
 
 KEY = "supervisor_passphrase"
 PERSONAL_SUBJECT = "personal-supervisor"
-MIN_LENGTH = 8
-FREE_TRIES = 5
+PERSONAL_ACTOR = "supervisor"  # who the audit names for the personal database's passphrase
+MIN_LENGTH = 12
+MIN_SCORE = 3  # zxcvbn: "safely unguessable", about 10^8 guesses or more
+STRENGTH_CHECKED = 72  # zxcvbn refuses longer input
+FREE_TRIES = 5  # wrong passphrases for one account from one place before the waits start
+ADDRESS_FREE_TRIES = 20  # wrong passphrases or unknown names from one address, whatever the account
+TERMINAL = "terminal"  # the place of a sign-in with no browser address (trainer.progress.audit.TERMINAL)
+UNKNOWN_SUBJECT = "unknown-name"  # the count of names with no account, at the terminal
 FIRST_WAIT = 30.0
+MAX_WAIT = 15 * 60.0  # the waits double up to this, never longer
+FORGET_AFTER = 60 * 60.0  # a count with no new failure for this long starts again
 
 Clock = Callable[[], float]
 
@@ -46,16 +54,31 @@ def hasher():
     return PasswordHasher()
 
 
-def check_strength(passphrase: str) -> None:
+def check_strength(passphrase: str, context: tuple[str, ...] = ()) -> None:
+    """At least 12 characters, and not easy to guess: zxcvbn (its lists of common passwords, names and
+    words, keyboard rows, repeats, sequences, dates) must rate it 3 of 4 or better, counting the
+    person's own name (`context`) as known to an attacker. Longer passphrases are rated on their first
+    72 characters, the most zxcvbn reads."""
     if len(passphrase) < MIN_LENGTH:
         raise WeakPassphrase(_("the passphrase must be at least {count} characters").format(count=MIN_LENGTH))
     if not passphrase.strip():
         raise WeakPassphrase(_("the passphrase cannot be only spaces"))
+    from zxcvbn import zxcvbn
+
+    rating = zxcvbn(passphrase[:STRENGTH_CHECKED], user_inputs=[word for text in context for word in text.split()])
+    if rating["score"] >= MIN_SCORE:
+        return
+    sequence = rating["sequence"]
+    if len(sequence) == 1 and sequence[0].get("dictionary_name") == "passwords":
+        raise WeakPassphrase(_("that passphrase is on the list of the most common passwords; "
+                               "use three or four unrelated words"))
+    raise WeakPassphrase(_("that passphrase is too easy to guess (common passwords, names, keyboard rows, "
+                           "repeats or dates); use three or four unrelated words"))
 
 
-def make_hash(passphrase: str) -> str:
+def make_hash(passphrase: str, context: tuple[str, ...] = ()) -> str:
     """An argon2id hash of an acceptable passphrase (WeakPassphrase otherwise)."""
-    check_strength(passphrase)
+    check_strength(passphrase, context)
     return hasher().hash(passphrase)
 
 
@@ -107,43 +130,103 @@ class Failures:
     count: int
     last_at: float | None
 
-    def wait(self, now: float) -> float:
-        """Seconds before another try is allowed: none for the first five, then 30 s, 60 s, 120 s ..."""
-        if self.count < FREE_TRIES or self.last_at is None:
+    def wait(self, now: float, free: int = FREE_TRIES) -> float:
+        """Seconds before another try is allowed: none for the first `free` wrong tries, then 30 s, 60 s,
+        120 s ... up to 15 minutes; a count left alone for an hour is forgotten."""
+        if self.count < free or self.last_at is None or now - self.last_at >= FORGET_AFTER:
             return 0.0
-        return max(0.0, self.last_at + FIRST_WAIT * 2 ** (self.count - FREE_TRIES) - now)
+        return max(0.0, self.last_at + min(FIRST_WAIT * 2 ** (self.count - free), MAX_WAIT) - now)
 
 
-def failures(store: Store, subject: str) -> Failures:
+def failures(store: Store, key: str) -> Failures:
     row = store.db.execute("SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = ?",
-                           [subject]).fetchone()
+                           [key]).fetchone()
     return Failures(row[0], row[1]) if row else Failures(0, None)
 
 
-def guarded_check(store: Store, subject: str, stored: Callable[[], str | None], passphrase: str,
-                  save: Callable[[str], None], clock: Clock = time.time) -> bool:
-    """Check a passphrase under the shared lockout. Each try is first counted as a failure in its own short
+def pair_key(subject: str, address: str) -> str:
+    """The count of one account's wrong passphrases from one place (an address, or "terminal")."""
+    return f"{subject}@{address}"
+
+
+def address_key(address: str) -> str:
+    """The count of every wrong passphrase and unknown name from one place, whatever account it named."""
+    return f"address:{address}"
+
+
+def _counts(subject: str | None, address: str) -> list[tuple[str, str, int]]:
+    """(scope, key, free tries) of the counts a try from `address` on `subject` (None: no such account) is
+    under. The terminal has no place-wide count: everyone signing in at a terminal (local users, an SSH
+    forced command) shares that one place, and one of them could otherwise make every account wait there;
+    names with no account count there as one account of their own."""
+    if address == TERMINAL:
+        return [("account", pair_key(subject or UNKNOWN_SUBJECT, address), FREE_TRIES)]
+    place = [("address", address_key(address), ADDRESS_FREE_TRIES)]
+    return ([("account", pair_key(subject, address), FREE_TRIES)] if subject else []) + place
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A checked try: whether it was right, and the waits that a wrong one started (scope: "account" for
+    this account from this place, "address" for this place whatever the account; seconds)."""
+
+    ok: bool
+    lockouts: tuple[tuple[str, float], ...] = ()
+
+
+def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | None], passphrase: str,
+                  save: Callable[[str], None], clock: Clock = time.time, address: str | None = None,
+                  after: Callable[[Outcome], None] | None = None) -> bool:
+    """Check a passphrase under the shared lockout, counted per account *and place* and per place.
+
+    Wrong tries from one place slow down only that place: someone at one address (or the terminal)
+    cannot make a supervisor at another wait. Each try is first counted as a failure in its own short
     write transaction, so two processes cannot both spend the same try; the slow hash check then runs
-    without holding the database's write lock (other people's choices keep saving meanwhile), and a right
-    passphrase clears the count. A process killed mid-check leaves the try counted, never free.
-    Raises LockedOut (nothing checked) while the wait is not over."""
+    without holding the database's write lock (other people's choices keep saving meanwhile), and a
+    right passphrase clears its account's count from that place and takes its own try back from the
+    place's. A process killed mid-check leaves the try counted, never free. `after` runs inside the
+    transaction that settles the try (the audit record lands with it). `subject` None is a name with no
+    account: only the place's count applies, and the check takes as long as a real one.
+    Raises LockedOut (nothing checked, nothing written) while a wait is not over."""
+    from trainer.progress.audit import client_address
+
+    address = address or client_address()
+    counts = _counts(subject, address)
     with store.write():
         now = clock()
-        wait = failures(store, subject).wait(now)
+        # counts nobody added to for an hour are forgotten anyway: dropping them keeps the table small
+        store.db.execute("DELETE FROM sign_in_failures WHERE last_failure_at <= ?", [now - FORGET_AFTER])
+        wait = max(failures(store, key).wait(now, free) for _scope, key, free in counts)
         if wait > 0:
             raise LockedOut(wait)
-        store.db.execute(
-            "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES (?, 1, ?)"
-            " ON CONFLICT (subject) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at",
-            [subject, now])
-        hashed = stored()
+        for _scope, key, _free in counts:
+            store.db.execute(
+                "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES (?, 1, ?)"
+                " ON CONFLICT (subject) DO UPDATE SET last_failure_at = excluded.last_failure_at, failures ="
+                " CASE WHEN excluded.last_failure_at - last_failure_at >= ? THEN 1 ELSE failures + 1 END",
+                [key, now, FORGET_AFTER])
+        hashed = stored() if subject else None
     ok, rehashed = verify(hashed, passphrase)
-    if ok:
-        with store.write():
-            store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [subject])
+    with store.write():
+        if ok:
+            store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [pair_key(subject, address)])
+            store.db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE subject = ?",
+                             [address_key(address)])  # no such row at the terminal: nothing to take back
             if rehashed:
                 save(rehashed)
+            outcome = Outcome(True)
+        else:
+            outcome = Outcome(False, tuple((scope, wait) for scope, key, free in counts
+                                           if (wait := failures(store, key).wait(now, free)) > 0))
+        if after is not None:
+            after(outcome)
     return ok
+
+
+def clear_account(store: Store, subject: str) -> None:
+    """Forget an account's wrong tries from every place (a supervisor reset its passphrase)."""
+    prefix = pair_key(subject, "")
+    store.db.execute("DELETE FROM sign_in_failures WHERE substr(subject, 1, ?) = ?", [len(prefix), prefix])
 
 
 # --- the personal database's supervisor passphrase ------------------------------------------------------
@@ -170,7 +253,12 @@ def set_passphrase(store: Store, passphrase: str) -> None:
         _save_personal(store, value)
 
 
-def check(store: Store, passphrase: str, clock: Clock = time.time) -> bool:
-    """The personal supervisor passphrase, under the shared lockout (LockedOut while waiting)."""
+def check(store: Store, passphrase: str, clock: Clock = time.time, address: str | None = None) -> bool:
+    """The personal supervisor passphrase, under the shared lockout (LockedOut while waiting); the try
+    is audited like a site's sign-in, under the name "supervisor"."""
+    from trainer.progress import audit
+
+    address = address or audit.client_address()
     return guarded_check(store, PERSONAL_SUBJECT, lambda: _personal_hash(store), passphrase,
-                         lambda value: _save_personal(store, value), clock)
+                         lambda value: _save_personal(store, value), clock, address,
+                         after=lambda outcome: audit.signing_in(store, outcome, PERSONAL_ACTOR, address))

@@ -18,6 +18,7 @@ from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
+TERMINATE_GRACE = 5.0  # seconds a terminated app has to leave cleanly before the process just ends
 
 
 class TrainerApp(App):
@@ -158,8 +159,17 @@ class TrainerApp(App):
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
+    leave_on_terminate = False  # trainer.launch sets it: SIGTERM/SIGHUP (a closed tab or terminal) leave as a quit does
+
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
+
+        if self.leave_on_terminate:
+            import asyncio
+            import signal
+
+            for ending in (signal.SIGTERM, signal.SIGHUP):  # a closed tab's process; a closed terminal
+                asyncio.get_running_loop().add_signal_handler(ending, self.terminated)
 
         if self.site:
             from trainer.tui.screens.signin import SignInScreen
@@ -188,6 +198,32 @@ class TrainerApp(App):
             self.switch_screen(self.review_home())
             return
         self.choose_trainee(account.trainee)
+
+    def terminated(self) -> None:
+        """SIGTERM or SIGHUP (the web server closing a tab's process, `kill`, a closed terminal or SSH
+        connection): sign out first, then leave as a quit does; if leaving is stuck, end the process anyway."""
+        import asyncio
+        import os
+
+        self.sign_out()
+        self.call_after_refresh(self.exit)  # after the screen being shown has mounted: leaving mid-mount fails
+        asyncio.get_running_loop().call_later(TERMINATE_GRACE, os._exit, 0)
+
+    def sign_out(self) -> None:
+        """Record that the signed-in person left (once), with where from."""
+        account, self.account = self.account, None
+        if account is None or not self.store_is_open:
+            return
+        from trainer.progress import audit
+
+        try:
+            audit.sign_out(self.store, account.name)
+        except StoreError:
+            pass  # a read-only or vanished database: the sign-in itself was recorded, nothing else is lost
+
+    def on_unmount(self) -> None:
+        """Leaving the app (a quit, or the browser tab closed) signs the person out: audited, with where from."""
+        self.sign_out()
 
     def action_change_passphrase(self) -> None:
         from trainer.tui.screens.signin import ChangePassphraseScreen

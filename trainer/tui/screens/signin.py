@@ -133,16 +133,17 @@ class SignInScreen(TranslatedScreen):
             self._say(_("Type your passphrase, then Enter."))
             return
         try:
-            account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock)
+            account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock, roles=self.roles)
+        except accounts.WrongRole as exc:
+            self._say(_("This sign-in is for: {roles}. {name} is a {role}.").format(
+                roles=", ".join(role_word(r) for r in self.roles), name=exc.account.name,
+                role=role_word(exc.account.role)))
+            return
         except LockedOut as exc:
             self._say(sentence(str(exc)))
             return
         except StoreError as exc:
             self._say(sentence(str(exc)))
-            return
-        if account.role not in self.roles:
-            self._say(_("This sign-in is for: {roles}. {name} is a {role}.").format(
-                roles=", ".join(role_word(r) for r in self.roles), name=account.name, role=role_word(account.role)))
             return
         self.app.signed_in(account)
 
@@ -167,7 +168,7 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
         with Vertical(id="signin-box"):
             yield Static(_("Change my passphrase"), classes="screen-title")
             yield Input(placeholder=_("Current passphrase"), id="pp-current", password=True)
-            yield Input(placeholder=_("New passphrase (8+ characters)"), id="pp-new", password=True)
+            yield Input(placeholder=_("New passphrase (12+ characters)"), id="pp-new", password=True)
             yield Input(placeholder=_("New passphrase again"), id="pp-again", password=True)
             yield Static(id="pp-message", classes="error-text")
         yield Footer()
