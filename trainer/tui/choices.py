@@ -8,10 +8,8 @@ the screen's width before anything is drawn, so a step is still one layout and o
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
-from rich.segment import Segment
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -19,41 +17,42 @@ from textual.widgets.option_list import Option
 MIN_CONVERSATION = 4
 
 
-class Hanging:
+class Hanging(Content):
     """Text whose wrapped lines after the first are indented: a speaker's name or a choice's number then
-    stands alone at the margin, and a long line does not read as the start of the next one."""
+    stands alone at the margin, and a long line does not read as the start of the next one. Textual's own
+    Content (so it draws as fast as a plain line, and `str()` of it is its text) with its wrapping changed."""
 
-    def __init__(self, text: Text, indent: int = 2):
-        self.text = text
-        self.indent = indent
+    indent = 2
 
-    @property
-    def plain(self) -> str:
-        return self.text.plain
+    @classmethod
+    def of(cls, text: Text, indent: int = 2) -> "Hanging":
+        content = Content.from_rich_text(text)
+        hanging = cls(content.plain, list(content.spans), strip_control_codes=False)
+        hanging.indent = indent
+        return hanging
 
-    def lines(self, console: Console, width: int) -> list[Text]:
-        """The text wrapped to `width` cells (every line but the first has `indent` fewer)."""
-        indent = self.indent if width > self.indent + 10 else 0  # a very narrow view: no room to indent
-        lines = self.text.wrap(console, max(1, width - indent), overflow="fold")
-        return list(lines)
+    def _indent_for(self, width: int) -> int:
+        return self.indent if width > self.indent + 10 else 0  # a very narrow view: no room to indent
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
-        indent = self.indent if width > self.indent + 10 else 0
-        for number, text in enumerate(self.lines(console, width)):
-            if number and indent:
-                yield Segment(" " * indent)
-            yield from text.render(console, end="")
-            yield Segment.line()
+    def _wrap_and_format(self, width: int, *args, **kwargs):
+        indent = self._indent_for(width)
+        lines = super()._wrap_and_format(width - indent, *args, **kwargs)
+        for formatted in lines:
+            formatted.width = width
+            if indent and formatted.x:  # the continuation of a wrapped line
+                formatted.content = Content(" " * indent) + formatted.content
+        return lines
 
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(options.max_width, self.indent + 10), self.text.cell_len)
+    def get_height(self, rules, width: int) -> int:
+        overflow = rules.get("text_overflow", "fold")
+        no_wrap = rules.get("text_wrap", "wrap") == "nowrap"
+        return len(self._wrap_and_format(width - rules.get("line_pad", 0) * 2, overflow=overflow, no_wrap=no_wrap))
 
 
 def choice_prompt(number: int, text: str) -> Hanging:
     """One choice as the trainee reads it: its number, then its text, wrapped under the text."""
     label = f"{number}. "
-    return Hanging(Text(label + text), indent=len(label))
+    return Hanging.of(Text(label + text), indent=len(label))
 
 
 class ChoiceList(OptionList):
@@ -75,8 +74,7 @@ class ChoiceList(OptionList):
 
     def heights(self, screen_width: int) -> list[int]:
         width = self.text_width(screen_width)
-        console = self.app.console
-        return [len(prompt.lines(console, width)) for prompt in self.prompts]
+        return [prompt.get_height(self.styles, width) for prompt in self.prompts]
 
     def paginate(self, screen_width: int, room: int) -> list[range]:
         """Pages of consecutive choices, each page whole within `room` lines of the screen (its border and

@@ -90,7 +90,7 @@ class PlayScreen(TranslatedScreen):
 
     # --- rendering ----------------------------------------------------------------------------------
     def _add(self, text: Text, classes: str) -> None:
-        self._lines.append(Static(Hanging(text), classes=classes))
+        self._lines.append(Static(Hanging.of(text), classes=classes))
 
     def _flush(self) -> None:
         """Mount the lines added since the last flush in one go (one layout, not one per line; a resumed

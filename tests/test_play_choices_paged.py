@@ -1,0 +1,71 @@
+"""When a step's choices cannot all fit (a small window), they are shown a page at a time: the screen says
+so, 'm' shows the others, and a choice that is not on screen, or chosen before every page was seen, is not
+recorded (issue #22, item 1)."""
+
+from __future__ import annotations
+
+from tests.test_play_choices_fit import Host, choices_on_screen, library, words
+from trainer.play.engine import compiled_for
+from trainer.play.recording import UnrecordedAttempt
+from trainer.tui.screens.play import PlayScreen
+
+SMALL = (80, 16)  # surprise-bill's first three choices take 11 lines at 80 columns: they cannot all fit here
+
+
+def notices(app) -> str:
+    return " ".join(str(n.message) for n in app._notifications)
+
+
+def footer_text(app) -> str:
+    return " ".join(str(key.render()) for key in app.screen.query("FooterKey"))
+
+
+async def open_surprise_bill(app, pilot) -> PlayScreen:
+    session = compiled_for(library().get("surprise-bill")).start(app.clock)
+    screen = PlayScreen(UnrecordedAttempt(session))
+    await app.push_screen(screen)
+    await pilot.pause()
+    return screen
+
+
+async def test_choices_that_cannot_fit_are_paged_and_only_a_choice_on_screen_is_taken():
+    app = Host()
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_surprise_bill(app, pilot)
+        options = screen.session.options()
+        last = len(options)
+        choices = screen.query_one("#choices")
+        note = str(screen.query_one("#choices-pages").render())
+        assert choices.paged and f"Choices 1-{choices.shown.stop} of {last}" in note and "m shows the others" in note
+        assert "More choices" in footer_text(app)
+        assert words(f"{last}. {options[-1].text}") not in choices_on_screen(app)
+        await pilot.press(str(last))  # off the page: not taken
+        assert not screen.session.transcript and f"Choice {last} is not on screen" in notices(app)
+        await pilot.press("1")  # on the page, but the others were never seen: not taken either
+        assert not screen.session.transcript and "press m to see the others first" in notices(app)
+        while len(choices.seen) < len(choices.pages):
+            await pilot.press("m")
+            await pilot.pause()
+        assert words(f"{last}. {options[-1].text}") in choices_on_screen(app)
+        await pilot.press(str(last))
+        assert [s.choice for s in screen.session.transcript] == [options[-1].id]
+
+
+async def test_a_resize_pages_the_choices_again():
+    app = Host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_surprise_bill(app, pilot)
+        choices = screen.query_one("#choices")
+        assert not choices.paged and not screen.query_one("#choices-pages").display
+        assert "More choices" not in footer_text(app)
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause()
+        assert choices.paged and screen.query_one("#choices-pages").display
+        last = len(screen.session.options())
+        await pilot.press(str(last))
+        assert not screen.session.transcript
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not choices.paged
+        await pilot.press(str(last))
+        assert len(screen.session.transcript) == 1
