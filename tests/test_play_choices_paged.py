@@ -12,8 +12,10 @@ from trainer.tui.screens.play import PlayScreen
 SMALL = (80, 16)  # surprise-bill's first three choices take 11 lines at 80 columns: they cannot all fit here
 
 
-def notices(app) -> str:
-    return " ".join(str(n.message) for n in app._notifications)
+def note(app) -> str:
+    """The line just above the choices (hints go there, not in toasts that would cover the choices)."""
+    assert not app._notifications
+    return str(app.screen.query_one("#choices-note").render())
 
 
 def footer_text(app) -> str:
@@ -35,14 +37,14 @@ async def test_choices_that_cannot_fit_are_paged_and_only_a_choice_on_screen_is_
         options = screen.session.options()
         last = len(options)
         choices = screen.query_one("#choices")
-        note = str(screen.query_one("#choices-pages").render())
-        assert choices.paged and f"Choices 1-{choices.shown.stop} of {last}" in note and "m shows the others" in note
+        said = note(app)
+        assert choices.paged and f"Choices 1-{choices.shown.stop} of {last}" in said and "m shows the others" in said
         assert "More choices" in footer_text(app)
         assert words(f"{last}. {options[-1].text}") not in choices_on_screen(app)
         await pilot.press(str(last))  # off the page: not taken
-        assert not screen.session.transcript and f"Choice {last} is not on screen" in notices(app)
+        assert not screen.session.transcript and f"Choice {last} is not on screen" in note(app)
         await pilot.press("1")  # on the page, but the others were never seen: not taken either
-        assert not screen.session.transcript and "press m to see the others first" in notices(app)
+        assert not screen.session.transcript and "press m to see the others first" in note(app)
         while len(choices.seen) < len(choices.pages):
             await pilot.press("m")
             await pilot.pause()
@@ -56,11 +58,11 @@ async def test_a_resize_pages_the_choices_again():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_surprise_bill(app, pilot)
         choices = screen.query_one("#choices")
-        assert not choices.paged and not screen.query_one("#choices-pages").display
+        assert not choices.paged and not screen.query_one("#choices-note").display
         assert "More choices" not in footer_text(app)
         await pilot.resize_terminal(*SMALL)
         await pilot.pause()
-        assert choices.paged and screen.query_one("#choices-pages").display
+        assert choices.paged and screen.query_one("#choices-note").display
         last = len(screen.session.options())
         await pilot.press(str(last))
         assert not screen.session.transcript

@@ -127,7 +127,7 @@ async def test_a_click_on_the_footers_choose_label_never_answers(tmp_path):
         await pilot.click(key)
         await pilot.pause()
         assert app.screen.session.transcript == []
-        assert "Press a choice's number, or click the choice itself" in " ".join(str(n.message) for n in app._notifications)
+        assert "Press a choice's number, or click the choice itself" in text_of(app, "#choices-note")
         choices = app.screen.query_one("#choices")
         await pilot.click(choices, offset=(4, 1))  # the first choice itself: that answers
         await pilot.pause()

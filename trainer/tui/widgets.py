@@ -85,7 +85,9 @@ class FooterKeyNoAnswer(FooterKey):
     def on_mouse_down(self, event) -> None:
         if self.action.startswith("pick("):
             event.prevent_default()  # not FooterKey's own: that would press the key
-            self.app.notify(_("Press a choice's number, or click the choice itself."), timeout=3)
+            said = _("Press a choice's number, or click the choice itself.")
+            hint = getattr(self.screen, "hint", None)
+            hint(said) if hint else self.app.notify(said, timeout=3)
 
 
 class KeysFooter(Footer):

@@ -72,15 +72,17 @@ class PlayScreen(TranslatedScreen):
             yield from lines
         with Vertical(id="feedback"):
             yield Static(id="feedback-body")
-        yield Static(id="choices-pages")
+        yield Static(id="choices-note")
         yield ChoiceList(id="choices")
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        if self.app._notifications:  # a notice left from the screen before (a resume within seconds of leaving)
+            self.app.clear_notifications()  # must not sit over the choices
         mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
-        self.query_one("#choices-pages").display = False
+        self.query_one("#choices-note").display = False
         self.query_one("#transcript", VerticalScroll).anchor()  # kept at its end as lines arrive, in the same layout
         if self.session.finished:  # resumed after its last choice was saved: straight to the debrief
             self.app.show_debrief(self.attempt)
@@ -174,21 +176,36 @@ class PlayScreen(TranslatedScreen):
         the conversation."""
         return self.app.size.height - 2 - MIN_CONVERSATION
 
-    def _show_pages(self) -> None:
-        """Say when the choices are shown a page at a time, which ones are shown, and the key for the others."""
+    def _show_pages(self, hint: str | None = None) -> None:
+        """The line above the choices: a hint about a key just pressed (for a few seconds: here, not in a
+        toast that would cover the choices), else whether the choices are paged, which are shown and the key
+        for the others; hidden when there is nothing to say."""
         choices = self.query_one("#choices", ChoiceList)
-        note = self.query_one("#choices-pages", Static)
+        note = self.query_one("#choices-note", Static)
         was = note.display
-        note.display = choices.paged and choices.display
-        if choices.paged:
+        if getattr(self, "_hint_timer", None) is not None:
+            self._hint_timer.stop()
+            self._hint_timer = None
+        if hint:
+            note.update(Text(hint, style="bold"))
+            self._hint_timer = self.set_timer(3, self._show_pages)
+        elif choices.paged:
             shown = choices.shown
             text = Text(_("Choices {first}-{last} of {total}: not all fit on this screen.").format(
                 first=shown.start + 1, last=shown.stop, total=len(choices.prompts)) + " ", style="bold")
             text.append(_("m shows the others") if choices.all_seen else _("m shows the others (see them all first)"),
                         style="bold reverse")
             note.update(text)
+        note.display = choices.display and bool(hint or choices.paged)
         if was != note.display:
             self.refresh_bindings()
+
+    def hint(self, text: str) -> None:
+        """Say something about a key or click that did nothing, just above the choices."""
+        if self.query_one("#choices").display:
+            self._show_pages(text)
+        else:
+            self.notify(text, timeout=3)
 
     def on_resize(self, event: events.Resize) -> None:
         choices = self.query_one("#choices", ChoiceList)
@@ -230,7 +247,7 @@ class PlayScreen(TranslatedScreen):
         self.query_one("#feedback-body", Static).update(body)
         self.query_one("#feedback").display = True
         self.query_one("#choices").display = False
-        self.query_one("#choices-pages").display = False
+        self.query_one("#choices-note").display = False
         self.set_focus(None)  # Enter now belongs to the screen: continue
         self.awaiting_continue = True
 
@@ -256,16 +273,14 @@ class PlayScreen(TranslatedScreen):
         if self.awaiting_continue or self.session.finished or not self._offered:
             return
         if number > len(self.session.options()):
-            self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
+            self.hint(_("There is no choice {number} here.").format(number=number))
             return
         choices = self.query_one("#choices", ChoiceList)
         if number - 1 not in choices.shown:  # a choice is chosen only while the trainee can read it whole
-            self.notify(_("Choice {number} is not on screen: press m to see it.").format(number=number),
-                        severity="warning", timeout=3)
+            self.hint(_("Choice {number} is not on screen: press m to see it.").format(number=number))
             return
         if not choices.all_seen:
-            self.notify(_("Not every choice has been on screen yet: press m to see the others first."),
-                        severity="warning", timeout=3)
+            self.hint(_("Not every choice has been on screen yet: press m to see the others first."))
             return
         self._act(lambda: self.attempt.choose(number, self.app.clock()))
 
