@@ -106,7 +106,8 @@ class KeysFooter(Footer):
             if type(widget) is FooterKey:  # the same key, as one that a click never turns into an answer
                 widget = FooterKeyNoAnswer(widget.key, widget.key_display, widget.description, widget.action,
                                            disabled=widget._disabled, tooltip=widget.tooltip or "",
-                                           classes=" ".join(widget.classes - {"-disabled"}))
+                                           classes=" ".join(widget.classes - {"-disabled", "-compact"})
+                                           ).data_bind(compact=Footer.compact)
             yield widget
 
     def bindings_changed(self, screen) -> None:

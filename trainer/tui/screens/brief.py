@@ -90,6 +90,7 @@ class BriefScreen(TranslatedScreen):
                 category=label(s.category), level=label(s.difficulty), minutes=s.minutes, version=s.version),
                 style="dim")
             yield Static(meta)
+            yield Static(id="brief-resume", classes="notice")  # at the top: never below the fold
             body = Text()
             body.append(_("Your role") + "  ", style="bold")
             body.append(line(s.role) + "\n")
@@ -110,7 +111,6 @@ class BriefScreen(TranslatedScreen):
                     body.append(f" • {printable(objective)}\n")
             yield Static(body, id="brief-body")
             yield Static(id="brief-mode")
-            yield Static(id="brief-resume", classes="notice")
         yield Footer()
 
     def on_mount(self) -> None:

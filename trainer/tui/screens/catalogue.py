@@ -138,9 +138,8 @@ class CatalogueScreen(TranslatedScreen):
             from trainer.tui.screens.brief import naming
 
             text = Text(_("Welcome back.") + " ", style="bold") if self._welcome else Text()
-            said = _("{attempt} is waiting. Press Enter to open it, then Enter again to resume it.").format(
-                attempt=naming(attempt, line(attempt["scenario_title"])))
-            text.append(said[:1].upper() + said[1:])
+            text.append(_("Waiting for you: {attempt}. Press Enter to open it, then Enter again to resume it.").format(
+                attempt=naming(attempt, line(attempt["scenario_title"]))))
             notice.update(text)
         notice.display = bool(attempt)
 
