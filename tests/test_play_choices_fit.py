@@ -108,7 +108,7 @@ async def check_every_choice_whole(pilot, what: str) -> None:
         seen |= whole
         if getattr(choices, "paged", False):
             note = str(screen.query_one("#choices-note").render())
-            assert "m shows the others" in note and screen.query_one("#choices-note").region.height >= 1
+            assert "m for the others" in note and screen.query_one("#choices-note").region.height >= 1
             await pilot.press("m")
             await pilot.pause()
     assert seen == set(range(1, len(expected) + 1)), f"{what}: never shown whole: {set(range(1, len(expected) + 1)) - seen}"

@@ -38,7 +38,7 @@ async def test_choices_that_cannot_fit_are_paged_and_only_a_choice_on_screen_is_
         last = len(options)
         choices = screen.query_one("#choices")
         said = note(app)
-        assert choices.paged and f"Choices 1-{choices.shown.stop} of {last}" in said and "m shows the others" in said
+        assert choices.paged and f"Choices 1-{choices.shown.stop} of {last}, not all fit" in said and "m for the others" in said
         assert "More choices" in footer_text(app)
         assert words(f"{last}. {options[-1].text}") not in choices_on_screen(app)
         await pilot.press(str(last))  # off the page: not taken

@@ -190,10 +190,13 @@ class PlayScreen(TranslatedScreen):
             note.update(Text(hint, style="bold"))
             self._hint_timer = self.set_timer(3, self._show_pages)
         elif choices.paged:
-            shown = choices.shown
-            text = Text(_("Choices {first}-{last} of {total}: not all fit on this screen.").format(
-                first=shown.start + 1, last=shown.stop, total=len(choices.prompts)) + " ", style="bold")
-            text.append(_("m shows the others") if choices.all_seen else _("m shows the others (see them all first)"),
+            shown, total = choices.shown, len(choices.prompts)
+            which = (_("Choice {number} of {total}, not all fit:").format(number=shown.start + 1, total=total)
+                     if len(shown) == 1 else
+                     _("Choices {first}-{last} of {total}, not all fit:").format(first=shown.start + 1,
+                                                                                 last=shown.stop, total=total))
+            text = Text(which + " ", style="bold")
+            text.append(_("m for the others") if choices.all_seen else _("m for the others (see all before choosing)"),
                         style="bold reverse")
             note.update(text)
         note.display = choices.display and bool(hint or choices.paged)
