@@ -216,8 +216,10 @@ class TrainerApp(App):
         screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
-    def start_attempt(self, scenario, mode: str, resume_id: str | None = None) -> None:
-        """A new attempt with its own choice order, or a resumed one taken over for this window. Its play
+    def start_attempt(self, scenario, mode: str, resume_id: str | None = None, discard: Iterable[str] = ()) -> None:
+        """A new attempt with its own choice order, or a resumed one taken over for this window. A new one
+        abandons only the unfinished attempts in `discard`, those the trainee was asked about and agreed to
+        give up (the brief names them); nothing else is ever abandoned on the way. Its play
         screen goes over the brief rather than in its place: replacing a screen keeps the app from taking
         keys until the old one is removed, and a number pressed on the first choices waited for that
         (bench: serve). The debrief then takes the play screen's place, over the brief."""
@@ -228,8 +230,8 @@ class TrainerApp(App):
             if resume_id:
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
-                for old in self.store.resumable(self.trainee, scenario):
-                    self.store.abandon_attempt(old["id"])
+                for old in discard:
+                    self.store.abandon_attempt(old)
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
         except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are

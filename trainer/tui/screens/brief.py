@@ -205,9 +205,9 @@ class BriefScreen(TranslatedScreen):
             return
         from trainer.tui.screens.confirm import ConfirmScreen
 
-        mode = self.mode
+        mode, named = self.mode, [attempt["id"] for attempt in self.unfinished]
         self.app.push_screen(ConfirmScreen(*question),
-                             lambda yes: yes and self.app.start_attempt(self.scenario, mode))
+                             lambda yes: yes and self.app.start_attempt(self.scenario, mode, discard=named))
 
     def action_resume(self) -> None:
         if self.resumable:
