@@ -103,10 +103,11 @@ class KeysFooter(Footer):
 
     def compose(self):
         for widget in super().compose():
-            if type(widget) is FooterKey:  # the same key, as one that a click never turns into an answer
+            if type(widget) is FooterKey and "-command-palette" not in widget.classes:  # the same key, as one
+                # that a click never turns into an answer
                 widget = FooterKeyNoAnswer(widget.key, widget.key_display, widget.description, widget.action,
                                            disabled=widget._disabled, tooltip=widget.tooltip or "",
-                                           classes=" ".join(widget.classes - {"-disabled", "-compact"})
+                                           classes=" ".join(widget.classes - {"-disabled", "-compact"}),
                                            ).data_bind(compact=Footer.compact)
             yield widget
 
@@ -132,7 +133,7 @@ class KeysFooter(Footer):
         shown = list(self.children)
         wanted = list(compose(self))
         states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
-        if len(shown) != len(wanted) or not all(type(w) is FooterKeyNoAnswer and type(s) is FooterKeyNoAnswer
+        if len(shown) != len(wanted) or not all(isinstance(w, FooterKey) and type(s) is type(w)
                                                 and s.classes - states == w.classes - states
                                                 for s, w in zip(shown, wanted)):
             self._drawn = None
