@@ -44,9 +44,13 @@ class Hanging(Content):
         return lines
 
     def get_height(self, rules, width: int) -> int:
+        width -= rules.get("line_pad", 0) * 2
         overflow = rules.get("text_overflow", "fold")
         no_wrap = rules.get("text_wrap", "wrap") == "nowrap"
-        return len(self._wrap_and_format(width - rules.get("line_pad", 0) * 2, overflow=overflow, no_wrap=no_wrap))
+        key = (width, overflow, no_wrap, self.indent)
+        if self._height_cache[0] != key:  # Content's own one-entry cache (a layout asks several times)
+            self._height_cache = (key, len(self._wrap_and_format(width, overflow=overflow, no_wrap=no_wrap)))
+        return self._height_cache[1]
 
 
 def choice_prompt(number: int, text: str) -> Hanging:
