@@ -187,3 +187,27 @@ async def test_the_modes_in_the_brief_can_be_clicked(tmp_path):
         await pilot.click(mode_line, offset=(text.index("practice") + 2, 0))
         await pilot.pause()
         assert app.screen.mode == "practice"
+
+
+async def test_the_brief_opens_in_assessment_when_the_assignment_asks_for_one(tmp_path):
+    from datetime import date, timedelta
+
+    from trainer.progress import programme
+    from trainer.progress.store import Store
+
+    clock_day = date.fromtimestamp(1_700_000_000)
+    store = Store.open(tmp_path / "progress.db")
+    store.trainee("Robin Test")
+    programme.assign(store, [("spouse-call", None)], "Boss", clock_day + timedelta(days=7), trainee="Robin Test",
+                     mode="assessment")
+    store.close()
+    app = make_app(tmp_path, play="spouse-call")  # `trainer play`, not through "Assigned to you"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BriefScreen) and app.screen.mode == "assessment"
+        await pilot.press("escape")
+        table = app.screen.query_one("#catalogue", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index("move-appointment"))
+        await pilot.press("enter")
+        assert app.screen.scenario.id == "move-appointment" and app.screen.mode == "practice"
