@@ -51,6 +51,15 @@ async def test_choices_that_cannot_fit_are_paged_and_only_a_choice_on_screen_is_
         assert words(f"{last}. {options[-1].text}") in choices_on_screen(app)
         await pilot.press(str(last))
         assert [s.choice for s in screen.session.transcript] == [options[-1].id]
+        for _ in range(3):  # past the coaching: each next step says whether it is paged (the first was)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.query_one("#choices-note").display == choices.paged
+            if choices.paged:
+                assert "not all fit" in note(app)
+            while len(choices.seen) < len(choices.pages):
+                await pilot.press("m")
+            await pilot.press(str(choices.shown.start + 1))
 
 
 async def test_a_resize_pages_the_choices_again():

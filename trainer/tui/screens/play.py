@@ -165,8 +165,8 @@ class PlayScreen(TranslatedScreen):
         self._offered = True
         choices.offer([(choice.id, line(" ".join(choice.text.split()))) for choice in session.options()],
                       self.app.size.width, self._room())
-        self._show_pages()
         choices.display = True
+        self._show_pages()
         self.set_focus(choices)  # at once, not later: a deferred focus could land on the list after a quick
         # number key has already hidden it, and the Enter meant for the coaching would then be lost
         self._update_countdown()
