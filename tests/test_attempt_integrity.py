@@ -90,7 +90,7 @@ async def test_each_attempt_has_its_own_order_kept_on_resume_and_in_review(tmp_p
 
 async def to_timed_node(pilot, clock):
     await open_spouse_call(pilot)
-    await pilot.press("m", "enter", "1", "1")  # assessment, file order: at the 45-second node
+    await pilot.press("m", "enter", "y", "1", "1")  # assessment, file order: at the 45-second node
     assert pilot.app.screen.session.state == "not-on-file"
 
 
@@ -244,7 +244,7 @@ async def test_the_window_that_lost_its_attempt_is_told_and_saves_nothing(tmp_pa
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter", "1")
+        await pilot.press("m", "enter", "y", "1")
         attempt_id = app.screen.attempt.attempt_id
         other = Store.open(tmp_path / "progress.db")
         RecordedAttempt.resume(other, attempt_id, spouse(tmp_path))  # another window resumes it

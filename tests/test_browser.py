@@ -150,7 +150,7 @@ def test_two_trainees_at_once_each_get_their_own_work_and_a_dropped_tab_loses_no
     again.wait_for_text("Welcome back")
     mark = again.mark()
     again.keys("Enter")
-    again.wait_for_text("Press r to resume", since=mark)
+    again.wait_for_text("Press Enter to resume", since=mark)
     again.keys("r", "Enter")  # resume, then past the coaching of the choice already made
     status, choices = _choose(again, site_db, SAM, sams)
     assert choices == 2 and [a[0] for a in attempts_of(site_db, SAM)] == [sams]  # the same attempt, carried on

@@ -161,7 +161,7 @@ async def test_lang_es_shows_the_catalogue_brief_and_debrief_in_spanish(tmp_path
         await _open_spouse_call(pilot)
         brief = screen_text(app)
         assert "Su puesto" in brief and "Situación" in brief and "Empezar" in brief and "● práctica" in brief
-        await pilot.press("m", "enter", "2", "2")  # assessment, two choices to an ending
+        await pilot.press("m", "enter", "y", "2", "2")  # assessment, two choices to an ending
         await pilot.pause()
         debrief = screen_text(app)
         assert "Resultado:" in debrief and "evaluación" in debrief and "aprueba con 70%" in debrief

@@ -47,7 +47,7 @@ async def test_footer_in_an_assessment_never_offers_undo_or_continue(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter")
+        await pilot.press("m", "enter", "y")
         await pilot.pause()
         assert footer(app) == ["1-9 Choose", "esc Save & leave", "? Help"]
         await pilot.press("1")

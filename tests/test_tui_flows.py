@@ -68,7 +68,7 @@ async def test_assessment_mode_shows_no_feedback_until_debrief(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter")
+        await pilot.press("m", "enter", "y")
         assert app.screen.attempt.mode == "assessment"
         await pilot.press("2")
         assert not app.screen.query_one("#feedback").display
@@ -86,7 +86,7 @@ async def test_arrows_and_enter_choose_too(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter", "down", "down", "enter")  # nothing is highlighted at first
+        await pilot.press("m", "enter", "y", "down", "down", "enter")  # nothing is highlighted at first
         assert app.screen.session.transcript[-1].choice == "confirm-patient"
 
 
@@ -121,7 +121,7 @@ async def test_quit_mid_scenario_then_resume(tmp_path):
         await pilot.pause()
         status = app.screen.query_one(DataTable).get_row("spouse-call")[4]
         assert str(status) == "in progress"
-        assert any("unfinished attempt" in str(n.message) for n in app._notifications)
+        assert "Welcome back" in text_of(app, "#catalogue-welcome")
         table = app.screen.query_one(DataTable)
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "spouse-call"
         await open_spouse_call(pilot)
@@ -140,7 +140,7 @@ async def test_timed_node_takes_timeout_branch(tmp_path):
     app = make_app(tmp_path, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter", "1", "1")
+        await pilot.press("m", "enter", "y", "1", "1")
         screen = app.screen
         assert screen.session.state == "not-on-file"
         clock.advance(20)

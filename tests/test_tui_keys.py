@@ -64,7 +64,7 @@ async def test_assessment_enter_after_arrows_commits_only_that_choice(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter")
+        await pilot.press("m", "enter", "y")
         assert choices_shown(app).highlighted is None
         await pilot.press("enter")  # nothing highlighted: Enter alone chooses nothing
         assert app.screen.session.transcript == []
@@ -78,11 +78,11 @@ async def test_retry_on_debrief_goes_to_the_brief(tmp_path):
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_spouse_call(pilot)
-        await pilot.press("m", "enter", "2", "2")
+        await pilot.press("m", "enter", "y", "2", "2")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("enter", "enter", "r")
         assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == "spouse-call"
-        assert app.screen.mode == "assessment"
+        assert app.screen.mode == "practice"  # the brief's own mode: an assessment is never remembered (#22)
         assert len(attempts(tmp_path)) == 1
         await enters_at_once(pilot)  # Enter starts; the second one picks nothing
         assert isinstance(app.screen, PlayScreen) and app.screen.session.transcript == []

@@ -30,7 +30,7 @@ def test_play_practice_feedback(snap_compare, tmp_path):
 def test_debrief(snap_compare, tmp_path):
     async def run_before(pilot):
         await _open_spouse_call(pilot)
-        await pilot.press("m", "enter", "2", "2")
+        await pilot.press("m", "enter", "y", "2", "2")
 
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=run_before)
 

@@ -256,10 +256,11 @@ class TrainerApp(App):
         return sorted(self.library.catalogue(),
                       key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
 
-    def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:
+    def open_brief(self, scenario_id: str, replace: bool = False, mode: str | None = None) -> None:
         """The scenario's brief, over the current screen or (`replace`, from a debrief) in its place. A
         debrief sits over the brief its attempt was started from: a retry goes back to that brief, and
-        another scenario's brief takes its place."""
+        another scenario's brief takes its place. Without a `mode` it opens in the one the trainee's
+        assignment asks for, else practice."""
         from trainer.tui.screens.brief import BriefScreen
 
         scenario = self.library.get(scenario_id)
@@ -268,6 +269,8 @@ class TrainerApp(App):
             return
         if not self.ready():  # the brief reads the database straight away (`trainer play` comes here first)
             return
+        if mode is None:
+            mode = self.assigned_mode(scenario.original_id)
         below = self.screen_stack[-2] if replace and len(self.screen_stack) > 1 else None
         if isinstance(below, BriefScreen):
             self.pop_screen()
@@ -277,8 +280,28 @@ class TrainerApp(App):
         screen = BriefScreen(scenario, mode)
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
-    def start_attempt(self, scenario, mode: str, resume_id: str | None = None) -> None:
-        """A new attempt with its own choice order, or a resumed one taken over for this window. Its play
+    def assigned_mode(self, original_id: str) -> str:
+        """"assessment" while the trainee's assignment of this scenario asks for one and has attempts left,
+        else "practice" (the brief never remembers the last mode used)."""
+        from datetime import date
+
+        from trainer.progress.programme import trainee_programme
+
+        if self.trainee is None:
+            return "practice"
+        try:
+            rows = trainee_programme(self.store, self.trainee, self.library.summaries, date.fromtimestamp(self.clock()))
+        except StoreError:
+            return "practice"
+        row = next((r for r in rows if r["scenario"] == original_id), None)
+        wanted = (row is not None and row["mode"] == "assessment" and row["status"] not in ("passed", "waived")
+                  and row["attempts_left"] != 0)
+        return "assessment" if wanted else "practice"
+
+    def start_attempt(self, scenario, mode: str, resume_id: str | None = None, discard: Iterable[str] = ()) -> None:
+        """A new attempt with its own choice order, or a resumed one taken over for this window. A new one
+        abandons only the unfinished attempts in `discard`, those the trainee was asked about and agreed to
+        give up (the brief names them); nothing else is ever abandoned on the way. Its play
         screen goes over the brief rather than in its place: replacing a screen keeps the app from taking
         keys until the old one is removed, and a number pressed on the first choices waited for that
         (bench: serve). The debrief then takes the play screen's place, over the brief."""
@@ -293,8 +316,8 @@ class TrainerApp(App):
             else:
                 if mode == "assessment" and self._brief_of_another_form(scenario):
                     return
-                for old in self.store.resumable(self.trainee, scenario, forms=True):
-                    self.store.abandon_attempt(old["id"])
+                for old in discard:
+                    self.store.abandon_attempt(old)
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,
                                                  seed=self.order_seed())
         except StoreError as exc:  # read-only file, full disk, busy: say so and stay where we are

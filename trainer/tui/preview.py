@@ -149,7 +149,7 @@ class PreviewApp(App):
 
         self.switch_screen(DebriefScreen(attempt))
 
-    def start_attempt(self, scenario, mode: str, resume_id=None) -> None:
+    def start_attempt(self, scenario, mode: str, resume_id=None, discard=()) -> None:
         self.action_restart()
 
     def open_brief(self, scenario_id: str, replace: bool = False, mode: str = "practice") -> None:

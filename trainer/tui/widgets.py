@@ -78,6 +78,18 @@ def spoken(name: str, text: str, role: str = "") -> Text:
     return out
 
 
+class FooterKeyNoAnswer(FooterKey):
+    """A footer key whose click never answers: "1-9 Choose" is a label for the number keys, and a click on it
+    ran choice 1 (in an assessment too). A click there says how to choose instead; other keys act as usual."""
+
+    def on_mouse_down(self, event) -> None:
+        if self.action.startswith("pick("):
+            event.prevent_default()  # not FooterKey's own: that would press the key
+            said = _("Press a choice's number, or click the choice itself.")
+            hint = getattr(self.screen, "hint", None)
+            hint(said) if hint else self.app.notify(said, timeout=3)
+
+
 class KeysFooter(Footer):
     """Textual's footer, with its keys updated in place and at once. Textual's own removes and mounts all
     its keys again whenever the screen's bindings may have changed (a focus change, every
@@ -88,6 +100,16 @@ class KeysFooter(Footer):
     frame as the change; an unchanged set costs nothing; anything else falls back to Textual's rebuild."""
 
     _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
+
+    def compose(self):
+        for widget in super().compose():
+            if type(widget) is FooterKey and "-command-palette" not in widget.classes:  # the same key, as one
+                # that a click never turns into an answer
+                widget = FooterKeyNoAnswer(widget.key, widget.key_display, widget.description, widget.action,
+                                           disabled=widget._disabled, tooltip=widget.tooltip or "",
+                                           classes=" ".join(widget.classes - {"-disabled", "-compact"}),
+                                           ).data_bind(compact=Footer.compact)
+            yield widget
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True
@@ -111,7 +133,7 @@ class KeysFooter(Footer):
         shown = list(self.children)
         wanted = list(compose(self))
         states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
-        if len(shown) != len(wanted) or not all(type(w) is FooterKey and type(s) is FooterKey
+        if len(shown) != len(wanted) or not all(isinstance(w, FooterKey) and type(s) is type(w)
                                                 and s.classes - states == w.classes - states
                                                 for s, w in zip(shown, wanted)):
             self._drawn = None

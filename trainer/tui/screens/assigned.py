@@ -63,6 +63,17 @@ class SectionTable(DataTable):
                 return found.first()
         return None
 
+    async def _on_click(self, event) -> None:
+        """One click on a row selects it (the cursor moves there); a double click, or Enter, opens it.
+        DataTable's own click opened the row the cursor was already on, so one click opened a scenario."""
+        meta = event.style.meta
+        if event.chain >= 2 or meta.get("row", -1) < 0 or "column" not in meta:
+            return  # a double click, a header or outside the rows: DataTable's own handling
+        event.prevent_default()
+        event.stop()
+        self.focus()
+        self.move_cursor(row=meta["row"])
+
     def action_cursor_down(self) -> None:
         if self.cursor_row >= self.row_count - 1 and (other := self._neighbour(1)) is not None:
             other.move_cursor(row=0)

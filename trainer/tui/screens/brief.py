@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,19 +47,40 @@ def recently(stamp: str | None, minutes: float = 10) -> bool:
     return (datetime.now(timezone.utc) - seen).total_seconds() < minutes * 60
 
 
+def progress_of(attempt: dict) -> str:
+    """How far an unfinished attempt got, for the questions and notices that name it."""
+    made = attempt["choices"]
+    return ngettext("{count} choice made", "{count} choices made", made).format(count=made)
+
+
+def naming(attempt: dict, title: str) -> str:
+    """An unfinished attempt by its mode, scenario, start time and progress (what a discard would lose)."""
+    named = (_("your assessment of “{title}”, started {when}, {progress}") if attempt["mode"] == "assessment"
+             else _("your practice of “{title}”, started {when}, {progress}"))
+    return named.format(title=title, when=when(attempt["started_at"]), progress=progress_of(attempt))
+
+
 class BriefScreen(TranslatedScreen):
+    """With an unfinished attempt of this scenario, Enter resumes it (what every notice about it says) and a
+    new attempt is `n`, which names what it would discard and asks first. Without one, Enter starts. The mode
+    is practice unless the trainee's assignment asks for an assessment (`mode`), never the last one used,
+    and an assessment asks once before it starts, since it is recorded for a supervisor."""
+
     BINDINGS = [
+        Binding("enter,r", "resume", N_("Resume"), id="resume"),
         Binding("enter", "start", N_("Start"), id="start"),
+        Binding("n", "start_again", N_("New attempt"), id="start-again"),
         Binding("m", "toggle_mode", N_("Mode"), id="toggle-mode"),
-        Binding("r", "resume", N_("Resume"), id="resume"),
         Binding("escape", "back", N_("Back"), id="back"),
     ]
 
     def __init__(self, scenario: Scenario, mode: str = "practice"):
         super().__init__()
         self.scenario = scenario
-        self.mode = mode
+        self.default_mode = mode if mode in MODES else "practice"
+        self.mode = self.default_mode
         self.resumable: dict | None = None
+        self.unfinished: list[dict] = []  # every in-progress attempt a new one would abandon
 
     def compose(self) -> ComposeResult:
         s = self.scenario
@@ -68,6 +90,7 @@ class BriefScreen(TranslatedScreen):
                 category=label(s.category), level=label(s.difficulty), minutes=s.minutes, version=s.version),
                 style="dim")
             yield Static(meta)
+            yield Static(id="brief-resume", classes="notice")  # at the top: never below the fold
             body = Text()
             body.append(_("Your role") + "  ", style="bold")
             body.append(line(s.role) + "\n")
@@ -88,30 +111,30 @@ class BriefScreen(TranslatedScreen):
                     body.append(f" • {printable(objective)}\n")
             yield Static(body, id="brief-body")
             yield Static(id="brief-mode")
-            yield Static(id="brief-resume", classes="notice")
         yield Footer()
 
     def on_mount(self) -> None:
         self._check_resumable()
 
-    def back_from_attempt(self, mode: str) -> None:
-        """Shown again when the attempt started here is retried from its debrief: in the attempt's mode, and
-        the unfinished attempt it may have offered to resume is gone (that start abandoned it)."""
-        self.mode = mode
+    def back_from_attempt(self, mode: str | None = None) -> None:
+        """Shown again when the attempt started here is retried from its debrief: in the brief's own mode
+        (practice unless assigned as an assessment, not the attempt's), and the unfinished attempt it may
+        have offered to resume is gone (that start abandoned it)."""
+        self.mode = self.default_mode
         self._check_resumable()
         self.refresh_bindings()
 
     def _check_resumable(self) -> None:
-        found = self.app.store.resumable(self.app.trainee, self.scenario, forms=True)  # an assessment may be on a form
-        self.resumable = next((a for a in found if self._unchanged(a)), None)
+        # an assessment may have been on a form: every unfinished attempt of this scenario or its forms
+        self.unfinished = self.app.store.resumable(self.app.trainee, self.scenario, forms=True)
+        self.resumable = next((a for a in self.unfinished if self._unchanged(a)), None)
         if self.resumable:
-            self.mode = self.resumable["mode"]
-            made = self.resumable["choices"]
-            unfinished = (_("You have an unfinished practice attempt from {when}") if self.mode == "practice"
+            unfinished = (_("You have an unfinished practice attempt from {when}")
+                          if self.resumable["mode"] == "practice"
                           else _("You have an unfinished assessment attempt from {when}"))
             note = Text(unfinished.format(when=when(self.resumable["started_at"])) + " ("
-                        + ngettext("{count} choice made", "{count} choices made", made).format(count=made) + "). "
-                        + _("Press r to resume it, or Enter to start again."))
+                        + progress_of(self.resumable) + "). "
+                        + _("Press Enter to resume it, or n to start a new attempt."))
             if recently(self.resumable.get("owner_seen")):
                 note.append("\n" + _("It may be open in another window (active at {when}): resuming here takes it "
                                       "over, and that window stops without saving anything more.").format(
@@ -127,25 +150,70 @@ class BriefScreen(TranslatedScreen):
 
     def _show_mode(self) -> None:
         text = Text(_("Mode") + "  ", style="bold")
-        for mode in MODES:
+        for mode in MODES:  # each a mouse target too: a click selects it
+            click = Style(meta={"@click": f"screen.set_mode({mode!r})"})
             if mode == self.mode:
-                text.append(f" ● {word(mode)} ", style="reverse bold")
+                text.append(f" ● {word(mode)} ", style=Style.parse("reverse bold") + click)
             else:
-                text.append(f" ○ {word(mode)} ", style="dim")
-        text.append("\n" + _(MODE_HELP[self.mode]) + " · " + _("m to switch · Enter to start"), style="dim")
+                text.append(f" ○ {word(mode)} ", style=Style.parse("dim") + click)
+        keys = (_("m to switch · n to start a new attempt") if self.resumable
+                else _("m to switch · Enter to start"))
+        text.append("\n" + _(MODE_HELP[self.mode]) + " · " + keys, style="dim")
         self.query_one("#brief-mode", Static).update(text)
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "resume":
             return bool(self.resumable)
+        if action == "start":
+            return not self.resumable
+        if action == "start_again":
+            return bool(self.unfinished)
         return True
 
     def action_toggle_mode(self) -> None:
-        self.mode = MODES[(MODES.index(self.mode) + 1) % len(MODES)]
-        self._show_mode()
+        self.action_set_mode(MODES[(MODES.index(self.mode) + 1) % len(MODES)])
+
+    def action_set_mode(self, mode: str) -> None:
+        if mode in MODES:
+            self.mode = mode
+            self._show_mode()
 
     def action_start(self) -> None:
-        self.app.start_attempt(self.scenario, self.mode)
+        if self.resumable:  # Enter with an attempt to resume resumes it (check_action sends it there first)
+            self.action_resume()
+            return
+        self._start_new()
+
+    def action_start_again(self) -> None:
+        self._start_new()
+
+    def _start_new(self) -> None:
+        """A new attempt; asked first when it would discard an unfinished one or is an assessment (once,
+        whichever applies, in one question)."""
+        title = line(self.scenario.title)
+        recorded = _("This attempt is recorded and your supervisor sees it: no coaching and no undo until "
+                     "the debrief.")
+        if self.unfinished:
+            body = Text()
+            for attempt in self.unfinished:
+                body.append(_("Discard {attempt}?").format(attempt=naming(attempt, title)) + "\n")
+                if attempt["content_hash"] != self.scenario.content_hash:
+                    body.append(_("(It was started on an earlier version of this scenario and cannot be resumed.)")
+                                + "\n", style="dim")
+            body.append("\n" + (_("The new attempt is an assessment.") + " " + recorded
+                                if self.mode == "assessment" else _("The new attempt is practice.")))
+            question = (_("Discard the unfinished attempt?"), body, _("Discard and start"), _("Keep it"), False)
+        elif self.mode == "assessment":
+            question = (_("Start an assessment of “{title}”?").format(title=title), Text(recorded),
+                        _("Start the assessment"), _("Not now"), True)
+        else:
+            self.app.start_attempt(self.scenario, self.mode)
+            return
+        from trainer.tui.screens.confirm import ConfirmScreen
+
+        mode, named = self.mode, [attempt["id"] for attempt in self.unfinished]
+        self.app.push_screen(ConfirmScreen(*question),
+                             lambda yes: yes and self.app.start_attempt(self.scenario, mode, discard=named))
 
     def action_resume(self) -> None:
         if self.resumable:

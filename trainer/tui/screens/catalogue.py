@@ -68,9 +68,12 @@ class CatalogueScreen(TranslatedScreen):
         self.everywhere = False  # 'j': also the scenarios written for other countries' law and practice
         self.assignments: dict[str, dict] = {}
         self._resumed = False
+        self.unfinished: dict[str, dict] = {}  # the trainee's in-progress attempts by scenario (the newest)
+        self._welcome = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="catalogue-title", classes="screen-title")
+        yield Static(id="catalogue-welcome", classes="notice")
         yield Input(placeholder=_("/ to filter by title, category or level"), id="catalogue-filter")
         table = SectionTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         yield table
@@ -80,6 +83,7 @@ class CatalogueScreen(TranslatedScreen):
     def on_mount(self) -> None:
         table = self.query_one("#catalogue", DataTable)
         fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
+        self.query_one("#catalogue-welcome").display = False
         table.add_column(Text(_("Scenario")), key="title", width=max(20, min(60, self.app.size.width - fixed)))
         table.add_column(Text(_("Category")), key="category", width=15)
         table.add_column(Text(_("Level")), key="level", width=12)
@@ -105,19 +109,56 @@ class CatalogueScreen(TranslatedScreen):
             self._offer_resume()
 
     def _offer_resume(self) -> None:
-        """After a quit mid-scenario, say so on arrival: the brief then offers to resume."""
-        unfinished = self.app.store.resumable(self.app.trainee) if self.app.trainee else []
-        if unfinished:
-            latest = unfinished[0]
+        """After a quit mid-scenario, say so on arrival, with the cursor on it: Enter opens its brief, where
+        Enter resumes it. A notice on this screen, not a toast: it never shows over another screen."""
+        self._load_unfinished()
+        if self.unfinished:
+            latest = next(iter(self.unfinished.values()))
             table = self.query_one("#catalogue", DataTable)
             if latest["scenario_id"] in table.rows:
                 table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
-            self.notify(_("You have an unfinished attempt at “{title}”. Press Enter to open it and resume.").format(
-                title=line(latest['scenario_title'])), title=_("Welcome back"), timeout=8, markup=False)
+            self._welcome = True
+        self._show_unfinished()
+
+    def _load_unfinished(self) -> None:
+        found = self.app.store.resumable(self.app.trainee) if self.app.trainee else []  # newest first
+        self.unfinished = {}
+        for attempt in found:
+            self.unfinished.setdefault(attempt["scenario_id"], attempt)
+
+    def _highlighted_key(self) -> str | None:
+        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#catalogue", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - cursor outside the rows after a filter change
+            return None
+
+    def _show_unfinished(self) -> None:
+        """The notice about the unfinished attempt under the cursor (none when the cursor is elsewhere)."""
+        notice = self.query_one("#catalogue-welcome", Static)
+        attempt = self.unfinished.get(self._highlighted_key() or "")
+        if attempt:
+            from trainer.tui.screens.brief import naming
+
+            text = Text(_("Welcome back.") + " ", style="bold") if self._welcome else Text()
+            text.append(_("Waiting for you: {attempt}. Press Enter to open it, then Enter again to resume it.").format(
+                attempt=naming(attempt, line(attempt["scenario_title"]))))
+            notice.update(text)
+        notice.display = bool(attempt)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.is_mounted:
+            self._show_unfinished()
 
     def on_screen_resume(self) -> None:
         if self._resumed:  # coming back from a brief, a debrief or the progress screen
             self.refresh_rows()
+            if self.app.store_is_open:
+                self._welcome = False
+                self._load_unfinished()
+                self._show_unfinished()
         self._resumed = True  # the first resume follows on_mount, which filled the rows already
 
     def refresh_rows(self) -> None:
@@ -231,7 +272,10 @@ class CatalogueScreen(TranslatedScreen):
         """An assigned scenario opens in the assignment's mode; practice when its attempts are spent.
         Every row is keyed by the original: it opens in the version for the catalogue's language."""
         row = self.assignments.get(key) if table.id in ("assigned", "next") else None
-        key = self.app.version_for(key)
+        waiting = self.unfinished.get(key)
+        version = waiting and (waiting.get("translation_id") or waiting["scenario_id"])
+        # the version with the unfinished attempt (what the notice promised to resume), else the language's
+        key = version if version and self.app.library.get(version) is not None else self.app.version_for(key)
         if row is None or row["status"] in ("passed", "waived"):
             self.app.open_brief(key)
             return

@@ -121,8 +121,9 @@ class DebriefScreen(TranslatedScreen):
         return text
 
     def action_retry(self) -> None:
-        """Back to the brief (same mode), where a new attempt needs its own Enter."""
-        self.app.open_brief(self.attempt.session.scenario.id, replace=True, mode=self.attempt.mode)
+        """Back to the brief, where a new attempt needs its own Enter. The brief keeps its own mode (practice
+        unless assigned as an assessment): an assessment is never started again just because the last was one."""
+        self.app.open_brief(self.attempt.session.scenario.id, replace=True)
 
     def action_next(self) -> None:
         following = self.app.next_scenario_after(self.attempt.session.scenario.id)

@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual import events
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
 
 from trainer.i18n import N_, _
 from trainer.play.engine import Step
@@ -15,6 +15,7 @@ from trainer.scenario.model import line_for
 from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, AttemptMovedOn, StoreError
 from trainer.sanitize import line, printable
+from trainer.tui.choices import MIN_CONVERSATION, ChoiceList, Hanging
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
 
@@ -29,6 +30,7 @@ class PlayScreen(TranslatedScreen):
         *[Binding(str(n), f"pick({n})", N_("Choose"), show=False, id=f"pick-{n}", priority=True)
           for n in range(2, 10)],
         Binding("enter", "continue", N_("Continue"), id="continue", show=True, priority=True),
+        Binding("m", "more", N_("More choices"), id="more-choices", priority=True),
         Binding("u", "undo", N_("Undo"), id="undo", priority=True),
         Binding("escape", "leave", N_("Save & leave"), id="leave", priority=True),
     ]
@@ -70,13 +72,17 @@ class PlayScreen(TranslatedScreen):
             yield from lines
         with Vertical(id="feedback"):
             yield Static(id="feedback-body")
-        yield OptionList(id="choices", markup=False)
+        yield Static(id="choices-note")
+        yield ChoiceList(id="choices")
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        if self.app._notifications:  # a notice left from the screen before (a resume within seconds of leaving)
+            self.app.clear_notifications()  # must not sit over the choices
         mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"
         self.query_one("#feedback").display = False
+        self.query_one("#choices-note").display = False
         self.query_one("#transcript", VerticalScroll).anchor()  # kept at its end as lines arrive, in the same layout
         if self.session.finished:  # resumed after its last choice was saved: straight to the debrief
             self.app.show_debrief(self.attempt)
@@ -86,7 +92,7 @@ class PlayScreen(TranslatedScreen):
 
     # --- rendering ----------------------------------------------------------------------------------
     def _add(self, text: Text, classes: str) -> None:
-        self._lines.append(Static(text, classes=classes))
+        self._lines.append(Static(Hanging.of(text), classes=classes))
 
     def _flush(self) -> None:
         """Mount the lines added since the last flush in one go (one layout, not one per line; a resumed
@@ -155,15 +161,66 @@ class PlayScreen(TranslatedScreen):
             timeout = session.timeout
             session.shown_at = self.app.clock()
             self.deadline = session.shown_at + timeout.seconds if timeout else None
-        choices = self.query_one("#choices", OptionList)
+        choices = self.query_one("#choices", ChoiceList)
         self._offered = True
-        choices.set_options([Option(Text(f"{number}. {line(' '.join(choice.text.split()))}"), id=choice.id)
-                             for number, choice in enumerate(session.options(), 1)])  # one re-wrap, not one per option
+        choices.offer([(choice.id, line(" ".join(choice.text.split()))) for choice in session.options()],
+                      self.app.size.width, self._room())
         choices.display = True
-        choices.highlighted = None  # a choice needs its own key press: a number, or arrows then Enter
+        self._show_pages()
         self.set_focus(choices)  # at once, not later: a deferred focus could land on the list after a quick
         # number key has already hidden it, and the Enter meant for the coaching would then be lost
         self._update_countdown()
+
+    def _room(self) -> int:
+        """The lines the choices may take: all but the character panel, the footer and a few lines of
+        the conversation."""
+        return self.app.size.height - 2 - MIN_CONVERSATION
+
+    def _show_pages(self, hint: str | None = None) -> None:
+        """The line above the choices: a hint about a key just pressed (for a few seconds: here, not in a
+        toast that would cover the choices), else whether the choices are paged, which are shown and the key
+        for the others; hidden when there is nothing to say."""
+        choices = self.query_one("#choices", ChoiceList)
+        note = self.query_one("#choices-note", Static)
+        was = note.display
+        if getattr(self, "_hint_timer", None) is not None:
+            self._hint_timer.stop()
+            self._hint_timer = None
+        if hint:
+            note.update(Text(hint, style="bold"))
+            self._hint_timer = self.set_timer(3, self._show_pages)
+        elif choices.paged:
+            shown, total = choices.shown, len(choices.prompts)
+            which = (_("Choice {number} of {total}, not all fit:").format(number=shown.start + 1, total=total)
+                     if len(shown) == 1 else
+                     _("Choices {first}-{last} of {total}, not all fit:").format(first=shown.start + 1,
+                                                                                 last=shown.stop, total=total))
+            text = Text(which + " ", style="bold")
+            text.append(_("m for the others") if choices.all_seen else _("m for the others (see all before choosing)"),
+                        style="bold reverse")
+            note.update(text)
+        note.display = choices.display and bool(hint or choices.paged)
+        if was != note.display:
+            self.refresh_bindings()
+
+    def hint(self, text: str) -> None:
+        """Say something about a key or click that did nothing, just above the choices."""
+        if self.query_one("#choices").display:
+            self._show_pages(text)
+        else:
+            self.notify(text, timeout=3)
+
+    def on_resize(self, event: events.Resize) -> None:
+        choices = self.query_one("#choices", ChoiceList)
+        if self._offered and choices.display:
+            choices.refit(event.size.width, self._room())
+            self._show_pages()
+
+    def action_more(self) -> None:
+        choices = self.query_one("#choices", ChoiceList)
+        if choices.paged and choices.display and not self.awaiting_continue:
+            choices.show_page(choices.page + 1)
+            self._show_pages()
 
     def _update_countdown(self) -> None:
         left = None if self.deadline is None else max(0, int(self.deadline - self.app.clock() + 0.999))
@@ -193,6 +250,7 @@ class PlayScreen(TranslatedScreen):
         self.query_one("#feedback-body", Static).update(body)
         self.query_one("#feedback").display = True
         self.query_one("#choices").display = False
+        self.query_one("#choices-note").display = False
         self.set_focus(None)  # Enter now belongs to the screen: continue
         self.awaiting_continue = True
 
@@ -218,7 +276,14 @@ class PlayScreen(TranslatedScreen):
         if self.awaiting_continue or self.session.finished or not self._offered:
             return
         if number > len(self.session.options()):
-            self.notify(_("There is no choice {number} here.").format(number=number), severity="warning", timeout=2)
+            self.hint(_("There is no choice {number} here.").format(number=number))
+            return
+        choices = self.query_one("#choices", ChoiceList)
+        if number - 1 not in choices.shown:  # a choice is chosen only while the trainee can read it whole
+            self.hint(_("Choice {number} is not on screen: press m to see it.").format(number=number))
+            return
+        if not choices.all_seen:
+            self.hint(_("Not every choice has been on screen yet: press m to see the others first."))
             return
         self._act(lambda: self.attempt.choose(number, self.app.clock()))
 
@@ -227,7 +292,7 @@ class PlayScreen(TranslatedScreen):
         if self.awaiting_continue:  # an Enter that reached the hidden list while coaching is shown
             self.action_continue()
         else:
-            self.action_pick(event.option_index + 1)
+            self.action_pick(self.query_one("#choices", ChoiceList).number_at(event.option_index))
 
     def _act(self, make_step) -> bool:
         """Make and save one step (saved before anything is drawn), then show it; on a save failure nothing
@@ -293,6 +358,10 @@ class PlayScreen(TranslatedScreen):
             return not self.awaiting_continue
         if action == "continue":
             return self.awaiting_continue
+        if action == "more":  # only while the choices are shown a page at a time
+            found = self.query("#choices")
+            choices = found.first() if found else None
+            return bool(choices and choices.paged and choices.display and not self.awaiting_continue)
         return True
 
     def action_undo(self) -> None:
