@@ -300,7 +300,9 @@ async def test_the_app_opens_an_assessment_on_the_unseen_form_and_says_which(fol
         assert "Marcus Oyelaran" in str(app.screen.query_one("#brief-body").render())
         said = [n.message for n in app._notifications]
         assert any("form 2 of 2: An urgent care bill above the card" in m for m in said), said
-        await pilot.press("enter")
+        await pilot.press("enter")  # the assessment asks once, on the form's own brief
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.attempt.mode == "assessment" and app.screen.session.scenario.id == FORM

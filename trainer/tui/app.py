@@ -314,8 +314,6 @@ class TrainerApp(App):
                 scenario = (self.library.played(row) if row and row.get("form_id") else None) or scenario
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
-                if mode == "assessment" and self._brief_of_another_form(scenario):
-                    return
                 for old in discard:
                     self.store.abandon_attempt(old)
                 attempt = RecordedAttempt.start(self.store, self.trainee, scenario, mode, self.clock,

@@ -189,7 +189,10 @@ class BriefScreen(TranslatedScreen):
 
     def _start_new(self) -> None:
         """A new attempt; asked first when it would discard an unfinished one or is an assessment (once,
-        whichever applies, in one question)."""
+        whichever applies, in one question). An assessment first moves to the form the trainee has seen
+        least, when that is another one: its own brief is read before anything is asked."""
+        if self.mode == "assessment" and self.app._brief_of_another_form(self.scenario):
+            return
         title = line(self.scenario.title)
         recorded = _("This attempt is recorded and your supervisor sees it: no coaching and no undo until "
                      "the debrief.")
