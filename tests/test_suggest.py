@@ -84,7 +84,10 @@ def test_difficulty_moves_up_after_a_pass_and_down_after_two_failures(tmp_path, 
     assert starts and offered[starts[0].scenario].difficulty == "intermediate"
     play(store, "Kim Obi", library.get("surprise-bill"), day1, "fail")
     assert level(finished_attempts(store, who()), offered) == 1  # one failure is not enough
-    play(store, "Kim Obi", library.get("records-request"), day1, "fail")
+    # (a path that never offered a skill's points leaves it unassessed since #22, so the failure whose
+    # weakest skill the level decides is one that tested it: coordination, which no scenario leans on
+    # at every level)
+    play(store, "Kim Obi", library.get("referral-lost-between-offices"), day1, "fail")
     assert level(finished_attempts(store, who()), offered) == 0
     later = [s for s in suggestions_for(store, who(), library, day1, offered) if s.why == "skill"]
     assert later and offered[later[0].scenario].difficulty == "beginner"

@@ -50,7 +50,7 @@ def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
     offered: dict[str, dict[str, float]] = {}
     for attempt_id, skill, percent, most in store.db.execute(
             "SELECT s.attempt_id, s.skill, s.percent, s.max FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-            " WHERE a.trainee_id = ? AND a.status = 'completed'", [trainee.id]):
+            " WHERE a.trainee_id = ? AND a.status = 'completed' AND s.assessed", [trainee.id]):
         skills.setdefault(attempt_id, {})[skill] = percent
         offered.setdefault(attempt_id, {})[skill] = most or 0.0
     missed: dict[str, dict[str, list[str]]] = {}

@@ -288,3 +288,11 @@ def m009_attempt_language(db: Database) -> None:
     attempts = db["attempts"]
     attempts.add_column("language", str, not_null_default="en")
     attempts.add_column("translation_id", str)
+
+
+@migrations()
+def m010_h22b_skill_assessed(db: Database) -> None:
+    """A skill no choice on an attempt's path could move is "not assessed on this path": kept with
+    `assessed = 0` and no percent, left out of every average and never passed. Earlier attempts' skills
+    stay assessed (which choices were on offer was not recorded, so it cannot be decided afterwards)."""
+    db["attempt_skills"].add_column("assessed", int, not_null_default=1)

@@ -54,6 +54,9 @@ def report_text(report: dict) -> str:
             when=t["last_activity"] or "—")
         lines.append(f"  {line(t['name'])} · {shown(t['mode'])}: {figures}  {sparkline(t['recent'])}")
         for skill, s in t["skills"].items():
+            if not s.get("assessed", True):
+                lines.append(f"      {line(shown(skill)):<14} " + _("not assessed on these attempts' paths"))
+                continue
             lines.append(f"      {line(shown(skill)):<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
     lines.append("")
     lines.append(_("Scenarios ({count})").format(count=len(report["scenarios"])))

@@ -33,6 +33,14 @@ def _pct(value) -> Text:
     return Text("—" if value is None else f"{value:.0f}%", justify="right")
 
 
+def _skill_cell(skill: dict | None) -> Text:
+    """A trainee's average for one skill; "n/a" when no path they played tested it (no choice could move it)."""
+    if skill is not None and not skill.get("assessed", True):
+        # Translators: at most 4 characters: a skill not assessed on any path the trainee played
+        return Text(_("n/a"), justify="right", style="dim")
+    return _pct(skill and skill.get("average"))
+
+
 class BadDate(ValueError):
     """A since/until filter box holds something that is not a date."""
 
@@ -127,7 +135,7 @@ class TraineesScreen(TranslatedScreen):
                   reverse=reverse)
         for r in rows:
             table.add_row(Text(line(r["name"])), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
-                          _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
+                          _pct(r["average"]), *[_skill_cell(r["skills"].get(s)) for s in SKILLS],
                           Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
                           key=str(r["id"]))
         parts = [_("assessment only (m: practice)") if self.mode == "assessment" else _("practice only (m: assessment)"),

@@ -150,6 +150,9 @@ def skill_bars(score: AttemptScore, verdicts: bool = True) -> Text:
             continue
         ok = r.passed
         text.append(f"{line(label(name)):<{width}}", style="bold")
+        if not r.assessed:  # no choice on this path could move it: no bar, no verdict
+            text.append(_("not assessed on this path") + "\n", style="italic")
+            continue
         if not verdicts:
             text.append(bar(r.percent / 100, width), style="cyan")
             text.append(f" {r.percent:5.1f}%\n")

@@ -60,6 +60,13 @@ class ProgressScreen(TranslatedScreen):
             if averages:
                 summary.append("\n  " + _("average by skill:") + " ")
                 summary.append("  ".join(f"{line(label(k))} {v:.0f}%" for k, v in averages.items()))
+            untested = sorted({r[0] for r in store.db.execute(  # no completed path of this mode tested them yet
+                "SELECT DISTINCT s.skill FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+                " WHERE NOT s.assessed AND a.trainee_id = ? AND a.mode = ? AND a.status = 'completed'",
+                [self.app.trainee.id, mode])} - set(averages))
+            if untested:
+                summary.append("\n  " + _("not assessed yet on your paths: {skills}").format(
+                    skills=", ".join(line(label(k)) for k in untested)), style="dim")
             if not scores:
                 scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
                 trend_mode = mode
