@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from scoring import SkillRule, assessed_skills, score_attempt
 from tests.conftest import FIXTURES
 from trainer.cli import cli
 from trainer.play.recording import RecordedAttempt
@@ -22,6 +21,8 @@ MINIMAL = FIXTURES / "minimal.yaml"  # "help" ends at once; privacy is only at s
 
 
 def test_scoring_decides_assessed_from_the_choices_offered_on_the_path():
+    from scoring import SkillRule, assessed_skills, score_attempt
+
     rules = [SkillRule("empathy", 1, 60), SkillRule("privacy", 1, 60)]
     ranges = {"empathy": (4, 0), "privacy": (0, -3)}
     offered = [[{"empathy": 2}, {"empathy": 0}], [{"empathy": 1}, {}]]
@@ -39,6 +40,8 @@ def test_scoring_decides_assessed_from_the_choices_offered_on_the_path():
 
 
 def test_a_zero_point_choice_does_not_assess_but_any_offered_move_does():
+    from scoring import assessed_skills
+
     assert assessed_skills([[{"privacy": 0}, {"empathy": 1}]]) == {"empathy"}
     assert assessed_skills([[{"privacy": 0}], [{"privacy": -1}]]) == {"privacy"}
 
