@@ -298,7 +298,7 @@ class TranscriptScreen(TranslatedScreen):
                 self.notify(line(reason.capitalize() + "."), severity="error", markup=False)
                 return
         question = (_("Withdraw the sign-off by {name}? (recorded as withdrawn by {who})").format(name=signed, who=who)
-                    if signed else _("Sign off this attempt as {who}?").format(who=who))
+                    if signed else self._sign_off_question(who))
 
         def decide(yes: bool | None) -> None:
             if not yes:
@@ -310,7 +310,27 @@ class TranscriptScreen(TranslatedScreen):
                 return
             self.notify(_("Sign-off withdrawn.") if signed else _("Attempt signed off."))
             self.reload()
-        self.app.push_screen(ConfirmScreen(question), decide)
+        self.app.push_screen(ConfirmScreen(question, enter_says_yes=bool(signed) or self._passed()), decide)
+
+    def _passed(self) -> bool:
+        return bool(self.app.store.attempt(self.attempt_id)["passed"])
+
+    def _sign_off_question(self, who: str) -> str:
+        """What a sign-off means, and for an attempt that did not pass, that it did not and why: a sign-off
+        is the supervisor's word on the trainee's record (and an xAPI 'approved'), not a pass."""
+        store = self.app.store
+        attempt = store.attempt(self.attempt_id)
+        trainee = store.db.execute("SELECT name FROM trainees WHERE id = ?", [attempt["trainee_id"]]).fetchone()[0]
+        meaning = _("Signing off says that you, {who}, have reviewed this attempt with {trainee}. It goes on "
+                    "{trainee}'s training record; it does not change the score or the result.").format(
+            who=who, trainee=trainee)
+        if attempt["passed"]:
+            return meaning + " " + _("Sign off this attempt as {who}?").format(who=who)
+        critical = store.db.execute("SELECT critical FROM choices WHERE attempt_id = ? AND undone = 0 AND critical"
+                                    " IS NOT NULL ORDER BY seq LIMIT 1", [self.attempt_id]).fetchone()
+        head = (_("This attempt failed with a critical error: {error}").format(error=critical[0]) if critical
+                else _("This attempt did not pass ({percent}%).").format(percent=f"{attempt['overall'] or 0:.0f}"))
+        return head + "\n" + meaning + " " + _("Sign it off anyway? (y: yes · n / Esc: no)")
 
 
 class ScenariosScreen(TranslatedScreen):
