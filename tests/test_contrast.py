@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from tests.contrast import low_contrast, ratio
 from tests.recorded import recorded_store
-from tests.tui_helpers import make_app, scenario_folder
+from tests.tui_helpers import FakeClock, make_app, scenario_folder
 from trainer.launch import create_review_app
 from trainer.progress import passphrase
 
@@ -56,6 +56,19 @@ async def test_trainee_screens_meet_wcag_contrast(tmp_path, theme):
         await pilot.press("p")
         await pilot.pause()
         lows += low_contrast(app, "my progress")
+    assert not lows, f"{theme}:\n{report(lows)}"
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+async def test_assignments_overdue_and_passed_meet_wcag_contrast(tmp_path, theme):
+    from tests.test_assigned_due import CLOCK, assigned_store
+
+    assigned_store(tmp_path)
+    app = make_app(tmp_path, clock=FakeClock(CLOCK))
+    async with app.run_test(size=SIZE) as pilot:
+        await in_theme(app, pilot, theme)
+        assert app.screen.query_one("#assigned").row_count == 2
+        lows = low_contrast(app, "assigned to you")
     assert not lows, f"{theme}:\n{report(lows)}"
 
 

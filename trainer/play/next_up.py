@@ -75,11 +75,12 @@ def open_assignments(store: Store, trainee: Trainee, catalogue: Mapping, today: 
 
 
 def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
-                    offered: Mapping[str, Offer] | None = None) -> list[Suggestion]:
+                    offered: Mapping[str, Offer] | None = None, about: bool = False) -> list[Suggestion]:
     """Up to three scenarios for this trainee today. `offered` reuses offers already built (the review
     app asks for many trainees at once). A trainee not in the database yet (None) has no history."""
     offered = offered if offered is not None else offers(library)
     if trainee is None:
         return suggest([], offered, [], today)
     return suggest(finished_attempts(store, trainee), offered,
-                   open_assignments(store, trainee, library.summaries, today), today)
+                   open_assignments(store, trainee, library.summaries, today), today,
+                   about=trainee.name if about else None)  # `about`: a supervisor reads them

@@ -17,7 +17,7 @@ def suggestions_text(app, trainee, today: date) -> Text:
 
     if getattr(app, "_offers", None) is None:
         app._offers = offers(app.library)
-    found = suggestions_for(app.store, trainee, app.library, today, app._offers)
+    found = suggestions_for(app.store, trainee, app.library, today, app._offers, about=True)  # of, not to, them
     text = Text(_("Next for this trainee"), style="bold")
     if not found:
         text.append("\n  " + _("nothing to suggest: the library is empty"), style="dim")

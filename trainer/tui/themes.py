@@ -47,6 +47,10 @@ THEMES: dict[str, Theme] = {
             "text-muted": "#555555",  # auto 60% was 2.6:1
             "border-blurred": "#707070",
             "scrollbar": "#3d6c96",
+            # text in the status colours (Textual's tints of them were 1.1:1 for success)
+            "text-success": "#155a2c",
+            "text-error": "#9a1f3a",
+            "text-warning": "#6e4700",
         },
     ),
 }
