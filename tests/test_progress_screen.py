@@ -44,6 +44,8 @@ async def test_one_score_is_not_a_full_bar(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
         await pilot.pause()
-        trend = str(app.screen.query_one("#trend", Static).render())
+        region = app.screen.query_one("#trend").region  # what is drawn there, whatever draws it
+        strips = app.screen._compositor.render_strips()[region.y:region.bottom]
+        trend = "\n".join(strip.text[region.x:region.right] for strip in strips)
         assert "█" not in trend and f"latest {score:.0f}%" in trend
         assert trend.strip()[0] in "▁▂▃▄▅▆▇"
