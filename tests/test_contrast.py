@@ -98,6 +98,31 @@ async def test_review_screens_meet_wcag_contrast(tmp_path, theme):
     assert not lows, f"{theme}:\n{report(lows)}"
 
 
+@pytest.mark.parametrize("theme", ["dark", "light"])
+async def test_sign_in_and_my_passphrase_meet_wcag_contrast(tmp_path, fast_hashing, theme):
+    from tests.site_helpers import BOSS, BOSS_PASS, IRI, SAM, SAM_PASS
+    from trainer.launch import create_app
+    from trainer.progress import accounts
+    from trainer.progress.store import Store
+
+    db = tmp_path / "site.db"
+    store = Store.open(db)
+    accounts.init_site(store, BOSS, IRI, [scenario_folder(tmp_path)], BOSS_PASS)
+    accounts.add_account(store, SAM, "trainee", SAM_PASS, BOSS)
+    store.close()
+    app = create_app(db=db, bundled=False, clock=FakeClock())
+    lows = []
+    async with app.run_test(size=SIZE) as pilot:
+        await in_theme(app, pilot, theme)
+        lows += low_contrast(app, "sign-in")
+        await pilot.press(*SAM, "enter", *"not it", "enter")
+        lows += low_contrast(app, "sign-in: refused")
+        await pilot.press(*SAM_PASS, "enter", "p", "k")
+        await pilot.pause()
+        lows += low_contrast(app, "my passphrase")
+    assert not lows, f"{theme}:\n{report(lows)}"
+
+
 def test_the_measure_is_wcags():
     assert round(ratio((0, 0, 0), (255, 255, 255)), 1) == 21.0
     assert round(ratio((0x76, 0x76, 0x76), (255, 255, 255)), 2) == 4.54  # WCAG's own 4.5:1 grey

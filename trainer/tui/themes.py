@@ -25,7 +25,7 @@ THEMES: dict[str, Theme] = {
         dark=True,
         variables={
             "text-muted": "#a3a3a3",  # auto 60% was 3.5:1 on the surface
-            "border-blurred": "#6e6e6e",  # an unfocused input's frame: it was 1.05:1, invisible
+            "border-blurred": "#808080",  # an unfocused input's frame: it was 1.05:1, invisible
             "block-cursor-background": "#0a5896",  # dim text on the cursor row was 2.5:1
             "scrollbar": "#3a78b0",  # the thumb was 1.6:1 against its track
         },
@@ -35,7 +35,7 @@ THEMES: dict[str, Theme] = {
         primary="#004578",
         secondary="#0178D4",
         accent="#8a4500",  # screen titles and the trainee's lines: #ffa62b was 1.5:1
-        warning="#ffa62b",
+        warning="#a85a00",  # a notice's left bar: #ffa62b was 1.5:1
         error="#ba3c5b",
         success="#4EBF71",
         surface="#D8D8D8",
