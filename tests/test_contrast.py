@@ -56,6 +56,8 @@ async def test_trainee_screens_meet_wcag_contrast(tmp_path, theme):
         await pilot.press("p")
         await pilot.pause()
         lows += low_contrast(app, "my progress")
+        await pilot.press("l")
+        lows += low_contrast(app, "language")
     assert not lows, f"{theme}:\n{report(lows)}"
 
 
@@ -94,6 +96,18 @@ async def test_review_screens_meet_wcag_contrast(tmp_path, theme):
         lows += low_contrast(app, "sign-off dialog")
         await pilot.press("n", "escape", "escape", "v")
         lows += low_contrast(app, "scenarios")
+        await pilot.press("enter")
+        lows += low_contrast(app, "item analysis")
+        await pilot.press("escape", "escape", "t")
+        lows += low_contrast(app, "techniques")
+        await pilot.press("escape", "e")
+        lows += low_contrast(app, "export dialog")
+        await pilot.press("escape", "a")
+        lows += low_contrast(app, "completion grid")
+        await pilot.press("n", *"spouse-call", "enter")
+        lows += low_contrast(app, "assign dialog")
+        await pilot.press("ctrl+s")
+        lows += low_contrast(app, "assign dialog: refused")
     store.close()
     assert not lows, f"{theme}:\n{report(lows)}"
 

@@ -18,7 +18,7 @@ from trainer.progress.schedule import MODES, STATUSES, check_due, parse_every
 from trainer.review.dialogs import ConfirmScreen
 from trainer.sanitize import line
 from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import coloured, word
 
 STATUS_STYLE = {"passed": "green", "waived": "green", "overdue": "bold red", "failed": "red",
                 "retraining-due": "yellow", "in-progress": "cyan", "not-started": "dim"}
@@ -173,7 +173,7 @@ class AssignScreen(TranslatedModalScreen[str | None]):
             self.focus_next()
 
     def fail(self, message: str) -> None:
-        self.query_one("#assign-message", Static).update(Text(message, style="bold red"))
+        self.query_one("#assign-message", Static).update(coloured(message, "bold red"))
 
     def action_save(self) -> None:
         items = [i.strip() for i in self.value("what").split(",") if i.strip()]

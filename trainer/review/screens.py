@@ -23,7 +23,7 @@ from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
 from trainer.tui.screens.brief import when
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import coloured, word
 from trainer.scenario.vocabulary import label
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
@@ -123,7 +123,7 @@ class TraineesScreen(TranslatedScreen):
         try:
             since, until = self._date("#f-since"), self._date("#f-until")
         except BadDate as exc:
-            self.query_one("#trainees-status", Static).update(Text(line(str(exc)), style="bold red"))
+            self.query_one("#trainees-status", Static).update(coloured(line(str(exc)), "bold red"))
             return
         rows = trainee_rows(self.app.store, scenario=self.scenario, since=since,
                             until=until, category=self.category,

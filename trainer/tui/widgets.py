@@ -66,6 +66,15 @@ class MoodMeter(Static):
         self.update(text)
 
 
+def coloured(text: str, style: str) -> Text:
+    """`text` in a Rich colour that each theme draws legibly. Textual reads the style of a Text itself with
+    CSS colour names (red is #ff0000, yellow #ffff00: 1.1:1 on the light theme) but the styles of its
+    spans as terminal colours, which the theme's palette (trainer.tui.themes) maps: so colour a span."""
+    out = Text(text)
+    out.stylize(style)
+    return out
+
+
 def spoken(name: str, text: str, role: str = "") -> Text:
     """One line of the conversation credited to its speaker: `Name (role): text`, the role only when given."""
     if role:

@@ -16,7 +16,7 @@ from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
+from trainer.tui.widgets import KeysFooter, MoodMeter, coloured, points_text, spoken
 
 
 class PlayScreen(TranslatedScreen):
@@ -174,8 +174,8 @@ class PlayScreen(TranslatedScreen):
         if left is None:
             widget.update("")
         else:
-            widget.update(Text("⏱ " + _("{seconds}s left").format(seconds=left),
-                               style="bold red" if left <= 10 else "bold yellow"))
+            widget.update(coloured("⏱ " + _("{seconds}s left").format(seconds=left),
+                                   "bold red" if left <= 10 else "bold yellow"))
 
     def _show_feedback(self, step: Step) -> None:
         body = Text()
