@@ -108,6 +108,9 @@ def test_recorded_skill_not_assessed_is_kept_out_of_averages_and_reports(runner,
     assert "privacy        not assessed on these attempts' paths" in text
     html = run(runner, db, "report", "--format", "html")
     assert "not assessed on these attempts&#x27; paths" in html or "not assessed on these attempts' paths" in html
+    table = {r["trainee"]: r for r in csv.DictReader(io.StringIO(run(runner, db, "report", "--format", "csv")))}
+    assert table["Dana Whitfield"]["privacy_average"] == "not assessed"
+    assert table["Luis Ortega"]["privacy_average"] == "0.0"
     exported = list(csv.DictReader(io.StringIO(run(runner, db, "export", "--format", "csv"))))
     assert [r["skill_privacy"] for r in exported] == ["not assessed", "not assessed", "0.0"]
     lines = [json.loads(x) for x in run(runner, db, "export", "--format", "jsonl").splitlines()]

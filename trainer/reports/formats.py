@@ -120,6 +120,14 @@ ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via"
                   "next_due", "passed_at", "passed_version", "current_version", "score", "signed_off_by", "language")
 
 
+def _average_cell(skill: dict | None):
+    """A skill's average; "not assessed" (as in `export --format csv`) when no path these attempts took
+    could move it, so an empty cell still means the scenario has no such skill."""
+    if skill is not None and not skill.get("assessed", True):
+        return "not assessed"
+    return skill.get("average") if skill else None
+
+
 def report_csv(report: dict) -> str:
     skills = sorted({k for t in report["trainees"] for k in t["skills"]})
     buffer = io.StringIO()
@@ -128,7 +136,7 @@ def report_csv(report: dict) -> str:
                      *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills]])
     for t in report["trainees"]:
         writer.writerow(csv_row([t["name"], t["mode"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
-                                 t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
+                                 t["last_activity"], *[_average_cell(t["skills"].get(s)) for s in skills],
                                  *[t["skills"].get(s, {}).get("trend") for s in skills]]))
     if report.get("assignments"):  # the completion grid: a second table after a blank line
         writer.writerow([])
