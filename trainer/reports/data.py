@@ -91,7 +91,8 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                 order = {a: i for i, a in enumerate(ids)}
                 marks = ",".join("?" * len(ids))
                 for attempt_id, skill, pct in sorted(
-                        db.execute(f"SELECT attempt_id, skill, percent FROM attempt_skills WHERE assessed AND attempt_id IN ({marks})",
+                        db.execute("SELECT attempt_id, skill, percent FROM attempt_skills WHERE assessed"
+                                   f" AND attempt_id IN ({marks})",
                                    ids), key=lambda r: order[r[0]]):
                     by_skill.setdefault(skill, []).append(pct)
             mine.append({
@@ -103,7 +104,8 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                 "passed": passed,
                 "pass_rate": _rate(passed, completed),
                 "average": _avg(overall_sum, completed),
-                "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, [])), "assessed": n > 0}
+                "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, [])),
+                                   "assessed": n > 0}
                            for skill, (n, total) in sorted(skills.items())},
                 "last_activity": last,
                 "recent": [r[1] for r in reversed(recent)],
