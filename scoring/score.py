@@ -92,7 +92,12 @@ def score_attempt(raw: Mapping[str, float], rules: Sequence[SkillRule], ranges: 
             points_ok = points_ok and passed
         results[rule.name] = SkillResult(rule.name, value, best, worst, pct, rule.threshold, rule.weight,
                                          scored, passed, assessed)
-    overall = round(total / weight_sum, 1) if weight_sum else 100.0
+    if weight_sum:
+        overall = round(total / weight_sum, 1)
+    elif any(r.scored for r in results.values()):
+        overall, points_ok = 0.0, False  # a path that tested none of the scenario's skills shows nothing passed
+    else:
+        overall = 100.0  # a scenario that scores nothing
     points_ok = points_ok and overall >= pass_mark
     return AttemptScore(results, overall, pass_mark, points_ok, tuple(critical_errors))
 

@@ -39,6 +39,16 @@ def test_scoring_decides_assessed_from_the_choices_offered_on_the_path():
     assert score_attempt({"empathy": 0}, rules, ranges, 70).skills["privacy"].assessed
 
 
+def test_a_path_that_tested_no_skill_does_not_pass():
+    from scoring import SkillRule, score_attempt
+
+    rules = [SkillRule("empathy", 1, 60), SkillRule("privacy", 1, 60)]
+    ranges = {"empathy": (4, 0), "privacy": (0, -3)}
+    score = score_attempt({}, rules, ranges, 70, offered=[[{}, {}]])
+    assert not any(s.assessed for s in score.skills.values())
+    assert score.overall == 0.0 and not score.points_passed and not score.passed
+
+
 def test_a_zero_point_choice_does_not_assess_but_any_offered_move_does():
     from scoring import assessed_skills
 
