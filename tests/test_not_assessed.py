@@ -127,3 +127,28 @@ def test_recorded_skill_not_assessed_is_kept_out_of_averages_and_reports(runner,
     assert lines[0]["skills"]["privacy"] == {"raw": 0.0, "max": 0.0, "percent": None, "assessed": False,
                                              "passed": False}
     assert lines[0]["skills"]["empathy"]["assessed"] is True
+
+
+async def test_my_progress_and_the_review_table_say_not_assessed(tmp_path, db):
+    from textual.widgets import DataTable, Static
+
+    from trainer.launch import create_app, create_review_app
+    from trainer.progress import passphrase
+
+    app = create_app(db=db, scenario_dirs=[], bundled=False, trainee="Dana Whitfield")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#progress-summary", Static).render())
+        assert "not assessed yet on your paths: privacy" in summary
+        assert "privacy 100%" not in summary and "privacy 0%" not in summary
+    store = Store.open(db)
+    passphrase.set_passphrase(store, "correct horse battery")
+    review = create_review_app(store=store, scenario_dirs=[], bundled=False, supervisor="Sam Supervisor")
+    async with review.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"correct horse battery", "enter")
+        table = review.screen.query_one(DataTable)
+        privacy = [k for k in table.columns if k.value == "privacy"][0]
+        cells = {str(table.get_row(r)[0]): table.get_cell(r, privacy).plain for r in table.rows}
+        assert cells["Dana Whitfield"] == "n/a" and cells["Luis Ortega"] == "0%"
+    store.close()
