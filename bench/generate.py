@@ -104,7 +104,8 @@ def _flush(conn, attempt_rows, choice_rows, skill_rows) -> None:
     conn.executemany("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
                      " mood_after, latency, at, critical, timed_out, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                      choice_rows)
-    conn.executemany("INSERT INTO attempt_skills VALUES (?,?,?,?,?,?,?)", skill_rows)
+    conn.executemany("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed)"
+                     " VALUES (?,?,?,?,?,?,?)", skill_rows)  # assessed: its default, 1
     attempt_rows.clear()
     choice_rows.clear()
     skill_rows.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,13 @@ class SkillResult:
     weight: float
     scored: bool  # False when no path can gain or lose anything for this skill
     passed: bool
+    # False when no choice offered on this attempt's path could raise or lower the skill: its percent
+    # then says nothing about the trainee, so it is shown as "not assessed on this path", never passed
+    assessed: bool = True
 
     def as_dict(self) -> dict:
-        return {"raw": self.raw, "max": self.best, "min": self.worst, "percent": self.percent,
+        return {"raw": self.raw, "max": self.best, "min": self.worst,
+                "percent": self.percent if self.assessed else None, "assessed": self.assessed,
                 "threshold": self.threshold, "weight": self.weight, "scored": self.scored,
                 "passed": self.passed}
 
@@ -56,9 +60,21 @@ def percent(raw: float, best: float, worst: float) -> float | None:
     return round(max(0.0, min(100.0, value)), 1)
 
 
+def assessed_skills(offered: Iterable[Iterable[Mapping[str, float]]]) -> set[str]:
+    """The skills an attempt's path tested: those that some choice offered at one of its steps (each step
+    given as the points of every choice on offer there, its timeout included) could raise or lower.
+    A skill no offered choice touched was never in the trainee's hands on this path."""
+    return {skill for step in offered for points in step for skill, value in points.items() if value}
+
+
 def score_attempt(raw: Mapping[str, float], rules: Sequence[SkillRule], ranges: Mapping[str, tuple[float, float]],
-                  pass_mark: float, critical_errors: Sequence[str] = ()) -> AttemptScore:
-    """Score one attempt. `ranges` maps skill -> (best, worst) achievable over the scenario."""
+                  pass_mark: float, critical_errors: Sequence[str] = (),
+                  offered: Iterable[Iterable[Mapping[str, float]]] | None = None) -> AttemptScore:
+    """Score one attempt. `ranges` maps skill -> (best, worst) achievable over the scenario. With
+    `offered` (per step of the path, the points of each choice on offer: see `assessed_skills`), a skill
+    the path never tested is not assessed: it is left out of the overall score and never passes.
+    Without it every scored skill counts (a whole-scenario view, e.g. the best path's score)."""
+    tested = None if offered is None else assessed_skills(offered)
     results = {}
     total = weight_sum = 0.0
     points_ok = True
@@ -67,15 +83,21 @@ def score_attempt(raw: Mapping[str, float], rules: Sequence[SkillRule], ranges: 
         value = raw.get(rule.name, 0)
         pct = percent(value, best, worst)
         scored = pct is not None and rule.weight > 0
+        assessed = scored and (tested is None or rule.name in tested)
         pct = 100.0 if pct is None else pct
-        passed = pct >= rule.threshold
-        if scored:
+        passed = assessed and pct >= rule.threshold
+        if assessed:
             total += rule.weight * pct
             weight_sum += rule.weight
             points_ok = points_ok and passed
         results[rule.name] = SkillResult(rule.name, value, best, worst, pct, rule.threshold, rule.weight,
-                                         scored, passed)
-    overall = round(total / weight_sum, 1) if weight_sum else 100.0
+                                         scored, passed, assessed)
+    if weight_sum:
+        overall = round(total / weight_sum, 1)
+    elif any(r.scored for r in results.values()):
+        overall, points_ok = 0.0, False  # a path that tested none of the scenario's skills shows nothing passed
+    else:
+        overall = 100.0  # a scenario that scores nothing
     points_ok = points_ok and overall >= pass_mark
     return AttemptScore(results, overall, pass_mark, points_ok, tuple(critical_errors))
 

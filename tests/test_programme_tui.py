@@ -56,7 +56,7 @@ async def test_assigned_to_you_comes_first_with_overdue_in_the_error_colour(site
         assert list(assigned.rows) and [k.value for k in assigned.rows] == ["spouse-call"]
         assert "spouse-call" not in [k.value for k in rest.rows] and rest.row_count == len(library.scenarios) - 1
         due = cell(assigned, "spouse-call", 1)
-        assert "3 days late" in due.plain and due.style == app.current_theme.error
+        assert "3 days late" in due.plain and due.style == app.theme_variables["text-error"]
         assert cell(assigned, "spouse-call", 2).plain == "overdue" and cell(assigned, "spouse-call", 3).plain == "2"
         assert "Assigned to you" in "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert app.focused is assigned

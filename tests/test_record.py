@@ -14,6 +14,7 @@ import pytest
 from tests.site_helpers import ANA, BOSS, SAM, as_supervisor, make_site
 from tests.test_programme import finish
 from trainer.cli import cli
+from trainer.play.recording import RecordedAttempt
 from trainer.progress import audit
 from trainer.progress.store import Store
 from trainer.reports.record import record_pdf, unicode_font
@@ -139,3 +140,25 @@ def test_without_a_unicode_font_the_pdf_falls_back_to_latin_1():
     assert "Trainee: Zoë ?ta" in pdf_text(record_pdf(data, font=None))
     if unicode_font():
         assert "Trainee: Zoë Ōta" in pdf_text(record_pdf(data))
+
+
+def test_signed_off_attempts_and_their_notes_are_on_the_record(runner, site, tmp_path):
+    """#22: a sign-off on an attempt outside any assignment (here a practice run, failed) and the notes on
+    it were missing from the record; an auditor sees what a supervisor vouched for."""
+    store = Store.open(site)
+    practice = RecordedAttempt.start(store, store.find_trainee(SAM), load_library().get("waiting-room-delay"),
+                                     "practice")
+    while not practice.session.finished:
+        practice.choose(min(practice.session.options(), key=lambda c: sum(c.points.values())).id)
+    store.add_note(practice.attempt_id, BOSS, "Went through the\nHEARD steps together")
+    audit.sign_off(store, practice.attempt_id, BOSS)
+    store.close()
+    page_file, pdf_file = tmp_path / "sam.html", tmp_path / "sam.pdf"
+    for out in (page_file, pdf_file):
+        assert runner.invoke(cli, ["--db", str(site), "record", SAM, "-o", str(out)]).exit_code == 0
+    page = page_file.read_text(encoding="utf-8").split("Reviewed by a supervisor")[1]
+    title = load_library().get("waiting-room-delay").title
+    assert title in page.replace("&#x27;", "'") and "practice" in page and "not passed" in page
+    assert f"{BOSS}: Went through the HEARD steps together" in page and f"{BOSS}," in page
+    text = pdf_text(pdf_file.read_bytes()).replace("\n", " ")
+    assert "Reviewed by a supervisor" in text and "HEARD steps together" in " ".join(text.split())

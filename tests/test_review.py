@@ -71,7 +71,14 @@ async def test_right_passphrase_then_drill_down_note_and_sign_off(tmp_path, stor
         assert "Best here:" in body and "Even confirming that someone is a patient" in body
         await pilot.press("n", *"Talked through verification", "enter")
         await pilot.press("s")
-        assert "Sign off this attempt as Sam Supervisor?" in shown(app)
+        # a failed attempt (#22): says it failed and why, what a sign-off means, and Enter alone is no yes
+        question = " ".join(shown(app).split())
+        assert "This attempt failed with a critical error: Confirmed to an unverified caller" in question
+        assert ("Signing off says that you, Sam Supervisor, have reviewed this attempt with Dana Whitfield. "
+                "It goes on Dana Whitfield's training record; it does not change the score or the result.") in question
+        assert "Sign it off anyway?" in question
+        await pilot.press("enter")
+        assert "signed off by" not in shown(app, "#replay-body") and "Sign it off anyway?" in shown(app)
         await pilot.press("n")
         assert "signed off by" not in shown(app, "#replay-body")
         await pilot.press("s", "y")

@@ -95,7 +95,8 @@ def _step(row) -> dict:
 
 
 def _skills(conn, attempt_id: str) -> dict[str, float]:
-    return dict(conn.execute("SELECT skill, percent FROM attempt_skills WHERE attempt_id = ? ORDER BY skill",
+    return dict(conn.execute("SELECT skill, percent FROM attempt_skills WHERE attempt_id = ? AND assessed"
+                             " ORDER BY skill",
                              (attempt_id,)))
 
 

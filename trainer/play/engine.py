@@ -326,7 +326,20 @@ class Session:
     def score(self) -> AttemptScore:
         analysis = self.compiled.analysis
         return score_attempt(self.points, analysis.rules, analysis.ranges, self.scenario.pass_mark,
-                             self.critical_errors)
+                             self.critical_errors, offered=self.offered_points())
+
+    def offered_points(self) -> list[list[dict[str, int]]]:
+        """Per step taken, the points of every choice that was on offer there (its timeout too): what
+        decides which skills this path assessed."""
+        out = []
+        for step in self.transcript:
+            node = self.scenario.nodes[step.node]
+            flags = set(step.flags_before)
+            offered = [c.points for c in node.choices if c.when is None or c.when.holds(step.mood_before, flags)]
+            if node.timeout is not None:
+                offered.append(node.timeout.points)
+            out.append(offered)
+        return out
 
     def to_json(self) -> dict:
         return {

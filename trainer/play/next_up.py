@@ -53,7 +53,7 @@ def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
     offered: dict[str, dict[str, float]] = {}
     for attempt_id, skill, percent, most in store.db.execute(
             "SELECT s.attempt_id, s.skill, s.percent, s.max FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-            " WHERE a.trainee_id = ? AND a.status = 'completed'", [trainee.id]):
+            " WHERE a.trainee_id = ? AND a.status = 'completed' AND s.assessed", [trainee.id]):
         skills.setdefault(attempt_id, {})[skill] = percent
         offered.setdefault(attempt_id, {})[skill] = most or 0.0
     missed: dict[str, dict[str, list[str]]] = {}
@@ -78,7 +78,7 @@ def open_assignments(store: Store, trainee: Trainee, catalogue: Mapping, today: 
 
 
 def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
-                    offered: Mapping[str, Offer] | None = None) -> list[Suggestion]:
+                    offered: Mapping[str, Offer] | None = None, about: bool = False) -> list[Suggestion]:
     """Up to three scenarios for this trainee today. `offered` reuses offers already built (the review
     app asks for many trainees at once). A trainee not in the database yet (None) has no history."""
     if offered is None:
@@ -89,4 +89,5 @@ def suggestions_for(store: Store, trainee: Trainee | None, library, today: date,
     if trainee is None:
         return suggest([], offered, [], today)
     return suggest(finished_attempts(store, trainee), offered,
-                   open_assignments(store, trainee, library.summaries, today), today)
+                   open_assignments(store, trainee, library.summaries, today), today,
+                   about=trainee.name if about else None)  # `about`: a supervisor reads them

@@ -213,8 +213,9 @@ def _held_back(attempts: Sequence[Attempt], offer: Offer | None, today: date) ->
 
 
 def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: Sequence[Assigned],
-            today: date, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
-    """Up to `limit` scenarios to play next, best first (the module docstring gives the rules)."""
+            today: date, limit: int = MAX_SUGGESTIONS, about: str | None = None) -> list[Suggestion]:
+    """Up to `limit` scenarios to play next, best first (the module docstring gives the rules). The
+    reasons speak to the trainee, or with `about` (their name: a supervisor is reading) of them."""
     out: list[Suggestion] = []
     standing = skill_standing(attempts)
     ranked_skills = sorted(standing, key=lambda s: (round(standing[s], 9), s))
@@ -234,7 +235,9 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
                 _("due today") if item.due == today else
                 ngettext("due {day} (in {count} day)", "due {day} (in {count} days)", days).format(
                     day=item.due.isoformat(), count=days))
-        out.append(Suggestion(offer.id, offer.title, _("assigned to you, {when}").format(when=when),
+        assigned_to = (_("assigned to {name}, {when}").format(name=about, when=when) if about
+                       else _("assigned to you, {when}").format(when=when))
+        out.append(Suggestion(offer.id, offer.title, assigned_to,
                               _focus(offer, ranked_skills), item.due, "assigned"))
         if len(out) >= limit:
             return out
@@ -254,9 +257,14 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
         where = _(", losing most on {skill} ({percent}%)").format(
             skill=label(low), percent=f"{anchor.skills[low]:.0f}") if low and anchor.skills[low] < 100 else ""
         day = anchor.day.isoformat()
-        result = (_("you failed this on {day}{where}").format(day=day, where=where) if not anchor.passed else
-                  _("you only just passed this ({percent}%) on {day}{where}").format(
-                      percent=f"{anchor.overall:.0f}", day=day, where=where))
+        if about:
+            result = (_("{name} failed this on {day}{where}").format(name=about, day=day, where=where)
+                      if not anchor.passed else _("{name} only just passed this ({percent}%) on {day}{where}").format(
+                          name=about, percent=f"{anchor.overall:.0f}", day=day, where=where))
+        else:
+            result = (_("you failed this on {day}{where}").format(day=day, where=where) if not anchor.passed else
+                      _("you only just passed this ({percent}%) on {day}{where}").format(
+                          percent=f"{anchor.overall:.0f}", day=day, where=where))
         again = ngettext("a day later is the time to play it again so it sticks",
                          "{count} days later is the time to play it again so it sticks", gap).format(count=gap)
         out.append(Suggestion(sid, offer.title, f"{result}; {again}", low or _focus(offer, ranked_skills), due,
@@ -281,7 +289,7 @@ def suggest(attempts: Sequence[Attempt], offers: Mapping[str, Offer], assigned: 
                                         bool(by_scenario.get(o.id)), -o.exercise.get(skill, 0.0),
                                         not (set(missed[:1]) & o.techniques), o.id))
         free.remove(pick)
-        out.append(Suggestion(pick.id, pick.title, _skill_reason(skill, standing[skill], missed, pick,
+        out.append(Suggestion(pick.id, pick.title, _skill_reason(skill, standing[skill], missed, pick, about,
                                                                  skill == ranked_skills[0]),
                               skill, None, "skill"))
     return out
@@ -299,11 +307,17 @@ def _focus(offer: Offer, ranked_skills: list[str]) -> str | None:
     return max(sorted(offer.exercise), key=lambda s: offer.exercise[s], default=None)
 
 
-def _skill_reason(skill: str, percent: float, missed: list[str], offer: Offer, weakest: bool) -> str:
+def _skill_reason(skill: str, percent: float, missed: list[str], offer: Offer, about: str | None,
+                  weakest: bool) -> str:
     shown = label(skill)
-    head = (_("you lost most points on {skill} ({percent}% lately)") if weakest
-            else _("{skill} is your next weakest skill ({percent}% lately)")).format(skill=shown,
-                                                                                   percent=f"{percent:.0f}")
+    if about:
+        head = (_("{name} lost most points on {skill} ({percent}% lately)") if weakest
+                else _("{skill} is {name}'s next weakest skill ({percent}% lately)")).format(
+            name=about, skill=shown, percent=f"{percent:.0f}")
+    else:
+        head = (_("you lost most points on {skill} ({percent}% lately)") if weakest
+                else _("{skill} is your next weakest skill ({percent}% lately)")).format(skill=shown,
+                                                                                       percent=f"{percent:.0f}")
     technique = next((t for t in missed if t in offer.techniques), None)
     if technique is None:
         return _("{head}; this scenario leans on {skill}").format(head=head, skill=shown)

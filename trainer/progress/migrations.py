@@ -347,3 +347,11 @@ def m012_audit_chain(db: Database) -> None:
     rechain(db.conn)
     create_guards(db.conn)
     db.execute("DELETE FROM sign_in_failures")
+
+
+@migrations()
+def m013_skill_assessed(db: Database) -> None:
+    """A skill no choice on an attempt's path could move is "not assessed on this path": kept with
+    `assessed = 0` and no percent, left out of every average and never passed. Earlier attempts' skills
+    stay assessed (which choices were on offer was not recorded, so it cannot be decided afterwards)."""
+    db["attempt_skills"].add_column("assessed", int, not_null_default=1)

@@ -365,15 +365,18 @@ class Store:
                 " overall_sum = overall_sum + ? WHERE scenario_id = ? AND mode = ?",
                 (passed, score.overall, scenario_id, mode))
         for name, r in score.skills.items():
-            if r.scored:
+            if not r.scored:
+                continue
+            if r.assessed:  # a skill this path never tested says nothing about the trainee: no average
                 execute("INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)"
                         " VALUES (?, ?, ?, 1, ?) ON CONFLICT (trainee_id, mode, skill) DO UPDATE SET n = n + 1,"
                         " percent_sum = percent_sum + excluded.percent_sum", (trainee_id, mode, name, r.percent))
-                execute("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, skill) DO UPDATE SET"
-                        " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
-                        " threshold = excluded.threshold, passed = excluded.passed",
-                        (attempt_id, name, r.raw, r.best, r.percent, r.threshold, int(r.passed)))
+            execute("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed, assessed)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, skill) DO UPDATE SET"
+                    " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
+                    " threshold = excluded.threshold, passed = excluded.passed, assessed = excluded.assessed",
+                    (attempt_id, name, r.raw, r.best, r.percent if r.assessed else None, r.threshold,
+                     int(r.passed), int(r.assessed)))
         # a form's choices are its own items: kept apart from its original's (translations share theirs)
         item_scenario = execute("SELECT coalesce(form_id, scenario_id) FROM attempts WHERE id = ?",
                                 (attempt_id,)).fetchone()[0]

@@ -69,7 +69,7 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                                                                   agg[4])
                 skills = {r[0]: (r[1], r[2]) for r in db.execute(
                     "SELECT s.skill, count(*), sum(s.percent) FROM attempt_skills s JOIN attempts a ON"
-                    f" a.id = s.attempt_id WHERE a.{DONE} AND {' AND '.join('a.' + w for w in where)}"
+                    f" a.id = s.attempt_id WHERE s.assessed AND a.{DONE} AND {' AND '.join('a.' + w for w in where)}"
                     " GROUP BY s.skill", params)}
             else:
                 stats = db.execute("SELECT attempts, completed, passed, overall_sum, last_activity FROM trainee_totals"
@@ -79,6 +79,10 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                     "SELECT skill, n, percent_sum FROM trainee_skill_totals WHERE trainee_id = ? AND mode = ?", params)}
             if attempts == 0:
                 continue
+            for (skill,) in db.execute(  # only ever untested on these attempts' paths: "not assessed"
+                    "SELECT DISTINCT s.skill FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+                    f" WHERE NOT s.assessed AND a.{DONE} AND {' AND '.join('a.' + w for w in where)}", params):
+                skills.setdefault(skill, (0, 0.0))
             recent = db.execute(f"SELECT id, overall FROM attempts WHERE {' AND '.join(where)} AND {DONE}"
                                 " ORDER BY finished_at DESC LIMIT 10", params).fetchall()
             by_skill: dict[str, list[float]] = {}
@@ -87,7 +91,8 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                 order = {a: i for i, a in enumerate(ids)}
                 marks = ",".join("?" * len(ids))
                 for attempt_id, skill, pct in sorted(
-                        db.execute(f"SELECT attempt_id, skill, percent FROM attempt_skills WHERE attempt_id IN ({marks})",
+                        db.execute("SELECT attempt_id, skill, percent FROM attempt_skills WHERE assessed"
+                                   f" AND attempt_id IN ({marks})",
                                    ids), key=lambda r: order[r[0]]):
                     by_skill.setdefault(skill, []).append(pct)
             mine.append({
@@ -99,7 +104,8 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                 "passed": passed,
                 "pass_rate": _rate(passed, completed),
                 "average": _avg(overall_sum, completed),
-                "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, []))}
+                "skills": {skill: {"average": _avg(total, n), "trend": _trend(by_skill.get(skill, [])),
+                                   "assessed": n > 0}
                            for skill, (n, total) in sorted(skills.items())},
                 "last_activity": last,
                 "recent": [r[1] for r in reversed(recent)],

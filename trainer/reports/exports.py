@@ -13,6 +13,7 @@ from trainer.sanitize import csv_row, dumps, line
 from trainer.outbox.statements import iso_duration  # noqa: F401  (part of this module's interface)
 
 PERSONAL_HOME_PAGE = "https://trainer.example.org"
+NOT_ASSESSED = "not assessed"  # a skill cell when the attempt's path never tested it (stored words stay English)
 
 
 def attempts_since(store: Store, since: str | None, *, until: str | None = None, trainee_ids=None,
@@ -41,6 +42,14 @@ def _skills(store: Store, attempt_id: str) -> dict[str, dict]:
     return {r["skill"]: r for r in store.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
 
 
+def _skill_cell(skill: dict | None) -> object:
+    """A skill's CSV cell: its percent, empty when the scenario has no such skill, and NOT_ASSESSED when
+    no choice on the attempt's path could move it (a spreadsheet's AVERAGE skips it, as it should)."""
+    if skill is None:
+        return ""
+    return skill["percent"] if skill.get("assessed", 1) else NOT_ASSESSED
+
+
 def export_csv(store: Store, since: str | None = None, **filters) -> str:
     attempts = list(attempts_since(store, since, **filters))
     skills_by_attempt = {a["id"]: _skills(store, a["id"]) for a in attempts}
@@ -57,7 +66,7 @@ def export_csv(store: Store, since: str | None = None, **filters) -> str:
                "" if a["passed"] is None else bool(a["passed"]), a["choices"], a["language"], a["translation_id"] or "",
                a.get("form_id") or ""]
         skills = skills_by_attempt[a["id"]]
-        writer.writerow(csv_row(row + [skills[s]["percent"] if s in skills else "" for s in skill_names]))
+        writer.writerow(csv_row(row + [_skill_cell(skills.get(s)) for s in skill_names]))
     return buffer.getvalue()
 
 
@@ -67,7 +76,8 @@ def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
                                     "signed_off_by", "signed_off_at", "language", "translation_id", "form_id")}
         record["passed"] = None if a["passed"] is None else bool(a["passed"])
-        record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"], "passed": bool(v["passed"])}
+        record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"],
+                                "assessed": bool(v.get("assessed", 1)), "passed": bool(v["passed"])}
                             for k, v in _skills(store, a["id"]).items()}
         record["transcript"] = store.steps(a["id"])
         yield dumps(record)

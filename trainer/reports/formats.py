@@ -54,6 +54,9 @@ def report_text(report: dict) -> str:
             when=t["last_activity"] or "—")
         lines.append(f"  {line(t['name'])} · {shown(t['mode'])}: {figures}  {sparkline(t['recent'])}")
         for skill, s in t["skills"].items():
+            if not s.get("assessed", True):
+                lines.append(f"      {line(shown(skill)):<14} " + _("not assessed on these attempts' paths"))
+                continue
             lines.append(f"      {line(shown(skill)):<14} {_fmt(s['average']):>5} {_trend(s['trend'])}")
     lines.append("")
     lines.append(_("Scenarios ({count})").format(count=len(report["scenarios"])))
@@ -128,6 +131,14 @@ ASSIGNMENT_CSV = ("trainee", "scenario", "title", "due", "status", "mode", "via"
                   "form")
 
 
+def _average_cell(skill: dict | None):
+    """A skill's average; "not assessed" (as in `export --format csv`) when no path these attempts took
+    could move it, so an empty cell still means the scenario has no such skill."""
+    if skill is not None and not skill.get("assessed", True):
+        return "not assessed"
+    return skill.get("average") if skill else None
+
+
 def report_csv(report: dict) -> str:
     skills = sorted({k for t in report["trainees"] for k in t["skills"]})
     buffer = io.StringIO()
@@ -136,7 +147,7 @@ def report_csv(report: dict) -> str:
                      *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills]])
     for t in report["trainees"]:
         writer.writerow(csv_row([t["name"], t["mode"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
-                                 t["last_activity"], *[t["skills"].get(s, {}).get("average") for s in skills],
+                                 t["last_activity"], *[_average_cell(t["skills"].get(s)) for s in skills],
                                  *[t["skills"].get(s, {}).get("trend") for s in skills]]))
     if report.get("assignments"):  # the completion grid: a second table after a blank line
         writer.writerow([])

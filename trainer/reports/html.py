@@ -169,6 +169,11 @@ def skills_section(trainees: list[dict]) -> str:
             s = t["skills"].get(skill)
             if s is None:
                 continue
+            if not s.get("assessed", True):  # no choice on these attempts' paths could move it
+                cells[(i, j)] = (svg.percent_fill(None), "—",
+                                 _("{who} · {skill}: not assessed on these attempts' paths").format(
+                                     who=_who(t), skill=shown(skill)))
+                continue
             mark = f" {trend(s['trend'])}" if s["trend"] is not None else ""
             tip = _("{who} · {skill}: average {average}").format(who=_who(t), skill=shown(skill),
                                                                   average=pct(s["average"])) + (
@@ -178,7 +183,9 @@ def skills_section(trainees: list[dict]) -> str:
     chart = svg.heatmap("skills", _("Trainee by skill"), _("Average percent per skill for each trainee and mode; "
                                                            "darker is higher"), [_who(t) for t in rows],
                         [shown(k) for k in skills], cells)
-    key = legend([(svg.percent_fill(v), "", f"{v}%") for v in (0, 25, 50, 75, 100)])
+    key = legend([(svg.percent_fill(v), "", f"{v}%") for v in (0, 25, 50, 75, 100)]
+                 + ([(svg.percent_fill(None), "—", _("not assessed on these attempts' paths"))]
+                    if any(not s.get("assessed", True) for t in rows for s in t["skills"].values()) else []))
     return f"<section><h2 id='skills'>{esc(_('Skills: trainee × skill'))}</h2>{chart}{key}</section>"
 
 

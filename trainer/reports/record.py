@@ -51,7 +51,32 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
     return {"trainee": trainee.name, "site": site.iri if site else None,
             "groups": list(account.groups) if account else [], "today": today.isoformat(),
             "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "completed": completed, "outstanding": outstanding}
+            "completed": completed, "outstanding": outstanding, "reviewed": reviewed(store, trainee)}
+
+
+def reviewed(store: Store, trainee: Trainee) -> list[dict]:
+    """Every attempt a supervisor signed off or wrote a note on, assigned or not, with its notes: what a
+    supervisor vouched for belongs on the record whether or not it completed an assignment."""
+    rows = store.db.execute(
+        "SELECT id, coalesce(finished_at, started_at), scenario_id, scenario_title, mode, status, overall, passed,"
+        " signed_off_by, signed_off_at, language FROM attempts WHERE trainee_id = ? AND (signed_off_by IS NOT NULL"
+        " OR id IN (SELECT attempt_id FROM notes)) ORDER BY 2, id", [trainee.id]).fetchall()
+    out = []
+    for aid, when, sid, title, mode, status, overall, passed, by, at, language in rows:
+        out.append({"date": when, "scenario": sid, "title": title or sid, "mode": mode, "status": status,
+                    "score": overall, "passed": bool(passed), "signed_off_by": by, "signed_off_at": at,
+                    "language": language or "en",
+                    "notes": [{"at": n["created_at"], "author": n["author"], "text": n["text"]}
+                              for n in store.notes(aid)]})
+    return out
+
+
+def _review_result(r: dict) -> str:
+    return _result(r) if r["status"] == "completed" else shown(r["status"])
+
+
+def _notes_text(r: dict) -> str:
+    return " · ".join(f"{_day(n['at'])} {n['author']}: {' '.join(n['text'].split())}" for n in r["notes"])
 
 
 def _played(c: dict) -> str:
@@ -132,6 +157,17 @@ def record_html(data: dict) -> str:
             out.append(f"<tr><td>{e(o['title'])}</td><td>{e(o['due'])}</td><td>{e(_standing(o))}</td>"
                        f"<td>{e(shown(o['mode']))}</td></tr>")
         out.append("</table>")
+    if data.get("reviewed"):
+        out.append(f"<h2>{e(_('Reviewed by a supervisor'))}</h2><table><tr>"
+                   + "".join(f"<th>{e(h)}</th>" for h in _reviewed_headings()) + "</tr>")
+        for r in data["reviewed"]:
+            notes = "<br>".join(f"{e(_day(n['at']))} {e(n['author'])}: {e(' '.join(n['text'].split()))}"
+                                for n in r["notes"])
+            out.append(f"<tr><td>{e(_day(r['date']))}</td><td>{e(r['title'])}<br><span class='hash'>{e(_played(r))}"
+                       f"</span></td><td>{e(shown(r['mode']))}</td><td class='n'>{_score(r)}</td>"
+                       f"<td class='{'pass' if r['passed'] else 'fail'}'>{e(_review_result(r))}</td>"
+                       f"<td>{e(_signed(r))}</td><td>{notes}</td></tr>")
+        out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)
 
@@ -143,6 +179,10 @@ def _result(c: dict) -> str:
 def _completed_headings() -> list[str]:
     return [_("Date"), _("Scenario"), _("Version"), _("Content hash"), _("Mode"), _("Score"), _("Result"),
             _("Signed off")]
+
+
+def _reviewed_headings() -> list[str]:
+    return [_("Date"), _("Scenario"), _("Mode"), _("Score"), _("Result"), _("Signed off"), _("Notes")]
 
 
 def _outstanding_headings() -> list[str]:
@@ -211,4 +251,15 @@ def record_pdf(data: dict, font: tuple[Path, Path] | None | bool = True) -> byte
             table.row([t(h) for h in _outstanding_headings()])
             for o in data["outstanding"]:
                 table.row([t(f"{o['title']} ({o['scenario']})"), t(o["due"]), t(_standing(o)), t(shown(o["mode"]))])
+    if data.get("reviewed"):
+        pdf.ln(4)
+        pdf.set_font(family, "B", 12)
+        pdf.cell(0, 8, t(_("Reviewed by a supervisor")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 9)
+        with pdf.table(col_widths=(24, 70, 24, 15, 24, 45, 68), headings_style=head, line_height=5,
+                       text_align="LEFT") as table:
+            table.row([t(h) for h in _reviewed_headings()])
+            for r in data["reviewed"]:
+                table.row([t(_day(r["date"])), t(f"{r['title']} ({_played(r)})"), t(shown(r["mode"])), _score(r),
+                           t(_review_result(r)), t(_signed(r)), t(_notes_text(r))])
     return bytes(pdf.output())

@@ -49,8 +49,14 @@ def session_text(data: dict) -> str:
     else:
         lines.append(_("Not finished: now at '{node}'").format(node=data["state"]))
     for name, skill in data["skills"].items():
+        if skill["scored"] and not skill["assessed"]:
+            lines.append(f"  {label(name):<14} " + _("not assessed on this path"))
+            continue
         mark = _("pass") if skill["passed"] else _("below")
         note = " " + _("(not scored)") if not skill["scored"] else ""
+        if skill["percent"] is None:  # not scored: nothing on any path moves it
+            lines.append(f"  {label(name):<14}   —    {note.strip()}")
+            continue
         lines.append(f"  {label(name):<14} {skill['percent']:5.1f}%  "
                      + _("raw {raw}/{max}  threshold {threshold}%").format(
                          raw=f"{skill['raw']:g}", max=f"{skill['max']:g}", threshold=f"{skill['threshold']:g}")

@@ -13,6 +13,7 @@ from trainer.i18n import N_, _, ngettext
 from trainer.progress import passphrase
 from trainer.scenario.library import Library
 from trainer.progress.store import Store
+from trainer.tui.themes import toggled, use_themes
 from trainer.tui.translated import TranslatedScreen
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
@@ -74,6 +75,7 @@ class ReviewApp(App):
         self.library = library
         self.supervisor = supervisor
         self.unlocked = False
+        use_themes(self)
 
     def on_mount(self) -> None:
         self.push_screen(GateScreen())
@@ -86,4 +88,4 @@ class ReviewApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.theme = toggled(self.theme)

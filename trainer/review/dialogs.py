@@ -14,20 +14,30 @@ from trainer.tui.translated import TranslatedModalScreen
 
 
 class ConfirmScreen(TranslatedModalScreen[bool]):
-    """A yes/no question; y or Enter says yes, n or Esc says no."""
+    """A yes/no question; y (and Enter, unless `enter_says_yes` is False: a weightier yes must be typed)
+    says yes, n or Esc says no."""
 
-    BINDINGS = [Binding("y,enter", "answer(True)", N_("Yes"), id="confirm-yes"),
+    BINDINGS = [Binding("y", "answer(True)", N_("Yes"), id="confirm-yes"),
+                Binding("enter", "enter", N_("Yes"), id="confirm-enter", show=False),
                 Binding("n,escape", "answer(False)", N_("No"), id="confirm-no")]
 
-    def __init__(self, question: str):
+    def __init__(self, question: str, enter_says_yes: bool = True):
         super().__init__()
         self.question = question
+        self.enter_says_yes = enter_says_yes
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(Text(line(self.question)), classes="screen-title")
-            yield Static(_("y / Enter: yes · n / Esc: no"), classes="muted")
+            yield Static(Text("\n".join(line(part) for part in self.question.split("\n"))), classes="screen-title")
+            if self.enter_says_yes:
+                yield Static(_("y / Enter: yes · n / Esc: no"), classes="muted")
         yield Footer()
+
+    def action_enter(self) -> None:
+        if self.enter_says_yes:
+            self.dismiss(True)
+        else:
+            self.notify(_("Press y to say yes, or n or Esc to say no."), timeout=4)
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -16,7 +16,7 @@ from trainer.i18n import N_, _
 from trainer.progress import accounts, audit
 from trainer.scenario.vocabulary import label
 from trainer.tui.translated import TranslatedModalScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import coloured, word
 from trainer.sanitize import line
 
 FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
@@ -79,7 +79,7 @@ class ExportScreen(TranslatedModalScreen):
             box.value = str(path.with_suffix(FORMATS[fmt]))
 
     def _say(self, message: str) -> None:
-        self.query_one("#export-message", Static).update(Text(line(message), style="red"))
+        self.query_one("#export-message", Static).update(coloured(line(message), "red"))
 
     def _filters(self) -> dict:
         store, picked = self.app.store, self.selection

@@ -9,7 +9,7 @@ from datetime import date
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, ngettext
@@ -18,7 +18,7 @@ from trainer.progress.schedule import MODES, STATUSES, check_due, parse_every
 from trainer.review.dialogs import ConfirmScreen
 from trainer.sanitize import line
 from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import coloured, word
 
 STATUS_STYLE = {"passed": "green", "waived": "green", "overdue": "bold red", "failed": "red",
                 "retraining-due": "yellow", "in-progress": "cyan", "not-started": "dim"}
@@ -148,11 +148,13 @@ class AssignScreen(TranslatedModalScreen[str | None]):
                 Binding("ctrl+s", "save", N_("Assign"), id="save-assign")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-box"):
+        with VerticalScroll(id="help-box"):  # one line per field: the whole form fits at 80x24
             yield Static(_("Assign"), classes="screen-title")
             for key, label in FIELDS:
-                yield Static(_(label), classes="muted")
-                yield Input(value=word("assessment") if key == "mode" else "", id=f"assign-{key}")
+                with Horizontal(classes="form-row"):
+                    yield Static(_(label), classes="form-label")
+                    yield Input(value=word("assessment") if key == "mode" else "", id=f"assign-{key}",
+                                classes="form-input")
             yield Static(id="assign-message")
         yield Footer()
 
@@ -171,7 +173,7 @@ class AssignScreen(TranslatedModalScreen[str | None]):
             self.focus_next()
 
     def fail(self, message: str) -> None:
-        self.query_one("#assign-message", Static).update(Text(message, style="bold red"))
+        self.query_one("#assign-message", Static).update(coloured(message, "bold red"))
 
     def action_save(self) -> None:
         items = [i.strip() for i in self.value("what").split(",") if i.strip()]

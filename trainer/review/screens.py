@@ -23,7 +23,7 @@ from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
 from trainer.tui.screens.brief import when
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import coloured, word
 from trainer.scenario.vocabulary import label
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
@@ -31,6 +31,14 @@ SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
 
 def _pct(value) -> Text:
     return Text("—" if value is None else f"{value:.0f}%", justify="right")
+
+
+def _skill_cell(skill: dict | None) -> Text:
+    """A trainee's average for one skill; "n/a" when no path they played tested it (no choice could move it)."""
+    if skill is not None and not skill.get("assessed", True):
+        # Translators: at most 4 characters: a skill not assessed on any path the trainee played
+        return Text(_("n/a"), justify="right", style="dim")
+    return _pct(skill and skill.get("average"))
 
 
 class BadDate(ValueError):
@@ -115,7 +123,7 @@ class TraineesScreen(TranslatedScreen):
         try:
             since, until = self._date("#f-since"), self._date("#f-until")
         except BadDate as exc:
-            self.query_one("#trainees-status", Static).update(Text(line(str(exc)), style="bold red"))
+            self.query_one("#trainees-status", Static).update(coloured(line(str(exc)), "bold red"))
             return
         rows = trainee_rows(self.app.store, scenario=self.scenario, since=since,
                             until=until, category=self.category,
@@ -127,7 +135,7 @@ class TraineesScreen(TranslatedScreen):
                   reverse=reverse)
         for r in rows:
             table.add_row(Text(line(r["name"])), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
-                          _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
+                          _pct(r["average"]), *[_skill_cell(r["skills"].get(s)) for s in SKILLS],
                           Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
                           key=str(r["id"]))
         parts = [_("assessment only (m: practice)") if self.mode == "assessment" else _("practice only (m: assessment)"),
@@ -290,7 +298,7 @@ class TranscriptScreen(TranslatedScreen):
                 self.notify(line(reason.capitalize() + "."), severity="error", markup=False)
                 return
         question = (_("Withdraw the sign-off by {name}? (recorded as withdrawn by {who})").format(name=signed, who=who)
-                    if signed else _("Sign off this attempt as {who}?").format(who=who))
+                    if signed else self._sign_off_question(who))
 
         def decide(yes: bool | None) -> None:
             if not yes:
@@ -302,7 +310,27 @@ class TranscriptScreen(TranslatedScreen):
                 return
             self.notify(_("Sign-off withdrawn.") if signed else _("Attempt signed off."))
             self.reload()
-        self.app.push_screen(ConfirmScreen(question), decide)
+        self.app.push_screen(ConfirmScreen(question, enter_says_yes=bool(signed) or self._passed()), decide)
+
+    def _passed(self) -> bool:
+        return bool(self.app.store.attempt(self.attempt_id)["passed"])
+
+    def _sign_off_question(self, who: str) -> str:
+        """What a sign-off means, and for an attempt that did not pass, that it did not and why: a sign-off
+        is the supervisor's word on the trainee's record (and an xAPI 'approved'), not a pass."""
+        store = self.app.store
+        attempt = store.attempt(self.attempt_id)
+        trainee = store.db.execute("SELECT name FROM trainees WHERE id = ?", [attempt["trainee_id"]]).fetchone()[0]
+        meaning = _("Signing off says that you, {who}, have reviewed this attempt with {trainee}. It goes on "
+                    "{trainee}'s training record; it does not change the score or the result.").format(
+            who=who, trainee=trainee)
+        if attempt["passed"]:
+            return meaning + " " + _("Sign off this attempt as {who}?").format(who=who)
+        critical = store.db.execute("SELECT critical FROM choices WHERE attempt_id = ? AND undone = 0 AND critical"
+                                    " IS NOT NULL ORDER BY seq LIMIT 1", [self.attempt_id]).fetchone()
+        head = (_("This attempt failed with a critical error: {error}").format(error=critical[0]) if critical
+                else _("This attempt did not pass ({percent}%).").format(percent=f"{attempt['overall'] or 0:.0f}"))
+        return head + "\n" + meaning + " " + _("Sign it off anyway? (y: yes · n / Esc: no)")
 
 
 class ScenariosScreen(TranslatedScreen):

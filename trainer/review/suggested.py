@@ -19,7 +19,7 @@ def suggestions_text(app, trainee, today: date) -> Text:
     if getattr(app, "_offers", None) is None:
         here = jurisdiction_of(app.store)
         app._offers = offers(app.library, here if app.library.has_jurisdiction(here) else None)
-    found = suggestions_for(app.store, trainee, app.library, today, app._offers)
+    found = suggestions_for(app.store, trainee, app.library, today, app._offers, about=True)  # of, not to, them
     text = Text(_("Next for this trainee"), style="bold")
     if not found:
         text.append("\n  " + _("nothing to suggest: the library is empty"), style="dim")

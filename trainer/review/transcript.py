@@ -14,7 +14,7 @@ from trainer.progress.store import Store
 from trainer.i18n import _
 from trainer.sanitize import line, printable
 from trainer.scenario.languages import language_name
-from trainer.tui.widgets import points_text, spoken, word
+from trainer.tui.widgets import points_text, skill_bars, spoken, word
 
 
 def _offered(scenario, stored: dict) -> list:
@@ -52,6 +52,9 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
         text.append(_("The scenario file has changed since this attempt; feedback and best choices are not shown.")
                     + "\n\n",
                     style="yellow")
+    elif attempt["status"] == "completed":  # per skill, with those this path never tested said so
+        text.append_text(skill_bars(session.score()))
+        text.append("\n\n")
     for i, stored in enumerate(steps):
         replayed = session.transcript[i] if session else None
         text.append(f"{i + 1}. [{line(stored['node'])}] ", style="bold")

@@ -187,11 +187,13 @@ class Analysis:
         critical: list[str] = []
         numbers: list[int | str] = []
         labels: list[tuple[str, str]] = []
+        on_offer: list[list] = []  # per step, the points of every choice on offer (what the path assessed)
         state = self.start
         for source, edge in steps:
             node = self.scenario.nodes[source[0]]
             _, choice_id = edge.label
             labels.append(edge.label)
+            on_offer.append([c.points for c in self.offered(source)] + ([node.timeout.points] if node.timeout else []))
             if choice_id == "timeout" and node.timeout is not None:
                 choice = node.timeout
                 numbers.append("timeout")
@@ -205,7 +207,7 @@ class Analysis:
                 critical.append(choice.critical)
             state = edge.target
         end = state[0] if isinstance(state[0], str) else state[0][0]
-        score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical)
+        score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical, offered=on_offer)
         return PathRun(labels, numbers, end if self.scenario.is_ending(end) else None, score,
                        [source for source, _ in steps])
 

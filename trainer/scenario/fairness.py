@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from scoring import AttemptScore, Edge, score_attempt
+from scoring import AttemptScore, Edge, assessed_skills, score_attempt
 from trainer.scenario.analysis import Analysis, PathRun, State, analysis_for
 from trainer.scenario.loops import find_choice
 from trainer.scenario.model import Choice, Scenario
@@ -102,7 +102,8 @@ class Fairness:
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
         self.scenario = analysis.scenario
-        self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...]]] = {}
+        self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...], frozenset[str]]] = {}
+        self._tested: dict[State, frozenset[str]] = {}
 
     def _options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
         node = self.scenario.nodes[state[0]]
@@ -189,6 +190,7 @@ class Fairness:
         out: list[Slip] = []
         before = (0.0,) * len(skills)
         critical_before: tuple[str, ...] = ()
+        tested_before: frozenset[str] = frozenset()  # skills the choices on offer so far could move
         points = {id(p.best): p for p in self.decision_points}
         for edge in self.best_walk:
             point = points.get(id(edge))
@@ -204,21 +206,33 @@ class Fairness:
                     score = None
                     if after is not None:
                         total = [a + b + c for a, b, c in zip(before, alt_edge.weights, after[0])]
+                        tested = tested_before | self._tested_at(edge.source) | after[2]
                         score = score_attempt(dict(zip(skills, total)), analysis.rules, analysis.ranges,
-                                              self.scenario.pass_mark, critical_before + after[1])
+                                              self.scenario.pass_mark, critical_before + after[1],
+                                              offered=[[{skill: 1} for skill in tested]])
                     out.append(Slip(edge.source[0], alt.id, best_choice.id, score, mild))
             before = tuple(a + b for a, b in zip(before, edge.weights))
             critical_before += self._critical(edge)
+            tested_before |= self._tested_at(edge.source)
         return out
+
+    def _tested_at(self, state: State) -> frozenset[str]:
+        """The skills some choice on offer in `state` (its timeout too) could raise or lower: what a path
+        through it assessed (scoring.assessed_skills), as the engine decides it for a played attempt."""
+        if state not in self._tested:
+            node = self.scenario.nodes[state[0]]
+            offered = [c.points for c in self.analysis.offered(state)] + ([node.timeout.points] if node.timeout else [])
+            self._tested[state] = frozenset(assessed_skills([offered]))
+        return self._tested[state]
 
     def _critical(self, edge: Edge) -> tuple[str, ...]:
         if not edge.critical:
             return ()
         return (find_choice(self.scenario, *edge.label).critical,)
 
-    def _best_after(self, state: State) -> tuple[tuple[float, ...], tuple[str, ...]] | None:
-        """Points and critical errors of the best walk from `state` to an ending (None: no ending):
-        `Extremes.walk(state)`, which is the state's leg (to its loop's exit edge) and then the walk from
+    def _best_after(self, state: State) -> tuple[tuple[float, ...], tuple[str, ...], frozenset[str]] | None:
+        """Points, critical errors and skills tested (`_tested_at`) of the best walk from `state` to an
+        ending (None: no ending): `Extremes.walk(state)`, which is the state's leg (to its loop's exit edge) and then the walk from
         where the leg leads, memoised per state where a leg starts, so each is summed once, not per slip."""
         best, memo = self.analysis.best, self._after
         if state not in best.value:
@@ -228,16 +242,17 @@ class Fairness:
         while node not in memo:
             leg = best.leg(node)
             if not leg:  # an ending
-                memo[node] = ((0.0,) * len(self.analysis.skills), ())
+                memo[node] = ((0.0,) * len(self.analysis.skills), (), frozenset())
                 break
             pending.append((node, leg))
             node = leg[-1].target
         for node, edges in reversed(pending):
-            points, critical = memo[edges[-1].target]
+            points, critical, tested = memo[edges[-1].target]
             for e in reversed(edges):
                 points = tuple(a + b for a, b in zip(points, e.weights))
                 critical = self._critical(e) + critical
-            memo[node] = (points, critical)
+                tested = tested | self._tested_at(e.source)
+            memo[node] = (points, critical, tested)
         return memo[state]
 
     @property

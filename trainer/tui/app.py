@@ -16,6 +16,7 @@ from trainer.scenario.vocabulary import DIFFICULTIES
 from trainer.i18n import N_, _, current_language, set_language
 from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
+from trainer.tui.themes import toggled, use_themes
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 TERMINATE_GRACE = 5.0  # seconds a terminated app has to leave cleanly before the process just ends
@@ -53,7 +54,7 @@ class TrainerApp(App):
         self.account = None
         self.supervisor: str | None = None
         self.order_seed = order_seed or (lambda: None)
-        self.theme = "textual-dark"
+        use_themes(self)
         self.chosen_language: str | None = None  # set with the catalogue's 'l': which version to show first
         self._jurisdiction: str | None = None
 
@@ -373,7 +374,7 @@ class TrainerApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.theme = toggled(self.theme)
 
     def action_progress(self) -> None:
         from trainer.tui.screens.progress import ProgressScreen

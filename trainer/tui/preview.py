@@ -21,6 +21,8 @@ from trainer.play.recording import UnrecordedAttempt
 from trainer.sanitize import line
 from trainer.tui.app import CSS_FILE
 from trainer.tui.translated import TranslatedScreen
+from trainer.tui.themes import use_themes
+from trainer.tui.widgets import coloured
 
 
 class ErrorsScreen(TranslatedScreen):
@@ -35,12 +37,12 @@ class ErrorsScreen(TranslatedScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="brief"):
             yield Static(_("The file has errors"), classes="screen-title")
-            yield Static(Text("\n".join(self.lines), style="red"), id="errors")
+            yield Static(coloured("\n".join(self.lines), "red"), id="errors")
             yield Static(_("Fix the file and save: the preview reloads by itself."), classes="muted")
         yield Footer()
 
     def show(self, lines: list[str]) -> None:
-        self.query_one("#errors", Static).update(Text("\n".join(lines), style="red"))
+        self.query_one("#errors", Static).update(coloured("\n".join(lines), "red"))
 
 
 class PreviewApp(App):
@@ -59,6 +61,7 @@ class PreviewApp(App):
         self.scenario: Scenario | None = None
         self.attempt: UnrecordedAttempt | None = None
         self._stamp = None
+        use_themes(self)  # the trainee app's colours, which meet WCAG contrast
 
     # --- loading -----------------------------------------------------------------------------------
     def _file_stamp(self):

@@ -66,6 +66,15 @@ class MoodMeter(Static):
         self.update(text)
 
 
+def coloured(text: str, style: str) -> Text:
+    """`text` in a Rich colour that each theme draws legibly. Textual reads the style of a Text itself with
+    CSS colour names (red is #ff0000, yellow #ffff00: 1.1:1 on the light theme) but the styles of its
+    spans as terminal colours, which the theme's palette (trainer.tui.themes) maps: so colour a span."""
+    out = Text(text)
+    out.stylize(style)
+    return out
+
+
 def spoken(name: str, text: str, role: str = "") -> Text:
     """One line of the conversation credited to its speaker: `Name (role): text`, the role only when given."""
     if role:
@@ -172,6 +181,9 @@ def skill_bars(score: AttemptScore, verdicts: bool = True) -> Text:
             continue
         ok = r.passed
         text.append(f"{line(label(name)):<{width}}", style="bold")
+        if not r.assessed:  # no choice on this path could move it: no bar, no verdict
+            text.append(_("not assessed on this path") + "\n", style="italic")
+            continue
         if not verdicts:
             text.append(bar(r.percent / 100, width), style="cyan")
             text.append(f" {r.percent:5.1f}%\n")

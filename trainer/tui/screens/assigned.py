@@ -25,9 +25,9 @@ def due_words(row: dict, today: date) -> str:
     due = date.fromisoformat(row["due"])
     days = (due - today).days
     label = day_words(due)
-    if row["status"] in ("passed", "waived"):
+    if row["status"] in ("passed", "waived"):  # the Status column says so; the Due column keeps to dates
         return _("next {day}").format(day=day_words(date.fromisoformat(row["next_due"]))) if row["next_due"] \
-            else _("done")
+            else label
     if days < 0:
         return f"{label} (" + ngettext("{count} day late", "{count} days late", -days).format(count=-days) + ")"
     if days == 0:
@@ -107,14 +107,16 @@ class AssignedSection(Vertical):
         table.add_column(Text(_("Status")), key="status", width=24)
         table.add_column(Text(_("Left")), key="left", width=6)
         self.show(self.rows, self.today)
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.show(self.rows, self.today))  # colours follow
         table.focus()  # what is assigned comes first
 
     def show(self, rows: list[dict], today: date) -> None:
+        self.rows, self.today = rows, today
         table = self.query_one(DataTable)
         selected = table.cursor_row if table.row_count else 0
         table.clear()
-        error = self.app.current_theme.error or "red"
-        success = self.app.current_theme.success or "green"
+        colours = self.app.theme_variables  # the theme's colours for text (its error and success are for fills)
+        error, success = colours.get("text-error", "red"), colours.get("text-success", "green")
         for row in rows:
             late = row["status"] == "overdue" or (row["status"] == "failed" and row["attempts_left"] == 0) \
                 or row["status"] == "retraining-due"

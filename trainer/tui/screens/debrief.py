@@ -14,7 +14,7 @@ from trainer.play.recording import RecordedAttempt
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import points_text, skill_bars, spoken, word
+from trainer.tui.widgets import coloured, points_text, skill_bars, spoken, word
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
                  "escalated": "bold yellow", "failed": "bold red"}
@@ -57,8 +57,8 @@ class DebriefScreen(TranslatedScreen):
                 verdict.append(_("PASSED ✓") if passed else _("NOT PASSED ✗"), style="bold green" if passed else "bold red")
             yield Static(verdict, id="verdict")
             if score.critical_errors:
-                crit = Text((_("Critical error in this run:") if partial else
-                             _("Critical error — this fails the attempt whatever the score:")) + "\n", style="bold red")
+                crit = coloured((_("Critical error in this run:") if partial else
+                             _("Critical error — this fails the attempt whatever the score:")) + "\n", "bold red")
                 for message in score.critical_errors:
                     crit.append(f" • {line(message)}\n", style="red")
                 crit.rstrip()

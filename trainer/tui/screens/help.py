@@ -31,6 +31,8 @@ class HelpScreen(TranslatedModalScreen):
                 continue
             if binding.action.startswith("pick("):
                 continue  # listed once below as 1-9
+            if self.under.check_action(binding.action, ()) is False:
+                continue  # not offered here (e.g. "My passphrase" where there is none): not in the footer either
             seen.add(binding.description)
             key = binding.key_display or binding.key.replace(",", " / ")
             text.append(f"{key:>12}  ", style="bold cyan")

@@ -17,7 +17,7 @@ from trainer.progress.store import AttemptElsewhere, AttemptMovedOn, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.choices import MIN_CONVERSATION, ChoiceList, Hanging
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import KeysFooter, MoodMeter, points_text, spoken
+from trainer.tui.widgets import KeysFooter, MoodMeter, coloured, points_text, spoken
 
 
 class PlayScreen(TranslatedScreen):
@@ -231,8 +231,8 @@ class PlayScreen(TranslatedScreen):
         if left is None:
             widget.update("")
         else:
-            widget.update(Text("⏱ " + _("{seconds}s left").format(seconds=left),
-                               style="bold red" if left <= 10 else "bold yellow"))
+            widget.update(coloured("⏱ " + _("{seconds}s left").format(seconds=left),
+                                   "bold red" if left <= 10 else "bold yellow"))
 
     def _show_feedback(self, step: Step) -> None:
         body = Text()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from trainer.i18n import N_, _, ngettext
 from trainer.scenario.vocabulary import label
@@ -20,19 +20,22 @@ from trainer.tui.widgets import word
 class ProgressScreen(TranslatedScreen):
     BINDINGS = [Binding("escape,p", "app.pop_screen", N_("Back"), id="back-from-progress"),
                 Binding("enter", "debrief", N_("Debrief"), id="reopen-debrief"),
-                Binding("k", "app.change_passphrase", N_("My passphrase"), id="change-passphrase"),
+                Binding("k", "change_passphrase", N_("My passphrase"), id="change-passphrase"),
                 Binding("l", "app.language", N_("Language"), id="choose-language")]
 
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "app.change_passphrase" or action == "change_passphrase":
-            return self.app.account is not None  # only a signed-in person has a passphrase of their own
+        if action == "change_passphrase":  # the screen's own action, so that this check applies (an
+            return self.app.account is not None  # "app." one asks the app): only a signed-in person has one
         return True
+
+    def action_change_passphrase(self) -> None:
+        self.app.action_change_passphrase()
 
     def compose(self) -> ComposeResult:
         trainee = self.app.trainee
         yield Static(Text(_("My progress") + f" · {line(trainee.name)}"), classes="screen-title")
         yield Static(id="progress-summary")
-        yield Sparkline([], id="trend")
+        yield Static(id="trend")
         yield Static(id="progress-notes")
         yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Static(id="attempt-detail")
@@ -60,6 +63,13 @@ class ProgressScreen(TranslatedScreen):
             if averages:
                 summary.append("\n  " + _("average by skill:") + " ")
                 summary.append("  ".join(f"{line(label(k))} {v:.0f}%" for k, v in averages.items()))
+            untested = sorted({r[0] for r in store.db.execute(  # no completed path of this mode tested them yet
+                "SELECT DISTINCT s.skill FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+                " WHERE NOT s.assessed AND a.trainee_id = ? AND a.mode = ? AND a.status = 'completed'",
+                [self.app.trainee.id, mode])} - set(averages))
+            if untested:
+                summary.append("\n  " + _("not assessed yet on your paths: {skills}").format(
+                    skills=", ".join(line(label(k)) for k in untested)), style="dim")
             if not scores:
                 scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
                 trend_mode = mode
@@ -67,8 +77,8 @@ class ProgressScreen(TranslatedScreen):
             summary.append("\n" + (_("Recent assessment scores (oldest → newest):") if trend_mode == "assessment"
                                    else _("Recent practice scores (oldest → newest):")), style="dim")
         self.query_one("#progress-summary", Static).update(summary)
-        trend = self.query_one("#trend", Sparkline)
-        trend.data = scores[-30:]
+        trend = self.query_one("#trend", Static)
+        trend.update(score_trend(scores[-30:]))
         trend.display = bool(scores)
         table = self.query_one(DataTable)
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
@@ -132,6 +142,18 @@ class ProgressScreen(TranslatedScreen):
             self.notify(line(_("This debrief cannot be rebuilt: {reason}").format(reason=exc)), severity="warning", markup=False, timeout=6)
             return
         self.app.push_screen(DebriefScreen(replayed, reopened=True))
+
+
+def score_trend(scores: list[float]) -> Text:
+    """Recent overall scores as bars on the 0-100% scale (a lone score is as tall as it is, not a full
+    bar as Textual's Sparkline, which scales to the data, drew it), then the latest as a number."""
+    from trainer.reports.formats import sparkline
+
+    text = Text()
+    if scores:
+        text.append(" ".join(sparkline(scores)), style="cyan")
+        text.append("  " + _("latest {percent}%").format(percent=f"{scores[-1]:.0f}"))
+    return text
 
 
 def supervisor_mark(signed_off_by: str | None, notes: int) -> Text:
