@@ -153,7 +153,7 @@ def test_signed_off_attempts_and_their_notes_are_on_the_record(runner, site, tmp
     store.add_note(practice.attempt_id, BOSS, "Went through the\nHEARD steps together")
     audit.sign_off(store, practice.attempt_id, BOSS)
     store.close()
-    page_file, pdf_file = tmp_path / "sam.html", tmp_path / "sam.pdf"
+    page_file, pdf_file = tmp_path / "out" / "sam.html", tmp_path / "out" / "sam.pdf"
     for out in (page_file, pdf_file):
         assert runner.invoke(cli, ["--db", str(site), "record", SAM, "-o", str(out)]).exit_code == 0
     page = page_file.read_text(encoding="utf-8").split("Reviewed by a supervisor")[1]

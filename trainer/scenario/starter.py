@@ -33,14 +33,14 @@ nodes:
       angry: I've been calling ALL morning and nobody picks up!   # used when mood is in the angry band
     choices:
       - id: deflect                   # wrong answers as long and polite as the right one
-        text: "You're right, thanks for waiting. Monday mornings are always our busiest time."
+        text: "I'm so sorry, you're right! What happened is Monday mornings are our busiest time."
         next: request
         points: {{empathy: -1, de-escalation: -1}}
         mood: -10
         feedback: True, but it explains your side rather than acknowledging theirs.
         tags: [NURSE:understanding]
       - id: acknowledge
-        text: "That sounds really frustrating. I'm glad you came in; let's sort it out now."
+        text: "That sounds really frustrating, so let's just sort it out here, now."
         next: request
         points: {{empathy: 2, de-escalation: 1}}
         mood: +20
@@ -51,20 +51,20 @@ nodes:
     says: I need to change my appointment on Thursday.
     choices:
       - id: read-diary
-        text: "Thanks for coming in. Shall I read out your 2:30 slot on Thursday?"
+        text: "Thank you! Should I read out what we have: your 2:30 slot on Thursday?"
         next: overshared
         points: {{privacy: -3}}
         critical: Read out appointment details before verifying identity.
         feedback: Verify identity before sharing anything from the record.
         tags: [verify:before-disclosure]
       - id: verify-first
-        text: "I can help. Can you confirm your full name and date of birth for me?"
+        text: "Happy to. Full name and date of birth first, so it's the right record."
         next: rebooked
         points: {{privacy: 2, resolution: 2}}
         feedback: Two identifiers before opening the record protects the patient's privacy.
         tags: [verify:two-identifiers]
       - id: call-back
-        text: "Could you call back after lunch? The desk is busy and the phones will be quieter then."
+        text: "I'm sorry: could you call back after lunch? What I can tell you is the phones are quieter then."
         next: sent-away
         points: {{resolution: -2, empathy: -1}}
         mood: -15
