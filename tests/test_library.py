@@ -62,7 +62,7 @@ KNOWN_LENGTH_CUE = {
     "factura-de-anestesia-fuera-de-la-red", "first-opening-26-days", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset",
     "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
-    "results-not-yet-discussed", "surprise-bill", "waiting-room-delay"}
+    "results-not-yet-discussed", "waiting-room-delay"}
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
