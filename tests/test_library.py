@@ -61,7 +61,7 @@ KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "espera-de-dos-horas",
     "first-opening-26-days", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "portal-password-reset",
-    "records-request", "replying-to-an-online-review",
+    "replying-to-an-online-review",
     "results-not-yet-discussed", "waiting-room-delay"}
 
 
@@ -99,7 +99,7 @@ KNOWN_STYLE_CUE = {
     "colleague-after-abusive-call", "complaint-call-after-visit", "crisis-on-the-scheduling-line",
     "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient",
     "portal-password-reset", "presupuesto-de-buena-fe",
-    "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices",
+    "prior-auth-pending-day-before", "referral-lost-between-offices",
     "stroke-signs-for-a-parent", "waiting-room-delay"}
 
 
