@@ -59,7 +59,7 @@ def test_library_fairness(scenario_id):
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "espera-de-dos-horas",
-    "first-opening-26-days", "interpreter-for-a-new-patient",
+    "first-opening-26-days",
     "inviting-feedback-after-a-bad-visit", "portal-password-reset",
     "replying-to-an-online-review",
     "results-not-yet-discussed", "waiting-room-delay"}
@@ -97,7 +97,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
     "colleague-after-abusive-call", "complaint-call-after-visit", "crisis-on-the-scheduling-line",
-    "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "espera-de-dos-horas", "first-opening-26-days",
     "portal-password-reset", "presupuesto-de-buena-fe",
     "prior-auth-pending-day-before", "referral-lost-between-offices",
     "stroke-signs-for-a-parent", "waiting-room-delay"}
