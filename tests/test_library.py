@@ -59,9 +59,7 @@ def test_library_fairness(scenario_id):
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "espera-de-dos-horas",
-    "first-opening-26-days",
-    "inviting-feedback-after-a-bad-visit", "portal-password-reset",
-    "replying-to-an-online-review",
+    "first-opening-26-days", "inviting-feedback-after-a-bad-visit", "portal-password-reset",
     "results-not-yet-discussed", "waiting-room-delay"}
 
 
