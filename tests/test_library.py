@@ -97,7 +97,7 @@ KNOWN_STYLE_CUE = {
     "colleague-after-abusive-call", "crisis-on-the-scheduling-line",
     "espera-de-dos-horas", "first-opening-26-days",
     "portal-password-reset", "presupuesto-de-buena-fe",
-    "prior-auth-pending-day-before", "referral-lost-between-offices",
+    "referral-lost-between-offices",
     "stroke-signs-for-a-parent", "waiting-room-delay"}
 
 
