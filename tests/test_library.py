@@ -96,7 +96,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 KNOWN_STYLE_CUE = {
     "colleague-after-abusive-call", "crisis-on-the-scheduling-line",
     "espera-de-dos-horas", "first-opening-26-days",
-    "portal-password-reset", "presupuesto-de-buena-fe",
+    "portal-password-reset",
     "referral-lost-between-offices",
     "stroke-signs-for-a-parent", "waiting-room-delay"}
 
