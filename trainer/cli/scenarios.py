@@ -164,7 +164,9 @@ def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: s
             raise click.ClickException(str(exc)) from exc
         session = actor.session
     else:
-        actor = session = compiled_for(loaded).start(seed=seed)
+        from trainer.scenario.placeholders import personalised
+
+        actor = session = compiled_for(personalised(loaded)).start(seed=seed)  # {trainee}: the role
     wanted = [c.strip() for c in choices.split(",") if c.strip()]
     for position, item in enumerate(wanted, 1):
         try:

@@ -8,7 +8,8 @@ from rich.text import Text
 from trainer.play.engine import Session
 from trainer.scenario.library import Library
 from trainer.play.engine import compiled_for
-from trainer.play.recording import step_from_row
+from trainer.play.recording import step_from_row, trainee_name
+from trainer.scenario.placeholders import personalised
 from trainer.progress.store import Store
 from trainer.i18n import _
 from trainer.sanitize import line, printable
@@ -29,6 +30,8 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     attempt = store.attempt(attempt_id)
     steps = store.steps(attempt_id)
     scenario = library.played(attempt)  # the translation, when that is what was played
+    if scenario is not None:  # `{trainee}` as the trainee saw it: their first name
+        scenario = personalised(scenario, trainee_name(store, attempt))
     text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])}\n", style="bold")
     text.append(f"{word(attempt['mode'])} · {word(attempt['status'])} · {line(language_name(attempt['language']))}")
     if attempt["overall"] is not None:

@@ -130,7 +130,9 @@ class PreviewApp(App):
             self.attempt.close()
         self.scenario = scenario
         start = node if node in scenario.nodes or node in scenario.endings else scenario.start
-        session = compiled_for(scenario).start_at(start, mood, flags, self.clock)
+        from trainer.scenario.placeholders import personalised
+
+        session = compiled_for(personalised(scenario)).start_at(start, mood, flags, self.clock)  # {trainee}: role
         if history:
             session.transcript = list(history)
             session.points.update({k: v for k, v in (points or {}).items() if k in session.points})
