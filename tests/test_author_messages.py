@@ -94,3 +94,53 @@ def test_mood_condition_some_path_reaches_is_fine(write):
         "when: {mood_at_least: 50}, points: {empathy: 1}, feedback: Warm close., tags: [HEARD:thank]}\n"
         "      - {id: again,")
     assert not [w for w in diagnostics(write, text, "warning") if "never offered" in w]
+
+
+FIRST_ALWAYS_BEST = """\
+title: First is best
+category: billing
+summary: The best answer is always listed first.
+character: {name: Ana Ruiz}
+nodes:
+  one:
+    says: Hello.
+    choices:
+      - {id: good, text: "A kind answer that helps", next: two, points: {empathy: 2}, feedback: Good., tags: [a]}
+      - {id: poor, text: "A curt answer that helps less", next: two, points: {empathy: -1}, feedback: No., tags: [a]}
+  two:
+    says: And then?
+    choices:
+      - {id: good2, text: "Another kind answer here", next: done, points: {resolution: 2}, feedback: Good., tags: [a]}
+      - {id: poor2, text: "Another curt answer there", next: done, points: {resolution: -1}, feedback: No., tags: [a]}
+endings:
+  done: {outcome: resolved, summary: Done.}
+"""
+
+
+def test_no_advice_about_file_position_when_the_choices_are_shuffled(write):
+    """Every attempt shows a shuffled node's choices in its own order: 'always the first' is no strategy
+    a trainee can use there, so there is nothing to vary in the file."""
+    from trainer.scenario.lint import lint
+
+    scenario, report = check_file(write(FIRST_ALWAYS_BEST))
+    lint(scenario, report)
+    assert not [d for d in report.diagnostics if "first answer" in d.message or "vary where" in d.hint]
+
+
+def test_position_advice_names_the_nodes_that_keep_file_order(write):
+    from trainer.scenario.lint import lint
+
+    scenario, report = check_file(write(FIRST_ALWAYS_BEST.replace("  two:\n", "  two:\n    shuffle: false\n")))
+    lint(scenario, report)
+    found = [d for d in report.diagnostics if "first answer" in d.message]
+    assert found and "shuffle: false" in found[0].hint and found[0].hint.endswith(": two")
+
+
+def test_a_choice_is_named_by_its_id_never_by_its_position(write):
+    text = FIRST_ALWAYS_BEST.replace('      - {id: poor, text: "A curt answer that helps less", next: two,',
+                                     '      - {text: "A curt answer that helps less", nxt: two,')
+    text = text.replace("{id: good2,", "{id: good2, moood: 1,")
+    found = [d.format() for d in check_file(write(text))[1].errors]
+    assert not [f for f in found if "choices[" in f]
+    assert any("choice 'c2' is missing required key 'next'" in f for f in found)
+    assert any("unknown key 'moood' in choice 'good2'" in f for f in found)

@@ -20,9 +20,10 @@ from platformdirs import user_cache_dir
 
 from trainer import __version__
 
-FORMAT = 9  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
+FORMAT = 10 # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
 # says/reply entries; 7: findings for misspelt skills, misnamed nodes and mood conditions no path meets;
-# 8: a comma inside {…} explained; 9: summaries keep their language's own name
+# 8: a comma inside {…} explained; 9: summaries keep their language's own name; 10: {trainee}
+# (other placeholders are errors), choices named by id, the language check
 
 
 def _proxy(items: dict) -> MappingProxyType:
