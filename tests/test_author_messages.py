@@ -144,3 +144,32 @@ def test_a_choice_is_named_by_its_id_never_by_its_position(write):
     assert not [f for f in found if "choices[" in f]
     assert any("choice 'c2' is missing required key 'next'" in f for f in found)
     assert any("unknown key 'moood' in choice 'good2'" in f for f in found)
+
+
+def test_a_file_in_another_language_than_its_language_key_is_warned(tmp_path):
+    """A Spanish file with no `language:` (English by default) is named as Spanish, and the other way round;
+    the bundled library, a Portuguese-speaking interpreter scene included, is left alone."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    spanish = (root / "es" / "espera-de-dos-horas.yaml").read_text(encoding="utf-8")
+    untagged = tmp_path / "espera.yaml"
+    untagged.write_text("\n".join(l for l in spanish.splitlines() if not l.startswith(("language:", "translation_of:"))),
+                        encoding="utf-8")
+    scenario, report = check_file(untagged)
+    lint(scenario, report)
+    found = [d.format() for d in report.warnings if d.code == "language"]
+    assert found == [f"{report.path}:1:1: warning: the text looks written in Spanish (es), but it has no "
+                     "'language:', so it is taken as English (en)\n"
+                     "  hint: if it is, write 'language: es' at the top (a translation also needs 'translation_of:')"]
+    english = (root / "waiting-room-delay.yaml").read_text(encoding="utf-8")
+    mislabelled = tmp_path / "waiting.yaml"
+    mislabelled.write_text(english.replace("\ntitle:", "\nlanguage: es\ntitle:", 1), encoding="utf-8")
+    scenario, report = check_file(mislabelled)
+    lint(scenario, report)
+    assert any("looks written in English (en), but its language is Spanish (es)" in d.message
+               for d in report.warnings if d.code == "language")
+    for path in sorted(root.glob("*.yaml")) + sorted((root / "es").glob("*.yaml")):
+        scenario, report = check_file(path)
+        lint(scenario, report)
+        assert not [d for d in report.warnings if d.code == "language"], path

@@ -20,6 +20,9 @@ def lint(scenario: Scenario, report: Report) -> Analysis:
 def _lint(scenario: Scenario, report: Report) -> Analysis:
     analysis = check_loops(scenario, report)
     s = scenario
+    from trainer.scenario.detect import check_language
+
+    check_language(s, report)  # a file written in another language than its `language:`
     if analysis.loop_error is not None:
         return analysis
 
