@@ -13,6 +13,7 @@ from trainer.i18n import N_, _, current_language, ngettext
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
+from trainer.tui.tables import one_line, wrapping
 from trainer.tui.widgets import version_title
 
 
@@ -74,12 +75,14 @@ class CatalogueScreen(TranslatedScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#catalogue", DataTable)
-        fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
-        table.add_column(Text(_("Scenario")), key="title", width=max(20, min(60, self.app.size.width - fixed)))
-        table.add_column(Text(_("Category")), key="category", width=15)
+        table.add_column(Text(_("Scenario")), key="title", width=20)
+        # categories whole where there is room (Spanish ones run to 18), else cut with "…"
+        longest = max(len(label(c)) for c in CATEGORIES)
+        table.add_column(Text(_("Category")), key="category", width=min(longest, 20) if self.app.size.width >= 100 else 15)
         table.add_column(Text(_("Level")), key="level", width=12)
         table.add_column(Text(_("Best")), key="best", width=5)
         table.add_column(Text(_("Status")), key="status", width=11)
+        table.flex("title", 20, 80)  # the title takes the rest of the width, and wraps when it needs more
         self.refresh_rows()
         table.focus()
         if not self.app.store_is_open:
@@ -147,8 +150,8 @@ class CatalogueScreen(TranslatedScreen):
                                   f"{label(v.difficulty)} {v.summary}".lower() for v in versions):
                 continue
             st = stats.get(s.id)
-            table.add_row(version_title(app.library, s.id, language), Text(label(s.category)),
-                          Text(label(s.difficulty)), best_of(st), status_of(st), key=s.id)
+            table.add_row(wrapping(version_title(app.library, s.id, language)), one_line(label(s.category)),
+                          one_line(label(s.difficulty)), best_of(st), one_line(status_of(st)), key=s.id, height=None)
             shown += 1
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))

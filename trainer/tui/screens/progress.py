@@ -13,8 +13,17 @@ from trainer.i18n import N_, _, ngettext
 from trainer.scenario.vocabulary import label
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
+from trainer.tui.tables import FlowTable, one_line, wrapping
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import SHOWN_WORDS, word
+
+
+# the words a column can show, so that it is as wide as the longest (in the language shown)
+COLUMN_WORDS = {"mode": ("practice", "assessment"), "status": ("completed", "in-progress", "abandoned"),
+                "result": (N_("✓ pass"), N_("✗ not yet")), "supervisor": (N_("✓ signed"),), "score": ("100%",),
+                "language": ("es-US",)}
+
+NARROW_LEFT_OUT = ("supervisor", "language")  # columns left out under 100 columns, so the rest fit whole
 
 
 class ProgressScreen(TranslatedScreen):
@@ -34,7 +43,7 @@ class ProgressScreen(TranslatedScreen):
         yield Static(id="progress-summary")
         yield Sparkline([], id="trend")
         yield Static(id="progress-notes")
-        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Static(id="attempt-detail")
         yield Footer()
 
@@ -74,7 +83,12 @@ class ProgressScreen(TranslatedScreen):
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Supervisor"), "supervisor"), (N_("Lang"), "language")):  # the language played
-            table.add_column(_(heading), key=key)
+            if key in NARROW_LEFT_OUT and self.app.size.width < 100:
+                continue  # under the table, the highlighted attempt's sign-off and notes are spelled out
+            words = [_(heading)] + [word(w) if w in SHOWN_WORDS else _(w) for w in COLUMN_WORDS.get(key, ())]
+            table.add_column(_(heading), key=key, width=max(len(w) for w in words) if key != "when" else
+                             max(len(_(heading)), len(when("2026-12-25T23:59:00+00:00"))))
+        table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
             " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
@@ -82,10 +96,13 @@ class ProgressScreen(TranslatedScreen):
         for a in attempts:
             result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
-            table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
-                          Text(word(a["mode"])), Text(word(a["status"])), Text(score), Text(result),
-                          supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), Text(line(a["language"])),
-                          key=a["id"])
+            cells = {"when": one_line(when(a["started_at"])),
+                     "scenario": wrapping(Text(line(a["scenario_title"] or a["scenario_id"]))),
+                     "mode": one_line(word(a["mode"])), "status": one_line(word(a["status"])), "score": Text(score),
+                     "result": one_line(result),
+                     "supervisor": one_line(supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0))),
+                     "language": one_line(line(a["language"]))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=a["id"], height=None)
         if not attempts:
             self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
 

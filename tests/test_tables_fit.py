@@ -1,0 +1,82 @@
+"""Tables fit the window: at 80 columns a long title wraps onto a second line of its row instead of being
+cut; after a resize the table is fitted again (wider: one line; narrower: wrapped); a cut category ends
+with "…" instead of stopping mid-word."""
+
+from __future__ import annotations
+
+from tests.test_tui_output_safety import screen_text
+from tests.tui_helpers import FakeClock
+from trainer.i18n import set_language
+from trainer.launch import create_app
+from trainer.tui.screens.catalogue import CatalogueScreen
+from trainer.tui.screens.progress import ProgressScreen
+
+LONG = "The out-of-network anaesthesia bill she can't pay"
+
+
+def _app(tmp_path):
+    return create_app(db=tmp_path / "p.db", trainee="Robin Test", clock=FakeClock(), order_seed=lambda: None)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def test_catalogue_titles_wrap_at_80_columns_and_reflow_after_a_resize(tmp_path):
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogueScreen)
+        table = app.screen.query_one("#catalogue")
+        key = next(k for k, s in app.library.summaries.items() if s.title == LONG)
+        assert table.rows[key].height >= 2  # the title wraps ...
+        await pilot.press("slash", *"anaesthesia", "enter")
+        await pilot.pause()
+        narrow = table.columns["title"].width
+        column = [line[:narrow + 3].strip() for line in screen_text(app).splitlines()]
+        assert LONG in _flat(" ".join(column))  # ... and shows whole, not cut
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        wide = table.columns["title"].width
+        assert wide > narrow + 20
+        assert table.rows[key].height == 1 or LONG + " · also in" not in LONG
+        assert LONG in screen_text(app)  # on one line now
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert table.columns["title"].width < wide - 20 and table.rows[key].height >= 2
+
+
+async def test_a_cut_category_ends_with_an_ellipsis(tmp_path, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    try:
+        app = _app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("slash", *"sala de espera", "enter")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "paciente moles…" in text
+            assert "paciente molest " not in text
+    finally:
+        set_language(None)
+
+
+async def test_my_progress_fits_80_columns_with_the_title_wrapped(tmp_path):
+    from trainer.play.recording import RecordedAttempt
+
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scenario = next(s for s in app.library.summaries.values() if s.title == LONG)
+        RecordedAttempt.start(app.store, app.trainee, app.library.get(scenario.id), "practice", clock=FakeClock())
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgressScreen)
+        table = app.screen.query_one("#attempts")
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling
+        assert "Result" in screen_text(app)
+        assert "The out-of-network" in screen_text(app) and "can't pay" in screen_text(app)
