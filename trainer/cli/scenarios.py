@@ -50,10 +50,11 @@ def list_command(obj: Context, fmt: str) -> None:
     categories = len({r["category"] for r in rows})
     echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
          + ngettext("in {count} category", "in {count} categories", categories).format(count=categories))
-    if obj.library.errors:
-        errors = len(obj.library.errors)
-        echo(ngettext("{count} error in other files: run `trainer validate`",
-                      "{count} errors in other files: run `trainer validate`", errors).format(count=errors), err=True)
+    broken = obj.library.broken()
+    if broken:
+        echo(ngettext("{count} file could not be loaded: run `{command}`",
+                      "{count} files could not be loaded: run `{command}`", len(broken)).format(
+            count=len(broken), command=obj.library.validate_command()), err=True)
 
 
 def scenario_summary(s) -> dict:

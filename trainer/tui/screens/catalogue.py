@@ -166,7 +166,13 @@ class CatalogueScreen(TranslatedScreen):
             status += " · " + _("{language} first (l to change)").format(language=app.library.language_label(language))
         if not shown:
             status = _("No scenario matches: clear the filter (/ then delete), or press c / d")
-        self.query_one("#catalogue-status", Static).update(Text(status))
+        text = Text(status)
+        broken = app.library.broken()
+        if broken:  # a file in a --scenarios folder with errors: say so, and how to see them
+            text.append("\n" + ngettext("{count} file could not be loaded: `{command}`",
+                                         "{count} files could not be loaded: `{command}`", len(broken)).format(
+                count=len(broken), command=line(app.library.validate_command())), style="bold")
+        self.query_one("#catalogue-status", Static).update(text)
 
     def _show_assigned(self) -> dict[str, dict]:
         """Mount (once) and fill "Assigned to you"; the assignments by scenario id."""
