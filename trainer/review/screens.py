@@ -21,6 +21,7 @@ from trainer.review.transcript import transcript_text
 from trainer.review.export import ExportScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
+from trainer.i18n import short_day_text
 from trainer.tui.screens.brief import when
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import word
@@ -128,7 +129,7 @@ class TraineesScreen(TranslatedScreen):
         for r in rows:
             table.add_row(Text(line(r["name"])), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
                           _pct(r["average"]), *[_pct(r["skills"].get(s, {}).get("average")) for s in SKILLS],
-                          Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
+                          Text(sparkline(r["recent"][-8:]), style="cyan"), Text(short_day_text(r["last_activity"])),
                           key=str(r["id"]))
         parts = [_("assessment only (m: practice)") if self.mode == "assessment" else _("practice only (m: assessment)"),
                  ngettext("{count} trainee", "{count} trainees", len(rows)).format(count=len(rows)),

@@ -11,15 +11,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from trainer.i18n import N_, _, babel_locale, ngettext
+from trainer.i18n import N_, _, ngettext
 from trainer.sanitize import line
 from trainer.tui.tables import FlowTable, one_line, wrapping
 
 
 def day_words(day: date) -> str:
-    from babel.dates import format_date
+    from trainer.i18n import day_text
 
-    return format_date(day, "dd MMM yyyy", locale=babel_locale())
+    return day_text(day)  # the app's one date format for the language
 
 
 def due_words(row: dict, today: date) -> str:

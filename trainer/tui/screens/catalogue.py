@@ -14,7 +14,7 @@ from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
 from trainer.tui.tables import one_line, wrapping
-from trainer.tui.widgets import version_title
+from trainer.tui.widgets import product_title, version_title
 
 
 def status_of(stats: dict | None) -> Text:
@@ -120,7 +120,7 @@ class CatalogueScreen(TranslatedScreen):
 
     def refresh_rows(self) -> None:
         app = self.app
-        title = Text(_("Scenarios"))
+        title = product_title(_("Scenarios"))  # the first screen with --trainee: say whose app this is
         if app.trainee_name:
             title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)

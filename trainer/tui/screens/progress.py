@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from trainer.i18n import N_, _, ngettext
+from trainer.i18n import N_, _, day_text, ngettext
 from trainer.scenario.vocabulary import label
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
@@ -61,8 +61,12 @@ class ProgressScreen(TranslatedScreen):
             completed = [a for a in mine if a["status"] == "completed"]
             passed = sum(1 for a in completed if a["passed"])
             summary.append("\n" + (_("Assessment:") if mode == "assessment" else _("Practice:")) + " ", style="bold")
-            summary.append(_("{started} started · {completed} completed · {passed} passed").format(
-                started=len(mine), completed=len(completed), passed=passed))
+            # each count with its own plural ("1 empezado", "2 empezados"): one message for three numbers
+            # could only agree with one of them
+            summary.append(" · ".join((
+                ngettext("{count} started", "{count} started", len(mine)).format(count=len(mine)),
+                ngettext("{count} completed", "{count} completed", len(completed)).format(count=len(completed)),
+                ngettext("{count} passed", "{count} passed", passed).format(count=passed))))
             if completed:
                 summary.append(" · " + _("pass rate {percent}%").format(percent=f"{100 * passed / len(completed):.0f}"))
             averages = store.skill_averages(self.app.trainee, mode)
@@ -87,7 +91,7 @@ class ProgressScreen(TranslatedScreen):
                 continue  # under the table, the highlighted attempt's sign-off and notes are spelled out
             words = [_(heading)] + [word(w) if w in SHOWN_WORDS else _(w) for w in COLUMN_WORDS.get(key, ())]
             table.add_column(_(heading), key=key, width=max(len(w) for w in words) if key != "when" else
-                             max(len(_(heading)), len(when("2026-12-25T23:59:00+00:00"))))
+                             max(len(_(heading)), len(day_text("2026-12-25"))))
         table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
@@ -96,7 +100,7 @@ class ProgressScreen(TranslatedScreen):
         for a in attempts:
             result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
-            cells = {"when": one_line(when(a["started_at"])),
+            cells = {"when": one_line(day_text(a["started_at"])),  # the time is in the detail below
                      "scenario": wrapping(Text(line(a["scenario_title"] or a["scenario_id"]))),
                      "mode": one_line(word(a["mode"])), "status": one_line(word(a["status"])), "score": Text(score),
                      "result": one_line(result),
