@@ -73,10 +73,12 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tup
 
         broken = library.broken_report(play)
         if broken is not None:  # its file is there but has errors: say which, as `trainer validate` would
-            from trainer.cli.base import echo, fail_with
+            from trainer.sanitize import printable
 
-            echo(_("trainer: scenario '{id}' could not be loaded:").format(id=play), err=True)
-            fail_with(broken)
+            click.echo(printable(_("trainer: scenario '{id}' could not be loaded:").format(id=play)), err=True)
+            for found in broken.sorted():
+                click.echo(printable(found.format()), err=True)
+            raise SystemExit(1)
 
         raise click.UsageError(_("no scenario '{id}'").format(id=play) + did_you_mean(play, library.scenarios,
                                                                                      translated=True))

@@ -21,7 +21,14 @@ from trainer.review.transcript import transcript_text
 from trainer.review.export import ExportScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
-from trainer.i18n import short_day_text
+from trainer.i18n import day_text, short_day_text
+from trainer.tui.tables import FlowTable, one_line, wrapping
+
+# the words an attempts column can show, so it is as wide as the longest in the language shown
+def _attempt_column_words(key: str) -> list[str]:
+    return {"when": [day_text("2026-12-25")], "mode": [word("practice"), word("assessment")],
+            "status": [word(w) for w in ("completed", "in-progress", "abandoned")], "score": ["100%"],
+            "result": [_("✓ pass"), _("✗ fail")], "signed off": ["M" * 12], "language": ["es-US"]}.get(key, [])
 from trainer.tui.screens.brief import when
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import word
@@ -216,15 +223,20 @@ class AttemptsScreen(TranslatedScreen):
         from trainer.review.suggested import SuggestedPanel
 
         yield SuggestedPanel(Trainee(self.trainee_id, name), id="suggested")
-        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        narrow = self.app.size.width < 100  # then the sign-off and language are left to the transcript
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Signed off"), "signed off"), (N_("Lang"), "language")):
-            table.add_column(_(heading), key=key)
+            if narrow and key in ("signed off", "language"):
+                continue
+            words = [_(heading), *_attempt_column_words(key)]
+            table.add_column(_(heading), key=key, width=max(map(len, words)))
+        table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
         self.reload()
         table.focus()
 
@@ -240,8 +252,10 @@ class AttemptsScreen(TranslatedScreen):
             " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
         for aid, started, title, sid, mode, status, overall, passed, signed, language in rows:
             result = Text("") if passed is None else Text(_("✓ pass"), "green") if passed else Text(_("✗ fail"), "red")
-            table.add_row(Text(when(started)), Text(line(title or sid)), Text(word(mode)), Text(word(status)), _pct(overall),
-                          result, Text(line(signed)), Text(line(language)), key=aid)
+            cells = {"when": one_line(day_text(started)), "scenario": wrapping(Text(line(title or sid))),
+                     "mode": one_line(word(mode)), "status": one_line(word(status)), "score": _pct(overall),
+                     "result": result, "signed off": one_line(line(signed)), "language": one_line(line(language))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=aid, height=None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(TranscriptScreen(event.row_key.value))
