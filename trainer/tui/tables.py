@@ -44,6 +44,10 @@ class FlowTable(DataTable):
     def on_resize(self, event: events.Resize) -> None:
         self.reflow()
 
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """A scrollbar that comes or goes (rows filtered, added) changes the room as a resize does."""
+        self.call_after_refresh(self.reflow)
+
     def reflow(self) -> None:
         """Fit the flexible column to the table's width now, and measure the rows again if it changed."""
         if self._flexible is None or self._flexible[0] not in self.columns:
