@@ -80,3 +80,9 @@ async def test_my_progress_fits_80_columns_with_the_title_wrapped(tmp_path):
         assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling
         assert "Result" in screen_text(app)
         assert "The out-of-network" in screen_text(app) and "can't pay" in screen_text(app)
+        assert "Supervisor" not in screen_text(app)
+        await pilot.resize_terminal(120, 40)  # room for every column again, the title on one line
+        await pilot.pause()
+        await pilot.pause()
+        assert "Supervisor" in screen_text(app) and LONG in screen_text(app)
+        assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -83,12 +83,24 @@ class ProgressScreen(TranslatedScreen):
         trend = self.query_one("#trend", Sparkline)
         trend.data = scores[-30:]
         trend.display = bool(scores)
+        self.attempts = {a["id"]: a for a in attempts}
+        self._fill_attempts()
+        if not attempts:
+            self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
+
+    def _fill_attempts(self) -> None:
+        """The attempts table, its columns for the window's width: under 100 columns the Supervisor and Lang
+        columns are left out (the highlighted attempt's sign-off and notes are spelled out below it)."""
         table = self.query_one(DataTable)
+        selected = table.cursor_row if table.row_count else 0
+        self._narrow = self.app.size.width < 100
+        table.clear(columns=True)
+        store, attempts = self.app.store, list(self.attempts.values())
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Supervisor"), "supervisor"), (N_("Lang"), "language")):  # the language played
-            if key in NARROW_LEFT_OUT and self.app.size.width < 100:
-                continue  # under the table, the highlighted attempt's sign-off and notes are spelled out
+            if key in NARROW_LEFT_OUT and self._narrow:
+                continue
             words = [_(heading)] + [word(w) if w in SHOWN_WORDS else _(w) for w in COLUMN_WORDS.get(key, ())]
             table.add_column(_(heading), key=key, width=max(len(w) for w in words) if key != "when" else
                              max(len(_(heading)), len(day_text("2026-12-25"))))
@@ -96,7 +108,6 @@ class ProgressScreen(TranslatedScreen):
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
             " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
-        self.attempts = {a["id"]: a for a in attempts}
         for a in attempts:
             result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
@@ -107,8 +118,12 @@ class ProgressScreen(TranslatedScreen):
                      "supervisor": one_line(supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0))),
                      "language": one_line(line(a["language"]))}
             table.add_row(*(cells[k.value] for k in table.columns), key=a["id"], height=None)
-        if not attempts:
-            self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def on_resize(self, event) -> None:
+        if getattr(self, "_narrow", None) is not None and (self.app.size.width < 100) != self._narrow:
+            self._fill_attempts()  # across 100 columns: the Supervisor and Lang columns come or go
 
     def _show_notes(self) -> None:
         from trainer.progress.audit import notes_for_trainee
