@@ -86,3 +86,28 @@ async def test_my_progress_fits_80_columns_with_the_title_wrapped(tmp_path):
         await pilot.pause()
         assert "Supervisor" in screen_text(app) and LONG in screen_text(app)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_a_trainees_attempts_in_the_review_fit_80_columns(tmp_path):
+    """The supervisor's list of one trainee's attempts: nothing scrolls sideways at 80 columns, and the
+    Signed off column comes back when there is room."""
+    from trainer.review.screens import AttemptsScreen
+
+    app = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scenario = next(s for s in app.library.summaries.values() if s.title == LONG)
+        from trainer.play.recording import RecordedAttempt
+
+        RecordedAttempt.start(app.store, app.trainee, app.library.get(scenario.id), "practice", clock=FakeClock())
+        trainee_id = app.trainee.id
+        app.push_screen(AttemptsScreen(trainee_id))  # as the review opens it, in the same Textual app
+        await pilot.pause()
+        table = app.screen.query_one("#attempts")
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert "Signed off" not in screen_text(app) and "can't pay" in screen_text(app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert "Signed off" in screen_text(app)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
