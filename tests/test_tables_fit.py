@@ -111,3 +111,29 @@ async def test_a_trainees_attempts_in_the_review_fit_80_columns(tmp_path):
         await pilot.pause()
         assert "Signed off" in screen_text(app)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_item_analysis_shows_each_choice_whole_at_80_columns(tmp_path):
+    from tests.tui_helpers import make_app
+    from trainer.play.recording import RecordedAttempt
+    from trainer.review.views import ItemsScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        scenario = app.library.get("spouse-call")
+        attempt = RecordedAttempt.start(app.store, app.trainee, scenario, "assessment", clock=FakeClock())
+        picked = []
+        while not attempt.session.finished:
+            choice = attempt.session.options()[-1]
+            picked.append(" ".join(choice.text.split()))
+            attempt.choose(choice.id)
+        app.push_screen(ItemsScreen("spouse-call", "assessment"))
+        await pilot.pause()
+        table = app.screen.query_one("#items")
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        width = table.columns["choice"].width
+        start = sum(c.get_render_width(table) for k, c in table.columns.items() if k.value == "step") + 1
+        column = " ".join(line[start:start + width + 2].strip() for line in screen_text(app).splitlines())
+        for text in picked:
+            assert text in _flat(column).replace("CRITICAL ", ""), text

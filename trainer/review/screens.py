@@ -331,7 +331,7 @@ class ScenariosScreen(TranslatedScreen):
     def compose(self) -> ComposeResult:
         yield Static(_("Scenarios ({mode}): pass rates and the choices that trip people up").format(mode=word(self.mode)),
                      classes="screen-title")
-        yield DataTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static(id="trouble"), id="trouble-box")
         yield Footer()
 
@@ -340,10 +340,11 @@ class ScenariosScreen(TranslatedScreen):
         table = self.query_one(DataTable)
         for heading, key in ((N_("Scenario"), "scenario"), (N_("Attempts"), "attempts"), (N_("Pass rate"), "pass rate"),
                              (N_("Average"), "average")):
-            table.add_column(_(heading), key=key)
+            table.add_column(_(heading), key=key, width=max(len(_(heading)), 5))
+        table.flex("scenario", 20, 80)  # the title takes the rest, and wraps when it needs more
         for r in sorted(self.rows.values(), key=lambda r: (r["pass_rate"] is None, r["pass_rate"] or 0)):
-            table.add_row(Text(line(r["title"] or r["id"])), Text(str(r["attempts"]), justify="right"),
-                          _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"])
+            table.add_row(wrapping(Text(line(r["title"] or r["id"]))), Text(str(r["attempts"]), justify="right"),
+                          _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"], height=None)
         table.focus()
         if not self.rows:
             self.query_one("#trouble", Static).update(_("No attempts recorded yet."))
