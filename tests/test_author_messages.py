@@ -94,3 +94,82 @@ def test_mood_condition_some_path_reaches_is_fine(write):
         "when: {mood_at_least: 50}, points: {empathy: 1}, feedback: Warm close., tags: [HEARD:thank]}\n"
         "      - {id: again,")
     assert not [w for w in diagnostics(write, text, "warning") if "never offered" in w]
+
+
+FIRST_ALWAYS_BEST = """\
+title: First is best
+category: billing
+summary: The best answer is always listed first.
+character: {name: Ana Ruiz}
+nodes:
+  one:
+    says: Hello.
+    choices:
+      - {id: good, text: "A kind answer that helps", next: two, points: {empathy: 2}, feedback: Good., tags: [a]}
+      - {id: poor, text: "A curt answer that helps less", next: two, points: {empathy: -1}, feedback: No., tags: [a]}
+  two:
+    says: And then?
+    choices:
+      - {id: good2, text: "Another kind answer here", next: done, points: {resolution: 2}, feedback: Good., tags: [a]}
+      - {id: poor2, text: "Another curt answer there", next: done, points: {resolution: -1}, feedback: No., tags: [a]}
+endings:
+  done: {outcome: resolved, summary: Done.}
+"""
+
+
+def test_no_advice_about_file_position_when_the_choices_are_shuffled(write):
+    """Every attempt shows a shuffled node's choices in its own order: 'always the first' is no strategy
+    a trainee can use there, so there is nothing to vary in the file."""
+    from trainer.scenario.lint import lint
+
+    scenario, report = check_file(write(FIRST_ALWAYS_BEST))
+    lint(scenario, report)
+    assert not [d for d in report.diagnostics if "first answer" in d.message or "vary where" in d.hint]
+
+
+def test_position_advice_names_the_nodes_that_keep_file_order(write):
+    from trainer.scenario.lint import lint
+
+    scenario, report = check_file(write(FIRST_ALWAYS_BEST.replace("  two:\n", "  two:\n    shuffle: false\n")))
+    lint(scenario, report)
+    found = [d for d in report.diagnostics if "first answer" in d.message]
+    assert found and "shuffle: false" in found[0].hint and found[0].hint.endswith(": two")
+
+
+def test_a_choice_is_named_by_its_id_never_by_its_position(write):
+    text = FIRST_ALWAYS_BEST.replace('      - {id: poor, text: "A curt answer that helps less", next: two,',
+                                     '      - {text: "A curt answer that helps less", nxt: two,')
+    text = text.replace("{id: good2,", "{id: good2, moood: 1,")
+    found = [d.format() for d in check_file(write(text))[1].errors]
+    assert not [f for f in found if "choices[" in f]
+    assert any("choice 'c2' is missing required key 'next'" in f for f in found)
+    assert any("unknown key 'moood' in choice 'good2'" in f for f in found)
+
+
+def test_a_file_in_another_language_than_its_language_key_is_warned(tmp_path):
+    """A Spanish file with no `language:` (English by default) is named as Spanish, and the other way round;
+    the bundled library, a Portuguese-speaking interpreter scene included, is left alone."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    spanish = (root / "es" / "espera-de-dos-horas.yaml").read_text(encoding="utf-8")
+    untagged = tmp_path / "espera.yaml"
+    untagged.write_text("\n".join(l for l in spanish.splitlines() if not l.startswith(("language:", "translation_of:"))),
+                        encoding="utf-8")
+    scenario, report = check_file(untagged)
+    lint(scenario, report)
+    found = [d.format() for d in report.warnings if d.code == "language"]
+    assert found == [f"{report.path}:1:1: warning: the text looks written in Spanish (es), but it has no "
+                     "'language:', so it is taken as English (en)\n"
+                     "  hint: if it is, write 'language: es' at the top (a translation also needs 'translation_of:')"]
+    english = (root / "waiting-room-delay.yaml").read_text(encoding="utf-8")
+    mislabelled = tmp_path / "waiting.yaml"
+    mislabelled.write_text(english.replace("\ntitle:", "\nlanguage: es\ntitle:", 1), encoding="utf-8")
+    scenario, report = check_file(mislabelled)
+    lint(scenario, report)
+    assert any("looks written in English (en), but its language is Spanish (es)" in d.message
+               for d in report.warnings if d.code == "language")
+    for path in sorted(root.glob("*.yaml")) + sorted((root / "es").glob("*.yaml")):
+        scenario, report = check_file(path)
+        lint(scenario, report)
+        assert not [d for d in report.warnings if d.code == "language"], path

@@ -115,3 +115,19 @@ def test_the_passphrase_prompt_is_hidden(runner, db, monkeypatch):
 def test_personal_databases_have_no_accounts(runner, tmp_path):
     result = run(runner, tmp_path / "p.db", "trainees", "list")
     assert result.exit_code == 1 and "personal database" in result.output
+
+
+def test_site_init_checks_the_length_before_asking_to_repeat_it(runner, tmp_path, monkeypatch):
+    """A too-short passphrase is refused as soon as it is typed, and asked for again: not after the
+    supervisor has typed it a second time."""
+    monkeypatch.setattr("trainer.cli.gate.interactive", lambda: True)
+    db = tmp_path / "fresh.db"
+    result = runner.invoke(cli, ["--db", str(db), "site", "init", "--supervisor", "Morgan Reyes",
+                                 "--site-iri", "https://clinic.example/training"],
+                           input="short\nlong enough now\nlong enough now\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    refused = out.index("at least 8 characters")
+    assert "Repeat for confirmation" not in out[:refused]  # refused before the confirmation was asked
+    assert out.count("Repeat for confirmation") == 1
+    assert accounts.sign_in(Store.open(db), "Morgan Reyes", "long enough now").role == "supervisor"

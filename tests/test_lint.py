@@ -86,8 +86,10 @@ def _swap_middle(text: str) -> str:
     return "".join(lines)
 
 
-# with the best answer first at both steps, "always the first" passes without reading anything
-CASES["test-wise-pass"] = _swap_middle(BASE)
+# with the best answer first at both steps, "always the first" passes without reading anything: a cue only
+# where the choices keep their file order (a shuffled node shows each attempt its own order)
+CASES["test-wise-pass"] = _swap_middle(BASE).replace("  middle:\n", "  middle:\n    shuffle: false\n").replace(
+    "  start:\n", "  start:\n    shuffle: false\n")
 # the best answer is the longest at the first of two decision points (50% > 40%)
 LONG_GOOD = 'text: "Good answer, said warmly and at some length.", next: middle,'
 CASES["length-cue"] = BASE.replace("text: Good answer., next: middle,", LONG_GOOD)

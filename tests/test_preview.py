@@ -166,3 +166,43 @@ async def test_undo_in_a_preview_started_mid_way_steps_back_one_choice(write):
         removed = app.attempt.undo()
         assert removed.choice == "open-his-file"
         assert (session.state, session.mood, session.points["privacy"], session.transcript) == ("verify", 30, 0, [])
+
+
+async def test_preview_says_so_on_every_screen_and_its_debrief_offers_only_restart_and_quit(write):
+    """Every screen of a preview names it (and that nothing is recorded); the debrief shows only keys
+    that do something in a preview: restart and quit, no next scenario, catalogue or progress."""
+    from tests.test_tui_output_safety import screen_text
+    from trainer.tui.screens.debrief import DebriefScreen
+
+    path = write(doc_example(), "spouse.yaml")
+    app = PreviewApp(path, clock=FakeClock(), poll=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen)
+        assert "Preview · spouse.yaml · nothing is recorded" in screen_text(app)
+        assert "Save & leave" not in screen_text(app)  # nothing is saved in a preview
+        for _ in range(20):  # the last choice each time: the doc example's quickest way to an ending
+            if isinstance(app.screen, DebriefScreen):
+                break
+            await pilot.press(str(len(app.screen.session.options())))
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        assert "Preview · spouse.yaml" in screen_text(app)
+        shown = {binding.action for _, binding, enabled, _ in app.screen.active_bindings.values()
+                 if binding.show and enabled}
+        assert shown == {"app.quit", "restart"} or shown == {"app.quit", "app.restart"}, shown
+        footer = screen_text(app).splitlines()[-1]
+        assert "Next" not in footer and "Catalogue" not in footer and "progress" not in footer
+        for key in "ncp":  # keys of the full app's debrief: nothing here, and not offered
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PlayScreen) and not app.screen.session.transcript
+        save(path, doc_example().replace("next: resolved-well", "next: resolved-wel"))
+        app.check_reload()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorsScreen) and "Preview · spouse.yaml" in screen_text(app)

@@ -38,7 +38,8 @@ STRUCTURAL = {"id", "next", "when", "mood", "flag", "flags", "not_flags", "mood_
               "character", "sets", "clears", "points", "tags", "outcome"}
 KEY_NAMES = {"enter", "esc", "escape", "tab", "ctrl", "shift", "space", "up", "down", "left", "right", "delete",
              "backspace"}
-MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+          "AM", "PM"}  # Babel's dates for a language it does not know are English ("Dec 5, 2026, 10:42 AM")
 
 
 def pseudo(message: str) -> str:
@@ -92,7 +93,9 @@ def cyrillic_scenarios(tmp_path):
 
 def known_data(app) -> set[str]:
     """ASCII strings a screen may show that are data, not the app's words."""
-    data = {"English", "Español", PSEUDO}
+    from trainer.tui.widgets import PRODUCT
+
+    data = {"English", "Español", PSEUDO, PRODUCT}  # the product's name is a name, never translated
     for scenario in app.library.scenarios.values():
         data |= set(scenario.mood.bands) | set(scenario.skills)
         for node in scenario.nodes.values():

@@ -142,3 +142,19 @@ def test_snapshot_sign_in(snap_compare, site_db):
 
     assert snap_compare(create_app(db=site_db, bundled=False, clock=FakeClock()), terminal_size=SIZE,
                         run_before=run_before)
+
+
+async def test_a_too_short_new_passphrase_is_refused_before_it_is_repeated(site_db):
+    app = create_app(db=site_db, bundled=False, clock=FakeClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, SAM, SAM_PASS)
+        await pilot.press("p", "k")
+        assert isinstance(app.screen, ChangePassphraseScreen)
+        await pilot.press(*SAM_PASS, "enter")
+        assert app.screen.focused.id == "pp-new"  # Enter in the first field moves to the next
+        await pilot.press(*"short", "enter")
+        assert app.screen.focused.id == "pp-new"  # not on to "again": the length is said first
+        assert "at least 8 characters" in str(app.screen.query_one("#pp-message", Static).render())
+        await pilot.press(*" and longer", "enter")
+        assert app.screen.focused.id == "pp-again"
+        assert "at least" not in str(app.screen.query_one("#pp-message", Static).render())

@@ -115,7 +115,11 @@ def test_record_keeps_the_seed_so_resume_and_review_show_the_same_order(runner, 
         replay.close()
         # the review transcript lists the first step's choices in the order shown
         text = transcript_text(store, library, data["attempt_id"]).plain
-        by_id = {c.id: c for c in scenario.nodes[scenario.start].choices}
+        from trainer.play.recording import trainee_name
+        from trainer.scenario.placeholders import personalised
+
+        shown = personalised(scenario, trainee_name(store, attempt))  # {trainee}: as the trainee saw it
+        by_id = {c.id: c for c in shown.nodes[shown.start].choices}
         first_texts = [by_id[c].text for c in expected_shown[0]]
         positions = [text.index(" ".join(t.split())) for t in first_texts]
         assert positions == sorted(positions)

@@ -59,7 +59,7 @@ def test_a_mistake_in_a_reused_choice_is_reported_once_at_the_anchor(write):
     assert scenario is None
     assert [d.format() for d in report.sorted()] == [
         f"{path}:12:15: error: 'next' names 'dnoe', which is not a node or ending (did you mean 'done'?)",
-        f"{path}:14:9: error: unknown key 'moood' in choices[1] (did you mean 'mood'?)\n"
+        f"{path}:14:9: error: unknown key 'moood' in choice 'refund' (did you mean 'mood'?)\n"
         "  hint: allowed here: id, text, next, points, mood, feedback, tags, critical, when, sets, clears, reply",
     ]
 

@@ -231,7 +231,7 @@ def test_comma_inside_a_flow_mapping_is_explained(write):
     scenario, report = check_file(path)
     assert scenario is None
     assert [d.format().replace(report.path, "FILE", 1) for d in report.errors] == [
-        "FILE:9:32: error: unknown key 'how can I help' in choices[1]: a comma inside {…} ends the text of 'text', "
+        "FILE:9:32: error: unknown key 'how can I help' in choice 'ask': a comma inside {…} ends the text of 'text', "
         "so YAML reads the rest as a key\n"
         "  hint: put the text in quotes: text: \"Hello, how can I help\""]
 
@@ -239,4 +239,4 @@ def test_comma_inside_a_flow_mapping_is_explained(write):
 def test_an_unknown_key_close_to_a_real_one_still_gets_a_did_you_mean(write):
     path = write(HEAD + "      - {id: ask, text: Hello, nxt: done}\n" + END, "lost-referral.yaml")
     found = [d.format() for d in check_file(path)[1].errors]
-    assert any("unknown key 'nxt' in choices[1] (did you mean 'next'?)" in f for f in found)
+    assert any("unknown key 'nxt' in choice 'ask' (did you mean 'next'?)" in f for f in found)

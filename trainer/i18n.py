@@ -139,6 +139,55 @@ def babel_locale():
         return Locale.parse(SOURCE_LANGUAGE)
 
 
+def day_text(day) -> str:
+    """A date in the one format the app uses for the current language (Babel's medium date: 'Dec 5, 2026',
+    '5 dic 2026'); `day` a date, a datetime or an ISO string (shown in local time); '' for none."""
+    from datetime import date, datetime
+
+    from babel.dates import format_date
+
+    if not day:
+        return ""
+    try:
+        if isinstance(day, str):
+            day = datetime.fromisoformat(day).astimezone() if "T" in day or " " in day else date.fromisoformat(day)
+        elif isinstance(day, datetime):
+            day = day.astimezone()
+    except ValueError:
+        return str(day)
+    return format_date(day, "medium", locale=babel_locale())
+
+
+def short_day_text(stamp) -> str:
+    """`day_text` without the year ('Dec 5', '5 dic'), for a column only a few characters wide."""
+    from datetime import datetime
+
+    from babel.dates import format_skeleton
+
+    if not stamp:
+        return ""
+    try:
+        moment = (datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp).astimezone()
+    except ValueError:
+        return str(stamp)
+    return format_skeleton("MMMd", moment, locale=babel_locale())
+
+
+def moment_text(stamp) -> str:
+    """A date and time in the app's one format: the date as `day_text`, then the short time."""
+    from datetime import datetime
+
+    from babel.dates import format_time
+
+    if not stamp:
+        return ""
+    try:
+        moment = (datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp).astimezone()
+    except ValueError:
+        return str(stamp)
+    return f"{day_text(moment)}, {format_time(moment, 'short', locale=babel_locale())}"
+
+
 def available_languages() -> dict[str, str]:
     """Every language the app can show, code -> its own name ("English", "Español"), English first."""
     names = {SOURCE_LANGUAGE: _own_name(SOURCE_LANGUAGE)}

@@ -71,6 +71,15 @@ def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tup
     if play is not None and library.get(play) is None:
         from trainer.scenario.diagnostics import did_you_mean
 
+        broken = library.broken_report(play)
+        if broken is not None:  # its file is there but has errors: say which, as `trainer validate` would
+            from trainer.sanitize import printable
+
+            click.echo(printable(_("trainer: scenario '{id}' could not be loaded:").format(id=play)), err=True)
+            for found in broken.sorted():
+                click.echo(printable(found.format()), err=True)
+            raise SystemExit(1)
+
         raise click.UsageError(_("no scenario '{id}'").format(id=play) + did_you_mean(play, library.scenarios,
                                                                                      translated=True))
     try:

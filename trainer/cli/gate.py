@@ -104,8 +104,19 @@ def new_passphrase(from_stdin: bool, prompt: str | None = None) -> str:
         return value.rstrip("\r\n")
     if not interactive():
         raise click.UsageError(_("no terminal to type a passphrase in: use --passphrase-stdin"))
-    return click.prompt(prompt or _("New passphrase (12+ characters)"), hide_input=True,
+    return click.prompt(prompt or _("New passphrase (12+ characters)"), hide_input=True, value_proc=strong_enough,
                         confirmation_prompt=_("Repeat for confirmation"), err=True)
+
+
+def strong_enough(value: str) -> str:
+    """A typed passphrase checked at once: too short is said (and asked again) before it is to be repeated."""
+    from trainer.progress.passphrase import WeakPassphrase, check_strength
+
+    try:
+        check_strength(value)
+    except WeakPassphrase as exc:
+        raise click.UsageError(str(exc)) from None
+    return value
 
 
 def recording_trainee(store, name: str | None, mode: str | None, scenario):

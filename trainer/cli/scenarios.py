@@ -52,10 +52,11 @@ def list_command(obj: Context, fmt: str) -> None:
     categories = len({r["category"] for r in rows})
     echo("\n" + ngettext("{count} scenario", "{count} scenarios", len(rows)).format(count=len(rows)) + " "
          + ngettext("in {count} category", "in {count} categories", categories).format(count=categories))
-    if obj.library.errors:
-        errors = len(obj.library.errors)
-        echo(ngettext("{count} error in other files: run `trainer validate`",
-                      "{count} errors in other files: run `trainer validate`", errors).format(count=errors), err=True)
+    broken = obj.library.broken()
+    if broken:
+        echo(ngettext("{count} file could not be loaded: run `{command}`",
+                      "{count} files could not be loaded: run `{command}`", len(broken)).format(
+            count=len(broken), command=obj.library.validate_command()), err=True)
 
 
 def scenario_summary(s) -> dict:
@@ -189,7 +190,9 @@ def simulate(obj: Context, scenario: str, choices: str, seed: int | None, fmt: s
             raise click.ClickException(str(exc)) from exc
         session = actor.session
     else:
-        actor = session = compiled_for(loaded).start(seed=seed)
+        from trainer.scenario.placeholders import personalised
+
+        actor = session = compiled_for(personalised(loaded)).start(seed=seed)  # {trainee}: the role
     wanted = [c.strip() for c in choices.split(",") if c.strip()]
     for position, item in enumerate(wanted, 1):
         try:

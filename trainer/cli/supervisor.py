@@ -123,7 +123,9 @@ def set_passphrase_command(obj: Context) -> None:
                 raise AccessRefused(str(exc)) from None
             if not right:
                 raise click.ClickException(_("that is not the current passphrase; nothing was changed"))
-        new = click.prompt(_("New passphrase (12+ characters)"), hide_input=True,
+        from trainer.cli.gate import strong_enough
+
+        new = click.prompt(_("New passphrase (12+ characters)"), hide_input=True, value_proc=strong_enough,
                            confirmation_prompt=_("Repeat for confirmation"))
         passphrase.set_passphrase(store, new)
     except StoreError as exc:

@@ -14,6 +14,13 @@ from typing import Callable
 from trainer.play.engine import Session, Step, compiled_for
 from trainer.play.unseen import seen_in_practice
 from trainer.progress.store import AttemptMovedOn, Finish, Store, StoreError, Trainee
+from trainer.scenario.placeholders import personalised
+
+
+def trainee_name(store: Store, attempt: dict) -> str | None:
+    """The name of the trainee who made a recorded attempt (for `{trainee}` in what they were shown)."""
+    found = store.db.execute("SELECT name FROM trainees WHERE id = ?", [attempt.get("trainee_id")]).fetchone()
+    return found[0] if found else None
 
 
 class RecordedAttempt:
@@ -33,7 +40,9 @@ class RecordedAttempt:
     def start(cls, store: Store, trainee: Trainee, scenario, mode: str = "practice",
               clock: Callable[[], float] = time.time, seed: int | None = None) -> "RecordedAttempt":
         """A new attempt. With a `seed` (stored with it) its choices are shown in an order of its own;
-        without one, in file order (`trainer simulate --record` without `--seed`)."""
+        without one, in file order (`trainer simulate --record` without `--seed`). `{trainee}` in its
+        lines is the trainee's first name (trainer.scenario.placeholders)."""
+        scenario = personalised(scenario, trainee.name)
         session = compiled_for(scenario).start(clock, seed)
         started = _iso(session.started_at)
         if mode == "assessment":  # prefer wordings practice has not shown
@@ -52,6 +61,7 @@ class RecordedAttempt:
             raise StoreError(f"no attempt {attempt_id}")
         if row["content_hash"] != scenario.content_hash:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
+        scenario = personalised(scenario, trainee_name(store, row))
         rows = store.steps(attempt_id)
         seen = seen_in_practice(store, row["trainee_id"], scenario, before=row["started_at"]) \
             if row["mode"] == "assessment" else {}

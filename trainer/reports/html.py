@@ -151,7 +151,8 @@ def table_head(*columns: tuple[str, str]) -> str:
 
 def pass_rate_section(scenarios: list[dict]) -> str:
     items = [(_scenario_label(s), s["pass_rate"],
-              _("{rate} of {completed} completed").format(rate=pct(s["pass_rate"]), completed=s["completed"]),
+              ngettext("{rate} of {completed} completed", "{rate} of {completed} completed", s["completed"]).format(
+                  rate=pct(s["pass_rate"]), completed=s["completed"]),
               _("{scenario}: {passed} passed of {completed} completed ({started} started), average {average}").format(
                   scenario=_scenario_label(s), passed=s["passed"], completed=s["completed"], started=s["attempts"],
                   average=pct(s["average"]))) for s in scenarios]

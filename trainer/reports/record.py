@@ -10,9 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from babel.dates import format_date
 
-from trainer.i18n import N_, _, babel_locale, current_language
+from trainer.i18n import N_, _, current_language
 from trainer.progress import accounts
 from trainer.progress.programme import trainee_programme
 from trainer.progress.store import Store, Trainee
@@ -87,7 +86,9 @@ def _played(c: dict) -> str:
 def _day(iso: str | None) -> str:
     if not iso:
         return ""
-    return format_date(datetime.fromisoformat(iso).astimezone(), "dd MMM y", locale=babel_locale())
+    from trainer.i18n import day_text
+
+    return day_text(iso)  # the app's one date format for the language
 
 
 def _signed(c: dict) -> str:

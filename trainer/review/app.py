@@ -89,3 +89,17 @@ class ReviewApp(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = toggled(self.theme)
+
+    def get_system_commands(self, screen):
+        from trainer.tui.palette import translated_commands
+
+        yield from translated_commands(self, super().get_system_commands(screen))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search field in the app's language."""
+        from textual.command import CommandPalette
+
+        from trainer.tui.palette import SEARCH
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_(SEARCH)))

@@ -21,6 +21,14 @@ from trainer.review.transcript import transcript_text
 from trainer.review.export import ExportScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
+from trainer.i18n import day_text, short_day_text
+from trainer.tui.tables import FlowTable, one_line, wrapping
+
+# the words an attempts column can show, so it is as wide as the longest in the language shown
+def _attempt_column_words(key: str) -> list[str]:
+    return {"when": [day_text("2026-12-25")], "mode": [word("practice"), word("assessment")],
+            "status": [word(w) for w in ("completed", "in-progress", "abandoned")], "score": ["100%"],
+            "result": [_("✓ pass"), _("✗ fail")], "signed off": ["M" * 12], "language": ["es-US"]}.get(key, [])
 from trainer.tui.screens.brief import when
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import coloured, word
@@ -136,7 +144,7 @@ class TraineesScreen(TranslatedScreen):
         for r in rows:
             table.add_row(Text(line(r["name"])), Text(str(r["attempts"]), justify="right"), _pct(r["pass_rate"]),
                           _pct(r["average"]), *[_skill_cell(r["skills"].get(s)) for s in SKILLS],
-                          Text(sparkline(r["recent"][-8:]), style="cyan"), Text(when(r["last_activity"])[:6]),
+                          Text(sparkline(r["recent"][-8:]), style="cyan"), Text(short_day_text(r["last_activity"])),
                           key=str(r["id"]))
         parts = [_("assessment only (m: practice)") if self.mode == "assessment" else _("practice only (m: assessment)"),
                  ngettext("{count} trainee", "{count} trainees", len(rows)).format(count=len(rows)),
@@ -223,15 +231,20 @@ class AttemptsScreen(TranslatedScreen):
         from trainer.review.suggested import SuggestedPanel
 
         yield SuggestedPanel(Trainee(self.trainee_id, name), id="suggested")
-        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
+        narrow = self.app.size.width < 100  # then the sign-off and language are left to the transcript
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Signed off"), "signed off"), (N_("Lang"), "language")):
-            table.add_column(_(heading), key=key)
+            if narrow and key in ("signed off", "language"):
+                continue
+            words = [_(heading), *_attempt_column_words(key)]
+            table.add_column(_(heading), key=key, width=max(map(len, words)))
+        table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
         self.reload()
         table.focus()
 
@@ -247,8 +260,10 @@ class AttemptsScreen(TranslatedScreen):
             " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
         for aid, started, title, sid, mode, status, overall, passed, signed, language in rows:
             result = Text("") if passed is None else Text(_("✓ pass"), "green") if passed else Text(_("✗ fail"), "red")
-            table.add_row(Text(when(started)), Text(line(title or sid)), Text(word(mode)), Text(word(status)), _pct(overall),
-                          result, Text(line(signed)), Text(line(language)), key=aid)
+            cells = {"when": one_line(day_text(started)), "scenario": wrapping(Text(line(title or sid))),
+                     "mode": one_line(word(mode)), "status": one_line(word(status)), "score": _pct(overall),
+                     "result": result, "signed off": one_line(line(signed)), "language": one_line(line(language))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=aid, height=None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(TranscriptScreen(event.row_key.value))
@@ -344,7 +359,7 @@ class ScenariosScreen(TranslatedScreen):
     def compose(self) -> ComposeResult:
         yield Static(_("Scenarios ({mode}): pass rates and the choices that trip people up").format(mode=word(self.mode)),
                      classes="screen-title")
-        yield DataTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static(id="trouble"), id="trouble-box")
         yield Footer()
 
@@ -353,10 +368,11 @@ class ScenariosScreen(TranslatedScreen):
         table = self.query_one(DataTable)
         for heading, key in ((N_("Scenario"), "scenario"), (N_("Attempts"), "attempts"), (N_("Pass rate"), "pass rate"),
                              (N_("Average"), "average")):
-            table.add_column(_(heading), key=key)
+            table.add_column(_(heading), key=key, width=max(len(_(heading)), 5))
+        table.flex("scenario", 20, 80)  # the title takes the rest, and wraps when it needs more
         for r in sorted(self.rows.values(), key=lambda r: (r["pass_rate"] is None, r["pass_rate"] or 0)):
-            table.add_row(Text(line(r["title"] or r["id"])), Text(str(r["attempts"]), justify="right"),
-                          _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"])
+            table.add_row(wrapping(Text(line(r["title"] or r["id"]))), Text(str(r["attempts"]), justify="right"),
+                          _pct(r["pass_rate"]), _pct(r["average"]), key=r["id"], height=None)
         table.focus()
         if not self.rows:
             self.query_one("#trouble", Static).update(_("No attempts recorded yet."))

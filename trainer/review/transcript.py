@@ -8,10 +8,11 @@ from rich.text import Text
 from trainer.play.engine import Session
 from trainer.scenario.library import Library
 from trainer.play.engine import compiled_for
-from trainer.play.recording import step_from_row
+from trainer.play.recording import step_from_row, trainee_name
 from trainer.play.unseen import seen_in_practice
+from trainer.scenario.placeholders import personalised
 from trainer.progress.store import Store
-from trainer.i18n import _
+from trainer.i18n import _, moment_text
 from trainer.sanitize import line, printable
 from trainer.scenario.languages import language_name
 from trainer.tui.widgets import points_text, skill_bars, spoken, word
@@ -30,6 +31,8 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     attempt = store.attempt(attempt_id)
     steps = store.steps(attempt_id)
     scenario = library.played(attempt)  # the translation, when that is what was played
+    if scenario is not None:  # `{trainee}` as the trainee saw it: their first name
+        scenario = personalised(scenario, trainee_name(store, attempt))
     text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])}\n", style="bold")
     text.append(f"{word(attempt['mode'])} · {word(attempt['status'])} · {line(language_name(attempt['language']))}")
     if attempt["overall"] is not None:
@@ -37,7 +40,7 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
         text.append(_("PASSED") if attempt["passed"] else _("NOT PASSED"), style="green" if attempt["passed"] else "bold red")
     if attempt["signed_off_by"]:
         text.append(" · " + _("signed off by {name} {when}").format(name=line(attempt["signed_off_by"]),
-                                                                  when=line(attempt["signed_off_at"][:16])), style="cyan")
+                                                                  when=moment_text(attempt["signed_off_at"])), style="cyan")
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt["content_hash"]:
@@ -97,6 +100,6 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     if notes:
         text.append("\n" + _("Notes") + "\n", style="bold")
         for note in notes:
-            text.append(f" • {note['created_at'][:16]} {line(note['author'])}: ", style="dim")
+            text.append(f" • {moment_text(note['created_at'])} {line(note['author'])}: ", style="dim")
             text.append(printable(note["text"]) + "\n")
     return text

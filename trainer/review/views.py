@@ -12,6 +12,7 @@ from trainer.i18n import N_, _, ngettext
 from trainer.reports.charts import in_conversation_order
 from trainer.reports.data import scenario_rows, technique_usage
 from trainer.sanitize import line
+from trainer.tui.tables import FlowTable, one_line, wrapping
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.widgets import word
 
@@ -49,7 +50,7 @@ class ItemsScreen(TranslatedScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="items-title", classes="screen-title")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static(id="items-status", classes="muted")
         yield Footer()
 
@@ -65,18 +66,19 @@ class ItemsScreen(TranslatedScreen):
         for heading, key, width in ((N_("Step"), "step", 16), (N_("Choice"), "choice", 34), (N_("Picked"), "picks", 6),
                                     (N_("Share"), "share", 5), (N_("Avg"), "points", 5)):
             table.add_column(_(heading), key=key, width=width)
+        table.flex("choice", 24, 100)  # the whole choice, wrapped: it is what the row is about
         items = in_conversation_order(store, self.scenario_id, row["items"], self.app.library.scenarios) if row else []
         node = None
         for k, item in enumerate(items):
-            step = Text(line(item["node"]) if item["node"] != node else "", style="bold")
+            step = one_line(Text(line(item["node"]) if item["node"] != node else "", style="bold"))
             node = item["node"]
             choice = Text(line(" ".join((item["text"] or item["choice_id"]).split())))
             if item["critical"]:
                 choice = Text(_("CRITICAL") + " ", style="bold red") + choice
             points = Text(f"{item['average_points']:+.1f}", justify="right",
                           style="red" if item["average_points"] < 0 else "green" if item["average_points"] > 0 else "")
-            table.add_row(step, choice, Text(str(item["picks"]), justify="right"), _pct(item["share"]), points,
-                          key=str(k))
+            table.add_row(step, wrapping(choice), Text(str(item["picks"]), justify="right"), _pct(item["share"]),
+                          points, key=str(k), height=None)
         status = (ngettext("{count} attempt · pass rate {rate} · in conversation order",
                            "{count} attempts · pass rate {rate} · in conversation order", row["attempts"]).format(
                       count=row["attempts"], rate=_pct(row["pass_rate"])) if row

@@ -29,11 +29,12 @@ from platformdirs import user_cache_dir
 from trainer import __version__
 from trainer.i18n import _
 
-FORMAT = 12  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
+FORMAT = 13  # 4: Unicode ids, NFC-normalised; 5: language and translation_of; 6: several characters,
 # says/reply entries; 7: findings for misspelt skills, misnamed nodes and mood conditions no path meets;
 # 8: a comma inside {…} explained; 9: summaries keep their language's own name; 10: length-cue counts
 # every decision point, not only the best path's; 11: jurisdiction and topics in summaries; 12: forms
-# (form_of) and a choice's wordings
+# (form_of) and a choice's wordings; 13: {trainee} (other placeholders are errors), choices named by
+# id, the language check
 
 
 def _proxy(items: dict) -> MappingProxyType:

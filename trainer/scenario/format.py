@@ -225,6 +225,16 @@ def Int(minimum: int | None = None, maximum: int | None = None) -> Num:
     return Num(minimum, maximum, integer=True)
 
 
+def _item_name(name: str, number: int, item) -> str:
+    """How a message names a list item: a choice by its id (given, or the default c1, c2…), never by its
+    position (`choices[2]`), which an author has to count to find; other items by position."""
+    if name != "choices":
+        return f"{name}[{number}]"
+    ident = item.get("id") if isinstance(item, YMap) else None
+    shown = ident.value if isinstance(ident, YScalar) and isinstance(ident.value, str) and ident.value else f"c{number}"
+    return f"choice '{shown}'"
+
+
 class List(Kind):
     def __init__(self, item: Kind, min_items: int = 0, unique: bool = False, single_ok: bool = False):
         self.item, self.min_items, self.unique, self.single_ok = item, min_items, unique, single_ok
@@ -240,7 +250,7 @@ class List(Kind):
             return BAD
         out, seen = [], set()
         for i, item in enumerate(y.items, 1):
-            value = self.item.convert(item, report, f"{name}[{i}]")
+            value = self.item.convert(item, report, _item_name(name, i, item))
             if value is BAD:
                 continue
             if self.unique and value in seen:

@@ -131,6 +131,21 @@ class Library:
     def errors(self):
         return [d for r in self.reports for d in r.errors]
 
+    def broken(self) -> list[Report]:
+        """The reports of the files that could not be loaded (each says why)."""
+        return [r for r in self.reports if r.errors]
+
+    def broken_report(self, ident: str) -> Report | None:
+        """Why the file that would have been scenario `ident` could not be loaded, if there is one."""
+        return next((r for r in self.broken() if Path(r.path).stem == ident), None)
+
+    def validate_command(self) -> str:
+        """`trainer validate` on the folders holding the files that could not be loaded."""
+        import shlex
+
+        folders = dict.fromkeys(str(Path(r.path).parent) for r in self.broken())
+        return " ".join(["trainer validate", *(shlex.quote(f) for f in folders)])
+
     def get(self, ident: str):
         return self.scenarios.get(ident)
 

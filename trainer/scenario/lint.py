@@ -20,6 +20,9 @@ def lint(scenario: Scenario, report: Report) -> Analysis:
 def _lint(scenario: Scenario, report: Report) -> Analysis:
     analysis = check_loops(scenario, report)
     s = scenario
+    from trainer.scenario.detect import check_language
+
+    check_language(s, report)  # a file written in another language than its `language:`
     if analysis.loop_error is not None:
         return analysis
 
@@ -143,12 +146,18 @@ def _lint_fairness(s: Scenario, report: Report) -> None:
     fairness = fairness_for(s)
     if fairness is None:
         return
+    # A trainee sees a shuffled node's choices in their attempt's own order, so the file position of the best
+    # answer is no cue there: only the nodes with `shuffle: false` can give it away by position.
+    pinned = [n.id for n in s.nodes.values() if not n.shuffle and len(n.choices) > 1]
     for result in fairness.test_wise:
         if result.passed:
             where = "length" if "longest" in result.strategy or "shortest" in result.strategy else "position"
+            if where == "position" and not pinned:
+                continue
             hint = ("make the other answers as long, warm and plausible as the best one: the difference must be "
                     "in what is said, not how much" if where == "length" else
-                    "vary where the best answer sits among the choices")
+                    "these nodes keep their file order (shuffle: false), so there the position gives the answer "
+                    "away: vary where the best answer sits in them: " + ", ".join(pinned))
             report.warning(_loc(s, "nodes"), f"always choosing {_STRATEGY_WORDS[result.strategy]} passes "
                            f"({result.overall}%) without reading the situation", hint, code="test-wise-pass")
     points = fairness.all_decision_points

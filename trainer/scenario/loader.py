@@ -123,6 +123,10 @@ def _finish(s: Scenario, path: Path, text: str, report: Report) -> Scenario:
         _check_lines(ending.says, s, flags_set, report)
     _report_missing(s, start, targets, missing, report)
     _check_declared_skills(s, report)
+    if "{" in text:  # a placeholder other than {trainee} would reach the trainee verbatim
+        from trainer.scenario.placeholders import check_placeholders
+
+        check_placeholders(s, text, report)
 
     ident = nfc(path.stem)  # macOS hands out decomposed file names
     if not is_id(ident):

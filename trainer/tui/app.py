@@ -367,6 +367,15 @@ class TrainerApp(App):
             self.screen.refresh_rows()
 
     # --- actions --------------------------------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search field in the app's language."""
+        from textual.command import CommandPalette
+
+        from trainer.tui.palette import SEARCH
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_(SEARCH)))
+
     def action_help(self) -> None:
         from trainer.tui.screens.help import HelpScreen
 
@@ -400,7 +409,9 @@ class TrainerApp(App):
             self.back_to_catalogue()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from trainer.tui.palette import translated_commands
+
+        yield from translated_commands(self, super().get_system_commands(screen))
         if self.trainee is not None:
             yield SystemCommand(_("Catalogue"), _("Go back to the scenario catalogue"), self.action_catalogue)
             yield SystemCommand(_("My progress"), _("Your attempts, scores and trends"), self.action_progress)

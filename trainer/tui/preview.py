@@ -20,9 +20,45 @@ from trainer.play.engine import compiled_for
 from trainer.play.recording import UnrecordedAttempt
 from trainer.sanitize import line
 from trainer.tui.app import CSS_FILE
+from trainer.tui.screens.debrief import DebriefScreen
+from trainer.tui.screens.play import PlayScreen
 from trainer.tui.translated import TranslatedScreen
 from trainer.tui.themes import use_themes
 from trainer.tui.widgets import coloured
+
+
+class PreviewBanner(Static):
+    """The top line of every preview screen: this is a preview of a file, and nothing is recorded."""
+
+    DEFAULT_CSS = """
+    PreviewBanner { dock: top; height: 1; padding: 0 1; background: $warning-muted; color: $text; }
+    """
+
+    def __init__(self, path: Path):
+        super().__init__(Text(_("Preview") + " · ", style="bold").append(line(path.name), style="")
+                         .append(" · " + _("nothing is recorded"), style=""), classes="preview-banner")
+
+
+class PreviewPlayScreen(PlayScreen):
+    """The play screen under its preview banner; Esc quits the preview (nothing is saved to leave)."""
+
+    BINDINGS = [Binding("escape", "app.quit", N_("Quit"), id="quit-preview", priority=True)]
+
+    def compose(self) -> ComposeResult:
+        yield PreviewBanner(self.app.path)
+        yield from super().compose()
+
+
+class PreviewDebriefScreen(DebriefScreen, inherit_bindings=False):
+    """A preview's debrief: play it again (r or ctrl+r) or quit. No next scenario, catalogue or progress:
+    a preview has one file and records nothing."""
+
+    BINDINGS = [Binding("r", "app.restart", N_("Restart"), id="restart-preview", show=False),
+                Binding("q,escape", "app.quit", N_("Quit"), id="quit-preview-debrief")]
+
+    def compose(self) -> ComposeResult:
+        yield PreviewBanner(self.app.path)
+        yield from super().compose()
 
 
 class ErrorsScreen(TranslatedScreen):
@@ -35,6 +71,7 @@ class ErrorsScreen(TranslatedScreen):
         self.lines = lines
 
     def compose(self) -> ComposeResult:
+        yield PreviewBanner(self.app.path)
         with VerticalScroll(id="brief"):
             yield Static(_("The file has errors"), classes="screen-title")
             yield Static(coloured("\n".join(self.lines), "red"), id="errors")
@@ -127,20 +164,20 @@ class PreviewApp(App):
               partial: bool | None = None) -> None:
         """Play from `node`. A reload passes the run so far (`history`, `points`) to keep it going; a run that
         did not start from the beginning, or lost its history, is `partial`: no pass or fail at the end."""
-        from trainer.tui.screens.play import PlayScreen
-
         if self.attempt is not None:
             self.attempt.close()
         self.scenario = scenario
         start = node if node in scenario.nodes or node in scenario.endings else scenario.start
-        session = compiled_for(scenario).start_at(start, mood, flags, self.clock)
+        from trainer.scenario.placeholders import personalised
+
+        session = compiled_for(personalised(scenario)).start_at(start, mood, flags, self.clock)  # {trainee}: role
         if history:
             session.transcript = list(history)
             session.points.update({k: v for k, v in (points or {}).items() if k in session.points})
         self.attempt = UnrecordedAttempt(session)
         self.attempt.partial = (not self._whole_run_from(scenario, node, mood, flags)) if partial is None else partial
         self.sub_title = line(f"{self.path.name} · at {start}")
-        screen = PlayScreen(self.attempt)
+        screen = PreviewPlayScreen(self.attempt)
         if isinstance(self.screen, ErrorsScreen) or len(self.screen_stack) <= 1:
             self.push_screen(screen)
         else:
@@ -148,9 +185,7 @@ class PreviewApp(App):
 
     # --- what PlayScreen and DebriefScreen ask of their app ---------------------------------------
     def show_debrief(self, attempt) -> None:
-        from trainer.tui.screens.debrief import DebriefScreen
-
-        self.switch_screen(DebriefScreen(attempt))
+        self.switch_screen(PreviewDebriefScreen(attempt))
 
     def start_attempt(self, scenario, mode: str, resume_id=None, discard=()) -> None:
         self.action_restart()

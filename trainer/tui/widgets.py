@@ -205,3 +205,14 @@ def version_title(library, original_id: str, language: str) -> Text:
         text.append(" · " + _("also in {languages}").format(languages=", ".join(library.language_label(c) for c in others)),
                     style="dim")
     return text
+
+
+PRODUCT = "trainer"  # the product's name, as the command that starts it is spelled
+
+
+def product_title(*words: str) -> Text:
+    """A first screen's title: the product's name, then what the screen is ("trainer · Sign in")."""
+    text = Text(PRODUCT, style="bold")
+    for word_ in words:
+        text.append(" · " + line(word_))
+    return text

@@ -11,14 +11,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from trainer.i18n import N_, _, babel_locale, ngettext
+from trainer.i18n import N_, _, ngettext
 from trainer.sanitize import line
+from trainer.tui.tables import FlowTable, one_line, wrapping
 
 
 def day_words(day: date) -> str:
-    from babel.dates import format_date
+    from trainer.i18n import day_text
 
-    return format_date(day, "dd MMM yyyy", locale=babel_locale())
+    return day_text(day)  # the app's one date format for the language
 
 
 def due_words(row: dict, today: date) -> str:
@@ -48,8 +49,8 @@ ASSIGNMENT_WORDS = {"not-started": N_("to do"), "in-progress": N_("started"), "p
                     "waived": N_("✓ waived"), "overdue": N_("overdue"), "failed": N_("failed")}
 
 
-class SectionTable(DataTable):
-    """A table that hands the cursor to the next (or previous) table at its edge, so the arrows move
+class SectionTable(FlowTable):
+    """A table that fits the window (trainer.tui.tables) and hands the cursor to the next (or previous) table at its edge, so the arrows move
     through "Next for you" and "Assigned to you" into the rest of the catalogue and back."""
 
     ORDER = ("next", "assigned", "catalogue")
@@ -101,11 +102,11 @@ class AssignedSection(Vertical):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        width = max(20, min(50, self.app.size.width - (26 + 24 + 6 + 2 * 4 + 2)))
-        table.add_column(Text(_("Scenario")), key="title", width=width)
+        table.add_column(Text(_("Scenario")), key="title", width=20)
         table.add_column(Text(_("Due")), key="due", width=26)
         table.add_column(Text(_("Status")), key="status", width=24)
         table.add_column(Text(_("Left")), key="left", width=6)
+        table.flex("title", 20, 50)  # the title takes the rest, and wraps at 80 columns
         self.show(self.rows, self.today)
         self.app.theme_changed_signal.subscribe(self, lambda _: self.show(self.rows, self.today))  # colours follow
         table.focus()  # what is assigned comes first
@@ -129,8 +130,9 @@ class AssignedSection(Vertical):
                 from trainer.tui.widgets import version_title
 
                 title = version_title(self.app.library, row["scenario"], self.app.scenario_language)
-            table.add_row(title.append(mode),
-                          Text(due_words(row, today), style=error if row["status"] == "overdue" else ""),
-                          Text(status_words(row), style=style), Text(left, justify="right"), key=row["scenario"])
+            table.add_row(wrapping(title.append(mode)),
+                          one_line(due_words(row, today), style=error if row["status"] == "overdue" else ""),
+                          one_line(status_words(row), style=style), Text(left, justify="right"), key=row["scenario"],
+                          height=None)
         if table.row_count:
             table.move_cursor(row=min(selected, table.row_count - 1))

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from trainer.i18n import N_, _, babel_locale, ngettext
+from trainer.i18n import N_, _, ngettext
 from trainer.scenario.model import Scenario
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line, printable
@@ -26,14 +26,9 @@ MODE_HELP = {
 
 
 def when(stamp: str | None) -> str:
-    if not stamp:
-        return ""
-    try:
-        from babel.dates import format_datetime
+    from trainer.i18n import moment_text
 
-        return format_datetime(datetime.fromisoformat(stamp).astimezone(), "dd MMM HH:mm", locale=babel_locale())
-    except ValueError:
-        return stamp
+    return moment_text(stamp)  # the app's one date format for the language
 
 
 def recently(stamp: str | None, minutes: float = 10) -> bool:

@@ -13,7 +13,8 @@ from trainer.i18n import N_, _, current_language, ngettext
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
-from trainer.tui.widgets import version_title
+from trainer.tui.tables import one_line, wrapping
+from trainer.tui.widgets import product_title, version_title
 
 
 def status_of(stats: dict | None) -> Text:
@@ -82,13 +83,15 @@ class CatalogueScreen(TranslatedScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#catalogue", DataTable)
-        fixed = 15 + 12 + 5 + 11 + 2 * 5 + 2  # the other columns, cell padding and margins
         self.query_one("#catalogue-welcome").display = False
-        table.add_column(Text(_("Scenario")), key="title", width=max(20, min(60, self.app.size.width - fixed)))
-        table.add_column(Text(_("Category")), key="category", width=15)
+        table.add_column(Text(_("Scenario")), key="title", width=20)
+        # categories whole where there is room (Spanish ones run to 18), else cut with "…"
+        longest = max(len(label(c)) for c in CATEGORIES)
+        table.add_column(Text(_("Category")), key="category", width=min(longest, 20) if self.app.size.width >= 100 else 15)
         table.add_column(Text(_("Level")), key="level", width=12)
         table.add_column(Text(_("Best")), key="best", width=5)
         table.add_column(Text(_("Status")), key="status", width=11)
+        table.flex("title", 20, 80)  # the title takes the rest of the width, and wraps when it needs more
         self.refresh_rows()
         table.focus()
         if not self.app.store_is_open:
@@ -163,7 +166,7 @@ class CatalogueScreen(TranslatedScreen):
 
     def refresh_rows(self) -> None:
         app = self.app
-        title = Text(_("Scenarios"))
+        title = product_title(_("Scenarios"))  # the first screen with --trainee: say whose app this is
         if app.trainee_name:
             title.append(f" · {line(app.trainee_name)}", style="bold")
         self.query_one("#catalogue-title", Static).update(title)
@@ -198,8 +201,8 @@ class CatalogueScreen(TranslatedScreen):
                                   f"{v.summary}".lower() for v in versions):
                 continue
             st = stats.get(s.id)
-            table.add_row(version_title(app.library, s.id, language), Text(label(s.category)),
-                          Text(label(s.difficulty)), best_of(st), status_of(st), key=s.id)
+            table.add_row(wrapping(version_title(app.library, s.id, language)), one_line(label(s.category)),
+                          one_line(label(s.difficulty)), best_of(st), one_line(status_of(st)), key=s.id, height=None)
             shown += 1
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
@@ -223,7 +226,13 @@ class CatalogueScreen(TranslatedScreen):
             status += " · " + _("{language} first (l to change)").format(language=app.library.language_label(language))
         if not shown:
             status = _("No scenario matches: clear the filter (/ then delete), or press c / d / t")
-        self.query_one("#catalogue-status", Static).update(Text(status))
+        text = Text(status)
+        broken = app.library.broken()
+        if broken:  # a file in a --scenarios folder with errors: say so, and how to see them
+            text.append("\n" + ngettext("{count} file could not be loaded: `{command}`",
+                                         "{count} files could not be loaded: `{command}`", len(broken)).format(
+                count=len(broken), command=line(app.library.validate_command())), style="bold")
+        self.query_one("#catalogue-status", Static).update(text)
 
     def _show_assigned(self) -> dict[str, dict]:
         """Mount (once) and fill "Assigned to you"; the assignments by scenario id."""

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from trainer.i18n import N_, _
+from trainer.i18n import N_, _, day_text
 from trainer.play.recording import RecordedAttempt
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
@@ -81,9 +81,9 @@ class DebriefScreen(TranslatedScreen):
         text = Text(_("From your supervisor"), style="bold")
         if row["signed_off_by"]:
             text.append("\n" + _("Signed off by {name} on {day}").format(name=line(row["signed_off_by"]),
-                                                                      day=row["signed_off_at"][:10]), style="green")
+                                                                      day=day_text(row["signed_off_at"])), style="green")
         for note in notes:
-            text.append(f"\n{note['created_at'][:10]} · {line(note['author'])}: ", style="dim")
+            text.append(f"\n{day_text(note['created_at'])} · {line(note['author'])}: ", style="dim")
             text.append(line(" ".join(note["text"].split())))
         return text
 

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 from trainer.i18n import _
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
+from trainer.tui.tables import wrapping
 
 
 class NextSection(Vertical):
@@ -27,7 +28,8 @@ class NextSection(Vertical):
         table = self.query_one(DataTable)
         title = max(18, min(40, (self.app.size.width - 8) * 2 // 5))
         table.add_column(Text(_("Scenario")), key="title", width=title)
-        table.add_column(Text(_("Why")), key="why", width=max(20, self.app.size.width - title - 8))
+        table.add_column(Text(_("Why")), key="why", width=20)
+        table.flex("why", 20, 200)  # the reason takes the rest, refitted on a resize
         self.show(self.suggestions)  # no focus taken: it arrives once the database is open, and the
         # trainee may already be moving in the catalogue; ↑ from its first row comes here
 
@@ -40,8 +42,8 @@ class NextSection(Vertical):
 
         library, language = self.app.library, self.app.scenario_language
         for s in suggestions:
-            title = (version_title(library, s.scenario, language) if s.scenario in library.summaries
-                     else Text(line(s.title), overflow="ellipsis", no_wrap=True))
+            title = wrapping(version_title(library, s.scenario, language) if s.scenario in library.summaries
+                             else Text(line(s.title)))
             table.add_row(title, Text(line(s.reason)), key=s.scenario, height=None)
         if table.row_count:
             table.move_cursor(row=min(selected, table.row_count - 1))

@@ -9,12 +9,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from trainer.i18n import N_, _, ngettext
+from trainer.i18n import N_, _, day_text, ngettext
 from trainer.scenario.vocabulary import label
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
+from trainer.tui.tables import FlowTable, one_line, wrapping
 from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.tui.widgets import SHOWN_WORDS, word
+
+
+# the words a column can show, so that it is as wide as the longest (in the language shown)
+COLUMN_WORDS = {"mode": ("practice", "assessment"), "status": ("completed", "in-progress", "abandoned"),
+                "result": (N_("✓ pass"), N_("✗ not yet")), "supervisor": (N_("✓ signed"),), "score": ("100%",),
+                "language": ("es-US",)}
+
+NARROW_LEFT_OUT = ("supervisor", "language")  # columns left out under 100 columns, so the rest fit whole
 
 
 class ProgressScreen(TranslatedScreen):
@@ -37,7 +46,7 @@ class ProgressScreen(TranslatedScreen):
         yield Static(id="progress-summary")
         yield Static(id="trend")
         yield Static(id="progress-notes")
-        yield DataTable(id="attempts", cursor_type="row", zebra_stripes=True)
+        yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Static(id="attempt-detail")
         yield Footer()
 
@@ -55,8 +64,12 @@ class ProgressScreen(TranslatedScreen):
             completed = [a for a in mine if a["status"] == "completed"]
             passed = sum(1 for a in completed if a["passed"])
             summary.append("\n" + (_("Assessment:") if mode == "assessment" else _("Practice:")) + " ", style="bold")
-            summary.append(_("{started} started · {completed} completed · {passed} passed").format(
-                started=len(mine), completed=len(completed), passed=passed))
+            # each count with its own plural ("1 empezado", "2 empezados"): one message for three numbers
+            # could only agree with one of them
+            summary.append(" · ".join((
+                ngettext("{count} started", "{count} started", len(mine)).format(count=len(mine)),
+                ngettext("{count} completed", "{count} completed", len(completed)).format(count=len(completed)),
+                ngettext("{count} passed", "{count} passed", passed).format(count=passed))))
             if completed:
                 summary.append(" · " + _("pass rate {percent}%").format(percent=f"{100 * passed / len(completed):.0f}"))
             averages = store.skill_averages(self.app.trainee, mode)
@@ -80,24 +93,47 @@ class ProgressScreen(TranslatedScreen):
         trend = self.query_one("#trend", Static)
         trend.update(score_trend(scores[-30:]))
         trend.display = bool(scores)
+        self.attempts = {a["id"]: a for a in attempts}
+        self._fill_attempts()
+        if not attempts:
+            self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
+
+    def _fill_attempts(self) -> None:
+        """The attempts table, its columns for the window's width: under 100 columns the Supervisor and Lang
+        columns are left out (the highlighted attempt's sign-off and notes are spelled out below it)."""
         table = self.query_one(DataTable)
+        selected = table.cursor_row if table.row_count else 0
+        self._narrow = self.app.size.width < 100
+        table.clear(columns=True)
+        store, attempts = self.app.store, list(self.attempts.values())
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Supervisor"), "supervisor"), (N_("Lang"), "language")):  # the language played
-            table.add_column(_(heading), key=key)
+            if key in NARROW_LEFT_OUT and self._narrow:
+                continue
+            words = [_(heading)] + [word(w) if w in SHOWN_WORDS else _(w) for w in COLUMN_WORDS.get(key, ())]
+            table.add_column(_(heading), key=key, width=max(len(w) for w in words) if key != "when" else
+                             max(len(_(heading)), len(day_text("2026-12-25"))))
+        table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
         noted = {r[0]: r[1] for r in store.db.execute(
             "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
             " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
-        self.attempts = {a["id"]: a for a in attempts}
         for a in attempts:
             result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
             score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
-            table.add_row(Text(when(a["started_at"])), Text(line(a["scenario_title"] or a["scenario_id"])),
-                          Text(word(a["mode"])), Text(word(a["status"])), Text(score), Text(result),
-                          supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0)), Text(line(a["language"])),
-                          key=a["id"])
-        if not attempts:
-            self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
+            cells = {"when": one_line(day_text(a["started_at"])),  # the time is in the detail below
+                     "scenario": wrapping(Text(line(a["scenario_title"] or a["scenario_id"]))),
+                     "mode": one_line(word(a["mode"])), "status": one_line(word(a["status"])), "score": Text(score),
+                     "result": one_line(result),
+                     "supervisor": one_line(supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0))),
+                     "language": one_line(line(a["language"]))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=a["id"], height=None)
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def on_resize(self, event) -> None:
+        if getattr(self, "_narrow", None) is not None and (self.app.size.width < 100) != self._narrow:
+            self._fill_attempts()  # across 100 columns: the Supervisor and Lang columns come or go
 
     def _show_notes(self) -> None:
         from trainer.progress.audit import notes_for_trainee

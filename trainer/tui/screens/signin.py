@@ -19,6 +19,7 @@ from trainer.progress.passphrase import LockedOut
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
 from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
+from trainer.tui.widgets import product_title
 
 
 ROLE_WORDS = {"trainee": N_("trainee"), "supervisor": N_("supervisor")}
@@ -85,7 +86,7 @@ class SignInScreen(TranslatedScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
-            yield Static(self.title_text, classes="screen-title")
+            yield Static(product_title(self.title_text), classes="screen-title")  # the first screen of a site
             yield Static(_("Your name, Enter; then your passphrase, Enter."), classes="muted")
             yield NameInput(placeholder=_("Your name"), id="signin-name", max_length=80)
             yield Input(placeholder=_("Passphrase"), id="signin-passphrase", password=True)
@@ -176,7 +177,10 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         order = ["#pp-current", "#pp-new", "#pp-again"]
         at = order.index(f"#{event.input.id}")
+        if at == 1 and not self._strong_enough(event.input.value):
+            return  # said now, before it is typed a second time
         if at < 2:
+            self.query_one("#pp-message", Static).update("")
             self.query_one(order[at + 1], Input).focus()
             return
         current, new, again = (self.query_one(i, Input).value for i in order)
@@ -192,6 +196,16 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
             self._clear(order)
             return
         self.dismiss(True)
+
+    def _strong_enough(self, value: str) -> bool:
+        from trainer.progress.passphrase import WeakPassphrase, check_strength
+
+        try:
+            check_strength(value)
+        except WeakPassphrase as exc:
+            self.query_one("#pp-message", Static).update(Text(sentence(line(str(exc)))))
+            return False
+        return True
 
     def _clear(self, selectors) -> None:
         for selector in selectors:

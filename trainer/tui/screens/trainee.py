@@ -15,6 +15,7 @@ from trainer.i18n import N_, _
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
 from trainer.tui.translated import TranslatedScreen
+from trainer.tui.widgets import product_title
 
 
 class NameList(OptionList):
@@ -36,7 +37,7 @@ class TraineeScreen(TranslatedScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="trainee-box"):
-            yield Static(_("Who is practising?"), classes="screen-title")
+            yield Static(product_title(_("Who is practising?")), classes="screen-title")  # the first screen
             trainees = self.app.store.trainees()
             if trainees:
                 yield Static(_("Type your name and press Enter, or choose it below (↓ / Tab)."), classes="muted")

@@ -1,0 +1,95 @@
+"""Which language a scenario's text looks written in, for the warning when it is not its `language:`.
+
+A deliberately small detector: the share of very common function words ("the", "and", "you" against
+"que", "el", "usted") in everything the trainee reads. It knows the languages the app speaks (English and
+Spanish), needs a fair amount of text before it says anything, and speaks only when one language
+clearly outnumbers the declared one, so a Spanish phrase in an English scenario (an interpreter, a
+greeting) never trips it. Words both languages use ("a", "no", "me", "he") are left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Mapping
+
+STOPWORDS = {
+    "en": frozenset("the and you to of is that it for your with this have are be was what can we will not but "
+                    "just they she his her my i i'm don't it's i'll there about would if so at on from do "
+                    "been were how".split()),
+    "es": frozenset("el la los las que de del en y es un una por para con su se lo le al pero muy está usted "
+                    "gracias qué cómo sí yo mi esto eso hay también ya porque cuando le nos están".split()),
+}
+MIN_HITS = 40  # common words seen before the detector says anything
+MARGIN = 3  # the other language must have this many times the declared language's common words
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def common_words(text: str) -> dict[str, int]:
+    """How many of each language's common words `text` holds."""
+    counts = dict.fromkeys(STOPWORDS, 0)
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        for code, words in STOPWORDS.items():
+            if word in words:
+                counts[code] += 1
+    return counts
+
+
+def looks_like(text: str, declared: str) -> str | None:
+    """The language `text` clearly looks written in when that is not `declared` (a BCP 47 tag), else None."""
+    counts = common_words(text)
+    base = declared.split("-")[0].lower()
+    best = max(counts, key=counts.get)
+    if best == base or counts[best] < MIN_HITS:
+        return None
+    if counts[best] < MARGIN * counts.get(base, 0):
+        return None
+    return best
+
+
+def scenario_text(scenario) -> str:
+    """Everything the trainee reads in a scenario, as one text."""
+    parts = [scenario.title, scenario.summary, *scenario.objectives]
+
+    def walk(value):
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, tuple):
+            for v in value:
+                walk(v)
+        elif isinstance(value, Mapping):
+            for v in value.values():
+                walk(v)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                if f.name not in ("locs", "id", "next", "speaker", "tags", "sets", "clears"):
+                    walk(getattr(value, f.name))
+
+    walk(scenario.nodes)
+    walk(scenario.endings)
+    return "\n".join(parts)
+
+
+def check_language(scenario, report) -> None:
+    """A warning when the text looks written in another language than the file's `language:`."""
+    from trainer.scenario.diagnostics import Location
+    found = looks_like(scenario_text(scenario), scenario.language)
+    if found is None:
+        return
+    declared = f"{english_name(scenario.language)} ({scenario.language})"
+    said = (f"its language is {declared}" if "language" in scenario.locs
+            else f"it has no 'language:', so it is taken as {declared}")
+    report.warning(scenario.locs.get("language", Location()),
+                   f"the text looks written in {english_name(found)} ({found}), but {said}",
+                   f"if it is, write 'language: {found}' at the top (a translation also needs 'translation_of:')",
+                   code="language")
+
+
+def english_name(tag: str) -> str:
+    """`es` -> "Spanish": validate's messages are in English."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(tag, sep="-").get_display_name("en") or tag
+    except (UnknownLocaleError, ValueError):
+        return tag
