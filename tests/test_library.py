@@ -58,11 +58,11 @@ def test_library_fairness(scenario_id):
 # recovers); these scenarios were written against the best path only and await the library's rework.
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
-    "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "denied-claim-appeal", "espera-de-dos-horas",
+    "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "denied-claim-appeal",
     "factura-de-anestesia-fuera-de-la-red", "first-opening-26-days", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset",
     "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
-    "results-not-yet-discussed", "surprise-bill", "waiting-room-delay"}
+    "results-not-yet-discussed", "surprise-bill"}
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
@@ -97,10 +97,10 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
     "colleague-after-abusive-call", "complaint-call-after-visit", "crisis-on-the-scheduling-line",
-    "denied-claim-appeal", "espera-de-dos-horas", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "denied-claim-appeal", "first-opening-26-days", "interpreter-for-a-new-patient",
     "out-of-network-payment-plan", "portal-password-reset", "presupuesto-de-buena-fe",
     "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices",
-    "stroke-signs-for-a-parent", "waiting-room-delay"}
+    "stroke-signs-for-a-parent"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
