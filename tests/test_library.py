@@ -59,7 +59,7 @@ def test_library_fairness(scenario_id):
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "denied-claim-appeal",
-    "factura-de-anestesia-fuera-de-la-red", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset",
     "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
     "results-not-yet-discussed", "surprise-bill"}
@@ -97,7 +97,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
     "complaint-call-after-visit", "crisis-on-the-scheduling-line",
-    "denied-claim-appeal", "first-opening-26-days", "interpreter-for-a-new-patient",
+    "denied-claim-appeal", "interpreter-for-a-new-patient",
     "out-of-network-payment-plan", "portal-password-reset", "presupuesto-de-buena-fe",
     "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices",
     "stroke-signs-for-a-parent"}
