@@ -60,8 +60,7 @@ def test_library_fairness(scenario_id):
 KNOWN_LENGTH_CUE = {
     "chest-pain-on-the-booking-line", "denied-claim-appeal",
     "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
-    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "portal-password-reset",
-    "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
+    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
     "results-not-yet-discussed", "surprise-bill"}
 
 
@@ -98,7 +97,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 KNOWN_STYLE_CUE = {
     "complaint-call-after-visit", "crisis-on-the-scheduling-line",
     "denied-claim-appeal", "interpreter-for-a-new-patient",
-    "out-of-network-payment-plan", "portal-password-reset", "presupuesto-de-buena-fe",
+    "out-of-network-payment-plan", "presupuesto-de-buena-fe",
     "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices",
     "stroke-signs-for-a-parent"}
 
