@@ -97,7 +97,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 KNOWN_STYLE_CUE = {
     "complaint-call-after-visit", "denied-claim-appeal", "interpreter-for-a-new-patient",
     "out-of-network-payment-plan", "presupuesto-de-buena-fe",
-    "prior-auth-pending-day-before", "records-request", "referral-lost-between-offices"}
+    "prior-auth-pending-day-before", "records-request"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
