@@ -58,7 +58,7 @@ def test_library_fairness(scenario_id):
 # recovers); these scenarios were written against the best path only and await the library's rework.
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
-    "chest-pain-on-the-booking-line", "denied-claim-appeal",
+    "denied-claim-appeal",
     "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
     "results-not-yet-discussed", "surprise-bill"}
