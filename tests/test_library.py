@@ -61,7 +61,7 @@ KNOWN_LENGTH_CUE = {
     "denied-claim-appeal",
     "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
     "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
-    "results-not-yet-discussed", "surprise-bill"}
+    "surprise-bill"}
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
