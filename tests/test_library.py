@@ -60,7 +60,7 @@ def test_library_fairness(scenario_id):
 KNOWN_LENGTH_CUE = {
     "denied-claim-appeal",
     "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
-    "inviting-feedback-after-a-bad-visit", "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
+    "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
     "surprise-bill"}
 
 
