@@ -58,10 +58,9 @@ def test_library_fairness(scenario_id):
 # recovers); these scenarios were written against the best path only and await the library's rework.
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
 KNOWN_LENGTH_CUE = {
-    "denied-claim-appeal",
-    "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
-    "out-of-network-payment-plan", "records-request", "replying-to-an-online-review", "resonancia-negada-sin-autorizacion",
-    "surprise-bill"}
+    "denied-claim-appeal", "factura-de-anestesia-fuera-de-la-red", "interpreter-for-a-new-patient",
+    "out-of-network-payment-plan", "records-request", "replying-to-an-online-review",
+    "resonancia-negada-sin-autorizacion", "surprise-bill"}
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
@@ -95,9 +94,8 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # `trainer analyze --library` shows. They await the library's rework; the results depend on the whole
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
-    "complaint-call-after-visit", "denied-claim-appeal", "interpreter-for-a-new-patient",
-    "out-of-network-payment-plan", "presupuesto-de-buena-fe",
-    "prior-auth-pending-day-before", "records-request"}
+    "complaint-call-after-visit", "denied-claim-appeal", "interpreter-for-a-new-patient", "out-of-network-payment-plan",
+    "presupuesto-de-buena-fe", "prior-auth-pending-day-before", "records-request"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
