@@ -94,8 +94,9 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # `trainer analyze --library` shows. They await the library's rework; the results depend on the whole
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
 KNOWN_STYLE_CUE = {
-    "complaint-call-after-visit", "denied-claim-appeal", "interpreter-for-a-new-patient", "out-of-network-payment-plan",
-    "presupuesto-de-buena-fe", "prior-auth-pending-day-before", "records-request"}
+    "complaint-call-after-visit", "copago-que-no-puede-pagar-hoy", "denied-claim-appeal", "ending-an-abusive-call",
+    "interpreter-for-a-new-patient", "out-of-network-payment-plan", "presupuesto-de-buena-fe",
+    "prior-auth-pending-day-before", "records-request", "spouse-wants-results"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
