@@ -96,7 +96,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 KNOWN_STYLE_CUE = {
     "complaint-call-after-visit", "copago-que-no-puede-pagar-hoy", "denied-claim-appeal", "ending-an-abusive-call",
     "interpreter-for-a-new-patient", "out-of-network-payment-plan", "presupuesto-de-buena-fe",
-    "prior-auth-pending-day-before", "records-request", "spouse-wants-results"}
+    "prior-auth-pending-day-before", "records-request", "replying-to-an-online-review", "spouse-wants-results"}
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
