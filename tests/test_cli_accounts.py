@@ -127,7 +127,7 @@ def test_site_init_checks_the_length_before_asking_to_repeat_it(runner, tmp_path
                            input="short\nlong enough now\nlong enough now\n")
     assert result.exit_code == 0, result.output
     out = result.output
-    refused = out.index("at least 8 characters")
+    refused = out.index("at least 12 characters")
     assert "Repeat for confirmation" not in out[:refused]  # refused before the confirmation was asked
     assert out.count("Repeat for confirmation") == 1
     assert accounts.sign_in(Store.open(db), "Morgan Reyes", "long enough now").role == "supervisor"

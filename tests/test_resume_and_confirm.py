@@ -165,12 +165,13 @@ async def test_one_click_on_a_catalogue_row_selects_it_and_a_double_click_opens_
         await pilot.click(table, offset=(3, 1))  # the row under the header: the one the cursor is on
         await pilot.pause()
         assert isinstance(app.screen, CatalogueScreen)
-        await pilot.click(table, offset=(3, 2))
+        below = 1 + table.ordered_rows[0].height  # the second row's first line (a long title wraps)
+        await pilot.click(table, offset=(3, below))
         await pilot.pause()
         assert isinstance(app.screen, CatalogueScreen)
         second = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert second != first
-        await pilot.click(table, offset=(3, 2), times=2)
+        await pilot.click(table, offset=(3, below), times=2)
         await pilot.pause()
         assert isinstance(app.screen, BriefScreen) and app.screen.scenario.id == second
 

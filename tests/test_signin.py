@@ -154,7 +154,7 @@ async def test_a_too_short_new_passphrase_is_refused_before_it_is_repeated(site_
         assert app.screen.focused.id == "pp-new"  # Enter in the first field moves to the next
         await pilot.press(*"short", "enter")
         assert app.screen.focused.id == "pp-new"  # not on to "again": the length is said first
-        assert "at least 8 characters" in str(app.screen.query_one("#pp-message", Static).render())
+        assert "at least 12 characters" in str(app.screen.query_one("#pp-message", Static).render())
         await pilot.press(*" and longer", "enter")
         assert app.screen.focused.id == "pp-again"
         assert "at least" not in str(app.screen.query_one("#pp-message", Static).render())

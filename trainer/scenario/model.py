@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from trainer.scenario.format import (ID_HINT, ID_PATTERN, Bands, Bool, Dict, Enum, IdMap, Int, Lines, List, Num, Obj,
-                                     Str, Wordings, spec)
+from trainer.scenario.format import ID_HINT, ID_PATTERN, Bool, Dict, Enum, IdMap, Int, List, Num, Obj, Str, spec
+from trainer.scenario.textkinds import Bands, Lines, Wordings
 from trainer.scenario.diagnostics import Location
 from trainer.scenario.languages import DEFAULT_LANGUAGE, LANGUAGE_HINT, LANGUAGE_PATTERN
 
