@@ -160,3 +160,17 @@ async def test_a_country_with_no_scenarios_of_its_own_sees_the_whole_library(tmp
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert set(_rows(app)) == {"uk-desk", "spouse-call", "move-appointment"}
+
+
+def test_suggestions_offer_scenarios_in_the_readers_language():
+    """A scenario written in Spanish alone is not suggested to an English reader (nor an English-only one
+    to a Spanish reader, while at least three are left); the catalogue still lists them all."""
+    from trainer.play.next_up import offers
+
+    library = load_library()
+    english = offers(library, "US", "en")
+    spanish_only = [s.id for s in library.originals() if s.language == "es" and not library.translations(s.id)]
+    assert spanish_only and not set(spanish_only) & set(english)
+    spanish = offers(library, "US", "es")
+    assert set(spanish_only) <= set(spanish) and "surprise-bill" not in spanish
+    assert "waiting-room-delay" in spanish  # it has a Spanish version

@@ -34,13 +34,20 @@ def offer_for(scenario) -> Offer:
                  exercise, tags)
 
 
-def offers(library, jurisdiction: str | None = None) -> dict[str, Offer]:
+def offers(library, jurisdiction: str | None = None, language: str | None = None) -> dict[str, Offer]:
     """Every scenario of the library (loaded and analysed once each); a translation or a form is a version
     of its original (its attempts are recorded there), not a scenario to suggest on its own. With
     `jurisdiction`, only that country's scenarios and those that name none: a US trainee is never pointed
-    at a UK scenario's rules."""
-    return {s.id: offer_for(library.scenarios[s.id]) for s in library.originals() if not s.form_of
-            and (jurisdiction is None or not s.jurisdiction or s.jurisdiction == jurisdiction)}
+    at a UK scenario's rules. With `language`, only scenarios that can be played in it (an English
+    reader is not pointed at a scenario written in Spanish alone), unless fewer than three are."""
+    from trainer.scenario.languages import same_language
+
+    here = [s for s in library.originals() if not s.form_of
+            and (jurisdiction is None or not s.jurisdiction or s.jurisdiction == jurisdiction)]
+    if language:
+        readable = [s for s in here if any(same_language(code, language) for code in library.languages_of(s.id))]
+        here = readable if len(readable) >= 3 else here
+    return {s.id: offer_for(library.scenarios[s.id]) for s in here}
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:

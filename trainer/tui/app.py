@@ -249,7 +249,8 @@ class TrainerApp(App):
 
         if getattr(self, "_offers", None) is None:
             here = self.jurisdiction
-            self._offers = offers(self.library, here if self.library.has_jurisdiction(here) else None)
+            self._offers = offers(self.library, here if self.library.has_jurisdiction(here) else None,
+                                  self.scenario_language)
         return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
 
     def ordered_scenarios(self):
