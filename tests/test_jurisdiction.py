@@ -174,3 +174,79 @@ def test_suggestions_offer_scenarios_in_the_readers_language():
     spanish = offers(library, "US", "es")
     assert set(spanish_only) <= set(spanish) and "surprise-bill" not in spanish
     assert "waiting-room-delay" in spanish  # it has a Spanish version
+
+
+# --- the bundled library's coverage (issue #26) --------------------------------------------------------
+UK_ONLY = [r"\bA&E\b", r"\bGP\b", r"\bpractice nurse\b", r"\bparacetamol\b", r"\bcar park\b", r"\bhalf (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+           r"\bmum\b", r"\bNHS\b", r"\bGMS1\b", r"\bLasting power of attorney\b", r"\b0(?:161|7700|113|121|20) ?\d", r"£\d",
+           r"\bchemist\b", r"\bfortnight\b", r"\bwhilst\b", r"\bSurgery\b", r"\bHealth Centre\b", r"\bapologis", r"\borganis",
+           r"\brecognis", r"\bauthoris(?:e|ed|ing|ation)\b", r"\bcolour", r"\bprogramme\b", r"\bphysio\b", r"\bmobile (?:number|phone)\b",
+           r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)\b"]
+
+
+def _texts(scenario):
+    """Everything a trainee reads in a scenario (not its ids or tags)."""
+    yield scenario.title
+    yield scenario.summary
+    yield from scenario.objectives
+    for node in scenario.nodes.values():
+        yield node.narration
+        for entry in node.says:
+            yield from (text for _band, text in entry.text)
+        for choice in node.choices:
+            yield from getattr(choice, "wordings", None) or (choice.text,)
+            yield choice.feedback
+            yield choice.critical or ""
+    for ending in scenario.endings.values():
+        yield ending.summary
+        yield ending.narration
+
+
+def test_the_bundled_library_covers_every_pain_point_for_us_clinics():
+    library = load_library()
+    originals = [s for s in library.originals() if not s.form_of]
+    us = [s for s in originals if s.jurisdiction == "US"]
+    assert len(originals) >= 28 and len(us) >= 24
+    for topic in TOPICS:
+        assert sum(topic in s.topics for s in us) >= 3, topic
+    forms = [s for s in library.originals() if s.form_of]
+    assert len({s.form_of for s in forms}) >= 8
+    written_in_spanish = [s for s in originals if s.language == "es" and s.jurisdiction == "US"]
+    assert len(written_in_spanish) >= 2
+
+
+def test_no_uk_only_words_in_us_scenarios():
+    import re
+
+    library = load_library()
+    found = []
+    for summary in library.summaries.values():
+        if summary.jurisdiction != "US" or summary.language != "en":
+            continue
+        for text in _texts(library.scenarios[summary.id]):
+            for pattern in UK_ONLY:
+                hit = re.search(pattern, text or "")
+                if hit:
+                    found.append(f"{summary.id}: {hit.group(0)!r} in {text[:60]!r}")
+    assert found == []
+
+
+def test_no_person_or_clinic_name_is_shared_by_two_scenario_families():
+    """Invented people and places, each in one scenario (a translation or a form may share its own)."""
+    import re
+
+    from trainer.scenario.style import family
+
+    library = load_library()
+    known = {s.id: library.scenarios[s.id] for s in library.summaries.values()}
+    owners: dict[str, set[str]] = {}
+    for ident, scenario in known.items():
+        names = {c.name for c in [scenario.character, *scenario.characters.values()] if c}
+        text = " ".join(t or "" for t in _texts(scenario))
+        names |= {m.group(0) for m in re.finditer(r"\b(?:[A-Z][a-z]+ ){1,3}(?:Family Medicine|Family Practice|Medical Center|"
+                                                 r"Health Center|Health Partners|Primary Care|Pediatrics|Urgent Care|"
+                                                 r"Endoscopy Center|Community Health|Family Health)\b", text)}
+        for name in names:
+            owners.setdefault(name, set()).add(family(scenario, known))
+    shared = {name: sorted(fams) for name, fams in owners.items() if len(fams) > 1}
+    assert shared == {}
