@@ -57,10 +57,7 @@ def test_library_fairness(scenario_id):
 # Since #25 `length-cue` counts every decision point, off the best path too (where a trainee who slipped
 # recovers); these scenarios were written against the best path only and await the library's rework.
 # Remove a scenario from this list once it is fixed (strict: an unexpected pass fails, as a reminder).
-KNOWN_LENGTH_CUE = {
-    "chest-pain-on-the-booking-line", "colleague-after-abusive-call", "espera-de-dos-horas",
-    "first-opening-26-days", "inviting-feedback-after-a-bad-visit", "portal-password-reset",
-    "results-not-yet-discussed", "waiting-room-delay"}
+KNOWN_LENGTH_CUE: set[str] = set()
 
 
 def _known(ids, known: set[str], reason: str, strict: bool):
@@ -97,12 +94,7 @@ def test_every_bundled_scenario_has_a_style_result(style_results):
 # The style classifier (`style-cue-pass`, #25) passes these: their best answers share a house style that
 # `trainer analyze --library` shows. They await the library's rework; the results depend on the whole
 # library (each is played by a model trained on the others), so an unexpected pass is not an error here.
-KNOWN_STYLE_CUE = {
-    "colleague-after-abusive-call", "crisis-on-the-scheduling-line",
-    "espera-de-dos-horas", "first-opening-26-days",
-    "portal-password-reset",
-    "referral-lost-between-offices",
-    "stroke-signs-for-a-parent", "waiting-room-delay"}
+KNOWN_STYLE_CUE: set[str] = set()
 
 
 @pytest.mark.parametrize("scenario_id", _known(SCENARIOS, KNOWN_STYLE_CUE, "style-cue-pass (#25): awaiting the "
