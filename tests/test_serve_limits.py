@@ -156,6 +156,8 @@ async def test_a_negative_or_huge_terminal_size_never_crashes_the_app(serve):
         good = iter([(100, 30), (90, 28), (81, 25)])
         for bad in ({"width": -1, "height": -40}, {"width": 10**12, "height": 10**12}, {"width": "x", "height": None}):
             await ws.send_str(json.dumps(["resize", bad]))
+            await screen(ws, b"\x1b[")  # drawn at the clamped size (unclamped, the app crashes here)
+            assert alive(pid)
             width, height = next(good)
             await ws.send_str(json.dumps(["resize", {"width": width, "height": height}]))
             await screen(ws, SIGN_IN)  # the whole sign-in, drawn again

@@ -5,7 +5,6 @@ Pure functions and small classes, so each limit can be read (and tested) in one 
 
 from __future__ import annotations
 
-import os
 import resource
 import time
 from dataclasses import dataclass
@@ -184,12 +183,3 @@ def rss_kb(pid: int) -> int | None:
         return None
     return None
 
-
-def exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
