@@ -228,3 +228,45 @@ async def test_a_closed_tabs_app_gets_killed_and_holds_its_place_until_it_has_en
         await screen(third, b"ready")
         await third.close()
         await poll(lambda: not alive(replacement), 10, "the last app to be killed")
+
+
+GREEDY_APP = """
+import sys
+sys.stdout.buffer.write(b"__GANGLION__\\n" + b"D" + (5).to_bytes(4, "big") + b"ready")
+sys.stdout.flush()
+hoard = []
+for _ in range(100):  # 3.2 GB, 32 MB at a time, unless the limit stops it first
+    hoard.append(bytearray(32 * 1024 * 1024))
+sys.stdout.buffer.write(b"D" + (8).to_bytes(4, "big") + b"unbound!")
+sys.stdout.flush()
+sys.stdin.read()
+"""
+
+
+async def test_an_app_that_grows_past_its_memory_limit_ends_alone(tmp_path):
+    server = SiteServer(tmp_path / "site.db", app_memory_mb=256, kill_after=2.0,
+                        command=f"exec {shlex.quote(sys.executable)} -c {shlex.quote(GREEDY_APP)}")
+    runner = web.AppRunner(await server._make_app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    before = children(own_pid())
+    peak = 0
+    try:
+        async with aiohttp.ClientSession() as session:
+            ws = await session.ws_connect(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}")
+            pid = await new_app(own_pid(), before)
+            await screen(ws, b"ready")
+
+            def ended() -> bool:
+                nonlocal peak
+                peak = max(peak, rss_kb(pid))
+                return not alive(pid)
+
+            await poll(ended, 30, "the greedy app to fail at its limit")
+            await closed(ws)
+            await poll(lambda: not server.sessions, 10, "its place to be freed")
+    finally:
+        await runner.cleanup()
+    assert peak < 300 * 1024, f"the app reached {peak} KiB resident with a 256 MB limit"

@@ -40,6 +40,17 @@ class SiteAppService(AppService):
                 raise
         return process
 
+    async def run(self) -> None:
+        """textual-serve's reader of the app's output, then, whenever the app has gone (quit, crashed, hit
+        its memory limit or was killed), the tab's websocket closed, so its place is freed."""
+        try:
+            await super().run()
+        finally:
+            try:
+                await self.remote_close()
+            except Exception:  # already closed, or the connection dropped
+                pass
+
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
