@@ -270,3 +270,36 @@ async def test_an_app_that_grows_past_its_memory_limit_ends_alone(tmp_path):
     finally:
         await runner.cleanup()
     assert peak < 300 * 1024, f"the app reached {peak} KiB resident with a 256 MB limit"
+
+
+# --- the rules themselves ----------------------------------------------------------------------------
+def test_the_origin_rule_accepts_the_site_itself_behind_a_proxy_and_nothing_else():
+    from trainer.web.guard import allowed_origin, origin_allowed, origin_of
+
+    own = origin_of("https://training.clinic.example")  # Host plus X-Forwarded-Proto: https, as nginx sends
+    assert origin_allowed("https://training.clinic.example", own, frozenset())
+    assert origin_allowed("https://TRAINING.clinic.example:443", own, frozenset())
+    assert origin_allowed(None, own, frozenset())  # not a browser page
+    for other in ("http://training.clinic.example", "https://training.clinic.example.evil.example", "null",
+                  "https://evil.example", ""):
+        assert not origin_allowed(other, own, frozenset()), other
+    extra = frozenset({allowed_origin("https://Portal.Clinic.Example/")})
+    assert origin_allowed("https://portal.clinic.example", origin_of("http://127.0.0.1:8000"), extra)
+    assert allowed_origin("https://clinic.example/training") is None and allowed_origin("clinic.example") is None
+
+
+def test_the_input_budget_lets_people_type_and_paste_but_not_flood():
+    from trainer.web.guard import INPUT_BURST, InputBudget, clamp_size
+
+    now = [0.0]
+    budget = InputBudget(clock=lambda: now[0])
+    assert budget.take(10_000)  # a pasted note
+    for _ in range(3600):  # an hour of fast typing and mouse movement: 1 KiB a second
+        now[0] += 1
+        assert budget.take(1024)
+    assert not budget.take(INPUT_BURST + 1)  # more than a burst at once, never
+    assert budget.take(INPUT_BURST // 2)
+    flood = sum(budget.take(16_384) for _ in range(64))  # 1 MiB at once: cut off after the burst
+    assert flood <= INPUT_BURST // 16_384
+    assert clamp_size(-5, -3) == (10, 5) and clamp_size(10**12, 10**12) == (500, 200)
+    assert clamp_size(float("nan"), "24") == (80, 24) and clamp_size(True, None) == (80, 24)
