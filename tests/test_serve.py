@@ -4,6 +4,7 @@ backup is a consistent, owner-only copy made while another process writes, behin
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -14,10 +15,11 @@ import time
 
 import pytest
 
-from tests.site_helpers import BOSS, SAM, as_supervisor, make_site
+from tests.site_helpers import BOSS, BOSS_PASS, SAM, SAM_PASS, as_supervisor, make_site
 from trainer.cli import cli
 from trainer.progress.store import Store
-from trainer.web.server import app_command, scrubbed
+from trainer.web.guard import allowed_environment
+from trainer.web.server import app_command
 
 
 @pytest.fixture
@@ -66,14 +68,95 @@ def test_bad_limits_are_usage_errors(site_db):
     assert result.returncode == 2 and "--max-sessions" in result.stderr
 
 
-def test_app_processes_get_no_secrets_and_a_quoted_command(tmp_path):
-    env = {"PATH": "/usr/bin", "HOME": "/home/x", "TRAINER_PASSPHRASE": "secret", "TRAINER_SUPERVISOR": BOSS,
-           "TRAINER_TRAINEE": SAM, "TRAINER_LRS_PASSWORD": "p", "TRAINER_LRS_USERNAME": "u",
+def test_app_processes_get_an_allowlist_of_variables_and_a_quoted_command(tmp_path):
+    env = {"PATH": "/usr/bin", "HOME": "/home/x", "LANG": "es_ES.UTF-8", "TRAINER_PASSPHRASE": "secret",
+           "TRAINER_SUPERVISOR": BOSS, "TRAINER_TRAINEE": SAM, "TRAINER_LRS_PASSWORD": "p", "TRAINER_LRS_USERNAME": "u",
            "TRAINER_SCENARIOS": "/elsewhere", "TRAINER_CACHE_DIR": "/cache", "AWS_SECRET_ACCESS_KEY": "k",
-           "GITHUB_TOKEN": "t"}
-    assert scrubbed(env) == {"PATH": "/usr/bin", "HOME": "/home/x", "TRAINER_CACHE_DIR": "/cache"}
+           "GITHUB_TOKEN": "t", "DB_PASS": "hunter2", "DATABASE_URL": "postgres://u:p@db/x",
+           "http_proxy": "http://user:pw@proxy:3128", "HTTPS_PROXY": "http://user:pw@proxy:3128",
+           "TRAINER_CLIENT_ADDRESS": "192.0.2.7"}
+    assert allowed_environment(env) == {"PATH": "/usr/bin", "HOME": "/home/x", "LANG": "es_ES.UTF-8",
+                                        "TRAINER_CACHE_DIR": "/cache", "TRAINER_CLIENT_ADDRESS": "192.0.2.7"}
     command = app_command(tmp_path / "a site; rm -rf ~" / "site.db", python="/opt/py thon/bin/python")
     assert command == f"exec '/opt/py thon/bin/python' -m trainer --db '{tmp_path}/a site; rm -rf ~/site.db'"
+
+
+@pytest.mark.parametrize("what, mode", [("file", 0o666), ("file", 0o620), ("folder", 0o777), ("folder", 0o1777),
+                                        ("folder", 0o770)])
+def test_a_database_others_can_write_is_refused_with_the_fix(site_db, what, mode):
+    target = site_db if what == "file" else site_db.parent
+    os.chmod(target, mode)
+    try:
+        result = _serve(site_db, "--port", "1", timeout=30)
+    finally:
+        os.chmod(target, 0o600 if what == "file" else 0o700)
+    _one_line_error(result, f"{target} can be written by other accounts (mode {mode:04o})")
+    assert f"chmod go-w {target}" in result.stderr
+
+
+def _get(url: str, headers: dict | None = None):
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def served(site_db):
+    from tests.browser_helpers import Server
+
+    server = Server(site_db)
+    yield server
+    server.stop()
+
+
+def test_every_response_carries_the_security_headers_and_the_page_no_inline_script(served):
+    import re
+
+    for path in ("/", "/busy", "/status", "/static/js/textual.js", "/site/trainer.js", "/nowhere", "/ws"):
+        status, headers, body = _get(served.base + path)
+        csp = headers.get("Content-Security-Policy", "")
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp, path
+        assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], path
+        assert headers.get("X-Content-Type-Options") == "nosniff", path
+        assert headers.get("Referrer-Policy") == "no-referrer", path
+    status, _, page = _get(served.base + "/")
+    assert status == 200
+    scripts = re.findall(rb"<script\b[^>]*>(.*?)</script>", page, re.S)
+    assert scripts and all(not body.strip() for body in scripts)  # every script is a file
+    assert all(b"src=" in tag for tag in re.findall(rb"<script\b[^>]*>", page))
+    assert not re.search(rb"\son[a-z]+\s*=", page)  # no inline event handlers
+    assert b'id="start-again"' in page
+
+
+def test_a_plain_get_of_the_websocket_is_400_without_a_traceback(served):
+    status, _, body = _get(served.base + "/ws")
+    assert status == 400 and b"websocket" in body
+    assert served.status()["sessions"] == 0
+    served.process.terminate()
+    log = served.process.stderr.read()  # everything the server wrote, until it exited
+    assert "Traceback" not in log and "Error" not in log, log
+
+
+def test_status_shows_counts_to_anyone_and_sessions_to_a_supervisor(served):
+    import base64
+
+    def basic(name, secret):
+        return {"Authorization": "Basic " + base64.b64encode(f"{name}:{secret}".encode()).decode()}
+
+    status, _, body = _get(served.base + "/status")
+    assert status == 200 and set(json.loads(body)) == {"sessions", "max_sessions", "refused", "idle_closed", "flooded"}
+    for who in (basic(BOSS, "wrong passphrase"), basic(SAM, SAM_PASS), basic("Nobody Here", "x" * 12),
+                {"Authorization": "Basic !!!"}):
+        status, headers, body = _get(served.base + "/status", who)
+        assert status == 401 and "session_list" not in json.loads(body)
+        assert headers["WWW-Authenticate"].startswith("Basic")
+    status, _, body = _get(served.base + "/status", basic(BOSS, BOSS_PASS))
+    assert status == 200 and json.loads(body)["session_list"] == []
 
 
 def test_backup_needs_a_supervisor(site_db, tmp_path, runner):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def _site_database(obj: Context) -> Path:
             raise click.ClickException(_("there is no database at {path}; make a site first with "
                                          "`trainer --db FILE site init`").format(path=line(str(path))))
         precheck(path)
+        _only_owner_can_write(path.resolve())
         if not os.access(path, os.R_OK | os.W_OK):
             raise click.ClickException(_("cannot read and write {path}: run trainer serve as the "
                                          "account that owns the database").format(path=line(str(path))))
@@ -42,6 +44,25 @@ def _site_database(obj: Context) -> Path:
     return path.resolve()
 
 
+def _only_owner_can_write(path: Path) -> None:
+    """Refuse a database that another account could change or replace: the file (and any -wal, -shm or
+    -journal beside it) or its folder writable by group or others, or owned by another account."""
+    import stat
+
+    me = os.geteuid()
+    beside = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+    for item in [path, *(p for p in beside if p.exists()), path.parent]:
+        info = item.stat()
+        mode = stat.S_IMODE(info.st_mode)
+        if info.st_uid != me and info.st_uid != 0:
+            raise click.ClickException(_("{path} belongs to another account, which could change or replace the "
+                                         "database: run trainer serve as its owner").format(path=line(str(item))))
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            raise click.ClickException(_("{path} can be written by other accounts (mode {mode:04o}), who could "
+                                         "change or replace the database: run `chmod go-w {quoted}` first").format(
+                path=line(str(item)), mode=mode, quoted=line(shlex.quote(str(item)))))
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every network interface; put a TLS proxy in front).")
@@ -50,21 +71,30 @@ def _site_database(obj: Context) -> Path:
               help="Browser tabs served at once; the next visitor gets a 'site is busy' page.")
 @click.option("--idle-minutes", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Close a session after this long without a key press (fractions allowed, e.g. 0.5).")
+@click.option("--allowed-origin", "allowed_origins", multiple=True, metavar="URL",
+              help="Also accept websockets from pages of this origin (e.g. https://training.clinic.example), "
+              "when a proxy changes the Host header; repeatable. The site's own address is always accepted.")
 @click.option("--sync-every", metavar="INTERVAL",
               help="Also send the site's xAPI outbox to the LRS this often (30s, 5m, 1h; at least 10s). "
               "Needs --endpoint; credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD.")
 @click.option("--endpoint", envvar="TRAINER_LRS_ENDPOINT", metavar="URL",
               help="The LRS's xAPI endpoint for --sync-every. Env: TRAINER_LRS_ENDPOINT.")
 @click.pass_obj
-def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float, sync_every: str | None,
-          endpoint: str | None) -> None:
+def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float,
+          allowed_origins: tuple[str, ...], sync_every: str | None, endpoint: str | None) -> None:
     """Serve the app to browsers on the local network (site database only).
 
     Each browser tab gets its own app process, starting at the sign-in: trainees get their catalogue,
     supervisors the review. Every choice is saved as it is made, so a closed tab loses nothing.
     """
+    from trainer.web.guard import allowed_origin
     from trainer.web.server import SiteServer, bind
 
+    for origin in allowed_origins:
+        if allowed_origin(origin) is None:
+            raise click.BadParameter(_("{origin} is not an origin like https://training.clinic.example "
+                                       "(scheme and host, and a port if not the default; no path)").format(
+                origin=line(origin)), param_hint="--allowed-origin")
     every = _sync_interval(sync_every, endpoint)
     db = _site_database(obj)
     client = None
@@ -79,7 +109,8 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
             else (exc.strerror or str(exc))
         raise click.ClickException(_("cannot listen on {host}:{port}: {reason}").format(
             host=line(host), port=port, reason=reason)) from None
-    server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60)
+    server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60,
+                        allowed_origins=allowed_origins)
     if client is None:
         server.serve(sock)
         return
