@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 
 from tests.test_programme import finish
 from tests.tui_helpers import FakeClock, make_app
+from trainer.i18n import day_text
 from trainer.progress import programme
 from trainer.progress.store import Store
 
@@ -42,5 +43,5 @@ async def test_a_passed_assignment_shows_its_due_date_not_done(tmp_path):
         status = {key.value: table.get_row(key)[2].plain for key in table.rows}
         assert status["move-appointment"] == "✓ passed"
         assert "done" not in due["move-appointment"]
-        assert due["move-appointment"].startswith((TODAY + timedelta(days=10)).strftime("%d"))
+        assert due["move-appointment"].startswith(day_text(TODAY + timedelta(days=10)))
         assert "3 days late" in due["spouse-call"]

@@ -24,17 +24,26 @@ DUE = (date.today() + timedelta(days=30)).isoformat()
 
 
 def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Each object's dictionary and its stream (inflated), cut by the stream's /Length: compressed bytes
+    may happen to contain "endobj"."""
     out = {}
-    for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S):
-        body = m.group(2)
-        if b"stream" in body:
-            head, _, rest = body.partition(b"stream")
-            data = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0].rstrip(b"\r\n")
+    at = 0
+    while (m := re.compile(rb"(\d+) 0 obj").search(pdf, at)) is not None:
+        head_end = pdf.find(b"endobj", m.end())
+        stream_at = pdf.find(b"stream", m.end())
+        if stream_at != -1 and stream_at < head_end:
+            head = pdf[m.end():stream_at]
+            length = int(re.search(rb"/Length (\d+)", head).group(1))
+            start = stream_at + len(b"stream")
+            start += 2 if pdf[start:start + 2] == b"\r\n" else 1
+            data = pdf[start:start + length]
             if b"/FlateDecode" in head:
                 data = zlib.decompress(data)
             out[int(m.group(1))] = (head, data)
+            at = pdf.find(b"endobj", start + length) + len(b"endobj")
         else:
-            out[int(m.group(1))] = (body, None)
+            out[int(m.group(1))] = (pdf[m.end():head_end], None)
+            at = head_end + len(b"endobj")
     return out
 
 

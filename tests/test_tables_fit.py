@@ -11,7 +11,7 @@ from trainer.launch import create_app
 from trainer.tui.screens.catalogue import CatalogueScreen
 from trainer.tui.screens.progress import ProgressScreen
 
-LONG = "The out-of-network anaesthesia bill she can't pay"
+LONG = "The out-of-network anesthesia bill she can't pay"
 
 
 def _app(tmp_path):
@@ -30,7 +30,7 @@ async def test_catalogue_titles_wrap_at_80_columns_and_reflow_after_a_resize(tmp
         table = app.screen.query_one("#catalogue")
         key = next(k for k, s in app.library.summaries.items() if s.title == LONG)
         assert table.rows[key].height >= 2  # the title wraps ...
-        await pilot.press("slash", *"anaesthesia", "enter")
+        await pilot.press("slash", *"anesthesia", "enter")
         await pilot.pause()
         narrow = table.columns["title"].width
         column = [line[:narrow + 3].strip() for line in screen_text(app).splitlines()]

@@ -235,8 +235,16 @@ class AttemptsScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._columns()
+        self.query_one(DataTable).focus()
+
+    def _columns(self) -> None:
+        """The columns for the window's width: under 100 columns the sign-off and language are left to the
+        transcript; the title takes the rest and wraps when it needs more."""
         table = self.query_one(DataTable)
-        narrow = self.app.size.width < 100  # then the sign-off and language are left to the transcript
+        selected = table.cursor_row if table.row_count else 0
+        self._narrow = narrow = self.app.size.width < 100
+        table.clear(columns=True)
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Signed off"), "signed off"), (N_("Lang"), "language")):
@@ -244,9 +252,14 @@ class AttemptsScreen(TranslatedScreen):
                 continue
             words = [_(heading), *_attempt_column_words(key)]
             table.add_column(_(heading), key=key, width=max(map(len, words)))
-        table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
+        table.flex("scenario", 16, 80)
         self.reload()
-        table.focus()
+        if table.row_count:
+            table.move_cursor(row=min(selected, table.row_count - 1))
+
+    def on_resize(self, event) -> None:
+        if getattr(self, "_narrow", None) is not None and (self.app.size.width < 100) != self._narrow:
+            self._columns()  # across 100 columns: Signed off and Lang come or go
 
     def on_screen_resume(self) -> None:
         self.reload()

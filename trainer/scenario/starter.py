@@ -33,14 +33,14 @@ nodes:
       angry: I've been calling ALL morning and nobody picks up!   # used when mood is in the angry band
     choices:
       - id: deflect                   # wrong answers as long and polite as the right one
-        text: "I'm so sorry, you're right! What happened is Monday mornings are our busiest time."
+        text: "Monday mornings are our busiest time, so the phones back up until about eleven."
         next: request
         points: {{empathy: -1, de-escalation: -1}}
         mood: -10
         feedback: True, but it explains your side rather than acknowledging theirs.
         tags: [NURSE:understanding]
       - id: acknowledge
-        text: "That sounds really frustrating, so let's just sort it out here, now."
+        text: "All morning? That's so frustrating, I'm sorry. Let's sort it out here, now."
         next: request
         points: {{empathy: 2, de-escalation: 1}}
         mood: +20
@@ -50,21 +50,21 @@ nodes:
   request:
     says: I need to change my appointment on Thursday.
     choices:
-      - id: read-diary
-        text: "Thank you! Should I read out what we have: your 2:30 slot on Thursday?"
+      - id: read-schedule
+        text: "Of course. Your 2:30 on Thursday is on the screen, so which day would suit you instead?"
         next: overshared
         points: {{privacy: -3}}
         critical: Read out appointment details before verifying identity.
         feedback: Verify identity before sharing anything from the record.
         tags: [verify:before-disclosure]
       - id: verify-first
-        text: "Happy to. Full name and date of birth first, so it's the right record."
+        text: "Of course. What's your full name and date of birth, please, so I open the right record?"
         next: rebooked
         points: {{privacy: 2, resolution: 2}}
         feedback: Two identifiers before opening the record protects the patient's privacy.
         tags: [verify:two-identifiers]
       - id: call-back
-        text: "I'm sorry: could you call back after lunch? What I can tell you is the phones are quieter then."
+        text: "The phones are quieter after lunch, and calling back then gets you through to scheduling quickly."
         next: sent-away
         points: {{resolution: -2, empathy: -1}}
         mood: -15
