@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import click
 
-from trainer.cli.base import Context, cli, echo
+from trainer.cli.base import Context, cli, echo, since_day
 from trainer.cli.gate import require_supervisor
 from trainer.i18n import _, ngettext
 from trainer.sanitize import dumps, line
 
 EXIT_BROKEN = 1
-
-
-def _day(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(_("'{value}' is not a date like 2026-11-01").format(value=value),
-                                 param_hint="--since") from None
 
 
 @cli.command("audit")
@@ -37,7 +25,7 @@ def audit_command(obj: Context, since: str | None, fmt: str, verify: bool) -> No
 
     if verify and since:
         raise click.UsageError(_("--verify checks the whole trail; leave out --since"))
-    since = _day(since)
+    since = since_day(since)
     store = obj.store()
     try:
         actor = require_supervisor(store, _("the audit trail"))

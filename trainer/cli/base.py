@@ -245,3 +245,16 @@ def write_output(data: str | bytes, output: Path) -> None:
     except OSError as exc:
         raise click.ClickException(cannot_write(output, exc)) from exc
     wrote(output)
+
+
+def since_day(value: str | None) -> str | None:
+    """A --since date as YYYY-MM-DD (None when not given); a usage error in plain words otherwise."""
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(_("'{value}' is not a date like 2026-11-01").format(value=value),
+                                 param_hint="--since") from None

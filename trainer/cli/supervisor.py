@@ -9,23 +9,10 @@ import click
 
 from trainer.sanitize import dumps
 
-from trainer.cli.base import Context, OutputFile, _emit, cli, echo, no_scenario, no_trainee
+from trainer.cli.base import Context, OutputFile, _emit, cli, echo, no_scenario, no_trainee, since_day
 from trainer.cli.gate import AccessRefused, require_supervisor
 from trainer.i18n import _
 from trainer.progress import audit
-
-
-
-def _since(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(_("'{value}' is not a date like 2026-11-01").format(value=value),
-                                 param_hint="--since") from None
 
 
 @cli.command()
@@ -56,7 +43,7 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
             raise click.UsageError(no_scenario(scenario, sorted(known)))
         if scenario in obj.library.summaries:  # a translation or a form: its attempts are recorded under its original
             scenario = obj.library.summaries[scenario].counts_toward
-    data = build_report(store, trainee, scenario, _since(since), mode=mode, catalogue=obj.library.summaries,
+    data = build_report(store, trainee, scenario, since_day(since), mode=mode, catalogue=obj.library.summaries,
                         scenarios=obj.library.scenarios)
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since, mode=mode,
               output=str(output) if output else None)
@@ -83,7 +70,7 @@ def export(obj: Context, fmt: str, since: str | None, home_page: str | None, out
         raise click.BadParameter(_("must be an http(s) URL"), param_hint="--home-page")
     store = obj.store()
     actor = require_supervisor(store, _("the export"))
-    when = _since(since)
+    when = since_day(since)
     if fmt == "csv":
         text = export_csv(store, when)
     elif fmt == "jsonl":

@@ -81,30 +81,11 @@ def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str
 
 def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Report],
                      library: Callable[[], object]) -> None:
-    """`trainer validate`'s check of each form among `files` against its original, found among the files
-    checked or else in the library (`library()` is only called when needed). Forms and originals are
-    read afresh, for locations."""
-    from trainer.scenario.format import nfc
-    from trainer.scenario.loader import check_file
+    """`trainer validate`'s check of each form among `files` against its original (see CrossFileCheck)."""
+    from trainer.scenario.crossfile import CrossFileCheck
 
-    if not forms:
-        return
-    by_path = dict(zip(files, reports))
-    checked = {nfc(p.stem): p for p in files}
-    fresh: dict[Path, object] = {}
-
-    def model(path: Path):
-        if path not in fresh:
-            fresh[path] = check_file(path)[0]
-        return fresh[path]
-
-    def original(ident: str):
-        return model(checked[ident]) if ident in checked else library().get(ident)
-
-    for path, target in forms.items():
-        form = model(path)
-        if form is None or (target in checked and model(checked[target]) is None):
-            continue  # its own errors, or the original's, are reported already
-        known = set(checked) | (set() if target in checked else set(library().summaries))
-        check_form(form, original, known, by_path[path])
+    if forms:
+        files_checked = CrossFileCheck(files, reports, library)
+        for form, known, report in files_checked.pairs(forms):
+            check_form(form, files_checked.original, known, report)
 

@@ -392,35 +392,13 @@ def _check(path: Path, data: bytes, report: Report) -> tuple[str, str]:
 
 def check_translation_files(translations: dict[Path, str], files: list[Path], reports: list[Report],
                             library: Callable[[], Library]) -> None:
-    """`trainer validate`'s cross-file check: each translation among `files` against its original, found
-    among the files checked or else in the library (`library()` is only called when needed). The few
-    files involved are read afresh, for locations."""
-    from trainer.scenario.format import nfc
-    from trainer.scenario.loader import check_file
+    """`trainer validate`'s check of each translation among `files` against its original (see
+    CrossFileCheck)."""
+    from trainer.scenario.crossfile import CrossFileCheck
     from trainer.scenario.translation import check_translation
 
-    if not translations:
-        return
-    by_path = dict(zip(files, reports))
-    checked = {nfc(p.stem): p for p in files}
-    fresh: dict[Path, object] = {}
-
-    def model(path: Path):
-        if path not in fresh:
-            fresh[path] = check_file(path)[0]
-        return fresh[path]
-
-    def original(ident: str):
-        if ident in checked:
-            return model(checked[ident])
-        return library().get(ident)
-
-    taken: dict[tuple[str, str], str] = {}
-    for path, target in translations.items():
-        scenario = model(path)
-        if scenario is None or (target in checked and model(checked[target]) is None):
-            continue  # its own errors, or the original's, are reported already
-        known = set(checked)
-        if target not in checked:
-            known |= set(library().summaries)
-        check_translation(scenario, original, known, by_path[path], taken)
+    if translations:
+        files_checked = CrossFileCheck(files, reports, library)
+        taken: dict[tuple[str, str], str] = {}
+        for scenario, known, report in files_checked.pairs(translations):
+            check_translation(scenario, files_checked.original, known, report, taken)
