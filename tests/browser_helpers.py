@@ -172,3 +172,17 @@ class Tab:
     def off_machine(self) -> list[str]:
         local = (f"http://127.0.0.1:{self.server.port}/", f"ws://127.0.0.1:{self.server.port}/")
         return [url for url in self.requests if not url.startswith(local)]
+
+
+@pytest.fixture
+def serve(site_db):
+    """Start site servers on the test's `site_db` (a fixture of the test module); all stopped after it."""
+    servers = []
+
+    def start(*args, env=None) -> Server:
+        servers.append(Server(site_db, *args, env=env))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import CHROMIUM_ARGS, Server, Tab, attempts_of, chromium_executable, needs_chromium, query
+from tests.browser_helpers import CHROMIUM_ARGS, Tab, attempts_of, chromium_executable, needs_chromium, query
+from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
 from tests.site_helpers import ANA, ANA_PASS, BOSS, BOSS_PASS, SAM, SAM_PASS, make_site
 
 pytestmark = needs_chromium
@@ -33,19 +34,6 @@ def browser():
             yield chromium
         finally:
             chromium.close()
-
-
-@pytest.fixture
-def serve(site_db):
-    servers = []
-
-    def start(*args, env=None) -> Server:
-        servers.append(Server(site_db, *args, env=env))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def _open_first_scenario(tab: Tab, db: Path, name: str, title: str = "1,184") -> str:

@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from tests.browser_helpers import Server
+from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
 from tests.serve_helpers import alive, children, closed, environ, new_app, own_pid, poll, rss_kb, screen
 from tests.site_helpers import make_site
 from trainer.web.server import SiteServer
@@ -28,19 +29,6 @@ def site_db(tmp_path, runner, monkeypatch, fast_hashing):
     path = tmp_path / "site.db"
     make_site(runner, monkeypatch, path)
     return path
-
-
-@pytest.fixture
-def serve(site_db):
-    servers = []
-
-    def start(*args, env=None) -> Server:
-        servers.append(Server(site_db, *args, env=env))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 def ws_url(server: Server, query: str = "") -> str:

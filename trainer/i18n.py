@@ -158,33 +158,35 @@ def day_text(day) -> str:
     return format_date(day, "medium", locale=babel_locale())
 
 
-def short_day_text(stamp) -> str:
-    """`day_text` without the year ('Dec 5', '5 dic'), for a column only a few characters wide."""
+def _local_moment(stamp):
+    """`stamp` (a datetime or an ISO string) in local time; None when it is empty or not a date."""
     from datetime import datetime
 
+    if not stamp:
+        return None
+    try:
+        return (datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp).astimezone()
+    except ValueError:
+        return None
+
+
+def short_day_text(stamp) -> str:
+    """`day_text` without the year ('Dec 5', '5 dic'), for a column only a few characters wide."""
     from babel.dates import format_skeleton
 
-    if not stamp:
-        return ""
-    try:
-        moment = (datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp).astimezone()
-    except ValueError:
-        return str(stamp)
+    moment = _local_moment(stamp)
+    if moment is None:
+        return str(stamp or "")
     return format_skeleton("MMMd", moment, locale=babel_locale())
 
 
 def moment_text(stamp) -> str:
     """A date and time in the app's one format: the date as `day_text`, then the short time."""
-    from datetime import datetime
-
     from babel.dates import format_time
 
-    if not stamp:
-        return ""
-    try:
-        moment = (datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp).astimezone()
-    except ValueError:
-        return str(stamp)
+    moment = _local_moment(stamp)
+    if moment is None:
+        return str(stamp or "")
     return f"{day_text(moment)}, {format_time(moment, 'short', locale=babel_locale())}"
 
 
