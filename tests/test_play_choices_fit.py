@@ -141,3 +141,35 @@ async def test_every_choice_of_every_bundled_step_is_whole_on_screen(size):
                 checked += 1
             await app.pop_screen()
     assert checked >= 300
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+async def test_choices_stay_whole_from_step_to_step_in_a_real_practice(tmp_path, seed):
+    """Played as a trainee plays it (choose, read the coaching, Enter) at 80x24, the next step's choices are
+    whole too: a scrollbar that once appeared re-wrapped a choice a line taller than the box had room for,
+    and the last choice was below it (colleague-after-abusive-call at eap-moment, in two shuffles)."""
+    from trainer.launch import create_app
+
+    app = create_app(db=tmp_path / "progress.db", scenario_dirs=[], bundled=True, trainee="Jo Park",
+                     clock=FakeClock(), order_seed=lambda: seed)
+    steps = 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_brief("colleague-after-abusive-call", mode="practice")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        while isinstance(app.screen, PlayScreen) and steps < 40:
+            choices = app.screen.query_one("#choices")
+            if not choices.display:  # the coaching after a choice
+                await pilot.press("enter")
+                await pilot.pause()
+                continue
+            drawn = choices_on_screen(app)
+            for number, prompt in enumerate(choices.prompts, 1):
+                if number - 1 in choices.shown:
+                    assert words(str(prompt)) in drawn, f"step {app.screen.session.state}: choice {number} not whole"
+            steps += 1
+            await pilot.press("1")
+            await pilot.pause()
+    assert steps >= 5
