@@ -47,6 +47,8 @@ async def test_following_the_welcome_back_notice_literally_resumes_the_assessmen
         assert isinstance(app.screen, BriefScreen)
         assert "Welcome back" not in screen_text(app)  # it belongs to the catalogue only
         assert "Press Enter to resume it" in text_of(app, "#brief-resume")
+        # the mode shown is a new attempt's (n), not a practice that Enter would start
+        assert text_of(app, "#brief-mode").startswith("New attempt")
         await pilot.press("enter")  # "then Enter again to resume it"
         assert isinstance(app.screen, PlayScreen) and app.screen.attempt.mode == "assessment"
         assert len(app.screen.session.transcript) == 1

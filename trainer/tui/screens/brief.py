@@ -144,7 +144,8 @@ class BriefScreen(TranslatedScreen):
         return played is not None and played.content_hash == attempt["content_hash"]
 
     def _show_mode(self) -> None:
-        text = Text(_("Mode") + "  ", style="bold")
+        # with an attempt to resume, Enter resumes it in its own mode: these modes are a new attempt's
+        text = Text((_("New attempt") if self.resumable else _("Mode")) + "  ", style="bold")
         for mode in MODES:  # each a mouse target too: a click selects it
             click = Style(meta={"@click": f"screen.set_mode({mode!r})"})
             if mode == self.mode:
