@@ -67,7 +67,8 @@ def bench_startup(runs: int, tmp: Path, figure) -> dict:
     from bench.minimal_app import READY
     from trainer.scenario.library import load_library
 
-    count = len(load_library((), include_bundled=True).originals())  # a translation shares its original's row
+    # one row per original; a translation shares its original's row and alternate forms are not listed
+    count = len(load_library((), include_bundled=True).catalogue())
     catalogue_drawn = f"{count} of {count} scenarios"  # the catalogue's status line, below the table
     env = user_env(tmp / "startup-home")
     trainer = [*trainer_command(), "--trainee", "Bench Trainee"]

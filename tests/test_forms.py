@@ -84,6 +84,30 @@ def test_validate_reports_a_form_that_scores_other_skills_at_its_form_of(runner,
     assert "a form must score the same skills as its original 'copay-question'" in line
 
 
+def test_a_warm_validate_reports_a_form_the_same_without_reading_it_again(runner, tmp_path, monkeypatch):
+    """The form-against-original check is cached on both files' bytes: the second run prints the same
+    error, at the same line, without parsing the pair again; changing the original checks it afresh."""
+    from trainer.scenario import loader
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "forms" / f"{ORIGINAL}.yaml", folder)
+    text = (FIXTURES / "forms" / f"{FORM}.yaml").read_text(encoding="utf-8").replace(
+        "points: {privacy: -3}", "points: {resolution: -3}")
+    (folder / f"{FORM}.yaml").write_text(text, encoding="utf-8")
+    cold = runner.invoke(cli, ["validate", str(folder)])
+    parsed = []
+    real = loader.check_file
+    monkeypatch.setattr(loader, "check_file", lambda path, *a, **k: parsed.append(path) or real(path, *a, **k))
+    warm = runner.invoke(cli, ["validate", str(folder)])
+    assert warm.exit_code == cold.exit_code == 1 and warm.output == cold.output
+    assert "this form gives no points for privacy" in warm.output and parsed == []
+    original = folder / f"{ORIGINAL}.yaml"
+    original.write_text(original.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = runner.invoke(cli, ["validate", str(folder)])
+    assert "this form gives no points for privacy" in again.output and parsed
+
+
 def test_validate_names_a_missing_original_with_a_suggestion_and_refuses_forms_of_forms(runner, tmp_path):
     shutil.copy(FIXTURES / "forms" / f"{ORIGINAL}.yaml", tmp_path)
     text = (FIXTURES / "forms" / f"{FORM}.yaml").read_text(encoding="utf-8")

@@ -30,12 +30,17 @@ class CrossFileCheck:
     def original(self, ident: str):
         return self.model(self.checked[ident]) if ident in self.checked else self._library().get(ident)
 
+    def pair(self, path: Path, target: str) -> tuple[object, set[str], Report] | None:
+        """(scenario, the ids it may name, its report) for the file at `path` linked to the original
+        `target`; None when its own errors, or its original's, are reported already."""
+        scenario = self.model(path)
+        if scenario is None or (target in self.checked and self.model(self.checked[target]) is None):
+            return None
+        known = set(self.checked) | (set() if target in self.checked else set(self._library().summaries))
+        return scenario, known, self.reports[path]
+
     def pairs(self, links: dict[Path, str]) -> Iterator[tuple[object, set[str], Report]]:
-        """(scenario, the ids it may name, its report) for each file linked to an original, leaving out
-        those whose own errors, or their original's, are reported already."""
         for path, target in links.items():
-            scenario = self.model(path)
-            if scenario is None or (target in self.checked and self.model(self.checked[target]) is None):
-                continue
-            known = set(self.checked) | (set() if target in self.checked else set(self._library().summaries))
-            yield scenario, known, self.reports[path]
+            found = self.pair(path, target)
+            if found is not None:
+                yield found

@@ -80,12 +80,36 @@ def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str
 
 
 def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Report],
-                     library: Callable[[], object]) -> None:
-    """`trainer validate`'s check of each form among `files` against its original (see CrossFileCheck)."""
+                     library: Callable[[], object], cache=None) -> None:
+    """`trainer validate`'s check of each form among `files` against its original (see CrossFileCheck).
+    A form checked beside its original gets its findings from a cache keyed on both files' bytes, so a
+    warm run reads neither again (parsing them for locations was most of a warm validate's time)."""
+    from trainer.scenario.cache import ContentCache, default_cache_file
     from trainer.scenario.crossfile import CrossFileCheck
+    from trainer.scenario.diagnostics import Diagnostic
 
-    if forms:
-        files_checked = CrossFileCheck(files, reports, library)
-        for form, known, report in files_checked.pairs(forms):
-            check_form(form, files_checked.original, known, report)
+    if not forms:
+        return
+    cache = cache if cache is not None else ContentCache(default_cache_file("form-checks"))
+    files_checked = CrossFileCheck(files, reports, library)
+    for path, target in forms.items():
+        report = files_checked.reports[path]
+        original_file = files_checked.checked.get(target)
+        try:
+            both = path.read_bytes() + b"\0form_of\0" + original_file.read_bytes() if original_file else None
+        except OSError:
+            both = None
+        found = cache.get(path, both) if both is not None else None
+        if found is not None:
+            report.diagnostics.extend(Diagnostic(report.path, *d) for d in found)
+            continue
+        pair = files_checked.pair(path, target)
+        scratch = Report(report.path)
+        if pair is not None:
+            form, known, _ = pair
+            check_form(form, files_checked.original, known, scratch)
+        report.diagnostics.extend(scratch.diagnostics)
+        if both is not None:
+            cache.put(path, both, tuple(d[1:] for d in scratch.diagnostics))
+    cache.save()
 
