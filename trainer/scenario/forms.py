@@ -82,8 +82,9 @@ def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str
 def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Report],
                      library: Callable[[], object], cache=None) -> None:
     """`trainer validate`'s check of each form among `files` against its original (see CrossFileCheck).
-    A form checked beside its original gets its findings from a cache keyed on both files' bytes, so a
-    warm run reads neither again (parsing them for locations was most of a warm validate's time)."""
+    Findings are cached on the form's bytes and its original's (the file checked beside it, else the
+    library's version), so a warm run reads neither again (parsing them for locations was most of a warm
+    validate's time)."""
     from trainer.scenario.cache import ContentCache, default_cache_file
     from trainer.scenario.crossfile import CrossFileCheck
     from trainer.scenario.diagnostics import Diagnostic
@@ -94,11 +95,7 @@ def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Re
     files_checked = CrossFileCheck(files, reports, library)
     for path, target in forms.items():
         report = files_checked.reports[path]
-        original_file = files_checked.checked.get(target)
-        try:
-            both = path.read_bytes() + b"\0form_of\0" + original_file.read_bytes() if original_file else None
-        except OSError:
-            both = None
+        both = _pair_key(path, files_checked.checked.get(target), target, library)
         found = cache.get(path, both) if both is not None else None
         if found is not None:
             report.diagnostics.extend(Diagnostic(report.path, *d) for d in found)
@@ -113,3 +110,17 @@ def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Re
             cache.put(path, both, tuple(d[1:] for d in scratch.diagnostics))
     cache.save()
 
+
+def _pair_key(path: Path, original_file: Path | None, target: str, library: Callable[[], object]) -> bytes | None:
+    """What a form's check depends on: its bytes and its original's (None: not cacheable, e.g. no such
+    original, whose did-you-mean depends on every id loaded)."""
+    try:
+        data = path.read_bytes()
+        if original_file is not None:
+            return data + b"\0form_of\0" + original_file.read_bytes()
+        summary = library().summaries.get(target)
+        if summary is None or not getattr(summary, "content_hash", None):
+            return None
+        return data + b"\0form_of library\0" + str(summary.content_hash).encode()
+    except OSError:
+        return None
