@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FIXTURES, doc_example
 from trainer.scenario.loader import load_scenario
 from trainer.play.recording import RecordedAttempt
@@ -30,3 +32,17 @@ def recorded_store(tmp_path: Path) -> Store:
         for choice in choices:
             attempt.choose(choice)
     return store
+
+
+SECRET = "correct horse battery"  # the supervisor passphrase of `store`
+
+
+@pytest.fixture
+def store(tmp_path):
+    """The recorded store with a supervisor passphrase (SECRET), as the review app opens it."""
+    store = recorded_store(tmp_path)
+    from trainer.progress import passphrase
+
+    passphrase.set_passphrase(store, SECRET)
+    yield store
+    store.close()

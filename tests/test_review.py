@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input
 
-from tests.recorded import recorded_store
+from tests.recorded import SECRET, recorded_store, store  # noqa: F401 (store: a fixture)
 from tests.tui_helpers import scenario_folder
 from trainer.progress import audit, passphrase
 from trainer.cli import cli
@@ -15,15 +14,6 @@ from trainer.review.screens import (AttemptsScreen, ScenariosScreen, TechniquesS
                                     TranscriptScreen)
 
 SIZE = (80, 24)
-SECRET = "correct horse battery"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = recorded_store(tmp_path)
-    passphrase.set_passphrase(store, SECRET)
-    yield store
-    store.close()
 
 
 def review_app(tmp_path, store):

@@ -3,25 +3,14 @@ sign-off says what it means (issue #22)."""
 
 from __future__ import annotations
 
-import pytest
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable
 
-from tests.recorded import recorded_store
+from tests.recorded import SECRET, store  # noqa: F401 (store: a fixture)
 from tests.tui_helpers import scenario_folder
 from trainer.launch import create_review_app
-from trainer.progress import passphrase
 
 SIZE = (80, 24)
-SECRET = "correct horse battery"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = recorded_store(tmp_path)
-    passphrase.set_passphrase(store, SECRET)
-    yield store
-    store.close()
 
 
 def assert_centred_and_whole(app, name: str) -> None:

@@ -7,14 +7,12 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 
-from tests.recorded import recorded_store
+from tests.recorded import SECRET, store  # noqa: F401 (store: a fixture)
 from tests.tui_helpers import scenario_folder
 from trainer.launch import create_review_app
-from trainer.progress import passphrase
 from trainer.review.export import ExportScreen
 from trainer.review.programme import CompletionScreen
 from trainer.review.screens import AttemptsScreen, ScenariosScreen, TranscriptScreen
@@ -22,15 +20,6 @@ from trainer.review.views import ItemsScreen, TechniquesScreen, framework_of
 from trainer.tui.screens.help import HelpScreen
 
 SIZE = (80, 24)
-SECRET = "correct horse battery"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = recorded_store(tmp_path)
-    passphrase.set_passphrase(store, SECRET)
-    yield store
-    store.close()
 
 
 def review_app(tmp_path, store):
