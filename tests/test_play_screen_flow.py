@@ -92,3 +92,22 @@ async def test_keys_typed_ahead_are_taken_in_the_order_they_were_typed(tmp_path)
         await pilot.pause()
         assert [step.choice for step in play.session.transcript] == ["warm-opening", "check-authorisation"]
         assert play.awaiting_continue  # the second choice's coaching is up
+
+
+async def test_a_filter_typed_ahead_in_the_catalogue_is_taken_whole(tmp_path):
+    """'/', a title and Enter arriving together (a browser sends a typed burst at once): the letters go
+    into the filter, not to the table behind it, and Enter ends the filter instead of opening whichever
+    scenario was highlighted. Focus used to move to the filter only after the keys already queued."""
+    from textual.widgets import Input
+
+    from trainer.tui.screens.catalogue import CatalogueScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, character in (("slash", "/"), ("s", "s"), ("p", "p"), ("o", "o"), ("u", "u"), ("enter", "\r")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CatalogueScreen)
+        assert app.screen.query_one("#catalogue-filter", Input).value == "spou"

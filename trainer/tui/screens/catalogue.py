@@ -48,7 +48,9 @@ class CatalogueScreen(TranslatedScreen):
     AUTO_FOCUS = "#catalogue"  # the table, from the first frame (not the filter field, then the table)
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="open-scenario", show=True),
-        Binding("slash", "filter", N_("Filter"), id="filter", key_display="/"),
+        # priority: taken in order with the keys after it (a browser sends a typed burst at once), so a title
+        # typed right after '/' reaches the filter instead of the table behind it
+        Binding("slash", "filter", N_("Filter"), id="filter", key_display="/", priority=True),
         Binding("c", "cycle_category", N_("Category"), id="cycle-category"),
         Binding("d", "cycle_difficulty", N_("Level"), id="cycle-difficulty"),
         # not in the footer either (80 columns): the status line names the topic and "(t to change)"
@@ -302,13 +304,15 @@ class CatalogueScreen(TranslatedScreen):
             self._open(table, key)
 
     def action_filter(self) -> None:
-        self.query_one("#catalogue-filter", Input).focus()
+        # at once, not `.focus()` (which waits for the keys already queued): a title typed right after '/'
+        # (a quick typist, a browser's burst) must land in the filter, not on the table
+        self.set_focus(self.query_one("#catalogue-filter", Input))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.refresh_rows()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#catalogue", DataTable).focus()
+        self.set_focus(self.query_one("#catalogue", DataTable))
 
     def key_escape(self) -> None:
         field = self.query_one("#catalogue-filter", Input)
