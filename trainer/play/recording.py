@@ -19,8 +19,7 @@ from trainer.scenario.placeholders import personalised
 
 def trainee_name(store: Store, attempt: dict) -> str | None:
     """The name of the trainee who made a recorded attempt (for `{trainee}` in what they were shown)."""
-    found = store.db.execute("SELECT name FROM trainees WHERE id = ?", [attempt.get("trainee_id")]).fetchone()
-    return found[0] if found else None
+    return store.trainee_name(attempt.get("trainee_id"))
 
 
 class RecordedAttempt:

@@ -191,6 +191,11 @@ class Store:
             row = self._trainee_row(clean)
         return Trainee(row[0], row[1])
 
+    def trainee_name(self, trainee_id: int | None) -> str | None:
+        """The name of the trainee with this id (None when there is none)."""
+        found = self.db.execute("SELECT name FROM trainees WHERE id = ?", [trainee_id]).fetchone()
+        return found[0] if found else None
+
     @staticmethod
     def clean_name(name: str, what: str = "trainee name") -> str:
         from trainer.progress.names import InvalidName, clean_name

@@ -225,7 +225,7 @@ class AttemptsScreen(TranslatedScreen):
         self.trainee_id = trainee_id
 
     def compose(self) -> ComposeResult:
-        name = self.app.store.db.execute("SELECT name FROM trainees WHERE id = ?", [self.trainee_id]).fetchone()[0]
+        name = self.app.store.trainee_name(self.trainee_id)
         yield Static(Text(_("Attempts") + f" · {line(name)}"), classes="screen-title")
         from trainer.progress.store import Trainee
         from trainer.review.suggested import SuggestedPanel
@@ -348,7 +348,7 @@ class TranscriptScreen(TranslatedScreen):
         is the supervisor's word on the trainee's record (and an xAPI 'approved'), not a pass."""
         store = self.app.store
         attempt = store.attempt(self.attempt_id)
-        trainee = store.db.execute("SELECT name FROM trainees WHERE id = ?", [attempt["trainee_id"]]).fetchone()[0]
+        trainee = store.trainee_name(attempt["trainee_id"])
         meaning = _("Signing off says that you, {who}, have reviewed this attempt with {trainee}. It goes on "
                     "{trainee}'s training record; it does not change the score or the result.").format(
             who=who, trainee=trainee)
