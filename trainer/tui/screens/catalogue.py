@@ -209,8 +209,9 @@ class CatalogueScreen(TranslatedScreen):
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
         filters = [f for f in (self.category, self.difficulty) if f]
-        here = [s for s in app.library.catalogue() if self.everywhere or app.offered_here(s)]
-        total = len(here)
+        everything = app.library.catalogue()
+        offered = [s for s in everything if app.offered_here(s)]
+        total = len(everything) if self.everywhere else len(offered)
         status = ngettext("{shown} of {total} scenario", "{shown} of {total} scenarios", total).format(
             shown=shown, total=total)
         if filters:
@@ -218,7 +219,7 @@ class CatalogueScreen(TranslatedScreen):
                 filters=", ".join(label(f) for f in filters))
         if self.topic:
             status += " · " + _("topic: {topic} (t to change)").format(topic=label(self.topic))
-        elsewhere = len(app.library.catalogue()) - len([s for s in app.library.catalogue() if app.offered_here(s)])
+        elsewhere = len(everything) - len(offered)
         if self.everywhere and elsewhere:
             status += " · " + _("all countries (j: {code} only)").format(code=app.jurisdiction)
         elif elsewhere:
