@@ -47,7 +47,7 @@ def play(store: Store, trainee: str, ident: str = SCENARIO, pick: int = 0, steps
 
 def outbox(store: Store, state: str | None = None) -> list[dict]:
     where, params = ("WHERE state = ?", [state]) if state else ("", [])
-    rows = store.db.execute(f"SELECT statement, state, reason FROM outbox {where} ORDER BY seq", params).fetchall()
+    rows = store._db.execute(f"SELECT statement, state, reason FROM outbox {where} ORDER BY seq", params).fetchall()
     return [dict(json.loads(r[0]), _state=r[1], _reason=r[2]) for r in rows]
 
 

@@ -42,11 +42,11 @@ def programme_store(tmp_path: Path) -> tuple[Store, object]:
         person = store.trainee(name)
         with store.write():
             key = group.casefold()
-            row = store.db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
-            gid = row[0] if row else store.db.execute(
+            row = store._db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
+            gid = row[0] if row else store._db.execute(
                 "INSERT INTO groups (name, name_key, created_at) VALUES (?, ?, '2026-09-01T00:00:00+00:00')",
                 [group, key]).lastrowid
-            store.db.execute("INSERT INTO group_members (group_id, trainee_id) VALUES (?, ?)", [gid, person.id])
+            store._db.execute("INSERT INTO group_members (group_id, trainee_id) VALUES (?, ?)", [gid, person.id])
     today = date.today()
     for group, days in (("Front desk", 14), ("Call centre", -3)):
         programme.assign(store, [(s, "Privacy essentials") for s in PRIVACY], "Morgan Lee",

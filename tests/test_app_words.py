@@ -56,7 +56,7 @@ async def test_one_attempt_is_one_started_in_spanish(tmp_path, spanish):
         assert "1 empezado · 0 terminados · 0 aprobados" in text
         assert "1 empezados" not in text
         assert day_text("2023-11-14") == "14 nov 2023"
-        assert day_text(app.store.attempts_for(app.trainee)[0]["started_at"]) in text  # the one format
+        assert day_text(app.store.attempts_for(app.trainee)[0].started_at) in text  # the one format
 
 
 def test_every_date_the_app_shows_uses_the_one_format_for_its_language(spanish):

@@ -33,7 +33,7 @@ def shown_ids(app) -> list[str]:
 def stored(tmp_path, sql: str, params=()):
     store = Store.open(tmp_path / "progress.db")
     try:
-        return store.db.execute(sql, params).fetchall()
+        return store._db.execute(sql, params).fetchall()
     finally:
         store.close()
 
@@ -78,7 +78,7 @@ async def test_each_attempt_has_its_own_order_kept_on_resume_and_in_review(tmp_p
         assert len(lines) == 3 and "Good morning" in lines[0]
 
     store = Store.open(tmp_path / "progress.db")
-    attempt_id = store.db.execute("SELECT id FROM attempts").fetchone()[0]
+    attempt_id = store._db.execute("SELECT id FROM attempts").fetchone()[0]
     library = load_library((scenario_folder(tmp_path),), include_bundled=False)
     review = transcript_text(store, library, attempt_id).plain
     store.close()
@@ -152,16 +152,16 @@ def test_last_choice_and_finish_commit_in_one_transaction(tmp_path):
     attempt.choose("warm-opening")
     attempt.choose("check-authorisation")
     statements: list[str] = []
-    store.db.conn.set_trace_callback(statements.append)
+    store._db.conn.set_trace_callback(statements.append)
     attempt.choose("offer-route")
-    store.db.conn.set_trace_callback(None)
+    store._db.conn.set_trace_callback(None)
     writes = [" ".join(s.split()[:2]) for s in statements if not s.startswith("SELECT")]
     assert writes[0] == "BEGIN IMMEDIATE" and writes[-1] == "COMMIT"
     assert writes.count("BEGIN IMMEDIATE") == 1 and writes.count("COMMIT") == 1
     body = statements[statements.index("BEGIN IMMEDIATE"):statements.index("COMMIT")]
     assert any(s.startswith("INSERT INTO choices") for s in body)
     assert any("status = 'completed'" in s for s in body)  # so no kill can land between them
-    assert store.attempt(attempt.attempt_id)["status"] == "completed"
+    assert store.attempt(attempt.attempt_id).status == "completed"
     store.close()
 
 
@@ -184,8 +184,8 @@ async def test_failure_at_the_finish_saves_neither_and_the_screen_stays_usable(t
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await to_timed_node(pilot, None)
-        fault = FullDiskAtFinish(app.store.db.conn)
-        app.store.db.conn = fault
+        fault = FullDiskAtFinish(app.store._db.conn)
+        app.store._db.conn = fault
         await pilot.press("2")  # offer the route: the last choice, which would finish the attempt
         assert isinstance(app.screen, PlayScreen) and app.screen.session.state == "not-on-file"
         message = str(list(app._notifications)[-1].message)
@@ -209,7 +209,7 @@ async def test_resuming_an_attempt_whose_choices_reach_an_ending_finishes_it(tmp
     for seq, choice in enumerate(["warm-opening", "check-authorisation", "offer-route"], 1):
         # as an older version left it when killed between the last choice and the finish
         store.record_choice(attempt.attempt_id, scenario.id, seq, session.choose(choice))
-    assert store.attempt(attempt.attempt_id)["status"] == "in-progress"
+    assert store.attempt(attempt.attempt_id).status == "in-progress"
     store.close()
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -233,9 +233,9 @@ def test_a_second_window_takes_over_and_transcripts_never_interleave(tmp_path):
     assert len(first.session.transcript) == 1  # not saved, so not made
     second.choose("check-authorisation")
     second.choose("offer-route")
-    rows = second_store.db.execute("SELECT seq, choice_id FROM choices ORDER BY seq").fetchall()
+    rows = second_store._db.execute("SELECT seq, choice_id FROM choices ORDER BY seq").fetchall()
     assert rows == [(1, "warm-opening"), (2, "check-authorisation"), (3, "offer-route")]
-    assert second_store.attempt(first.attempt_id)["status"] == "completed"
+    assert second_store.attempt(first.attempt_id).status == "completed"
     first_store.close()
     second_store.close()
 

@@ -64,7 +64,7 @@ def test_the_app_cannot_change_or_remove_an_audit_row(db):
                 "INSERT INTO audit (at, actor, action) VALUES ('2026-01-01', 'x', 'forged')"):
         with pytest.raises(StoreError):
             with store.write():
-                store.db.execute(sql)
+                store._db.execute(sql)
     assert audit.verify(store).intact and audit.entries(store)[0]["actor"] == BOSS
     store.close()
 
@@ -131,7 +131,7 @@ def test_an_older_database_gets_its_existing_rows_chained(tmp_path):
     verdict = audit.verify(store)
     assert verdict.intact and verdict.rows == 2
     assert [e["action"] for e in audit.entries(store)] == ["sign-off", "note"]
-    assert store.db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 0  # no lockout carried over
+    assert store._db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 0  # no lockout carried over
     audit.log(store, "Morgan Lee", "export", "csv")
     assert audit.verify(store).intact and audit.verify(store).rows == 3
     store.close()

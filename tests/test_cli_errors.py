@@ -50,7 +50,7 @@ def assert_one_line(output: str, *needles: str) -> None:
 def future_db(path: Path) -> Path:
     store = Store.open(path)
     with store.write():
-        store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        store._db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
                          " VALUES ('trainer', 'm999_from_the_future', '2030-01-01')")
     store.close()
     return path
@@ -80,7 +80,7 @@ async def test_play_straight_to_a_brief_on_a_database_that_cannot_open_exits_1_w
         original = Store._migrate
 
         def full_disk(self):
-            self.db.execute("PRAGMA max_page_count = 1")
+            self._db.execute("PRAGMA max_page_count = 1")
             original(self)
 
         monkeypatch.setattr(Store, "_migrate", full_disk)
@@ -98,7 +98,7 @@ async def test_play_straight_to_a_brief_on_a_database_that_cannot_open_exits_1_w
 async def test_an_attempt_that_cannot_start_says_why_and_stays_on_the_brief(tmp_path, monkeypatch, problem, says):
     store = Store.open(tmp_path / "progress.db")
     if problem == "read-only":  # what SQLite says when the file cannot be written: SQLITE_READONLY
-        store.db.execute("PRAGMA query_only = ON")
+        store._db.execute("PRAGMA query_only = ON")
     else:
         def full(*args, **kwargs):
             raise StoreError(explain(sqlite3.OperationalError("database or disk is full"), store.path))
@@ -116,8 +116,8 @@ async def test_an_attempt_that_cannot_start_says_why_and_stays_on_the_brief(tmp_
         assert isinstance(app.screen, BriefScreen)
         messages = [str(n.message) for n in app._notifications]
         assert any("Could not start the attempt" in m and says in m for m in messages), messages
-    store.db.execute("PRAGMA query_only = OFF")
-    assert store.db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0
+    store._db.execute("PRAGMA query_only = OFF")
+    assert store._db.execute("SELECT count(*) FROM attempts").fetchone()[0] == 0
     store.close()
 
 

@@ -191,9 +191,9 @@ def test_an_attempt_on_a_form_counts_toward_its_original_and_remembers_the_form(
     ana = store.trainee("Ana Ruiz")
     attempt_id = played(store, ana, library.get(FORM), FORM_BEST)
     row = store.attempt(attempt_id)
-    assert (row["scenario_id"], row["form_id"], row["translation_id"]) == (ORIGINAL, FORM, FORM)
+    assert (row.scenario_id, row.form_id, row.translation_id) == (ORIGINAL, FORM, FORM)
     assert library.played(row).id == FORM  # transcripts and debriefs replay the very file played
-    assert row["passed"] == 1
+    assert row.passed is True
 
 
 def test_an_assignment_of_the_original_is_met_by_passing_a_form_in_the_assigned_mode(library, store):
@@ -263,7 +263,7 @@ def test_an_unfinished_form_attempt_resumes_and_is_reviewed_in_the_form(library,
     ana = store.trainee("Ana Ruiz")
     attempt = RecordedAttempt.start(store, ana, library.get(FORM), "practice", seed=3)
     attempt.choose("compare")
-    assert [r["id"] for r in store.resumable(ana, library.get(FORM))] == [attempt.attempt_id]
+    assert [r.id for r in store.resumable(ana, library.get(FORM))] == [attempt.attempt_id]
     assert store.resumable(ana, library.get(ORIGINAL)) == []
     again = RecordedAttempt.resume(store, attempt.attempt_id, library.get(FORM))
     assert again.session.state == "explain" and again.session.scenario.id == FORM
@@ -331,7 +331,7 @@ async def test_the_app_opens_an_assessment_on_the_unseen_form_and_says_which(fol
         assert isinstance(app.screen, PlayScreen)
         assert app.screen.attempt.mode == "assessment" and app.screen.session.scenario.id == FORM
     store = Store.open(tmp_path / "progress.db")
-    rows = [r for r in store.db["attempts"].rows if r["mode"] == "assessment"]
+    rows = [r for r in store._db["attempts"].rows if r["mode"] == "assessment"]
     assert [(r["scenario_id"], r["form_id"]) for r in rows] == [(ORIGINAL, FORM)]
     store.close()
 

@@ -71,7 +71,7 @@ def test_site_set_jurisdiction_is_kept_audited_and_checked(runner, tmp_path, mon
     store = Store.open(db)
     try:
         assert jurisdiction_of(store) == "GB"
-        rows = store.db.execute("SELECT action, subject FROM audit WHERE action = 'site-set'").fetchall()
+        rows = store._db.execute("SELECT action, subject FROM audit WHERE action = 'site-set'").fetchall()
         assert ("site-set", "jurisdiction") in [tuple(r) for r in rows]
     finally:
         store.close()

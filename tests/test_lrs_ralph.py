@@ -86,7 +86,7 @@ def test_every_statement_reads_back_as_sent_and_a_second_run_sends_nothing(ralph
 def test_statements_sent_again_are_held_once(ralph, store):
     sync_once(store, ralph.client())
     with store.write():  # as in a backup taken before that sync and restored after it
-        store.db.conn.execute("UPDATE outbox SET state = 'pending'")
+        store._db.conn.execute("UPDATE outbox SET state = 'pending'")
     result = sync_once(store, ralph.client(), batch=10)
     assert result.held == len(statements(store)) and result.sent == 0
     assert set(held_once(ralph, store).values()) == {1}
@@ -112,7 +112,7 @@ def test_lrs_stopped_in_the_middle_of_a_batch_then_started_again(own_ralph, stor
 def test_a_statement_the_lrs_refuses_is_parked_and_the_others_go_through(ralph, store):
     bad = outbox(store)[4]["id"]
     with store.write():
-        store.db.conn.execute("UPDATE outbox SET statement = json_remove(statement, '$.actor')"
+        store._db.conn.execute("UPDATE outbox SET statement = json_remove(statement, '$.actor')"
                               " WHERE statement_id = ?", [bad])
     result = sync_once(store, ralph.client(), batch=8)
     assert result.parked == 1 and result.sent == len(statements(store)) - 1 and result.pending == 0

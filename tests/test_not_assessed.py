@@ -103,9 +103,9 @@ def run(runner, db, *args) -> str:
 def test_recorded_skill_not_assessed_is_kept_out_of_averages_and_reports(runner, db):
     store = Store.open(db)
     dana = store.trainee("Dana Whitfield")
-    attempt_id = store.attempts_for(dana)[0]["id"]
-    rows = {r["skill"]: r for r in store.skills_for(attempt_id)}
-    assert (rows["privacy"]["assessed"], rows["privacy"]["percent"], rows["privacy"]["passed"]) == (0, None, 0)
+    attempt_id = store.attempts_for(dana)[0].id
+    rows = {r.skill: r for r in store.skills_for(attempt_id)}
+    assert (rows["privacy"].assessed, rows["privacy"].percent, rows["privacy"].passed) == (False, None, False)
     assert "privacy" not in store.skill_averages(dana, "assessment")
     store.close()
     report = json.loads(run(runner, db, "report", "--format", "json"))

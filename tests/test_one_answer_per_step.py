@@ -31,7 +31,7 @@ def spouse(tmp_path):
 
 
 def live_steps(store: Store, attempt_id: str) -> list[tuple]:
-    return store.db.execute("SELECT step, node, choice_id FROM choices WHERE attempt_id = ? AND undone = 0"
+    return store._db.execute("SELECT step, node, choice_id FROM choices WHERE attempt_id = ? AND undone = 0"
                             " ORDER BY seq", [attempt_id]).fetchall()
 
 
@@ -64,7 +64,7 @@ def test_a_step_answered_in_another_window_is_refused_and_this_window_catches_up
     assert second.session.finished
     assert live_steps(second_store, first.attempt_id) == [
         (0, "opening", "warm-opening"), (1, "verify", "check-authorisation"), (2, "not-on-file", "offer-route")]
-    assert second_store.attempt(first.attempt_id)["status"] == "completed"
+    assert second_store.attempt(first.attempt_id).status == "completed"
     again = RecordedAttempt.resume(second_store, first.attempt_id, scenario)
     assert again.session.finished
     first_store.close()
@@ -75,11 +75,11 @@ def test_the_database_itself_refuses_a_second_answer_to_a_step(tmp_path):
     store = Store.open(tmp_path / "progress.db")
     attempt = RecordedAttempt.start(store, store.trainee("Kim"), spouse(tmp_path), "practice")
     attempt.choose("warm-opening")
-    row = store.db.execute("SELECT * FROM choices").fetchone()
-    columns = [d[0] for d in store.db.execute("SELECT * FROM choices").description]
+    row = store._db.execute("SELECT * FROM choices").fetchone()
+    columns = [d[0] for d in store._db.execute("SELECT * FROM choices").description]
     copy = dict(zip(columns, row), id=None, seq=2)
     with pytest.raises(sqlite3.IntegrityError):  # straight SQL, past every check in the app
-        store.db.conn.execute(f"INSERT INTO choices ({', '.join(copy)}) VALUES ({', '.join('?' * len(copy))})",
+        store._db.conn.execute(f"INSERT INTO choices ({', '.join(copy)}) VALUES ({', '.join('?' * len(copy))})",
                               list(copy.values()))
     store.close()
 
@@ -149,11 +149,11 @@ def test_resuming_an_attempt_with_a_step_answered_twice_by_an_older_version_keep
     resumed = RecordedAttempt.resume(store, "a1", scenario)
     assert [s.choice for s in resumed.session.transcript] == ["warm-opening", "check-authorisation"]
     assert resumed.session.state == "not-on-file" and not resumed.session.finished
-    kept = store.db.execute("SELECT seq, undone FROM choices WHERE attempt_id = 'a1' ORDER BY seq").fetchall()
+    kept = store._db.execute("SELECT seq, undone FROM choices WHERE attempt_id = 'a1' ORDER BY seq").fetchall()
     assert kept == [(1, 0), (2, 0), (3, 1), (4, 1)]  # taken back, never deleted
-    assert store.attempt("a1")["choices"] == 2
+    assert store.attempt("a1").choices == 2
     resumed.choose("offer-route")
-    assert resumed.session.finished and store.attempt("a1")["status"] == "completed"
+    assert resumed.session.finished and store.attempt("a1").status == "completed"
     assert RecordedAttempt.resume(store, "a1", scenario).session.finished
     store.close()
 
@@ -177,10 +177,10 @@ def test_the_upgrade_takes_back_a_second_answer_that_cannot_follow_the_first(tmp
     conn.commit()
     conn.close()
     store = Store.open(db)
-    rows = store.db.execute("SELECT attempt_id, seq, undone, step FROM choices ORDER BY attempt_id, seq").fetchall()
+    rows = store._db.execute("SELECT attempt_id, seq, undone, step FROM choices ORDER BY attempt_id, seq").fetchall()
     assert rows == [("done", 1, 0, 0), ("done", 2, 0, 1), ("done", 3, 0, 2),  # finished: scored as it stands
                     ("open", 1, 0, 0), ("open", 2, 1, None), ("open", 3, 1, None)]
-    assert store.attempt("open")["choices"] == 1
+    assert store.attempt("open").choices == 1
     resumed = RecordedAttempt.resume(store, "open", scenario)
     assert [s.choice for s in resumed.session.transcript] == ["warm-opening"] and resumed.session.state == "verify"
     store.close()
@@ -192,8 +192,8 @@ def test_a_finished_attempt_that_does_not_replay_is_a_plain_error_not_a_tracebac
     attempt = RecordedAttempt.start(store, store.trainee("Kim"), scenario, "practice")
     for choice in ("warm-opening", "check-authorisation", "offer-route"):
         attempt.choose(choice)
-    store.db.conn.execute("UPDATE choices SET choice_id = 'no-such-choice' WHERE seq = 2")
-    store.db.conn.commit()
+    store._db.conn.execute("UPDATE choices SET choice_id = 'no-such-choice' WHERE seq = 2")
+    store._db.conn.commit()
     machine = compiled_for(scenario).machine
     live = len(machine.models)
     with pytest.raises(StoreError, match="no longer replay"):
@@ -212,8 +212,8 @@ async def test_the_second_window_is_told_and_shows_the_current_step(tmp_path):
         assert isinstance(screen, PlayScreen) and screen.session.state == "verify"
         other = Store.open(tmp_path / "progress.db")  # another window that read the attempt at this step
         row = other.attempt(screen.attempt.attempt_id)
-        window = RecordedAttempt.resume(other, row["id"], spouse(tmp_path))
-        other.claim(row["id"], screen.attempt.owner)  # ... before this one took it over: both may write
+        window = RecordedAttempt.resume(other, row.id, spouse(tmp_path))
+        other.claim(row.id, screen.attempt.owner)  # ... before this one took it over: both may write
         window.owner = screen.attempt.owner
         window.choose("check-authorisation")  # and it answers first
         other.close()
@@ -223,5 +223,5 @@ async def test_the_second_window_is_told_and_shows_the_current_step(tmp_path):
         assert "moved on" in str(list(app._notifications)[-1].message)
         assert not screen.awaiting_continue
         stored = Store.open(tmp_path / "progress.db")
-        assert [s[2] for s in live_steps(stored, row["id"])] == ["warm-opening", "check-authorisation"]
+        assert [s[2] for s in live_steps(stored, row.id)] == ["warm-opening", "check-authorisation"]
         stored.close()

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from types import SimpleNamespace
 
 import pytest
 
 from trainer.cli import cli
-from trainer.outbox import facts, statements as st
-from trainer.progress import audit
+from trainer.outbox import statements as st
+from trainer.progress import audit, outbox_tables
 from trainer.progress.store import Store, StoreError
 from trainer.reports.exports import export_xapi
 
@@ -50,10 +51,10 @@ def test_the_outbox_row_and_the_fact_land_together_or_not_at_all(store, monkeypa
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(facts, "enqueue", broken)
+    monkeypatch.setattr(outbox_tables, "enqueue", broken)
     with pytest.raises((StoreError, sqlite3.Error)):
         play(store, "Sam Rivera", steps=1)
-    assert store.db.execute("SELECT count(*) FROM choices").fetchone()[0] == 0
+    assert store._db.execute("SELECT count(*) FROM choices").fetchone()[0] == 0
     assert outbox(store) == []
 
 
@@ -106,10 +107,10 @@ def test_names_only_after_the_site_opts_in(tmp_path, runner, monkeypatch, fast_h
 
 def test_activity_iris_are_percent_encoded():
     where = st.Site("https://clinic.example/training/")
-    attempt = {"id": "a" * 32, "scenario_id": "front desk/é", "scenario_title": "T", "scenario_version": 1,
-               "mode": "practice"}
-    step = {"seq": 1, "node": "ask #1?", "choice": "c", "latency": 1.0, "at": "2026-11-30T10:00:00+00:00",
-            "points": {}, "critical": None}
+    attempt = SimpleNamespace(id="a" * 32, scenario_id="front desk/é", scenario_title="T", scenario_version=1,
+                              mode="practice")
+    step = SimpleNamespace(seq=1, node="ask #1?", choice="c", latency=1.0, at="2026-11-30T10:00:00+00:00",
+                           points={}, critical=None)
     made = st.answered(where, where.agent("x", None), attempt, step)
     assert made["object"]["id"] == "https://clinic.example/training/scenarios/front%20desk%2F%C3%A9/nodes/ask%20%231%3F"
     assert made["context"]["contextActivities"]["parent"][0]["id"].endswith("/scenarios/front%20desk%2F%C3%A9")
@@ -157,7 +158,7 @@ def test_an_upgraded_site_database_queues_its_history_once(tmp_path, fast_hashin
     play(store, "Ana Costa", steps=2)
     expected = export_xapi(store)
     # the same database as the version before the outbox left it
-    store.db.conn.executescript("DROP TABLE outbox; DROP TRIGGER trainees_xapi_agent; DROP TABLE xapi_agents;"
+    store._db.conn.executescript("DROP TABLE outbox; DROP TRIGGER trainees_xapi_agent; DROP TABLE xapi_agents;"
                                 " DELETE FROM _sqlite_migrations WHERE name = 'm006_outbox';")
     store.close()
     store = Store.open(db)

@@ -44,11 +44,11 @@ def hostile_db(tmp_path):
     """Recorded data, then hostile text written straight into the rows, as an old database could hold it."""
     store = recorded_store(tmp_path)
     with store.write():
-        store.db.execute("UPDATE trainees SET name = ? WHERE name = 'Dana Whitfield'", [HOSTILE])
-        store.db.execute("UPDATE attempts SET scenario_title = ?", ["Spouse\x1b[8m call"])
-        store.db.execute("UPDATE choices SET text = ?", [HOSTILE_TEXT])
-        store.db.execute("UPDATE item_totals SET text = ?", [HOSTILE_TEXT])
-        store.db.execute("UPDATE scenario_totals SET title = ?", ["Spouse\x1b[8m call"])
+        store._db.execute("UPDATE trainees SET name = ? WHERE name = 'Dana Whitfield'", [HOSTILE])
+        store._db.execute("UPDATE attempts SET scenario_title = ?", ["Spouse\x1b[8m call"])
+        store._db.execute("UPDATE choices SET text = ?", [HOSTILE_TEXT])
+        store._db.execute("UPDATE item_totals SET text = ?", [HOSTILE_TEXT])
+        store._db.execute("UPDATE scenario_totals SET title = ?", ["Spouse\x1b[8m call"])
     store.close()
     return tmp_path / "progress.db"
 
@@ -121,8 +121,8 @@ def test_csv_numbers_stay_numbers():
 def test_formula_names_are_neutralised_in_report_and_export_csv(runner, tmp_path, command):
     store = recorded_store(tmp_path)
     with store.write():
-        store.db.execute("UPDATE trainees SET name = ? WHERE name = 'Dana Whitfield'", ["=cmd|' /C calc'!A0"])
-        store.db.execute("UPDATE trainees SET name = ? WHERE name = 'Luis Ortega'", ["-1+1"])
+        store._db.execute("UPDATE trainees SET name = ? WHERE name = 'Dana Whitfield'", ["=cmd|' /C calc'!A0"])
+        store._db.execute("UPDATE trainees SET name = ? WHERE name = 'Luis Ortega'", ["-1+1"])
     store.close()
     text = _out(runner, tmp_path / "progress.db", *command)
     rows = list(csv.DictReader(io.StringIO(text)))

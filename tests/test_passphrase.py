@@ -22,7 +22,7 @@ SECRET = "correct horse battery"
 def test_hashes_are_argon2id_with_the_rfc_9106_profile(tmp_path):
     store = Store.open(tmp_path / "p.db")
     passphrase.set_passphrase(store, SECRET)
-    stored = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
+    stored = store._db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
     p = RFC_9106_LOW_MEMORY
     assert stored.startswith(f"$argon2id$v=19$m={p.memory_cost},t={p.time_cost},p={p.parallelism}$")
     assert SECRET not in stored
@@ -73,11 +73,11 @@ def test_an_old_scrypt_hash_still_opens_and_is_upgraded_on_success(tmp_path):
     digest = hashlib.scrypt(SECRET.encode(), salt=salt, n=2**14, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32)
     old = json.dumps({"scheme": "scrypt", "n": 2**14, "r": 8, "p": 1, "salt": salt.hex(), "hash": digest.hex()})
     with store.write():
-        store.db.execute("INSERT INTO settings (key, value) VALUES ('supervisor_passphrase', ?)", [old])
+        store._db.execute("INSERT INTO settings (key, value) VALUES ('supervisor_passphrase', ?)", [old])
     assert not passphrase.check(store, "wrong guess")
-    assert store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0] == old
+    assert store._db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0] == old
     assert passphrase.check(store, SECRET)
-    upgraded = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
+    upgraded = store._db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
     assert upgraded.startswith("$argon2id$") and passphrase.check(store, SECRET)
 
 
@@ -151,13 +151,13 @@ def test_the_slow_check_does_not_hold_the_write_lock(tmp_path, monkeypatch):
     store = Store.open(path)
     passphrase.set_passphrase(store, SECRET)
     other = Store.open(path)
-    other.db.conn.execute("PRAGMA busy_timeout = 0")  # a held lock would fail at once, not wait
+    other._db.conn.execute("PRAGMA busy_timeout = 0")  # a held lock would fail at once, not wait
     wrote = []
     real_verify = passphrase.verify
 
     def verify_while_someone_writes(stored, given):
         with other.write():
-            other.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', 'saved')")
+            other._db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('probe', 'saved')")
         wrote.append(True)
         return real_verify(stored, given)
 
@@ -177,5 +177,5 @@ def test_a_try_is_counted_before_the_check_so_a_killed_check_is_not_free(tmp_pat
     monkeypatch.setattr(passphrase, "verify", killed)
     with pytest.raises(KeyboardInterrupt):
         passphrase.check(store, SECRET)
-    counts = dict(store.db.execute("SELECT subject, failures FROM sign_in_failures"))
+    counts = dict(store._db.execute("SELECT subject, failures FROM sign_in_failures"))
     assert counts == {passphrase.pair_key(passphrase.PERSONAL_SUBJECT, "terminal"): 1}

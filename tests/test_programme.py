@@ -35,7 +35,7 @@ def finish(store: Store, name: str, scenario, passed: bool) -> str:
             attempt.choose(best)
         else:
             attempt.choose(min(session.options(), key=lambda c: sum(c.points.values())).id)
-    assert bool(store.attempt(attempt.attempt_id)["passed"]) is passed
+    assert bool(store.attempt(attempt.attempt_id).passed) is passed
     return attempt.attempt_id
 
 

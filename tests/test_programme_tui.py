@@ -138,7 +138,7 @@ async def test_a_supervisor_assigns_from_the_review_filters_the_grid_and_waives_
                                         "assessment")  # real time: after the assignment was made
         attempt.choose("help")
         with store.write():
-            store.db.execute("UPDATE attempts SET scenario_version = 0 WHERE id = ?", [attempt.attempt_id])
+            store._db.execute("UPDATE attempts SET scenario_version = 0 WHERE id = ?", [attempt.attempt_id])
         for _ in range(4):  # passed, failed, overdue, retraining-due
             await pilot.press("s")
         assert app.screen.status == "retraining-due" and grid.row_count == 1

@@ -37,7 +37,7 @@ async def test_one_score_is_not_a_full_bar(tmp_path):
                                     "practice")
     for pick in ("wait", "recover"):
         attempt.choose(pick)
-    score = store.attempt(attempt.attempt_id)["overall"]
+    score = store.attempt(attempt.attempt_id).overall
     store.close()
     assert 0 < score < 90
     app = make_app(tmp_path)

@@ -136,15 +136,15 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(tmp_path, spouse):
     store = Store.open(tmp_path / "p.db")
     attempt = RecordedAttempt.start(store, store.trainee("Full Disk"), spouse, "practice")
     attempt.choose(1)
-    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-    store.db.execute(f"PRAGMA max_page_count = {pages}")  # the 'disk' is now full
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")  # the 'disk' is now full
     big = "x" * 200_000
-    before = (store.db["choices"].count, list(store.db["attempts"].rows))
+    before = (store._db["choices"].count, list(store._db["attempts"].rows))
     with pytest.raises(StoreError, match="disk holding the progress database is full"):
         store.add_note(attempt.attempt_id, "sup", big)
     # the disk fills up half-way through saving a choice (after its row, before the attempt's activity):
     # the whole step rolls back, and a choice that cannot be saved is not made
-    real_conn = store.db.conn
+    real_conn = store._db.conn
     calls = []
 
     class DiskFillsUp:
@@ -159,17 +159,17 @@ def test_full_disk_gives_a_clear_error_and_no_partial_write(tmp_path, spouse):
                 raise sqlite3.OperationalError("database or disk is full")
             return real_conn.execute(sql, params)
 
-    store.db.conn = DiskFillsUp()
+    store._db.conn = DiskFillsUp()
     with pytest.raises(StoreError, match="full"):
         attempt.choose(1)
-    store.db.conn = real_conn
+    store._db.conn = real_conn
     assert any(c.startswith("INSERT INTO choices") for c in calls)
     assert len(attempt.session.transcript) == 1 and attempt.session.state == "verify"
-    assert (store.db["choices"].count, list(store.db["attempts"].rows)) == before
-    assert store.attempt(attempt.attempt_id)["choices"] == 1
-    store.db.execute("PRAGMA max_page_count = 1073741823")
+    assert (store._db["choices"].count, list(store._db["attempts"].rows)) == before
+    assert store.attempt(attempt.attempt_id).choices == 1
+    store._db.execute("PRAGMA max_page_count = 1073741823")
     attempt.choose(1)  # once there is room again, play goes on
-    assert store.db["choices"].count == 2
+    assert store._db["choices"].count == 2
     store.close()
 
 
@@ -193,7 +193,7 @@ def test_read_only_database_file_gives_a_clear_error(tmp_path, spouse):
     store = Store(Database(conn, execute_plugins=False), path)
     with pytest.raises(StoreError, match="read-only"):
         store.trainee("Reader")
-    assert store.db["trainees"].count == 0
+    assert store._db["trainees"].count == 0
 
 
 def test_cli_on_unwritable_db_path(runner, tmp_path):
@@ -221,8 +221,8 @@ def test_kill_at_random_points_keeps_every_committed_choice(tmp_path, write):
         proc.wait()
         store = Store.open(db)
         steps = store.steps(attempt_id)
-        assert len(steps) >= committed and store.attempt(attempt_id)["choices"] == len(steps)
-        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert len(steps) >= committed and store.attempt(attempt_id).choices == len(steps)
+        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         store.close()
 
 

@@ -29,7 +29,7 @@ def page_and_report(tmp_path_factory):
     store, library = programme_store(tmp)
     play(store, store.trainee("Eve Hostile"), library.get(PRIVACY[0]), "assessment", START, random.Random(1))
     with store.write():  # a name from an old database, before names were checked
-        store.db.execute("UPDATE trainees SET name = ? WHERE name = 'Eve Hostile'", [HOSTILE])
+        store._db.execute("UPDATE trainees SET name = ? WHERE name = 'Eve Hostile'", [HOSTILE])
     report = build_report(store, catalogue=library.summaries, scenarios=library.scenarios)
     store.close()
     page = tmp / "report.html"

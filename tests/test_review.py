@@ -26,7 +26,7 @@ def shown(app, selector="Static") -> str:
 
 
 def test_passphrase_is_stored_only_as_an_argon2id_hash(store):
-    raw = store.db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
+    raw = store._db.execute("SELECT value FROM settings WHERE key = 'supervisor_passphrase'").fetchone()[0]
     assert SECRET not in raw and raw.startswith("$argon2id$")
     assert passphrase.check(store, SECRET) and not passphrase.check(store, SECRET + "!")
 
@@ -74,14 +74,14 @@ async def test_right_passphrase_then_drill_down_note_and_sign_off(tmp_path, stor
         await pilot.press("s", "y")
         body = shown(app, "#replay-body")
         assert "Sam Supervisor: Talked through verification" in body and "signed off by Sam Supervisor" in body
-    attempt = store.db.execute("SELECT signed_off_by FROM attempts WHERE signed_off_by IS NOT NULL").fetchall()
+    attempt = store._db.execute("SELECT signed_off_by FROM attempts WHERE signed_off_by IS NOT NULL").fetchall()
     assert attempt == [("Sam Supervisor",)]
     assert [e["action"] for e in audit.entries(store)] == ["sign-in", "note", "sign-off"]
 
 
 async def test_sign_off_is_refused_in_progress_and_can_be_withdrawn(tmp_path, store):
-    running = store.db.execute("SELECT id FROM attempts WHERE status = 'in-progress'").fetchone()[0]
-    done = store.db.execute("SELECT id FROM attempts WHERE status = 'completed'").fetchone()[0]
+    running = store._db.execute("SELECT id FROM attempts WHERE status = 'in-progress'").fetchone()[0]
+    done = store._db.execute("SELECT id FROM attempts WHERE status = 'completed'").fetchone()[0]
     app = review_app(tmp_path, store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*SECRET, "enter")
@@ -89,7 +89,7 @@ async def test_sign_off_is_refused_in_progress_and_can_be_withdrawn(tmp_path, st
         await pilot.pause()
         await pilot.press("s")
         assert isinstance(app.screen, TranscriptScreen)
-        assert store.attempt(running)["signed_off_by"] is None
+        assert store.attempt(running).signed_off_by is None
         app.pop_screen()
         audit.sign_off(store, done, "Kim Baptiste")
         app.push_screen(TranscriptScreen(done))
@@ -97,7 +97,7 @@ async def test_sign_off_is_refused_in_progress_and_can_be_withdrawn(tmp_path, st
         await pilot.press("s")
         assert "Withdraw the sign-off by Kim Baptiste?" in shown(app)
         await pilot.press("y")
-    assert store.attempt(done)["signed_off_by"] is None
+    assert store.attempt(done).signed_off_by is None
     assert [(e["actor"], e["action"]) for e in audit.entries(store) if e["action"] != "sign-in"] == [
         ("Kim Baptiste", "sign-off"), ("Sam Supervisor", "withdraw-sign-off")]
 

@@ -99,10 +99,10 @@ def test_counts_left_alone_for_an_hour_are_dropped(store, monkeypatch):
     for n in range(50):  # fifty places, one wrong try each
         _at(monkeypatch, f"198.51.100.{n}")
         _hammer(store, SAM, 1, now=1000.0)
-    assert store.db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 100
+    assert store._db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 100
     _at(monkeypatch, DESK)
     accounts.sign_in(store, SAM, SAM_PASS, clock=lambda: 1000.0 + 3600)
-    assert store.db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] <= 1
+    assert store._db.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] <= 1
 
 
 def test_a_reset_clears_the_account_everywhere(store, monkeypatch):

@@ -96,7 +96,7 @@ def test_record_keeps_the_seed_so_resume_and_review_show_the_same_order(runner, 
     store = Store.open(db)
     try:
         attempt = store.attempt(data["attempt_id"])
-        assert attempt["order_seed"] == seed
+        assert attempt.order_seed == seed
         # what was stored as shown is the seed's order, step by step
         replay = compiled_for(scenario).start(seed=seed)
         expected_shown = []
@@ -105,7 +105,7 @@ def test_record_keeps_the_seed_so_resume_and_review_show_the_same_order(runner, 
             offered = [c for c in node.choices if c.when is None or c.when.holds(replay.mood, replay.flags)]
             expected_shown.append([c.id for c in node_order(node, offered, seed, visits(replay.transcript, node.id))])
             replay.choose_id(choice_id)
-        assert [s["shown"] for s in store.steps(data["attempt_id"])] == expected_shown
+        assert [s.shown for s in store.steps(data["attempt_id"])] == expected_shown
         assert expected_shown[0] != [c.id for c in scenario.nodes[scenario.start].choices]  # not file order
         # resuming continues in the same order: the third step's choices as the seed shows them
         resumed = RecordedAttempt.resume(store, data["attempt_id"], scenario)

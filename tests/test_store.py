@@ -28,9 +28,9 @@ def test_new_database_is_private_wal_with_foreign_keys(tmp_path):
     path = tmp_path / "sub" / "progress.db"
     store = Store.open(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert store.schema_version[:7] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
                                         "m006_outbox", "m005_attempt_integrity"]  # definition order
     store.close()
@@ -45,18 +45,18 @@ def test_v1_database_upgrades_in_place_keeping_every_row(tmp_path):
     assert store.schema_version[:7] == ["m001_initial", "m002_review", "m003_summaries", "m004_accounts", "m007_programme",
                                         "m006_outbox", "m005_attempt_integrity"]  # definition order
     assert [t.name for t in store.trainees()] == ["Dana Whitfield", "Luis Ortega"]
-    assert store.db["attempts"].count == 2 and store.db["choices"].count == 3
-    assert store.db["attempt_skills"].count == 2
+    assert store._db["attempts"].count == 2 and store._db["choices"].count == 3
+    assert store._db["attempt_skills"].count == 2
     row = store.attempt("a1")
-    assert (row["overall"], row["passed"], row["signed_off_by"]) == (91.7, 1, None)
-    stats = {r["choice_id"]: r for r in store.db["item_totals"].rows}
+    assert (row.overall, row.passed, row.signed_off_by) == (91.7, True, None)
+    stats = {r["choice_id"]: r for r in store._db["item_totals"].rows}
     assert stats["hear-him-out"]["picks"] == 1 and stats["hear-him-out"]["points"] == 4
     assert "blame-doctor" not in stats  # picked in an attempt that never finished: no average counts it
-    assert [s["choice"] for s in store.steps("a1")] == ["hear-him-out", "name-and-check"]
-    dana = store.db["trainee_totals"].get((1, "practice"))
+    assert [s.choice for s in store.steps("a1")] == ["hear-him-out", "name-and-check"]
+    dana = store._db["trainee_totals"].get((1, "practice"))
     assert (dana["attempts"], dana["completed"], dana["passed"], dana["overall_sum"]) == (1, 1, 1, 91.7)
-    assert store.db["scenario_totals"].get(("waiting-room-delay", "practice"))["attempts"] == 1
-    luis = store.db["trainee_totals"].get((2, "assessment"))
+    assert store._db["scenario_totals"].get(("waiting-room-delay", "practice"))["attempts"] == 1
+    luis = store._db["trainee_totals"].get((2, "assessment"))
     assert (luis["attempts"], luis["completed"], luis["overall_sum"]) == (1, 0, 0.0)
     assert store.skill_averages(store.find_trainee("dana whitfield"), "practice") == {"empathy": 100.0,
                                                                                       "resolution": 33.3}
@@ -146,12 +146,12 @@ def test_killed_process_loses_no_committed_choice_and_attempt_resumes(tmp_path, 
     store = Store.open(db)
     steps = store.steps(attempt_id)
     assert len(steps) >= committed  # everything reported as committed is there (one more may have landed)
-    assert [s["seq"] for s in steps] == list(range(1, len(steps) + 1))
-    assert store.attempt(attempt_id)["choices"] == len(steps)
+    assert [s.seq for s in steps] == list(range(1, len(steps) + 1))
+    assert store.attempt(attempt_id).choices == len(steps)
     resumed = RecordedAttempt.resume(store, attempt_id, load_scenario(scenario_file))
     assert resumed.session.state == "not-on-file" and len(resumed.session.transcript) == len(steps)
     resumed.choose("offer-route")
-    assert store.attempt(attempt_id)["status"] == "completed"
+    assert store.attempt(attempt_id).status == "completed"
     store.close()
 
 
@@ -163,9 +163,9 @@ def test_eight_processes_recording_at_once_lose_nothing(tmp_path, scenario_file)
         assert p.returncode == 0, err
         assert "locked" not in err
     store = Store.open(db)
-    assert store.db["choices"].count == 2400
-    per_attempt = store.db.execute("SELECT count(*), max(seq) FROM choices GROUP BY attempt_id").fetchall()
+    assert store._db["choices"].count == 2400
+    per_attempt = store._db.execute("SELECT count(*), max(seq) FROM choices GROUP BY attempt_id").fetchall()
     assert per_attempt == [(300, 300)] * 8
-    assert store.db.execute("SELECT sum(choices) FROM attempts").fetchone()[0] == 2400
-    assert store.db.execute("SELECT sum(attempts), sum(completed) FROM trainee_totals").fetchone() == (8, 0)
+    assert store._db.execute("SELECT sum(choices) FROM attempts").fetchone()[0] == 2400
+    assert store._db.execute("SELECT sum(attempts), sum(completed) FROM trainee_totals").fetchone() == (8, 0)
     store.close()

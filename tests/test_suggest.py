@@ -36,7 +36,7 @@ def noon(day: date) -> float:
     return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
 
 
-def play(store: Store, name: str, scenario, day: date, how: str) -> dict:
+def play(store: Store, name: str, scenario, day: date, how: str):
     """One attempt on `day` (fake clock): 'pass' takes the best choice everywhere, 'fail' the lowest-
     scoring one, 'privacy' the worst for privacy wherever privacy is at stake and the best elsewhere."""
     ticks = itertools.count()
@@ -59,9 +59,9 @@ def play(store: Store, name: str, scenario, day: date, how: str) -> dict:
 def test_a_trainee_weak_on_privacy_is_sent_to_a_privacy_heavy_scenario_first(tmp_path, library, offered):
     store = Store.open(tmp_path / "p.db")
     for sid in ("spouse-wants-results", "records-request"):
-        assert not play(store, "Pat Quinn", library.get(sid), DAY0, "privacy")["passed"]
+        assert not play(store, "Pat Quinn", library.get(sid), DAY0, "privacy").passed
     for sid in ("waiting-room-delay", "colleague-after-abusive-call", "surprise-bill"):
-        assert play(store, "Pat Quinn", library.get(sid), DAY0, "pass")["passed"]
+        assert play(store, "Pat Quinn", library.get(sid), DAY0, "pass").passed
     first = suggestions_for(store, store.find_trainee("Pat Quinn"), library, DAY0, offered)[0]
     assert first.skill == "privacy"
     assert "privacy" in first.reason

@@ -33,7 +33,7 @@ async def test_typing_a_new_name_and_enter_opens_that_name_not_the_first_listed(
         table.move_cursor(row=table.get_row_index("spouse-call"))
         await pilot.press("enter", "enter", "1")   # brief, start, first choice: recorded now
     store = Store.open(tmp_path / "progress.db")
-    owners = store.db.execute("SELECT t.name FROM attempts a JOIN trainees t ON t.id = a.trainee_id").fetchall()
+    owners = store._db.execute("SELECT t.name FROM attempts a JOIN trainees t ON t.id = a.trainee_id").fetchall()
     assert owners == [("Sam Rivera",)]
     assert [t.name for t in store.trainees()] == ["Dana Whitfield", "Luis Ortega", "Sam Rivera"]
 

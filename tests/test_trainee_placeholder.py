@@ -107,7 +107,7 @@ def test_a_recorded_attempt_shows_records_and_reviews_the_trainees_first_name(tm
     greeting = next(c for c in attempt.session.options() if "I'm María" in c.text)
     assert "{trainee}" not in greeting.text
     attempt.choose(greeting.id)
-    assert "I'm María, at the front desk" in store.steps(attempt.attempt_id)[0]["text"]
+    assert "I'm María, at the front desk" in store.steps(attempt.attempt_id)[0].text
     review = transcript_text(store, library, attempt.attempt_id).plain
     assert "I'm María" in review and "{trainee}" not in review
     resumed = RecordedAttempt.resume(store, attempt.attempt_id, scenario, FakeClock())

@@ -52,10 +52,10 @@ def test_an_attempt_on_a_translation_is_recorded_against_its_original_with_its_l
     ana = store.trainee("Ana Ruiz")
     spanish = played(store, ana, library.get("minimo"), BEST)
     english = played(store, ana, library.get("minimal"), WORST)
-    rows = {r["id"]: r for r in store.attempts_for(ana)}
-    assert (rows[spanish]["scenario_id"], rows[spanish]["language"], rows[spanish]["translation_id"]) == \
+    rows = {r.id: r for r in store.attempts_for(ana)}
+    assert (rows[spanish].scenario_id, rows[spanish].language, rows[spanish].translation_id) == \
         ("minimal", "es", "minimo")
-    assert (rows[english]["scenario_id"], rows[english]["language"], rows[english]["translation_id"]) == \
+    assert (rows[english].scenario_id, rows[english].language, rows[english].translation_id) == \
         ("minimal", "en", None)
     assert library.played(rows[spanish]).title == "Mínimo"  # transcripts and debriefs replay the file played
 
@@ -90,7 +90,7 @@ def test_unfinished_attempts_resume_in_the_version_played(library, tmp_path):
     ana = store.trainee("Ana Ruiz")
     attempt = RecordedAttempt.start(store, ana, library.get("minimo"), "practice")
     attempt.choose("wait")
-    assert [r["id"] for r in store.resumable(ana, library.get("minimo"))] == [attempt.attempt_id]
+    assert [r.id for r in store.resumable(ana, library.get("minimo"))] == [attempt.attempt_id]
     assert store.resumable(ana, library.get("minimal")) == []
     again = RecordedAttempt.resume(store, attempt.attempt_id, library.get("minimo"))
     assert again.session.state == "meh"

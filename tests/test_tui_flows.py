@@ -22,7 +22,7 @@ def text_of(app, selector: str) -> str:
 def attempts(tmp_path):
     store = Store.open(tmp_path / "progress.db")
     try:
-        return list(store.db["attempts"].rows)
+        return list(store._db["attempts"].rows)
     finally:
         store.close()
 
@@ -103,7 +103,7 @@ async def test_undo_in_practice_takes_the_choice_back(tmp_path):
         await pilot.press("1")
         assert app.screen.session.transcript[-1].choice == "warm-opening"
     store = Store.open(tmp_path / "progress.db")
-    rows = list(store.db.execute("SELECT choice_id, undone FROM choices ORDER BY seq"))
+    rows = list(store._db.execute("SELECT choice_id, undone FROM choices ORDER BY seq"))
     store.close()
     assert rows == [("confirm-patient", 1), ("warm-opening", 0)]
 

@@ -68,7 +68,7 @@ async def test_names_from_an_old_database_are_escaped_and_still_open_that_traine
     name = HOSTILE.split("\r")[0]  # (the store folds whitespace in names it looks up)
     store = Store.open(tmp_path / "progress.db")
     with store.write():
-        store.db.execute("INSERT INTO trainees (name, created_at) VALUES (?, '2026-01-01')", [name])
+        store._db.execute("INSERT INTO trainees (name, created_at) VALUES (?, '2026-01-01')", [name])
     store.close()
     app = create_app(db=tmp_path / "progress.db", scenario_dirs=[scenario_folder(tmp_path)], bundled=False,
                      trainee=None, clock=FakeClock())
@@ -89,8 +89,8 @@ def hostile_review(tmp_path, hostile_db):  # noqa: F811 - the fixture imported a
     store = Store.open(hostile_db)
     passphrase.set_passphrase(store, "correct horse battery")
     with store.write():
-        store.db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = '2026-01-02'", ["Sam\x1b[2J"])
-        store.db.execute("INSERT INTO notes (attempt_id, author, text, created_at) SELECT id, ?, ?, '2026-01-01'"
+        store._db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = '2026-01-02'", ["Sam\x1b[2J"])
+        store._db.execute("INSERT INTO notes (attempt_id, author, text, created_at) SELECT id, ?, ?, '2026-01-01'"
                          " FROM attempts", ["Sam\x9b", "note\x1b]52;c;eA==\x07"])
     yield store
     store.close()

@@ -127,7 +127,7 @@ def test_the_wording_seen_is_recorded_resumed_reviewed_and_exported(scenario, li
     before = shown_texts(attempt.session)
     attempt.choose("ask")
     [row] = store.steps(attempt.attempt_id)
-    assert (row["text"], row["wording"]) == (ASK[2], 2)
+    assert (row.text, row.wording) == (ASK[2], 2)
     on_offer = shown_texts(attempt.session)  # the next node's wordings, as shown before leaving
 
     reopened = Store.open(tmp_path / "p.db")
@@ -150,8 +150,8 @@ def test_a_stored_wording_wins_over_what_the_seed_would_draw(scenario, store):
     ana = store.trainee("Ana Ruiz")
     attempt = RecordedAttempt.start(store, ana, scenario, "practice", seed=seed_showing(scenario, 1))
     attempt.choose("ask")
-    store.db.execute("UPDATE choices SET wording = 0, text = ? WHERE attempt_id = ?", [ASK[0], attempt.attempt_id])
-    store.db.conn.commit()
+    store._db.execute("UPDATE choices SET wording = 0, text = ? WHERE attempt_id = ?", [ASK[0], attempt.attempt_id])
+    store._db.conn.commit()
     again = RecordedAttempt.resume(store, attempt.attempt_id, scenario)
     assert again.session.transcript[0].text == ASK[0]
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 import click
 
+import trainer.outbox  # noqa: F401  (registers the xAPI statement builder: the apps record on site databases)
 from trainer.i18n import _
 from trainer.scenario.library import load_library
 from trainer.progress.store import Store, StoreError

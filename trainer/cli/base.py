@@ -33,6 +33,7 @@ class Context:
 
     def store(self):
         """The progress database, opened (and upgraded) on first use; a clear error if it cannot be."""
+        import trainer.outbox  # noqa: F401  (registers the xAPI statement builder with the store)
         from trainer.progress.store import Store, StoreError
 
         try:

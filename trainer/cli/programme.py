@@ -132,9 +132,9 @@ def _stored_name(store, trainee: str | None, group: str | None) -> str:
         return store.find_trainee(trainee).name
     from trainer.progress.names import name_key
 
-    key = name_key(group)
-    row = store.db.execute("SELECT name FROM groups WHERE name_key = ?", [key]).fetchone()
-    return _("group {name}").format(name=row[0] if row else group)
+    from trainer.progress.lookups import group_name
+
+    return _("group {name}").format(name=group_name(store, name_key(group)) or group)
 
 
 @cli.command()

@@ -163,7 +163,7 @@ def backup(obj: Context, output: Path) -> None:
         actor = require_supervisor(store, _("a backup"))
         try:  # audited once the copy is whole, before it takes the target's place: never an unrecorded one
             with _signals_end_the_backup():  # killed: the temporary copy beside the target is removed
-                backup_private(output, store.db.conn,
+                backup_private(output, store.backup_source(),
                                then=lambda: audit.log(store, actor, "backup", output=str(output)))
         except OutputRefused as exc:
             raise click.ClickException(line(str(exc))) from exc

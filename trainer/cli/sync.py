@@ -33,7 +33,7 @@ def lrs_client(endpoint: str, prompt: bool = True):
 def _status(store, fmt: str) -> None:
     from trainer.outbox.sync import status
 
-    data = status(store.db.conn)
+    data = status(store)
     if fmt == "json":
         click.echo(dumps(data, indent=2))
         return

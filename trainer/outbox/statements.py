@@ -1,4 +1,4 @@
-"""xAPI 1.0.3 statements from plain records of the facts (an attempt row, a choice row, a sign-off).
+"""xAPI 1.0.3 statements from the store's records of the facts (an `Attempt`, a `StoredChoice`, a sign-off).
 
 Pure functions, no database: `trainer export --format xapi` and the outbox build every statement here,
 so both give the same statement for the same fact, with the same id. Ids are UUIDs derived from the
@@ -85,40 +85,40 @@ def _verb(verb_id: str, name: str) -> dict:
     return {"id": verb_id, "display": {"en-US": name}}
 
 
-def scenario_activity(site: Site, attempt: dict) -> dict:
-    return {"objectType": "Activity", "id": site.iri("scenarios", attempt["scenario_id"]),
-            "definition": {"name": {"en-US": attempt["scenario_title"] or attempt["scenario_id"]},
+def scenario_activity(site: Site, attempt) -> dict:
+    return {"objectType": "Activity", "id": site.iri("scenarios", attempt.scenario_id),
+            "definition": {"name": {"en-US": attempt.scenario_title or attempt.scenario_id},
                            "type": SIMULATION}}
 
 
-def _context(site: Site, attempt: dict) -> dict:
-    return {"registration": registration(attempt["id"]),
-            "extensions": {site.extension("scenario-version"): attempt["scenario_version"],
-                           site.extension("mode"): attempt["mode"]}}
+def _context(site: Site, attempt) -> dict:
+    return {"registration": registration(attempt.id),
+            "extensions": {site.extension("scenario-version"): attempt.scenario_version,
+                           site.extension("mode"): attempt.mode}}
 
 
 def answered_id(attempt_id: str, seq: int) -> str:
     return stable_id("answered", attempt_id, str(seq))
 
 
-def answered(site: Site, actor: dict, attempt: dict, step: dict) -> dict:
-    """One answered choice. `step` is a choice row as Store.steps gives it."""
+def answered(site: Site, actor: dict, attempt, step) -> dict:
+    """One answered choice: `attempt` an `Attempt` record, `step` a `StoredChoice` (trainer.progress.records)."""
     activity = scenario_activity(site, attempt)
-    extensions = {site.extension("points"): step["points"]}
-    if step["critical"]:
-        extensions[site.extension("critical-error")] = step["critical"]
+    extensions = {site.extension("points"): step.points}
+    if step.critical:
+        extensions[site.extension("critical-error")] = step.critical
     return {
-        "id": answered_id(attempt["id"], step["seq"]),
+        "id": answered_id(attempt.id, step.seq),
         "actor": actor,
         "verb": _verb(VERB_ANSWERED, "answered"),
-        "object": {"objectType": "Activity", "id": site.iri("scenarios", attempt["scenario_id"], "nodes", step["node"]),
+        "object": {"objectType": "Activity", "id": site.iri("scenarios", attempt.scenario_id, "nodes", step.node),
                    "definition": {"type": INTERACTION, "interactionType": "choice",
-                                  "name": {"en-US": f"{attempt['scenario_id']}: {step['node']}"}}},
-        "result": {"response": step["choice"], "duration": iso_duration(step["latency"] or 0),
+                                  "name": {"en-US": f"{attempt.scenario_id}: {step.node}"}}},
+        "result": {"response": step.choice, "duration": iso_duration(step.latency or 0),
                    "extensions": extensions},
         "context": {**_context(site, attempt),
                     "contextActivities": {"parent": [{"objectType": "Activity", "id": activity["id"]}]}},
-        "timestamp": step["at"],
+        "timestamp": step.at,
     }
 
 
@@ -126,20 +126,20 @@ def completion_ids(attempt_id: str) -> dict[str, str]:
     return {name: stable_id(name, attempt_id) for name in ("completed", "passed", "failed")}
 
 
-def completion(site: Site, actor: dict, attempt: dict, skills: dict[str, float] | None = None) -> list[dict]:
+def completion(site: Site, actor: dict, attempt, skills: dict[str, float] | None = None) -> list[dict]:
     """A completed attempt: `completed`, then `passed` or `failed`, each with the score (scaled 0-1),
     success, and duration; per-skill percentages in an extension."""
-    score = float(attempt["overall"] or 0.0)
+    score = float(attempt.overall or 0.0)
     result: dict = {"score": {"scaled": round(score / 100, 4), "raw": score, "min": 0, "max": 100},
-                    "success": bool(attempt["passed"]), "completion": True,
-                    "duration": iso_duration(_seconds_between(attempt["started_at"], attempt["finished_at"]))}
+                    "success": bool(attempt.passed), "completion": True,
+                    "duration": iso_duration(_seconds_between(attempt.started_at, attempt.finished_at))}
     if skills:
         result["extensions"] = {site.extension("skills"): skills}
-    outcome = "passed" if attempt["passed"] else "failed"
-    verbs = ((VERB_COMPLETED, "completed"), (VERB_PASSED if attempt["passed"] else VERB_FAILED, outcome))
-    return [{"id": stable_id(name, attempt["id"]), "actor": actor, "verb": _verb(verb_id, name),
+    outcome = "passed" if attempt.passed else "failed"
+    verbs = ((VERB_COMPLETED, "completed"), (VERB_PASSED if attempt.passed else VERB_FAILED, outcome))
+    return [{"id": stable_id(name, attempt.id), "actor": actor, "verb": _verb(verb_id, name),
              "object": scenario_activity(site, attempt), "result": result, "context": _context(site, attempt),
-             "timestamp": attempt["finished_at"]} for verb_id, name in verbs]
+             "timestamp": attempt.finished_at} for verb_id, name in verbs]
 
 
 def sign_off_id(attempt_id: str, number: int) -> str:
@@ -147,13 +147,13 @@ def sign_off_id(attempt_id: str, number: int) -> str:
     return stable_id("signed-off", attempt_id, str(number))
 
 
-def sign_off(site: Site, supervisor: dict, attempt: dict, signed_off_at: str, number: int = 1) -> dict:
+def sign_off(site: Site, supervisor: dict, attempt, signed_off_at: str, number: int = 1) -> dict:
     """A supervisor signing off an attempt: approves the attempt's `completed` statement."""
     return {
-        "id": sign_off_id(attempt["id"], number),
+        "id": sign_off_id(attempt.id, number),
         "actor": supervisor,
         "verb": _verb(VERB_SIGNED_OFF, "signed off"),
-        "object": {"objectType": "StatementRef", "id": stable_id("completed", attempt["id"])},
+        "object": {"objectType": "StatementRef", "id": stable_id("completed", attempt.id)},
         "context": {**_context(site, attempt),
                     "contextActivities": {"parent": [{"objectType": "Activity",
                                                       "id": scenario_activity(site, attempt)["id"]}]}},

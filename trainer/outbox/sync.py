@@ -12,22 +12,21 @@ run stops and leaves the rest pending. 401/403 → the run stops at once. Nothin
 so, so a run cut short is simply continued by the next one: a second run sends nothing new.
 
 `sync_once` is the whole of `trainer sync`; `PeriodicSync` runs it every few minutes in a thread (for
-`trainer serve --sync-every`). Both take the store the caller opened (anything with `.db.conn` and a
-`.write()` transaction), so this package never imports trainer.progress."""
+`trainer serve --sync-every`). Both take the store the caller opened; the outbox rows are read and marked
+through trainer.progress.outbox_tables (this module has no SQL)."""
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from trainer.i18n import _
 from trainer.outbox.client import Answer, LrsClient, Unreachable
+from trainer.progress import outbox_tables
 from trainer.sanitize import line
 
 DEFAULT_BATCH = 100
@@ -69,43 +68,18 @@ class SyncResult:
         return text
 
 
-# --- the outbox table --------------------------------------------------------------------------------------
-def status(conn) -> dict:
+# --- the outbox table (its SQL lives in trainer.progress.outbox_tables) ---------------------------------------
+def status(store) -> dict:
     """Counts by state, why statements are still pending (the last answer that was not the LRS's, if any),
-    and the parked statements with the LRS's reasons (`trainer sync --status`)."""
-    counts = dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state"))
-    waiting = [{"reason": r[0], "count": r[1]} for r in conn.execute(
-        "SELECT reason, count(*) FROM outbox WHERE state = 'pending' AND reason IS NOT NULL GROUP BY reason"
-        " ORDER BY min(seq)")]
-    parked = [{"statement_id": r[0], "attempt_id": r[1], "verb": r[2], "reason": r[3], "parked_at": r[4]}
-              for r in conn.execute("SELECT statement_id, attempt_id, verb, reason, sent_at FROM outbox"
-                                    " WHERE state = 'parked' ORDER BY seq")]
-    last = conn.execute("SELECT max(sent_at) FROM outbox WHERE state = 'sent'").fetchone()[0]
-    return {"pending": counts.get("pending", 0), "sent": counts.get("sent", 0), "parked": counts.get("parked", 0),
-            "last_sent_at": last, "pending_reasons": waiting, "parked_statements": parked}
+    and the parked statements with the LRS's reasons (`trainer sync --status`; its JSON keys)."""
+    return asdict(outbox_tables.status(store))
 
 
-def _pending(conn, after: int, limit: int) -> list[tuple[int, dict]]:
-    rows = conn.execute("SELECT seq, statement FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?",
-                        (after, limit)).fetchall()
-    return [(seq, json.loads(text)) for seq, text in rows]
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _mark(store, seqs: list[int], state: str, reason: str | None = None) -> None:
-    with store.write():
-        store.db.conn.executemany("UPDATE outbox SET state = ?, sent_at = ?, reason = ? WHERE seq = ?"
-                                  " AND state = 'pending'", [(state, _now(), reason, s) for s in seqs])
-
-
-def _keep_pending(store, seqs: list[int], reason: str) -> None:
-    """Still pending, with the reason the last try did not deliver them."""
-    with store.write():
-        store.db.conn.executemany("UPDATE outbox SET reason = ? WHERE seq = ? AND state = 'pending'",
-                                  [(reason, s) for s in seqs])
+_pending = outbox_tables.pending
+_mark = outbox_tables.mark
+_keep_pending = outbox_tables.keep_pending
+retry_parked = outbox_tables.retry_parked
+pending_count = outbox_tables.pending_count
 
 
 def _not_xapi(answer: Answer) -> str:
@@ -114,13 +88,6 @@ def _not_xapi(answer: Answer) -> str:
     body = " ".join(line(answer.body).split())[:120] or "empty"
     return f"the answer was not an xAPI LRS's (HTTP {answer.status}, {kind}: {body}); is --endpoint the LRS " \
            "itself, not a sign-in page or proxy?"[:MAX_REASON]
-
-
-def retry_parked(store) -> int:
-    """Put parked statements back in the queue (after the LRS or its settings were fixed)."""
-    with store.write():
-        return store.db.conn.execute("UPDATE outbox SET state = 'pending', reason = NULL, sent_at = NULL"
-                                     " WHERE state = 'parked'").rowcount
 
 
 def _reason(answer: Answer) -> str:
@@ -233,14 +200,14 @@ class _Run:
         after = 0
         try:
             while True:
-                rows = _pending(self.store.db.conn, after, self.batch)
+                rows = _pending(self.store, after, self.batch)
                 if not rows:
                     break
                 self.deliver(rows)
                 after = rows[-1][0]
         except SyncStopped as exc:
             self.result.stopped, self.result.auth_failed = exc.reason, exc.auth
-        self.result.pending = status(self.store.db.conn)["pending"]
+        self.result.pending = outbox_tables.pending_count(self.store)
         return self.result
 
 
@@ -254,10 +221,6 @@ def _listed(answer: Answer, sent: list[str]) -> set[str] | None:
     if len(set(listed)) != len(listed) or not set(listed) <= {i.lower() for i in sent}:
         return None
     return set(listed)
-
-
-def pending_count(store) -> int:
-    return store.db.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0]
 
 
 def sync_once(store, client: LrsClient, batch: int = DEFAULT_BATCH, retries: int = RETRIES,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Mapping
 
 from trainer.play.suggest import DUE_SOON_DAYS, Assigned, Attempt, Offer, Suggestion, suggest
+from trainer.progress import lookups
 from trainer.progress.schedule import local_day
 from trainer.progress.store import Store, Trainee
 
@@ -53,28 +53,9 @@ def offers(library, jurisdiction: str | None = None, language: str | None = None
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:
     """The trainee's completed attempts (practice and assessment) with per-skill percentages and, per
     skill, the technique tags of the choices that lost points in it."""
-    rows = store.db.execute(
-        "SELECT id, scenario_id, finished_at, passed, overall FROM attempts WHERE trainee_id = ?"
-        " AND status = 'completed' AND finished_at IS NOT NULL ORDER BY finished_at, id", [trainee.id]).fetchall()
-    skills: dict[str, dict[str, float]] = {}
-    offered: dict[str, dict[str, float]] = {}
-    for attempt_id, skill, percent, most in store.db.execute(
-            "SELECT s.attempt_id, s.skill, s.percent, s.max FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-            " WHERE a.trainee_id = ? AND a.status = 'completed' AND s.assessed", [trainee.id]):
-        skills.setdefault(attempt_id, {})[skill] = percent
-        offered.setdefault(attempt_id, {})[skill] = most or 0.0
-    missed: dict[str, dict[str, list[str]]] = {}
-    for attempt_id, tags, points in store.db.execute(
-            "SELECT c.attempt_id, c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
-            " WHERE a.trainee_id = ? AND a.status = 'completed' AND c.undone = 0 ORDER BY c.attempt_id, c.seq",
-            [trainee.id]):
-        tag_list = json.loads(tags or "[]")
-        for skill, pts in json.loads(points or "{}").items():
-            if pts < 0:
-                missed.setdefault(attempt_id, {}).setdefault(skill, []).extend(tag_list)
-    return [Attempt(sid, local_day(finished), finished, bool(passed), overall or 0.0, skills=skills.get(aid, {}),
-                    offered=offered.get(aid, {}), missed={k: tuple(v) for k, v in missed.get(aid, {}).items()})
-            for aid, sid, finished, passed, overall in rows]
+    return [Attempt(a.scenario_id, local_day(a.finished_at), a.finished_at, a.passed, a.overall, skills=a.skills,
+                    offered=a.offered, missed=a.missed)
+            for a in lookups.finished_attempts(store, trainee.id)]
 
 
 def open_assignments(store: Store, trainee: Trainee, catalogue: Mapping, today: date) -> list[Assigned]:

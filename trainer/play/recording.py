@@ -13,13 +13,14 @@ from typing import Callable
 
 from trainer.play.engine import Session, Step, compiled_for
 from trainer.play.unseen import seen_in_practice
+from trainer.progress.records import Attempt, StoredChoice
 from trainer.progress.store import AttemptMovedOn, Finish, Store, StoreError, Trainee
 from trainer.scenario.placeholders import personalised
 
 
-def trainee_name(store: Store, attempt: dict) -> str | None:
+def trainee_name(store: Store, attempt: Attempt) -> str | None:
     """The name of the trainee who made a recorded attempt (for `{trainee}` in what they were shown)."""
-    return store.trainee_name(attempt.get("trainee_id"))
+    return store.trainee_name(attempt.trainee_id)
 
 
 class RecordedAttempt:
@@ -58,15 +59,15 @@ class RecordedAttempt:
         row = store.attempt(attempt_id)
         if row is None:
             raise StoreError(f"no attempt {attempt_id}")
-        if row["content_hash"] != scenario.content_hash:
+        if row.content_hash != scenario.content_hash:
             raise StoreError("the scenario has changed since this attempt was started; it cannot be resumed")
         scenario = personalised(scenario, trainee_name(store, row))
         rows = store.steps(attempt_id)
-        seen = seen_in_practice(store, row["trainee_id"], scenario, before=row["started_at"]) \
-            if row["mode"] == "assessment" else {}
+        seen = seen_in_practice(store, row.trainee_id, scenario, before=row.started_at) \
+            if row.mode == "assessment" else {}
         session, fits = _replay_prefix(compiled_for(scenario), rows, row, clock, seen)
-        attempt = cls(store, attempt_id, session, row["mode"])
-        if row["status"] == "completed":  # rebuilt to be read (a debrief reopened): nothing more to write
+        attempt = cls(store, attempt_id, session, row.mode)
+        if row.completed:  # rebuilt to be read (a debrief reopened): nothing more to write
             if fits < len(rows):
                 session.close()
                 raise StoreError(_does_not_replay(rows[fits]))
@@ -74,7 +75,7 @@ class RecordedAttempt:
             return attempt
         store.claim(attempt_id, attempt.owner)
         if fits < len(rows):  # a step answered twice by an older version: keep the first answer
-            store.take_back(attempt_id, [r["seq"] for r in rows[fits:]], attempt.owner)
+            store.take_back(attempt_id, [r.seq for r in rows[fits:]], attempt.owner)
         if session.finished:
             attempt.finish()
         return attempt
@@ -140,10 +141,10 @@ class RecordedAttempt:
         shows the step the attempt is really at; this window keeps the attempt."""
         steps = self.store.steps(self.attempt_id)
         session = self.session
-        data = [step_from_row(s) for s in steps]
+        data = [s.transcript_step() for s in steps]
         _replayed(lambda: session._restore([Step(**d) for d in data]))
         for made, row in zip(session.transcript, steps):
-            made.latency, made.at = row["latency"], row["at"]
+            made.latency, made.at = row.latency, row.at
         self._next_seq = None
         self._finished_recorded = False
         self.store.claim(self.attempt_id, self.owner)
@@ -154,7 +155,7 @@ class RecordedAttempt:
         if self.mode != "practice" or not self.session.transcript or self.session.finished:
             return None
         live = self.store.steps(self.attempt_id)
-        seq = live[-1]["seq"] if live else self.store.next_seq(self.attempt_id) - 1
+        seq = live[-1].seq if live else self.store.next_seq(self.attempt_id) - 1
         self.store.undo_choice(self.attempt_id, self.session.scenario.id, seq, self.owner)
         return self.session.undo()
 
@@ -180,14 +181,14 @@ class RecordedAttempt:
         self.session.close()
 
 
-def _replay_prefix(compiled, rows: list[dict], attempt: dict, clock, seen=None) -> tuple[Session, int]:
+def _replay_prefix(compiled, rows: list[StoredChoice], attempt: Attempt, clock, seen=None) -> tuple[Session, int]:
     """The session rebuilt from the stored answers, and how many of them it replays: all of them, or those
     before the first that does not fit where the attempt then was. Only a record an older version wrote
     when two windows answered one step has such a row; it and the rows after it (that window's own path)
     are what `resume` takes back. No replayable start at all is a plain StoreError."""
     def replay(count: int) -> Session:
-        data = {"transcript": [step_from_row(s) for s in rows[:count]], "started_at": attempt["started_at"],
-                "seed": attempt.get("order_seed")}
+        data = {"transcript": [s.transcript_step() for s in rows[:count]], "started_at": attempt.started_at,
+                "seed": attempt.order_seed}
         known = {id(m) for m in compiled.machine.models}
         try:
             return Session.from_json(compiled, data, clock, seen_wordings=seen or {})
@@ -210,9 +211,9 @@ def _replay_prefix(compiled, rows: list[dict], attempt: dict, clock, seen=None) 
     return _replayed(lambda: replay(fits)), fits
 
 
-def _does_not_replay(row: dict) -> str:
-    return (f"this attempt's recorded choices no longer replay on the scenario (choice '{row['choice']}' at "
-            f"'{row['node']}' does not follow from the ones before); it cannot be rebuilt")
+def _does_not_replay(row: StoredChoice) -> str:
+    return (f"this attempt's recorded choices no longer replay on the scenario (choice '{row.choice}' at "
+            f"'{row.node}' does not follow from the ones before); it cannot be rebuilt")
 
 
 def _replayed(replay):
@@ -236,16 +237,6 @@ def _iso(seconds: float) -> str:
     from datetime import datetime, timezone
 
     return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds")
-
-
-def step_from_row(row: dict) -> dict:
-    """A stored choice as a transcript step for `Session.from_json` (the replay fills in the rest)."""
-    keys = ("node", "choice", "number", "text", "points", "mood_before", "mood_after", "at", "latency",
-            "critical", "timed_out")
-    out = {k: row[k] for k in keys}
-    out["wording"] = row.get("wording") or 0  # the wording shown, so a replay shows it again
-    out.update({"flags_before": [], "feedback": "", "tags": row.get("tags", []), "next": ""})
-    return out
 
 
 class UnrecordedAttempt:

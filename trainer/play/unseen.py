@@ -9,9 +9,10 @@ practice attempt's seed and the choices it stored as shown.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Mapping
+
+from trainer.progress.lookups import attempts_per_form, practiced_steps
 
 
 def pick_wording(seed: int | None, node_id: str, choice_id: str, count: int,
@@ -37,16 +38,10 @@ def seen_in_practice(store, trainee_id: int, scenario, before: str | None = None
              if len(c.wordings) > 1}
     if not multi:
         return {}
-    query = ("SELECT a.order_seed, c.node, c.choice_id, c.wording, c.shown FROM choices c JOIN attempts a"
-             " ON a.id = c.attempt_id WHERE a.trainee_id = ? AND a.mode = 'practice'"
-             " AND coalesce(a.translation_id, a.scenario_id) = ?")
-    params: list = [trainee_id, scenario.id]
-    if before is not None:
-        query += " AND a.started_at < ?"
-        params.append(before)
     seen: dict = {}
-    for seed, node, chosen, wording, shown in store.db.execute(query, params):
-        for choice_id in json.loads(shown) if shown else [chosen]:
+    for step in practiced_steps(store, trainee_id, scenario.id, before):
+        seed, node, chosen, wording = step.order_seed, step.node, step.choice, step.wording
+        for choice_id in step.shown or [chosen]:
             count = multi.get((node, choice_id))
             if count is None:
                 continue
@@ -74,9 +69,7 @@ def least_seen_form(store, trainee_id: int, library, scenario_id: str) -> str:
     if len(forms) < 2:
         return scenario_id
     asked = library.summaries[scenario_id].original_id if scenario_id in library.summaries else scenario_id
-    counts = dict(store.db.execute(
-        "SELECT coalesce(form_id, scenario_id), count(*) FROM attempts WHERE trainee_id = ? AND scenario_id = ?"
-        " GROUP BY 1", [trainee_id, forms[0]]).fetchall())
+    counts = attempts_per_form(store, trainee_id, forms[0])
     return min(forms, key=lambda form: (counts.get(form, 0), form != asked, forms.index(form)))
 
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.i18n import _
-from trainer.outbox import facts
+from trainer.progress import outbox_tables
 from trainer.progress import audit, passphrase as pp
 from trainer.progress.names import InvalidName, clean_name, confusable_with
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
-SITE_IRI = facts.SITE_IRI_KEY  # "site_iri"
+SITE_IRI = outbox_tables.SITE_IRI_KEY  # "site_iri"
 SITE_SCENARIOS = "site_scenarios"
-XAPI_NAMES = facts.XAPI_NAMES_KEY
+XAPI_NAMES = outbox_tables.XAPI_NAMES_KEY
 JURISDICTION = "jurisdiction"
 DEFAULT_JURISDICTION = "US"
 ROLES = ("trainee", "supervisor")
@@ -85,7 +85,7 @@ def _hash(passphrase: str, *context: str) -> str:
 # --- the site ---------------------------------------------------------------------------------------
 def site(store: Store) -> Site | None:
     """The site settings, or None for a personal database."""
-    rows = dict(store.db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
+    rows = dict(store._db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
     if SITE_IRI not in rows:
         return None
     return Site(rows[SITE_IRI], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS) or "[]")))
@@ -142,9 +142,9 @@ def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase
     with store.write():
         if is_site(store):
             raise AccessError(f"this database is already a site ({site(store).iri})")
-        if store.db.execute("SELECT EXISTS (SELECT 1 FROM trainees) OR EXISTS (SELECT 1 FROM attempts)").fetchone()[0]:
+        if store._db.execute("SELECT EXISTS (SELECT 1 FROM trainees) OR EXISTS (SELECT 1 FROM attempts)").fetchone()[0]:
             raise AccessError("this database already holds personal practice; a site starts from a new database file")
-        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
+        store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
                          [SITE_IRI, iri, SITE_SCENARIOS, json.dumps(folders)])
         account = _insert(store, name, "supervisor", hashed)
         audit.record(store, name, "site-init", iri, scenario_folders=folders)
@@ -154,7 +154,7 @@ def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase
 
 def xapi_names(store: Store) -> bool:
     """Whether this site's xAPI statements carry people's names (off unless a supervisor opts in)."""
-    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [XAPI_NAMES]).fetchone()
+    row = store._db.execute("SELECT value FROM settings WHERE key = ?", [XAPI_NAMES]).fetchone()
     return bool(row and row[0] == "1")
 
 
@@ -162,14 +162,14 @@ def set_xapi_names(store: Store, on: bool, actor: str) -> None:
     """Opt in or out of names in xAPI statements; statements already in the outbox keep what they had."""
     _require_site(store)
     with store.write():
-        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+        store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
                          " value = excluded.value", [XAPI_NAMES, "1" if on else "0"])
         audit.record(store, actor, "site-set", XAPI_NAMES, value=on)
 
 
 def site_jurisdiction(store: Store) -> str:
     """The country whose law and practice this site trains for (ISO 3166-1 alpha-2; US unless set)."""
-    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [JURISDICTION]).fetchone()
+    row = store._db.execute("SELECT value FROM settings WHERE key = ?", [JURISDICTION]).fetchone()
     return row[0] if row and row[0] else DEFAULT_JURISDICTION
 
 
@@ -186,7 +186,7 @@ def set_site_jurisdiction(store: Store, code: str, actor: str) -> None:
     assignments; the other scenarios stay one key away."""
     _require_site(store)
     with store.write():
-        store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+        store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
                          " value = excluded.value", [JURISDICTION, code])
         audit.record(store, actor, "site-set", JURISDICTION, value=code)
 
@@ -198,7 +198,7 @@ _SELECT = "SELECT id, name, role, trainee_id, disabled FROM accounts"
 def _row_to_account(store: Store, row) -> Account:
     groups = ()
     if row[3] is not None:
-        groups = tuple(r[0] for r in store.db.execute(
+        groups = tuple(r[0] for r in store._db.execute(
             "SELECT g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.trainee_id = ?"
             " ORDER BY g.name_key", [row[3]]))
     return Account(row[0], row[1], row[2], row[3], bool(row[4]), groups)
@@ -209,18 +209,18 @@ def find(store: Store, name: str) -> Account | None:
         key = clean_name(name).casefold()
     except InvalidName:
         return None
-    row = store.db.execute(f"{_SELECT} WHERE name_key = ?", [key]).fetchone()
+    row = store._db.execute(f"{_SELECT} WHERE name_key = ?", [key]).fetchone()
     return _row_to_account(store, row) if row else None
 
 
 def accounts(store: Store, role: str | None = None) -> list[Account]:
     where, params = ("WHERE role = ?", [role]) if role else ("", [])
-    return [_row_to_account(store, r) for r in store.db.execute(f"{_SELECT} {where} ORDER BY name_key", params)]
+    return [_row_to_account(store, r) for r in store._db.execute(f"{_SELECT} {where} ORDER BY name_key", params)]
 
 
 def _refuse_look_alike(store: Store, name: str, table: str = "accounts", but: int | None = None) -> None:
     """Refuse a name that could be mistaken for another account's (or group's), naming that one."""
-    others = [r[0] for r in store.db.execute(f"SELECT name FROM {table} WHERE id IS NOT ? ORDER BY id", [but])]
+    others = [r[0] for r in store._db.execute(f"SELECT name FROM {table} WHERE id IS NOT ? ORDER BY id", [but])]
     other = confusable_with(name, others)
     if other is not None:
         what = _("an account") if table == "accounts" else _("a group")
@@ -231,18 +231,18 @@ def _refuse_look_alike(store: Store, name: str, table: str = "accounts", but: in
 
 def _insert(store: Store, name: str, role: str, hashed: str) -> Account:
     key = name.casefold()
-    if store.db.execute("SELECT 1 FROM accounts WHERE name_key = ?", [key]).fetchone():
+    if store._db.execute("SELECT 1 FROM accounts WHERE name_key = ?", [key]).fetchone():
         raise AccessError(f"there is already an account named '{name}' (names are the same whatever the case)")
     _refuse_look_alike(store, name)
     trainee_id = None
     if role == "trainee":
-        row = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
+        row = store._db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
         if row is None:
-            trainee_id = store.db.execute("INSERT INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
+            trainee_id = store._db.execute("INSERT INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
                                           [name, key, now_iso()]).lastrowid
         else:
             trainee_id = row[0]
-    cursor = store.db.execute("INSERT INTO accounts (name, name_key, role, trainee_id, passphrase, created_at)"
+    cursor = store._db.execute("INSERT INTO accounts (name, name_key, role, trainee_id, passphrase, created_at)"
                               " VALUES (?, ?, ?, ?, ?, ?)", [name, key, role, trainee_id, hashed, now_iso()])
     return Account(cursor.lastrowid, name, role, trainee_id, False)
 
@@ -279,16 +279,16 @@ def rename(store: Store, old: str, new: str, actor: str) -> Account:
     clean = _name(new, "name")
     key = clean.casefold()
     with store.write():
-        clash = store.db.execute("SELECT id FROM accounts WHERE name_key = ?", [key]).fetchone()
+        clash = store._db.execute("SELECT id FROM accounts WHERE name_key = ?", [key]).fetchone()
         if clash and clash[0] != account.id:
             raise AccessError(f"there is already an account named '{clean}'")
         _refuse_look_alike(store, clean, but=account.id)
         if account.trainee_id is not None:
-            other = store.db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
+            other = store._db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
             if other and other[0] != account.trainee_id:
                 raise AccessError(f"there are already attempts recorded under the name '{clean}'")
-            store.db.execute("UPDATE trainees SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.trainee_id])
-        store.db.execute("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.id])
+            store._db.execute("UPDATE trainees SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.trainee_id])
+        store._db.execute("UPDATE accounts SET name = ?, name_key = ? WHERE id = ?", [clean, key, account.id])
         audit.record(store, actor, "account-rename", clean, old=account.name)
     return _existing(store, clean)
 
@@ -298,11 +298,11 @@ def disable(store: Store, name: str, actor: str) -> Account:
     account = _existing(store, name)
     with store.write():
         if account.role == "supervisor":
-            active = store.db.execute("SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled = 0"
+            active = store._db.execute("SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled = 0"
                                       " AND id != ?", [account.id]).fetchone()[0]
             if not active:
                 raise AccessError("this is the last active supervisor; add another one before disabling it")
-        store.db.execute("UPDATE accounts SET disabled = 1 WHERE id = ?", [account.id])
+        store._db.execute("UPDATE accounts SET disabled = 1 WHERE id = ?", [account.id])
         audit.record(store, actor, "account-disable", account.name)
     return _existing(store, name)
 
@@ -312,7 +312,7 @@ def reset_passphrase(store: Store, name: str, new: str, actor: str) -> None:
     account = _existing(store, name)
     hashed = _hash(new, account.name)
     with store.write():
-        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
+        store._db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
         pp.clear_account(store, account.subject)
         audit.record(store, actor, "account-reset-passphrase", account.name)
 
@@ -322,7 +322,7 @@ def change_own_passphrase(store: Store, account: Account, current: str, new: str
     hashed = _hash(new, account.name)
     sign_in(store, account.name, current, clock=clock, record_success=False, purpose="change-own-passphrase")
     with store.write():
-        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
+        store._db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
         audit.record(store, account.name, "change-own-passphrase", account.name)
 
 
@@ -331,12 +331,12 @@ def _join(store: Store, trainee_id: int | None, group: str) -> None:
     if trainee_id is None:
         raise AccessError("only trainees belong to groups")
     key = group.casefold()
-    row = store.db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
+    row = store._db.execute("SELECT id FROM groups WHERE name_key = ?", [key]).fetchone()
     if row is None:
         _refuse_look_alike(store, group, "groups")
-    group_id = row[0] if row else store.db.execute(
+    group_id = row[0] if row else store._db.execute(
         "INSERT INTO groups (name, name_key, created_at) VALUES (?, ?, ?)", [group, key, now_iso()]).lastrowid
-    store.db.execute("INSERT OR IGNORE INTO group_members (group_id, trainee_id) VALUES (?, ?)", [group_id, trainee_id])
+    store._db.execute("INSERT OR IGNORE INTO group_members (group_id, trainee_id) VALUES (?, ?)", [group_id, trainee_id])
 
 
 def add_to_group(store: Store, name: str, group: str, actor: str) -> Account:
@@ -351,14 +351,14 @@ def add_to_group(store: Store, name: str, group: str, actor: str) -> Account:
 def group_members(store: Store, group: str) -> list[Account]:
     """The trainee accounts in a group (what assignments to a group will reach)."""
     key = _name(group, "group name").casefold()
-    rows = store.db.execute(f"{_SELECT} WHERE trainee_id IN (SELECT m.trainee_id FROM group_members m"
+    rows = store._db.execute(f"{_SELECT} WHERE trainee_id IN (SELECT m.trainee_id FROM group_members m"
                             " JOIN groups g ON g.id = m.group_id WHERE g.name_key = ?) ORDER BY name_key", [key])
     return [_row_to_account(store, r) for r in rows]
 
 
 # --- signing in --------------------------------------------------------------------------------------
 def _stored_hash(store: Store, account_id: int) -> str | None:
-    row = store.db.execute("SELECT passphrase FROM accounts WHERE id = ?", [account_id]).fetchone()
+    row = store._db.execute("SELECT passphrase FROM accounts WHERE id = ?", [account_id]).fetchone()
     return row[0] if row else None
 
 
@@ -383,7 +383,7 @@ def sign_in(store: Store, name: str, passphrase: str, role: str | None = None, c
     refusal = "disabled" if account.disabled else (None if account.role in allowed else "wrong role")
 
     def save(value: str) -> None:
-        store.db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [value, account.id])
+        store._db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [value, account.id])
 
     def settle(outcome) -> None:
         audit.signing_in(store, outcome, account.name, address, refusal, record_success, **extra)

@@ -15,7 +15,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from trainer.outbox import facts as outbox
+from trainer.progress import outbox_tables as outbox
 from trainer.progress.chain import FIELDS as _FIELDS, GENESIS, GUARDS, row_hash
 from trainer.progress.store import Store, StoreError, now_iso
 
@@ -35,12 +35,12 @@ def record(store: Store, actor: str, action: str, subject: str | None = None, **
     """Add one entry; call it inside the write transaction of the change it describes, so the change and
     its record land together or not at all (and no other writer can slip a row in between the last
     hash read here and this row)."""
-    if not store.db.conn.in_transaction:  # two writers could otherwise chain onto the same row
+    if not store._db.conn.in_transaction:  # two writers could otherwise chain onto the same row
         raise StoreError("an audit entry must be added inside the write transaction of its change (Store.write)")
-    last = store.db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+    last = store._db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     row = ((last[0] + 1) if last else 1, now_iso(), actor, action, subject,
            json.dumps(detail, ensure_ascii=False) if detail else None)
-    store.db.execute(f"INSERT INTO audit ({_FIELDS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    store._db.execute(f"INSERT INTO audit ({_FIELDS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
                      [*row, row_hash(last[1] if last else GENESIS, row)])
 
 
@@ -60,7 +60,7 @@ def entries(store: Store, action: str | None = None, since: str | None = None) -
         clauses.append("at >= ?")
         params.append(since)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = store.db.execute(f"SELECT {_FIELDS}, hash FROM audit {where} ORDER BY id", params)
+    rows = store._db.execute(f"SELECT {_FIELDS}, hash FROM audit {where} ORDER BY id", params)
     return [{"id": r[0], "at": r[1], "actor": r[2], "action": r[3], "subject": r[4],
              "detail": json.loads(r[5]) if r[5] else {}, "hash": r[6]} for r in rows]
 
@@ -111,10 +111,10 @@ def verify(store: Store) -> Verdict:
     """Recompute the chain from the first row; stop at the first row whose hash does not match: its own
     fields were changed, or a row before it was changed, removed or slipped in (each row's hash covers
     its id and the hash before it, so a gap or an extra row breaks the next one)."""
-    present = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    present = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     missing = tuple(g for g in GUARDS if g not in present)
     previous, count, head = GENESIS, 0, None
-    for row in store.db.execute(f"SELECT {_FIELDS}, hash FROM audit ORDER BY id"):
+    for row in store._db.execute(f"SELECT {_FIELDS}, hash FROM audit ORDER BY id"):
         fields, stored = row[:6], row[6]
         if stored != row_hash(previous, fields):
             return Verdict(count, head, previous or None, row[0], row[1], row[3],
@@ -125,7 +125,7 @@ def verify(store: Store) -> Verdict:
 
 def can_sign_off(store: Store, attempt_id: str) -> str | None:
     """Why this attempt cannot be signed off, or None if it can."""
-    row = store.db.execute("SELECT status, choices, signed_off_by FROM attempts WHERE id = ?", [attempt_id]).fetchone()
+    row = store._db.execute("SELECT status, choices, signed_off_by FROM attempts WHERE id = ?", [attempt_id]).fetchone()
     if row is None:
         return "there is no such attempt"
     status, choices, signed_by = row
@@ -143,33 +143,33 @@ def sign_off(store: Store, attempt_id: str, supervisor: str) -> None:
         reason = can_sign_off(store, attempt_id)
         if reason:
             raise StoreError(reason)
-        store.db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
-                         [supervisor, now_iso(), attempt_id])
-        outbox.on_sign_off(store.db.conn, attempt_id)
+        store._db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = ? WHERE id = ?",
+                          [supervisor, now_iso(), attempt_id])
+        outbox.on_sign_off(store._db.conn, store.attempt(attempt_id))
         record(store, supervisor, "sign-off", attempt_id)
 
 
 def withdraw_sign_off(store: Store, attempt_id: str, supervisor: str) -> None:
     """Take a sign-off back: the attempt is no longer signed off, and the audit keeps both events."""
     with store.write():
-        row = store.db.execute("SELECT signed_off_by, signed_off_at FROM attempts WHERE id = ?",
-                               [attempt_id]).fetchone()
+        row = store._db.execute("SELECT signed_off_by, signed_off_at FROM attempts WHERE id = ?",
+                                [attempt_id]).fetchone()
         if row is None or row[0] is None:
             raise StoreError("this attempt is not signed off")
-        outbox.on_withdraw(store.db.conn, attempt_id, supervisor)
-        store.db.execute("UPDATE attempts SET signed_off_by = NULL, signed_off_at = NULL WHERE id = ?", [attempt_id])
+        outbox.on_withdraw(store._db.conn, store.attempt(attempt_id), supervisor)
+        store._db.execute("UPDATE attempts SET signed_off_by = NULL, signed_off_at = NULL WHERE id = ?", [attempt_id])
         record(store, supervisor, "withdraw-sign-off", attempt_id, signed_off_by=row[0], signed_off_at=row[1])
 
 
 def add_note(store: Store, attempt_id: str, author: str, text: str) -> None:
     with store.write():
-        store.db["notes"].insert({"attempt_id": attempt_id, "author": author, "text": text, "created_at": now_iso()})
+        store._db["notes"].insert({"attempt_id": attempt_id, "author": author, "text": text, "created_at": now_iso()})
         record(store, author, "note", attempt_id)
 
 
 def notes_for_trainee(store: Store, trainee_id: int) -> list[dict]:
     """The notes supervisors left on this trainee's attempts, newest first: what a trainee may read."""
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT n.created_at, n.author, n.text, a.scenario_title, a.scenario_id, a.id FROM notes n"
         " JOIN attempts a ON a.id = n.attempt_id WHERE a.trainee_id = ? ORDER BY n.id DESC", [trainee_id])
     return [{"at": r[0], "author": r[1], "text": r[2], "scenario": r[3] or r[4], "attempt_id": r[5]} for r in rows]

@@ -209,10 +209,10 @@ def m006_outbox(db: Database) -> None:
     person that stands for them in statements (a trigger gives each new trainee one). On a site
     database the statements of attempts recorded before this upgrade are enqueued here, so the first
     sync delivers the whole history."""
-    from trainer.outbox import facts
+    from trainer.progress import outbox_tables
 
-    facts.create_schema(db.conn)
-    facts.backfill(db.conn)
+    outbox_tables.create_schema(db.conn)
+    outbox_tables.backfill(db.conn)
 
 
 @migrations()
@@ -313,7 +313,7 @@ def m011_one_answer_per_step(db: Database) -> None:
     that left the mood unchanged looks like a loop back to the same node; only the scenario can tell them
     apart, so `RecordedAttempt.resume` settles those the same way. A finished attempt keeps every row: its
     result was scored on the path that finished it. The remaining rows are numbered in the order made."""
-    from trainer.outbox import facts
+    from trainer.progress import outbox_tables
 
     db["choices"].add_column("step", int)
     rows = db.execute("SELECT c.attempt_id, c.seq, c.mood_before, c.mood_after FROM choices c JOIN attempts a"
@@ -326,7 +326,7 @@ def m011_one_answer_per_step(db: Database) -> None:
             cut = attempt_id  # a second answer, or what its window recorded after it: taken back, as an undo
             db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ?", [attempt_id, seq])
             db.execute("UPDATE attempts SET choices = choices - 1 WHERE id = ?", [attempt_id])
-            facts.on_undo(db.conn, attempt_id, seq)
+            outbox_tables.on_undo(db.conn, attempt_id, seq)
             continue
         previous = (attempt_id, mood_after)
     db.execute("UPDATE choices SET step = (SELECT count(*) FROM choices earlier WHERE earlier.attempt_id ="

@@ -139,7 +139,7 @@ class Failures:
 
 
 def failures(store: Store, key: str) -> Failures:
-    row = store.db.execute("SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = ?",
+    row = store._db.execute("SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = ?",
                            [key]).fetchone()
     return Failures(row[0], row[1]) if row else Failures(0, None)
 
@@ -195,12 +195,12 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
     with store.write():
         now = clock()
         # counts nobody added to for an hour are forgotten anyway: dropping them keeps the table small
-        store.db.execute("DELETE FROM sign_in_failures WHERE last_failure_at <= ?", [now - FORGET_AFTER])
+        store._db.execute("DELETE FROM sign_in_failures WHERE last_failure_at <= ?", [now - FORGET_AFTER])
         wait = max(failures(store, key).wait(now, free) for _scope, key, free in counts)
         if wait > 0:
             raise LockedOut(wait)
         for _scope, key, _free in counts:
-            store.db.execute(
+            store._db.execute(
                 "INSERT INTO sign_in_failures (subject, failures, last_failure_at) VALUES (?, 1, ?)"
                 " ON CONFLICT (subject) DO UPDATE SET last_failure_at = excluded.last_failure_at, failures ="
                 " CASE WHEN excluded.last_failure_at - last_failure_at >= ? THEN 1 ELSE failures + 1 END",
@@ -209,8 +209,8 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
     ok, rehashed = verify(hashed, passphrase)
     with store.write():
         if ok:
-            store.db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [pair_key(subject, address)])
-            store.db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE subject = ?",
+            store._db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [pair_key(subject, address)])
+            store._db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE subject = ?",
                              [address_key(address)])  # no such row at the terminal: nothing to take back
             if rehashed:
                 save(rehashed)
@@ -226,7 +226,7 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
 def clear_account(store: Store, subject: str) -> None:
     """Forget an account's wrong tries from every place (a supervisor reset its passphrase)."""
     prefix = pair_key(subject, "")
-    store.db.execute("DELETE FROM sign_in_failures WHERE substr(subject, 1, ?) = ?", [len(prefix), prefix])
+    store._db.execute("DELETE FROM sign_in_failures WHERE substr(subject, 1, ?) = ?", [len(prefix), prefix])
 
 
 # --- the personal database's supervisor passphrase ------------------------------------------------------
@@ -235,12 +235,12 @@ def is_set(store: Store) -> bool:
 
 
 def _personal_hash(store: Store) -> str | None:
-    row = store.db.execute("SELECT value FROM settings WHERE key = ?", [KEY]).fetchone()
+    row = store._db.execute("SELECT value FROM settings WHERE key = ?", [KEY]).fetchone()
     return row[0] if row else None
 
 
 def _save_personal(store: Store, value: str) -> None:
-    store.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+    store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
                      " value = excluded.value", [KEY, value])
 
 

@@ -37,8 +37,8 @@ def _clean(raw: str, what: str) -> str:
 def sets(store: Store) -> list[dict]:
     """Every named set with its scenario ids in the order they were added."""
     out = []
-    for set_id, name in store.db.execute("SELECT id, name FROM scenario_sets ORDER BY name_key"):
-        ids = [r[0] for r in store.db.execute(
+    for set_id, name in store._db.execute("SELECT id, name FROM scenario_sets ORDER BY name_key"):
+        ids = [r[0] for r in store._db.execute(
             "SELECT scenario_id FROM scenario_set_items WHERE set_id = ? ORDER BY position", [set_id])]
         out.append({"name": name, "scenarios": ids})
     return out
@@ -59,14 +59,14 @@ def add_to_set(store: Store, name: str, scenario_ids: Iterable[str], actor: str)
     if not ids:
         raise ProgrammeError(_("a set needs at least one scenario id"))
     with store.write():
-        row = store.db.execute("SELECT id FROM scenario_sets WHERE name_key = ?", [clean.casefold()]).fetchone()
-        set_id = row[0] if row else store.db.execute(
+        row = store._db.execute("SELECT id FROM scenario_sets WHERE name_key = ?", [clean.casefold()]).fetchone()
+        set_id = row[0] if row else store._db.execute(
             "INSERT INTO scenario_sets (name, name_key, created_by, created_at) VALUES (?, ?, ?, ?)",
             [clean, clean.casefold(), actor, now_iso()]).lastrowid
-        start = store.db.execute("SELECT coalesce(max(position), 0) FROM scenario_set_items WHERE set_id = ?",
+        start = store._db.execute("SELECT coalesce(max(position), 0) FROM scenario_set_items WHERE set_id = ?",
                                  [set_id]).fetchone()[0]
         for offset, sid in enumerate(ids, 1):
-            store.db.execute("INSERT OR IGNORE INTO scenario_set_items (set_id, position, scenario_id)"
+            store._db.execute("INSERT OR IGNORE INTO scenario_set_items (set_id, position, scenario_id)"
                              " VALUES (?, ?, ?)", [set_id, start + offset, sid])
         audit.record(store, actor, "set-add", clean, scenarios=ids)
     return find_set(store, clean)
@@ -83,13 +83,13 @@ def remove_set(store: Store, name: str, actor: str, scenario_ids: Iterable[str] 
     if missing:
         raise ProgrammeError(_("'{id}' is not in the set '{name}'").format(id=missing[0], name=found["name"]))
     with store.write():
-        set_id = store.db.execute("SELECT id FROM scenario_sets WHERE name = ?", [found["name"]]).fetchone()[0]
+        set_id = store._db.execute("SELECT id FROM scenario_sets WHERE name = ?", [found["name"]]).fetchone()[0]
         if ids and len(ids) < len(found["scenarios"]):
-            store.db.execute(f"DELETE FROM scenario_set_items WHERE set_id = ? AND scenario_id IN "
+            store._db.execute(f"DELETE FROM scenario_set_items WHERE set_id = ? AND scenario_id IN "
                              f"({','.join('?' * len(ids))})", [set_id, *ids])
         else:
-            store.db.execute("DELETE FROM scenario_set_items WHERE set_id = ?", [set_id])
-            store.db.execute("DELETE FROM scenario_sets WHERE id = ?", [set_id])
+            store._db.execute("DELETE FROM scenario_set_items WHERE set_id = ?", [set_id])
+            store._db.execute("DELETE FROM scenario_sets WHERE id = ?", [set_id])
             ids = []
         audit.record(store, actor, "set-remove", found["name"], scenarios=ids or found["scenarios"])
     return find_set(store, found["name"]) if ids else None
@@ -121,7 +121,7 @@ def _target(store: Store, trainee: str | None, group: str | None) -> tuple[int |
         if person is None:
             raise ProgrammeError(_("there is no trainee named '{name}'").format(name=trainee))
         return person.id, None, person.name
-    row = store.db.execute("SELECT id, name FROM groups WHERE name_key = ?",
+    row = store._db.execute("SELECT id, name FROM groups WHERE name_key = ?",
                            [_clean(group, "group name").casefold()]).fetchone()
     if row is None:
         raise ProgrammeError(_("there is no group named '{name}' (a group is made when a trainee joins it: "
@@ -140,15 +140,15 @@ def assign(store: Store, scenarios: Iterable[tuple[str, str | None]], actor: str
     ids = []
     with store.write():
         for sid, from_set in scenarios:
-            row = store.db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
+            row = store._db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
                                    " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
             values = [due.isoformat(), mode, max_attempts, every_months, from_set]
             if row:
-                store.db.execute("UPDATE assignments SET due = ?, mode = ?, max_attempts = ?, every_months = ?,"
+                store._db.execute("UPDATE assignments SET due = ?, mode = ?, max_attempts = ?, every_months = ?,"
                                  " from_set = ? WHERE id = ?", [*values, row[0]])
                 ids.append(row[0])
             else:
-                ids.append(store.db.execute(
+                ids.append(store._db.execute(
                     "INSERT INTO assignments (due, mode, max_attempts, every_months, from_set, scenario_id,"
                     " trainee_id, group_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [*values, sid, trainee_id, group_id, actor, now_iso()]).lastrowid)
@@ -165,11 +165,11 @@ def unassign(store: Store, scenario_ids: Iterable[str], actor: str, *, trainee: 
     gone = 0
     with store.write():
         for sid in scenario_ids:
-            row = store.db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
+            row = store._db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
                                    " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
             if row is None:
                 continue
-            store.db.execute("DELETE FROM assignments WHERE id = ?", [row[0]])
+            store._db.execute("DELETE FROM assignments WHERE id = ?", [row[0]])
             audit.record(store, actor, "unassign", sid, to=who)
             gone += 1
     return gone
@@ -182,7 +182,7 @@ _ASSIGNMENT_COLUMNS = ("a.id, a.scenario_id, a.due, a.assigned_at, a.mode, a.max
 def _effective(store: Store, trainee_id: int) -> dict[str, dict]:
     """The one assignment per scenario that applies to this trainee (their own beats a group's; among
     groups the earliest due date)."""
-    rows = store.db.execute(
+    rows = store._db.execute(
         f"SELECT {_ASSIGNMENT_COLUMNS} FROM assignments a LEFT JOIN groups g ON g.id = a.group_id"
         " WHERE a.trainee_id = ? OR a.group_id IN (SELECT group_id FROM group_members WHERE trainee_id = ?)"
         " ORDER BY a.trainee_id IS NULL, a.due, a.id", [trainee_id, trainee_id]).fetchall()
@@ -196,7 +196,7 @@ def _effective(store: Store, trainee_id: int) -> dict[str, dict]:
 
 
 def _waived(store: Store, assignment_id: int, trainee_id: int) -> dict | None:
-    row = store.db.execute("SELECT version, waived_by, waived_at, reason FROM waivers WHERE assignment_id = ?"
+    row = store._db.execute("SELECT version, waived_by, waived_at, reason FROM waivers WHERE assignment_id = ?"
                            " AND trainee_id = ?", [assignment_id, trainee_id]).fetchone()
     return None if row is None else {"version": row[0], "by": row[1], "at": row[2], "reason": row[3]}
 
@@ -220,10 +220,10 @@ def trainee_programme(store: Store, trainee: Trainee, catalogue: Mapping, today:
 
 def _row(trainee: Trainee, sid: str, meta, item: dict, st: Standing, waiver: dict | None, attempts) -> dict:
     a = item["assignment"]
-    by_id = {x["id"]: x for x in attempts}
+    by_id = {x.id: x for x in attempts}
     passing = by_id.get(st.pass_attempt) if st.pass_attempt else None
-    title = getattr(meta, "title", None) or next((x["scenario_title"] for x in attempts if x["scenario_id"] == sid
-                                                  and x["scenario_title"]), None) or sid
+    title = getattr(meta, "title", None) or next((x.scenario_title for x in attempts if x.scenario_id == sid
+                                                  and x.scenario_title), None) or sid
     return {
         "trainee": trainee.name, "trainee_id": trainee.id, "scenario": sid, "title": title,
         "due": st.due.isoformat(), "status": st.status, "mode": a.mode, "via": item["via"], "set": item["set"],
@@ -231,12 +231,12 @@ def _row(trainee: Trainee, sid: str, meta, item: dict, st: Standing, waiver: dic
         "attempts": a.max_attempts, "attempts_used": st.attempts_used, "attempts_left": st.attempts_left,
         "every": format_every(a.every_months) or None, "next_due": st.next_due.isoformat() if st.next_due else None,
         "passed_at": st.passed_at, "passed_version": st.passed_version, "current_version": getattr(meta, "version", None),
-        "score": passing["overall"] if passing else None,
-        "language": passing.get("language") if passing else None,  # a pass on a translation counts here
-        "form": passing.get("form_id") if passing else None,  # and a pass on a form: which one
-        "signed_off_by": passing["signed_off_by"] if passing else None,
+        "score": passing.overall if passing else None,
+        "language": passing.language if passing else None,  # a pass on a translation counts here
+        "form": passing.form_id if passing else None,  # and a pass on a form: which one
+        "signed_off_by": passing.signed_off_by if passing else None,
         "waived_by": waiver["by"] if waiver and st.status == "waived" else None,
-        "completions": [dict(c) for c in st.completions],
+        "completions": list(st.completions),  # Attempt records
     }
 
 
@@ -251,7 +251,7 @@ def completion_grid(store: Store, catalogue: Mapping, today: date, group: str | 
     if trainee is not None:
         people = [t for t in people if t.name.casefold() == " ".join(trainee.split()).casefold()]
     if group is not None:
-        members = {r[0] for r in store.db.execute(
+        members = {r[0] for r in store._db.execute(
             "SELECT m.trainee_id FROM group_members m JOIN groups g ON g.id = m.group_id WHERE g.name_key = ?",
             [_clean(group, "group name").casefold()])}
         people = [t for t in people if t.id in members]
@@ -285,7 +285,7 @@ def waive(store: Store, trainee: str, scenario_id: str, catalogue: Mapping, acto
         raise ProgrammeError(_("{name}'s '{id}' is {status}, not retraining-due; only retraining can be waived").format(
             name=person.name, id=scenario_id, status=row["status"]))
     with store.write():
-        store.db.execute("INSERT OR REPLACE INTO waivers (assignment_id, trainee_id, version, waived_by, waived_at,"
+        store._db.execute("INSERT OR REPLACE INTO waivers (assignment_id, trainee_id, version, waived_by, waived_at,"
                          " reason) VALUES (?, ?, ?, ?, ?, ?)",
                          [row["assignment_id"], person.id, row["current_version"], actor, now_iso(), reason])
         audit.record(store, actor, "waive-retraining", scenario_id, trainee=person.name,

@@ -16,8 +16,10 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Mapping, Sequence
+from typing import Sequence
+
 from trainer.i18n import _
+from trainer.progress.records import Attempt
 
 STATUSES = ("not-started", "in-progress", "passed", "failed", "overdue", "retraining-due", "waived")
 MODES = ("assessment", "practice")
@@ -45,7 +47,7 @@ class Standing:
     passed_version: int | None = None
     pass_attempt: str | None = None
     next_due: date | None = None  # a recurring pass: when it comes back due
-    completions: tuple[Mapping, ...] = field(default=())  # every pass that closed a cycle, oldest first
+    completions: tuple[Attempt, ...] = field(default=())  # every pass that closed a cycle, oldest first
 
 
 def parse_every(text: str) -> int:
@@ -85,49 +87,49 @@ def local_day(iso: str) -> date:
     return datetime.fromisoformat(iso).astimezone().date()
 
 
-def counts(assignment: Assignment, attempt: Mapping) -> bool:
-    if attempt["scenario_id"] != assignment.scenario_id or attempt["started_at"] < assignment.assigned_at:
+def counts(assignment: Assignment, attempt: Attempt) -> bool:
+    if attempt.scenario_id != assignment.scenario_id or attempt.started_at < assignment.assigned_at:
         return False
-    return assignment.mode == "practice" or attempt["mode"] == "assessment"
+    return assignment.mode == "practice" or attempt.mode == "assessment"
 
 
-def _passed(attempt: Mapping) -> bool:
-    return attempt["status"] == "completed" and bool(attempt["passed"])
+def _passed(attempt: Attempt) -> bool:
+    return attempt.status == "completed" and bool(attempt.passed)
 
 
-def standing(assignment: Assignment, attempts: Sequence[Mapping], current_version: int | None, today: date,
+def standing(assignment: Assignment, attempts: Sequence[Attempt], current_version: int | None, today: date,
              waived_version: int | None = None) -> Standing:
     """Where the trainee stands today. `attempts` are the trainee's (any scenario, any order);
     `current_version` None means the scenario is no longer in the library (no retraining check)."""
-    counted = sorted((a for a in attempts if counts(assignment, a)), key=lambda a: a["started_at"])
+    counted = sorted((a for a in attempts if counts(assignment, a)), key=lambda a: a.started_at)
     lead = max(timedelta(0), assignment.due - local_day(assignment.assigned_at))
     due, start, completions = assignment.due, assignment.assigned_at, []
     while True:
-        cycle = [a for a in counted if a["started_at"] >= start]
+        cycle = [a for a in counted if a.started_at >= start]
         limited = cycle[:assignment.max_attempts] if assignment.max_attempts else cycle
         first = next((a for a in limited if _passed(a)), None)
         if first is None:
             return _open(assignment, due, limited, today, tuple(completions))
-        later = [a for a in cycle if a["started_at"] > first["started_at"]]
+        later = [a for a in cycle if a.started_at > first.started_at]
         closing, status = first, "passed"
-        if current_version is not None and (first["scenario_version"] or 0) < current_version:
-            retrained = next((a for a in later if _passed(a) and (a["scenario_version"] or 0) >= current_version), None)
+        if current_version is not None and (first.scenario_version or 0) < current_version:
+            retrained = next((a for a in later if _passed(a) and (a.scenario_version or 0) >= current_version), None)
             if retrained is not None:
                 closing = retrained
             else:
                 status = "waived" if waived_version is not None and waived_version >= current_version \
                     else "retraining-due"
         completions.append(closing)
-        anniversary = add_months(local_day(closing["finished_at"]), assignment.every_months) \
+        anniversary = add_months(local_day(closing.finished_at), assignment.every_months) \
             if assignment.every_months else None
         if anniversary is None or today < anniversary - lead or status != "passed":
             used = len(limited) if status != "retraining-due" else \
-                sum(1 for a in later if (a["scenario_version"] or 0) >= (current_version or 0))
+                sum(1 for a in later if (a.scenario_version or 0) >= (current_version or 0))
             left = None if assignment.max_attempts is None else max(0, assignment.max_attempts - used)
             return Standing(status, due, used, left if status == "retraining-due" else None,
-                            closing["finished_at"], closing["scenario_version"], closing["id"],
+                            closing.finished_at, closing.scenario_version, closing.id,
                             anniversary, tuple(completions))
-        due, start = anniversary, closing["started_at"] + "~"  # strictly after the closing attempt began
+        due, start = anniversary, closing.started_at + "~"  # strictly after the closing attempt began
 
 
 def _open(assignment: Assignment, due: date, limited: list, today: date, completions: tuple) -> Standing:
@@ -135,14 +137,14 @@ def _open(assignment: Assignment, due: date, limited: list, today: date, complet
     or not started."""
     used = len(limited)
     left = None if assignment.max_attempts is None else max(0, assignment.max_attempts - used)
-    finished_fail = any(a["status"] == "completed" for a in limited)
+    finished_fail = any(a.status == "completed" for a in limited)
     if left == 0:
         status = "failed"
     elif today > due:
         status = "overdue"
     elif finished_fail:
         status = "failed"
-    elif any(a["status"] == "in-progress" for a in limited):
+    elif any(a.status == "in-progress" for a in limited):
         status = "in-progress"
     elif used:
         status = "in-progress"  # started and left (abandoned): begun, not finished

@@ -10,14 +10,16 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
 from platformdirs import user_data_dir
 
-from trainer.outbox import facts as outbox
+from trainer.progress import attempts as queries
+from trainer.progress import outbox_tables as outbox
+from trainer.progress.records import Attempt, Note, ScenarioBest, SkillResult, StoredChoice
 from trainer.progress.dbfile import (SQLITE_HEADER, StoreError, check_existing_file, create_private,  # noqa: F401
                                      database_exists)
 
@@ -75,12 +77,22 @@ class Trainee:
     name: str
 
 
+def _known_migrations() -> set[str]:
+    """Every migration this version knows: all of them are pending on an empty database (sqlite-utils'
+    public `Migrations.pending`; its list of registered migrations is private)."""
+    from sqlite_utils import Database
+
+    from trainer.progress.migrations import migrations
+
+    return {m.name for m in migrations.pending(Database(memory=True))}
+
+
 class Store:
     """One connection to the progress database. (sqlite-utils is imported when a store is opened, so
     merely importing this module stays cheap for start-up.)"""
 
     def __init__(self, db, path: Path | None):
-        self.db = db
+        self._db = db  # private: SQL lives in trainer.progress only (#23)
         self.path = path
 
     # --- opening ---------------------------------------------------------------------------------
@@ -135,7 +147,7 @@ class Store:
         if "_sqlite_migrations" not in tables or "attempts" not in tables:
             raise StoreError(f"{path} is an SQLite database but not a trainer database; it was left untouched")
         applied = {m.name for m in migrations.applied(db)}
-        known = {m.name for m in migrations._migrations}
+        known = _known_migrations()
         if applied - known:
             raise StoreError(f"{path} was written by a newer version of trainer (schema "
                              f"{sorted(applied - known)[-1]}); upgrade trainer to open it. The file was left untouched")
@@ -143,13 +155,18 @@ class Store:
     def _migrate(self) -> None:
         from trainer.progress.migrations import migrations
 
-        if not migrations.pending(self.db):
+        if not migrations.pending(self._db):
             return
         with self.write():
-            migrations.apply(self.db)
+            migrations.apply(self._db)
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
+
+    def backup_source(self):
+        """The SQLite connection to copy with SQLite's online backup API (`trainer backup`), and for nothing
+        else: reads and writes go through the store's named queries."""
+        return self._db.conn
 
     @contextmanager
     def write(self) -> Iterator:
@@ -157,11 +174,11 @@ class Store:
         Either all of it lands or none of it does; SQLite failures become a `StoreError` that says why."""
         import sqlite3  # already loaded by open(); imported here so start-up need not load it
 
-        conn = self.db.conn
+        conn = self._db.conn
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield self._db
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -177,7 +194,7 @@ class Store:
     def schema_version(self) -> list[str]:
         from trainer.progress.migrations import migrations
 
-        return [m.name for m in migrations.applied(self.db)]
+        return [m.name for m in migrations.applied(self._db)]
 
     # --- trainees --------------------------------------------------------------------------------
     def trainee(self, name: str) -> Trainee:
@@ -186,14 +203,14 @@ class Store:
         row = self._trainee_row(clean)
         if row is None:
             with self.write():
-                self.db.execute("INSERT OR IGNORE INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
+                self._db.execute("INSERT OR IGNORE INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
                                 [clean, clean.casefold(), now_iso()])
             row = self._trainee_row(clean)
         return Trainee(row[0], row[1])
 
     def trainee_name(self, trainee_id: int | None) -> str | None:
         """The name of the trainee with this id (None when there is none)."""
-        found = self.db.execute("SELECT name FROM trainees WHERE id = ?", [trainee_id]).fetchone()
+        found = self._db.execute("SELECT name FROM trainees WHERE id = ?", [trainee_id]).fetchone()
         return found[0] if found else None
 
     @staticmethod
@@ -206,7 +223,7 @@ class Store:
             raise StoreError(str(exc)) from None
 
     def _trainee_row(self, clean: str):
-        return self.db.execute("SELECT id, name FROM trainees WHERE name_key = ?", [clean.casefold()]).fetchone()
+        return self._db.execute("SELECT id, name FROM trainees WHERE name_key = ?", [clean.casefold()]).fetchone()
 
     def find_trainee(self, name: str) -> Trainee | None:
         from trainer.progress.names import InvalidName, clean_name
@@ -218,7 +235,7 @@ class Store:
         return Trainee(row[0], row[1]) if row else None
 
     def trainees(self) -> list[Trainee]:
-        return [Trainee(r[0], r[1]) for r in self.db.execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE")]
+        return [Trainee(r[0], r[1]) for r in self._db.execute("SELECT id, name FROM trainees ORDER BY name COLLATE NOCASE")]
 
     # --- attempts ------------------------------------------------------------------------------------
     def start_attempt(self, trainee: Trainee, scenario, mode: str, at: str | None = None, seed: int | None = None,
@@ -231,7 +248,7 @@ class Store:
         original = scenario.counts_toward  # a translation's or a form's attempts count toward its original
         translation = scenario.id if original != scenario.id else None  # the very file played
         with self.write():
-            self.db["attempts"].insert({
+            self._db["attempts"].insert({
                 "id": attempt_id, "trainee_id": trainee.id, "scenario_id": original,
                 "scenario_version": scenario.version, "content_hash": scenario.content_hash,
                 "scenario_title": scenario.title, "category": scenario.category, "mode": mode,
@@ -239,11 +256,11 @@ class Store:
                 "order_seed": seed, "owner": owner, "owner_seen": stamp, "language": scenario.language,
                 "translation_id": translation, "form_id": scenario.form_id,
             })
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
                 " ON CONFLICT (trainee_id, mode) DO UPDATE SET attempts = attempts + 1,"
                 " last_activity = excluded.last_activity", [trainee.id, mode, stamp])
-            self.db.execute(
+            self._db.execute(
                 "INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts) VALUES (?, ?, ?, ?, 1)"
                 " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = CASE WHEN ?"
                 " THEN title ELSE excluded.title END, category = excluded.category",
@@ -252,7 +269,7 @@ class Store:
 
     def _check_owner(self, attempt_id: str, owner: str | None) -> None:
         """Inside a write: refuse to write an attempt that is closed, or that another window now holds."""
-        row = self.db.conn.execute("SELECT status, owner FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        row = self._db.conn.execute("SELECT status, owner FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
         if row is None:
             raise AttemptElsewhere("this attempt no longer exists; nothing was saved for this step")
         if row[0] != "in-progress":
@@ -266,13 +283,13 @@ class Store:
         """Take an in-progress attempt over for this window: any other window's next write is refused."""
         with self.write():
             self._check_owner(attempt_id, None)
-            self.db.conn.execute("UPDATE attempts SET owner = ?, owner_seen = ? WHERE id = ?",
+            self._db.conn.execute("UPDATE attempts SET owner = ?, owner_seen = ? WHERE id = ?",
                                  (owner, now_iso(), attempt_id))
 
     def release(self, attempt_id: str, owner: str) -> None:
         """This window has left the attempt: no other window is warned that it may be open here."""
         with self.write():
-            self.db.conn.execute("UPDATE attempts SET owner_seen = NULL WHERE id = ? AND owner = ?",
+            self._db.conn.execute("UPDATE attempts SET owner_seen = NULL WHERE id = ? AND owner = ?",
                                  (attempt_id, owner))
 
     def node_shown(self, attempt_id: str, seq: int, at: float, deadline: float | None,
@@ -280,13 +297,13 @@ class Store:
         """When the node the next choice (number `seq`) answers was first shown, and its deadline: stored
         the first time, read back after that, so leaving and resuming never restarts a timer."""
         query = "SELECT shown_seq, shown_at, deadline FROM attempts WHERE id = ?"
-        row = self.db.conn.execute(query, (attempt_id,)).fetchone()
+        row = self._db.conn.execute(query, (attempt_id,)).fetchone()
         if row is None or row[0] != seq or row[1] is None:
             with self.write():
                 self._check_owner(attempt_id, owner)
-                row = self.db.conn.execute(query, (attempt_id,)).fetchone()
+                row = self._db.conn.execute(query, (attempt_id,)).fetchone()
                 if row[0] != seq or row[1] is None:
-                    self.db.conn.execute("UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ?,"
+                    self._db.conn.execute("UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ?,"
                                          " owner_seen = ? WHERE id = ?", (seq, at, deadline, now_iso(), attempt_id))
                     return at, deadline
         return row[1], row[2]
@@ -310,12 +327,17 @@ class Store:
 
         with self.write():
             self._check_owner(attempt_id, owner)
-            execute = self.db.conn.execute
+            execute = self._db.conn.execute
+            choice = StoredChoice(seq, step.node, step.choice, step.number, step.text, dict(step.points),
+                                  step.mood_before, step.mood_after, step.latency, step.at, step.critical,
+                                  bool(step.timed_out), list(step.tags), list(shown) if shown is not None else None,
+                                  getattr(step, "wording", 0) or 0)
             try:
-                execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
-                                              json.dumps(step.points), step.mood_before, step.mood_after,
-                                              step.latency, step.at, step.critical, int(step.timed_out),
-                                              json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
+                execute(self._INSERT_CHOICE, (attempt_id, seq, choice.node, choice.choice, choice.number, choice.text,
+                                              json.dumps(choice.points), choice.mood_before, choice.mood_after,
+                                              choice.latency, choice.at, choice.critical, int(choice.timed_out),
+                                              json.dumps(choice.tags),
+                                              json.dumps(choice.shown) if choice.shown is not None else None,
                                               getattr(step, "wording", 0), position, attempt_id))
             except sqlite3.IntegrityError as exc:  # this step (or this choice number) is already stored
                 raise AttemptMovedOn("this step was already answered in another window, and the attempt has "
@@ -323,7 +345,8 @@ class Store:
             execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
             if next_shown is not None:
                 execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
-            outbox.on_choice(self.db.conn, attempt_id, seq)
+            if outbox.site(self._db.conn) is not None:  # a site database: the statement lands with the choice
+                outbox.on_choice(self._db.conn, queries.attempt(self._db, attempt_id), choice)
             if finish is not None:
                 self._finish(attempt_id, finish)
 
@@ -337,17 +360,17 @@ class Store:
         with self.write():
             self._check_owner(attempt_id, owner)
             for seq in seqs:
-                if self.db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
+                if self._db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
                                    [attempt_id, seq]).rowcount:
-                    self.db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
+                    self._db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
                                     " WHERE id = ?", [now_iso(), attempt_id])
-                    outbox.on_undo(self.db.conn, attempt_id, seq)
+                    outbox.on_undo(self._db.conn, attempt_id, seq)
 
     def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None,
                        owner: str | None = None) -> None:
         """Record the result of an attempt whose recorded choices already reach an ending (a resume)."""
         with self.write():
-            row = self.db.conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            row = self._db.conn.execute("SELECT status FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
             if row is None or row[0] == "completed":
                 return
             self._check_owner(attempt_id, owner)
@@ -355,14 +378,13 @@ class Store:
 
     def _finish(self, attempt_id: str, finish: "Finish") -> None:
         """Inside a write: the attempt's result, its skills, and the totals for its mode (completed only)."""
-        row = self.db.conn.execute("SELECT trainee_id, scenario_id, mode, status FROM attempts WHERE id = ?",
-                                   (attempt_id,)).fetchone()
-        if row is None or row[3] == "completed":
+        attempt = queries.attempt(self._db, attempt_id)
+        if attempt is None or attempt.completed:
             return
-        trainee_id, scenario_id, mode, _ = row
+        trainee_id, scenario_id, mode = attempt.trainee_id, attempt.scenario_id, attempt.mode
         score, stamp = finish.score, finish.at
         passed = int(score.passed)
-        execute = self.db.conn.execute
+        execute = self._db.conn.execute
         execute("UPDATE trainee_totals SET completed = completed + 1, passed = passed + ?,"
                 " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ? AND mode = ?",
                 (passed, score.overall, stamp, trainee_id, mode))
@@ -383,8 +405,7 @@ class Store:
                     (attempt_id, name, r.raw, r.best, r.percent if r.assessed else None, r.threshold,
                      int(r.passed), int(r.assessed)))
         # a form's choices are its own items: kept apart from its original's (translations share theirs)
-        item_scenario = execute("SELECT coalesce(form_id, scenario_id) FROM attempts WHERE id = ?",
-                                (attempt_id,)).fetchone()[0]
+        item_scenario = attempt.form_id or attempt.scenario_id
         execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)"
                 " SELECT ?, ?, node, choice_id, max(text), count(*),"
                 " sum((SELECT coalesce(sum(value), 0) FROM json_each(points))), sum(critical IS NOT NULL)"
@@ -395,77 +416,51 @@ class Store:
         execute("UPDATE attempts SET finished_at = ?, last_activity = ?, status = 'completed', ending = ?,"
                 " outcome = ?, overall = ?, passed = ?, shown_seq = NULL, deadline = NULL WHERE id = ?",
                 (stamp, stamp, finish.ending, finish.outcome, score.overall, passed, attempt_id))
-        outbox.on_finish(self.db.conn, attempt_id)
+        assessed = {name: r.percent for name, r in sorted(score.skills.items()) if r.scored and r.assessed}
+        outbox.on_finish(self._db.conn, replace(attempt, finished_at=stamp, last_activity=stamp, status="completed",
+                                                ending=finish.ending, outcome=finish.outcome, overall=score.overall,
+                                                passed=bool(passed), shown_seq=None, deadline=None), assessed)
 
     def abandon_attempt(self, attempt_id: str) -> None:
         with self.write():
-            self.db.execute("UPDATE attempts SET status = 'abandoned', last_activity = ? WHERE id = ? AND"
+            self._db.execute("UPDATE attempts SET status = 'abandoned', last_activity = ? WHERE id = ? AND"
                             " status = 'in-progress'", [now_iso(), attempt_id])
 
-    def attempt(self, attempt_id: str) -> dict | None:
-        rows = list(self.db["attempts"].rows_where("id = ?", [attempt_id]))
-        return rows[0] if rows else None
+    # --- reading back (the queries are in attempts.py) ----------------------------------------------
+    def attempt(self, attempt_id: str) -> Attempt | None:
+        return queries.attempt(self._db, attempt_id)
 
-    def steps(self, attempt_id: str) -> list[dict]:
+    def steps(self, attempt_id: str) -> list[StoredChoice]:
         """Recorded choices still in effect, in order."""
-        rows = self.db.execute(
-            "SELECT seq, node, choice_id, number, text, points, mood_before, mood_after, latency, at, critical,"
-            " timed_out, tags, shown, wording FROM choices WHERE attempt_id = ? AND undone = 0 ORDER BY seq",
-            [attempt_id])
-        keys = ("seq", "node", "choice", "number", "text", "points", "mood_before", "mood_after", "latency", "at",
-                "critical", "timed_out", "tags", "shown", "wording")
-        out = []
-        for row in rows:
-            item = dict(zip(keys, row))
-            item["points"] = json.loads(item["points"] or "{}")
-            item["tags"] = json.loads(item["tags"] or "[]")
-            item["timed_out"] = bool(item["timed_out"])
-            item["shown"] = json.loads(item["shown"]) if item["shown"] else None  # choice ids in the order shown
-            out.append(item)
-        return out
+        return queries.steps(self._db, attempt_id)
 
     def next_seq(self, attempt_id: str) -> int:
-        row = self.db.execute("SELECT coalesce(max(seq), 0) FROM choices WHERE attempt_id = ?", [attempt_id]).fetchone()
-        return row[0] + 1
+        return queries.next_seq(self._db, attempt_id)
 
-    def resumable(self, trainee: Trainee, scenario=None, forms: bool = False) -> list[dict]:
+    def resumable(self, trainee: Trainee, scenario=None, forms: bool = False) -> list[Attempt]:
         """Unfinished attempts, newest first; of one scenario (a model: the very version it is, original,
         form or translation) when given, and with `forms` of any of its forms too (an assessment opened
         on a scenario may have played one)."""
-        where = "trainee_id = ? AND status = 'in-progress'"
-        params: list = [trainee.id]
-        if scenario is not None:
-            where += " AND scenario_id = ? AND (coalesce(translation_id, '') = ?"
-            where += " OR form_id IS NOT NULL)" if forms else ")"
-            params += [scenario.counts_toward, scenario.id if scenario.counts_toward != scenario.id else ""]
-        return list(self.db["attempts"].rows_where(where, params, order_by="last_activity desc"))
+        return queries.resumable(self._db, trainee.id, scenario, forms)
 
-    def attempts_for(self, trainee: Trainee) -> list[dict]:
-        return list(self.db["attempts"].rows_where("trainee_id = ?", [trainee.id], order_by="started_at desc"))
+    def attempts_for(self, trainee: Trainee | int, limit: int | None = None) -> list[Attempt]:
+        """A trainee's (or trainee id's) attempts, newest first; the first `limit` when given."""
+        return queries.attempts_for(self._db, trainee if isinstance(trainee, int) else trainee.id, limit)
 
-    def best_by_scenario(self, trainee: Trainee) -> dict[str, dict]:
+    def best_by_scenario(self, trainee: Trainee) -> dict[str, dict[str, ScenarioBest]]:
         """Per scenario and mode: best overall score, whether any attempt passed, attempts, any in progress."""
-        rows = self.db.execute(
-            "SELECT scenario_id, mode, max(overall), max(passed), count(*), sum(status = 'in-progress'),"
-            " sum(status = 'completed') FROM attempts WHERE trainee_id = ? GROUP BY scenario_id, mode", [trainee.id])
-        out: dict[str, dict] = {}
-        for sid, mode, best, passed, count, in_progress, completed in rows:
-            out.setdefault(sid, {})[mode] = {"best": best, "passed": bool(passed), "attempts": count,
-                                             "in_progress": in_progress, "completed": completed}
-        return out
+        return queries.best_by_scenario(self._db, trainee.id)
 
-    def skills_for(self, attempt_id: str) -> list[dict]:
-        return list(self.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id]))
+    def skills_for(self, attempt_id: str) -> list[SkillResult]:
+        return queries.skills_for(self._db, attempt_id)
 
     def skill_averages(self, trainee: Trainee, mode: str) -> dict[str, float]:
         """Average percent per skill over the trainee's completed attempts in one mode."""
-        rows = self.db.execute("SELECT skill, percent_sum / n FROM trainee_skill_totals WHERE trainee_id = ?"
-                               " AND mode = ? AND n > 0 ORDER BY skill", [trainee.id, mode])
-        return {r[0]: r[1] for r in rows}
+        return queries.skill_averages(self._db, trainee.id, mode)
 
     def add_note(self, attempt_id: str, author: str, text: str) -> None:
         with self.write():
-            self.db["notes"].insert({"attempt_id": attempt_id, "author": author, "text": text, "created_at": now_iso()})
+            self._db["notes"].insert({"attempt_id": attempt_id, "author": author, "text": text, "created_at": now_iso()})
 
-    def notes(self, attempt_id: str) -> list[dict]:
-        return list(self.db["notes"].rows_where("attempt_id = ?", [attempt_id], order_by="id"))
+    def notes(self, attempt_id: str) -> list[Note]:
+        return queries.notes(self._db, attempt_id)

@@ -31,7 +31,7 @@ def _narrow(store: Store, where: list[str], params: list, trainee: str | None = 
 def groups(store: Store) -> dict[str, list[str]]:
     """Group name -> its members' names (the groups trainees belong to today)."""
     out: dict[str, list[str]] = {}
-    for group, name in store.db.execute(
+    for group, name in store._db.execute(
             "SELECT g.name, t.name FROM group_members m JOIN groups g ON g.id = m.group_id"
             " JOIN trainees t ON t.id = m.trainee_id ORDER BY g.name_key, t.name"):
         out.setdefault(group, []).append(name)
@@ -44,7 +44,7 @@ def timeline(store: Store, trainee: str | None = None, scenario: str | None = No
     where, params = ["a.status = 'completed'", "a.finished_at IS NOT NULL"], []
     if not _narrow(store, where, params, trainee, scenario_id=scenario, since=since, mode=mode):
         return []
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
         f" JOIN trainees t ON t.id = a.trainee_id WHERE {' AND '.join(where)}"
         f" ORDER BY a.finished_at DESC LIMIT {TIMELINE_LIMIT}", params).fetchall()
@@ -73,7 +73,7 @@ def conversation_order(scenario) -> tuple[dict[str, int], dict[tuple[str, str], 
 
 def recorded_order(store: Store, scenario_id: str) -> dict[str, float]:
     """Without the scenario file: nodes by the average step at which recorded attempts reached them."""
-    return {node: step for node, step in store.db.execute(
+    return {node: step for node, step in store._db.execute(
         "SELECT c.node, avg(c.seq) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
         " WHERE (a.scenario_id = ? AND a.form_id IS NULL) OR a.form_id = ? GROUP BY c.node", [scenario_id, scenario_id])}
 
@@ -113,10 +113,10 @@ def trip_ups(store: Store, scenario_id: str, mode: str | None = None, trainee: s
     if not _narrow(store, where, params, trainee, mode=mode, since=since):
         return []
     clause = " AND ".join(where)
-    reached = {(form, node): people for form, node, people in store.db.execute(
+    reached = {(form, node): people for form, node, people in store._db.execute(
         f"SELECT coalesce(a.form_id, a.scenario_id), c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts"
         f" a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node", params).fetchall()}
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id),"
         " count(*), sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
         f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node, c.choice_id",

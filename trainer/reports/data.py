@@ -42,7 +42,7 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                  name_contains: str | None = None, mode: str | None = None) -> list[dict]:
     """One row per trainee and mode: practice is never averaged into assessment, and only completed
     attempts count in pass rates and averages (`attempts` counts every attempt started)."""
-    db = store.db
+    db = store._db
     people = store.trainees()
     if trainee:
         people = [t for t in people if t.name.lower() == " ".join(trainee.split()).lower()]
@@ -121,7 +121,7 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
 def scenario_rows(store: Store, trainee: str | None = None, scenario: str | None = None,
                   since: str | None = None, mode: str | None = None) -> list[dict]:
     """One row per scenario and mode, with the item analysis of completed attempts in that mode."""
-    db = store.db
+    db = store._db
     filtered = bool(trainee or since)
     person = store.find_trainee(trainee) if trainee else None
     if trainee and person is None:
@@ -224,7 +224,7 @@ def technique_usage(store: Store, trainee_name: str, mode: str | None = None) ->
     if person is None:
         return []
     counts: dict[str, list[int]] = {}
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
         f" WHERE a.trainee_id = ? AND a.{DONE} AND c.undone = 0 AND a.mode = coalesce(?, a.mode)"
         " ORDER BY a.started_at DESC LIMIT 2000", [person.id, mode])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from dataclasses import asdict
 from typing import Iterator
 
 from trainer.progress.store import Store
@@ -32,14 +33,14 @@ def attempts_since(store: Store, since: str | None, *, until: str | None = None,
         params += list(trainee_ids)
     sql = ("SELECT a.*, t.name AS trainee FROM attempts a JOIN trainees t ON t.id = a.trainee_id"
            f" WHERE {' AND '.join(where)} ORDER BY a.started_at, a.id")
-    cursor = store.db.execute(sql, params)
+    cursor = store._db.execute(sql, params)
     names = [d[0] for d in cursor.description]
     for row in cursor:
         yield dict(zip(names, row))
 
 
 def _skills(store: Store, attempt_id: str) -> dict[str, dict]:
-    return {r["skill"]: r for r in store.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
+    return {r["skill"]: r for r in store._db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
 
 
 def _skill_cell(skill: dict | None) -> object:
@@ -79,18 +80,18 @@ def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[
         record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"],
                                 "assessed": bool(v.get("assessed", 1)), "passed": bool(v["passed"])}
                             for k, v in _skills(store, a["id"]).items()}
-        record["transcript"] = store.steps(a["id"])
+        record["transcript"] = [asdict(step) for step in store.steps(a["id"])]
         yield dumps(record)
 
 
 def xapi_home(store: Store, home_page: str | None = None) -> str:
     """The account homePage and IRI prefix of exported statements: the one asked for, else the site IRI,
     else (a personal database) PERSONAL_HOME_PAGE (TRAINER_XAPI_HOME sets your own)."""
-    from trainer.outbox import facts
+    from trainer.progress.outbox_tables import site_of
 
     if home_page:
         return home_page
-    found = facts.site(store.db.conn)
+    found = site_of(store)
     return found.home if found else (os.environ.get("TRAINER_XAPI_HOME") or PERSONAL_HOME_PAGE)
 
 
@@ -98,16 +99,9 @@ def export_xapi(store: Store, since: str | None = None, home_page: str | None = 
     """xAPI 1.0.3 statements, built as the outbox builds them (trainer.outbox): ids derive from attempt
     and choice ids, so re-exports never duplicate; actors are the site's pseudonymous accounts, with
     names only if the site opted in."""
-    from trainer.outbox import facts
-    from trainer.outbox.statements import Site
+    import trainer.outbox  # noqa: F401  (registers the statement builder)
+    from trainer.progress.outbox_tables import export_statements
 
-    conn = store.db.conn
-    configured = facts.site(conn)
-    where = Site(xapi_home(store, home_page), with_names=bool(configured and configured.with_names))
     keep = {a["id"] for a in attempts_since(store, since, **filters)} if any(
         v is not None for v in filters.values()) else None
-    statements = []
-    for attempt in facts.attempts(conn, since):
-        if keep is None or attempt["id"] in keep:
-            statements += facts.attempt_statements(conn, where, attempt)
-    return statements
+    return export_statements(store, xapi_home(store, home_page), since, keep)

@@ -32,12 +32,12 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
     for row in programme:
         for attempt in row["completions"]:
             completed.append({
-                "date": attempt["finished_at"], "scenario": row["scenario"],
-                "title": attempt["scenario_title"] or row["title"], "version": attempt["scenario_version"],
-                "content_hash": attempt["content_hash"], "mode": attempt["mode"], "score": attempt["overall"],
-                "passed": bool(attempt["passed"]), "signed_off_by": attempt["signed_off_by"],
-                "signed_off_at": attempt["signed_off_at"], "assignment": row["via"],
-                "language": attempt.get("language") or "en",
+                "date": attempt.finished_at, "scenario": row["scenario"],
+                "title": attempt.scenario_title or row["title"], "version": attempt.scenario_version,
+                "content_hash": attempt.content_hash, "mode": attempt.mode, "score": attempt.overall,
+                "passed": bool(attempt.passed), "signed_off_by": attempt.signed_off_by,
+                "signed_off_at": attempt.signed_off_at, "assignment": row["via"],
+                "language": attempt.language or "en",
             })
         if row["status"] not in ("passed", "waived"):
             outstanding.append({k: row[k] for k in ("scenario", "title", "due", "status", "mode", "attempts_left",
@@ -56,7 +56,7 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
 def reviewed(store: Store, trainee: Trainee) -> list[dict]:
     """Every attempt a supervisor signed off or wrote a note on, assigned or not, with its notes: what a
     supervisor vouched for belongs on the record whether or not it completed an assignment."""
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT id, coalesce(finished_at, started_at), scenario_id, scenario_title, mode, status, overall, passed,"
         " signed_off_by, signed_off_at, language FROM attempts WHERE trainee_id = ? AND (signed_off_by IS NOT NULL"
         " OR id IN (SELECT attempt_id FROM notes)) ORDER BY 2, id", [trainee.id]).fetchall()
@@ -65,7 +65,7 @@ def reviewed(store: Store, trainee: Trainee) -> list[dict]:
         out.append({"date": when, "scenario": sid, "title": title or sid, "mode": mode, "status": status,
                     "score": overall, "passed": bool(passed), "signed_off_by": by, "signed_off_at": at,
                     "language": language or "en",
-                    "notes": [{"at": n["created_at"], "author": n["author"], "text": n["text"]}
+                    "notes": [{"at": n.created_at, "author": n.author, "text": n.text}
                               for n in store.notes(aid)]})
     return out
 

@@ -87,7 +87,9 @@ class CompletionScreen(TranslatedScreen):
         self.query_one("#grid-status-line", Static).update(Text(" · ".join(parts)))
 
     def _groups(self) -> list[str]:
-        return [r[0] for r in self.app.store.db.execute("SELECT name FROM groups ORDER BY name_key")]
+        from trainer.progress.lookups import group_names
+
+        return group_names(self.app.store)
 
     def action_cycle_group(self) -> None:
         order = [None, *self._groups()]

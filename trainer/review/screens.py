@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, ngettext
-from trainer.progress import accounts, audit
+from trainer.progress import accounts, audit, lookups
 from trainer.scenario.model import CATEGORIES
 from trainer.reports.formats import sparkline
 from trainer.reports.data import scenario_rows, technique_usage, trainee_rows
@@ -182,12 +182,12 @@ class TraineesScreen(TranslatedScreen):
         self.query_one("#f-name", Input).focus()
 
     def action_cycle_scenario(self) -> None:
-        ids = [None, *sorted(r[0] for r in self.app.store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals"))]
+        ids = [None, *lookups.recorded_scenario_ids(self.app.store)]
         self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)] if self.scenario in ids else None
         self.reload()
 
     def action_cycle_category(self) -> None:
-        present = {r[0] for r in self.app.store.db.execute("SELECT DISTINCT category FROM scenario_totals")}
+        present = lookups.recorded_categories(self.app.store)
         order = [None, *[c for c in CATEGORIES if c in present]]
         self.category = order[(order.index(self.category) + 1) % len(order)] if self.category in order else None
         self.reload()
@@ -268,15 +268,14 @@ class AttemptsScreen(TranslatedScreen):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        rows = self.app.store.db.execute(
-            "SELECT id, started_at, scenario_title, scenario_id, mode, status, overall, passed, signed_off_by, language"
-            " FROM attempts WHERE trainee_id = ? ORDER BY started_at DESC LIMIT 500", [self.trainee_id])
-        for aid, started, title, sid, mode, status, overall, passed, signed, language in rows:
-            result = Text("") if passed is None else Text(_("✓ pass"), "green") if passed else Text(_("✗ fail"), "red")
-            cells = {"when": one_line(day_text(started)), "scenario": wrapping(Text(line(title or sid))),
-                     "mode": one_line(word(mode)), "status": one_line(word(status)), "score": _pct(overall),
-                     "result": result, "signed off": one_line(line(signed)), "language": one_line(line(language))}
-            table.add_row(*(cells[k.value] for k in table.columns), key=aid, height=None)
+        for a in self.app.store.attempts_for(self.trainee_id, limit=500):
+            result = Text("") if a.passed is None else Text(_("✓ pass"), "green") if a.passed else Text(_("✗ fail"), "red")
+            cells = {"when": one_line(day_text(a.started_at)),
+                     "scenario": wrapping(Text(line(a.scenario_title or a.scenario_id))),
+                     "mode": one_line(word(a.mode)), "status": one_line(word(a.status)), "score": _pct(a.overall),
+                     "result": result, "signed off": one_line(line(a.signed_off_by)),
+                     "language": one_line(line(a.language))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=a.id, height=None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(TranscriptScreen(event.row_key.value))
@@ -319,7 +318,7 @@ class TranscriptScreen(TranslatedScreen):
         from trainer.progress.store import StoreError
 
         store, who = self.app.store, self.app.supervisor
-        signed = store.attempt(self.attempt_id)["signed_off_by"]
+        signed = store.attempt(self.attempt_id).signed_off_by
         if not signed:
             reason = audit.can_sign_off(store, self.attempt_id)
             if reason:
@@ -341,23 +340,22 @@ class TranscriptScreen(TranslatedScreen):
         self.app.push_screen(ConfirmScreen(question, enter_says_yes=bool(signed) or self._passed()), decide)
 
     def _passed(self) -> bool:
-        return bool(self.app.store.attempt(self.attempt_id)["passed"])
+        return bool(self.app.store.attempt(self.attempt_id).passed)
 
     def _sign_off_question(self, who: str) -> str:
         """What a sign-off means, and for an attempt that did not pass, that it did not and why: a sign-off
         is the supervisor's word on the trainee's record (and an xAPI 'approved'), not a pass."""
         store = self.app.store
         attempt = store.attempt(self.attempt_id)
-        trainee = store.trainee_name(attempt["trainee_id"])
+        trainee = store.trainee_name(attempt.trainee_id)
         meaning = _("Signing off says that you, {who}, have reviewed this attempt with {trainee}. It goes on "
                     "{trainee}'s training record; it does not change the score or the result.").format(
             who=who, trainee=trainee)
-        if attempt["passed"]:
+        if attempt.passed:
             return meaning + " " + _("Sign off this attempt as {who}?").format(who=who)
-        critical = store.db.execute("SELECT critical FROM choices WHERE attempt_id = ? AND undone = 0 AND critical"
-                                    " IS NOT NULL ORDER BY seq LIMIT 1", [self.attempt_id]).fetchone()
-        head = (_("This attempt failed with a critical error: {error}").format(error=critical[0]) if critical
-                else _("This attempt did not pass ({percent}%).").format(percent=f"{attempt['overall'] or 0:.0f}"))
+        critical = lookups.first_critical_error(store, self.attempt_id)
+        head = (_("This attempt failed with a critical error: {error}").format(error=critical) if critical
+                else _("This attempt did not pass ({percent}%).").format(percent=f"{attempt.overall or 0:.0f}"))
         return head + "\n" + meaning + " " + _("Sign it off anyway? (y: yes · n / Esc: no)")
 
 

@@ -187,9 +187,10 @@ class Library:
         first = self.summaries.get(original_id)
         return ([first.language] if first else []) + [s.language for s in self.translations(original_id)]
 
-    def played(self, attempt: Mapping):
-        """The scenario an attempt was played on: the translation when it was one, else the original."""
-        return self.get(attempt.get("translation_id") or attempt["scenario_id"])
+    def played(self, attempt):
+        """The scenario an attempt (a trainer.progress.records.Attempt) was played on: the translation when
+        it was one, else the original."""
+        return self.get(attempt.translation_id or attempt.scenario_id)
 
     def translations(self, original_id: str) -> list[ScenarioSummary]:
         """The loaded translations of a scenario, in library order (indexed on first use: the catalogue

@@ -313,7 +313,7 @@ class TrainerApp(App):
         try:
             if resume_id:
                 row = self.store.attempt(resume_id)  # on a form, perhaps: resume the very file played
-                scenario = (self.library.played(row) if row and row.get("form_id") else None) or scenario
+                scenario = (self.library.played(row) if row and row.form_id else None) or scenario
                 attempt = RecordedAttempt.resume(self.store, resume_id, scenario, self.clock)
             else:
                 for old in discard:

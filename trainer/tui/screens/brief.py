@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from trainer.i18n import N_, _, ngettext
+from trainer.progress.records import Attempt
 from trainer.scenario.model import Scenario
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line, printable
@@ -42,17 +43,17 @@ def recently(stamp: str | None, minutes: float = 10) -> bool:
     return (datetime.now(timezone.utc) - seen).total_seconds() < minutes * 60
 
 
-def progress_of(attempt: dict) -> str:
+def progress_of(attempt: Attempt) -> str:
     """How far an unfinished attempt got, for the questions and notices that name it."""
-    made = attempt["choices"]
+    made = attempt.choices
     return ngettext("{count} choice made", "{count} choices made", made).format(count=made)
 
 
-def naming(attempt: dict, title: str) -> str:
+def naming(attempt: Attempt, title: str) -> str:
     """An unfinished attempt by its mode, scenario, start time and progress (what a discard would lose)."""
-    named = (_("your assessment of “{title}”, started {when}, {progress}") if attempt["mode"] == "assessment"
+    named = (_("your assessment of “{title}”, started {when}, {progress}") if attempt.mode == "assessment"
              else _("your practice of “{title}”, started {when}, {progress}"))
-    return named.format(title=title, when=when(attempt["started_at"]), progress=progress_of(attempt))
+    return named.format(title=title, when=when(attempt.started_at), progress=progress_of(attempt))
 
 
 class BriefScreen(TranslatedScreen):
@@ -125,23 +126,23 @@ class BriefScreen(TranslatedScreen):
         self.resumable = next((a for a in self.unfinished if self._unchanged(a)), None)
         if self.resumable:
             unfinished = (_("You have an unfinished practice attempt from {when}")
-                          if self.resumable["mode"] == "practice"
+                          if self.resumable.mode == "practice"
                           else _("You have an unfinished assessment attempt from {when}"))
-            note = Text(unfinished.format(when=when(self.resumable["started_at"])) + " ("
+            note = Text(unfinished.format(when=when(self.resumable.started_at)) + " ("
                         + progress_of(self.resumable) + "). "
                         + _("Press Enter to resume it, or n to start a new attempt."))
-            if recently(self.resumable.get("owner_seen")):
+            if recently(self.resumable.owner_seen):
                 note.append("\n" + _("It may be open in another window (active at {when}): resuming here takes it "
                                       "over, and that window stops without saving anything more.").format(
-                    when=when(self.resumable["owner_seen"])), style="yellow")
+                    when=when(self.resumable.owner_seen)), style="yellow")
             self.query_one("#brief-resume", Static).update(note)
         self.query_one("#brief-resume", Static).display = bool(self.resumable)
         self._show_mode()
 
-    def _unchanged(self, attempt: dict) -> bool:
+    def _unchanged(self, attempt: Attempt) -> bool:
         """Whether the file the attempt played (this scenario, or a form of it) is as it was."""
-        played = self.scenario if not attempt.get("form_id") else self.app.library.played(attempt)
-        return played is not None and played.content_hash == attempt["content_hash"]
+        played = self.scenario if not attempt.form_id else self.app.library.played(attempt)
+        return played is not None and played.content_hash == attempt.content_hash
 
     def _show_mode(self) -> None:
         # with an attempt to resume, Enter resumes it in its own mode: these modes are a new attempt's
@@ -196,7 +197,7 @@ class BriefScreen(TranslatedScreen):
             body = Text()
             for attempt in self.unfinished:
                 body.append(_("Discard {attempt}?").format(attempt=naming(attempt, title)) + "\n")
-                if attempt["content_hash"] != self.scenario.content_hash:
+                if attempt.content_hash != self.scenario.content_hash:
                     body.append(_("(It was started on an earlier version of this scenario and cannot be resumed.)")
                                 + "\n", style="dim")
             body.append("\n" + (_("The new attempt is an assessment.") + " " + recorded
@@ -210,13 +211,13 @@ class BriefScreen(TranslatedScreen):
             return
         from trainer.tui.screens.confirm import ConfirmScreen
 
-        mode, named = self.mode, [attempt["id"] for attempt in self.unfinished]
+        mode, named = self.mode, [attempt.id for attempt in self.unfinished]
         self.app.push_screen(ConfirmScreen(*question),
                              lambda yes: yes and self.app.start_attempt(self.scenario, mode, discard=named))
 
     def action_resume(self) -> None:
         if self.resumable:
-            self.app.start_attempt(self.scenario, self.resumable["mode"], resume_id=self.resumable["id"])
+            self.app.start_attempt(self.scenario, self.resumable.mode, resume_id=self.resumable.id)
 
     def action_back(self) -> None:
         self.app.back_to_catalogue()

@@ -12,35 +12,36 @@ from textual.widgets import DataTable, Footer, Input, Static
 from trainer.i18n import N_, _, current_language, ngettext
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
 from trainer.sanitize import line
+from trainer.progress.records import ScenarioBest
 from trainer.tui.screens.assigned import SectionTable
 from trainer.tui.tables import one_line, wrapping
 from trainer.tui.widgets import product_title, version_title
 
 
-def status_of(stats: dict | None) -> Text:
+def status_of(stats: dict[str, ScenarioBest] | None) -> Text:
     """From the per-mode figures: an assessment result counts; practice alone says only 'practised'."""
     if not stats:
         return Text(_("new"), style="italic")  # not dim: 2.5:1 on the cursor row
     assessed, practised = stats.get("assessment"), stats.get("practice")
-    if any(m["in_progress"] for m in stats.values()):
+    if any(m.in_progress for m in stats.values()):
         return Text(_("in progress"), style="yellow")
-    if assessed and assessed["passed"]:
+    if assessed and assessed.passed:
         return Text(_("✓ passed"), style="green")
-    if assessed and assessed["completed"]:
+    if assessed and assessed.completed:
         return Text(_("✗ not yet"), style="red")
-    if practised and practised["completed"]:
+    if practised and practised.completed:
         return Text(_("practised"), style="cyan")
     return Text(_("started"), style="dim")
 
 
-def best_of(stats: dict | None) -> Text:
+def best_of(stats: dict[str, ScenarioBest] | None) -> Text:
     """The best assessment score; a practice best (when there is no assessment yet) is marked 'p'."""
     assessed, practised = (stats or {}).get("assessment"), (stats or {}).get("practice")
-    if assessed and assessed["best"] is not None:
-        return Text(f"{assessed['best']:.0f}%")
-    if practised and practised["best"] is not None:
+    if assessed and assessed.best is not None:
+        return Text(f"{assessed.best:.0f}%")
+    if practised and practised.best is not None:
         # Translators: a practice best score, e.g. "85p" (keep it to one letter: the column is narrow)
-        return Text(_("{score}p").format(score=f"{practised['best']:.0f}"), style="dim")
+        return Text(_("{score}p").format(score=f"{practised.best:.0f}"), style="dim")
     return Text("")
 
 
@@ -120,8 +121,8 @@ class CatalogueScreen(TranslatedScreen):
         if self.unfinished:
             latest = next(iter(self.unfinished.values()))
             table = self.query_one("#catalogue", DataTable)
-            if latest["scenario_id"] in table.rows:
-                table.move_cursor(row=table.get_row_index(latest["scenario_id"]))
+            if latest.scenario_id in table.rows:
+                table.move_cursor(row=table.get_row_index(latest.scenario_id))
             self._welcome = True
         self._show_unfinished()
 
@@ -129,7 +130,7 @@ class CatalogueScreen(TranslatedScreen):
         found = self.app.store.resumable(self.app.trainee) if self.app.trainee else []  # newest first
         self.unfinished = {}
         for attempt in found:
-            self.unfinished.setdefault(attempt["scenario_id"], attempt)
+            self.unfinished.setdefault(attempt.scenario_id, attempt)
 
     def _highlighted_key(self) -> str | None:
         table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#catalogue", DataTable)
@@ -149,7 +150,7 @@ class CatalogueScreen(TranslatedScreen):
 
             text = Text(_("Welcome back.") + " ", style="bold") if self._welcome else Text()
             text.append(_("Waiting for you: {attempt}. Press Enter to open it, then Enter again to resume it.").format(
-                attempt=naming(attempt, line(attempt["scenario_title"]))))
+                attempt=naming(attempt, line(attempt.scenario_title))))
             notice.update(text)
         notice.display = bool(attempt)
 
@@ -285,7 +286,7 @@ class CatalogueScreen(TranslatedScreen):
         Every row is keyed by the original: it opens in the version for the catalogue's language."""
         row = self.assignments.get(key) if table.id in ("assigned", "next") else None
         waiting = self.unfinished.get(key)
-        version = waiting and (waiting.get("translation_id") or waiting["scenario_id"])
+        version = waiting and (waiting.translation_id or waiting.scenario_id)
         # the version with the unfinished attempt (what the notice promised to resume), else the language's
         key = version if version and self.app.library.get(version) is not None else self.app.version_for(key)
         if row is None or row["status"] in ("passed", "waived"):

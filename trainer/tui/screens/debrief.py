@@ -76,15 +76,15 @@ class DebriefScreen(TranslatedScreen):
         store, attempt_id = getattr(self.attempt, "store", None), self.attempt.attempt_id
         row = store.attempt(attempt_id) if store is not None and attempt_id else None
         notes = store.notes(attempt_id) if row else []
-        if not row or (not row["signed_off_by"] and not notes):
+        if not row or (not row.signed_off_by and not notes):
             return None
         text = Text(_("From your supervisor"), style="bold")
-        if row["signed_off_by"]:
-            text.append("\n" + _("Signed off by {name} on {day}").format(name=line(row["signed_off_by"]),
-                                                                      day=day_text(row["signed_off_at"])), style="green")
+        if row.signed_off_by:
+            text.append("\n" + _("Signed off by {name} on {day}").format(name=line(row.signed_off_by),
+                                                                      day=day_text(row.signed_off_at)), style="green")
         for note in notes:
-            text.append(f"\n{day_text(note['created_at'])} · {line(note['author'])}: ", style="dim")
-            text.append(line(" ".join(note["text"].split())))
+            text.append(f"\n{day_text(note.created_at)} · {line(note.author)}: ", style="dim")
+            text.append(line(" ".join(note.text.split())))
         return text
 
     def _annotated(self) -> Text:

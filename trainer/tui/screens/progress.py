@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from trainer.i18n import N_, _, day_text, ngettext
+from trainer.progress import lookups
+from trainer.progress.records import Attempt
 from trainer.scenario.vocabulary import label
 from trainer.tui.screens.brief import when
 from trainer.sanitize import line
@@ -58,11 +60,11 @@ class ProgressScreen(TranslatedScreen):
         summary.append(ngettext("{count} attempt", "{count} attempts", len(attempts)).format(count=len(attempts)))
         scores: list[float] = []
         for mode in ("assessment", "practice"):  # never averaged together
-            mine = [a for a in attempts if a["mode"] == mode]
+            mine = [a for a in attempts if a.mode == mode]
             if not mine:
                 continue
-            completed = [a for a in mine if a["status"] == "completed"]
-            passed = sum(1 for a in completed if a["passed"])
+            completed = [a for a in mine if a.completed]
+            passed = sum(1 for a in completed if a.passed)
             summary.append("\n" + (_("Assessment:") if mode == "assessment" else _("Practice:")) + " ", style="bold")
             # each count with its own plural ("1 empezado", "2 empezados"): one message for three numbers
             # could only agree with one of them
@@ -76,15 +78,13 @@ class ProgressScreen(TranslatedScreen):
             if averages:
                 summary.append("\n  " + _("average by skill:") + " ")
                 summary.append("  ".join(f"{line(label(k))} {v:.0f}%" for k, v in averages.items()))
-            untested = sorted({r[0] for r in store.db.execute(  # no completed path of this mode tested them yet
-                "SELECT DISTINCT s.skill FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
-                " WHERE NOT s.assessed AND a.trainee_id = ? AND a.mode = ? AND a.status = 'completed'",
-                [self.app.trainee.id, mode])} - set(averages))
+            # no completed path of this mode tested them yet
+            untested = sorted(lookups.untested_skills(store, self.app.trainee.id, mode) - set(averages))
             if untested:
                 summary.append("\n  " + _("not assessed yet on your paths: {skills}").format(
                     skills=", ".join(line(label(k)) for k in untested)), style="dim")
             if not scores:
-                scores = [a["overall"] for a in reversed(completed) if a["overall"] is not None]
+                scores = [a.overall for a in reversed(completed) if a.overall is not None]
                 trend_mode = mode
         if scores:
             summary.append("\n" + (_("Recent assessment scores (oldest → newest):") if trend_mode == "assessment"
@@ -93,7 +93,7 @@ class ProgressScreen(TranslatedScreen):
         trend = self.query_one("#trend", Static)
         trend.update(score_trend(scores[-30:]))
         trend.display = bool(scores)
-        self.attempts = {a["id"]: a for a in attempts}
+        self.attempts = {a.id: a for a in attempts}
         self._fill_attempts()
         if not attempts:
             self.query_one("#progress-summary", Static).update(_("No attempts yet: pick a scenario from the catalogue."))
@@ -115,19 +115,17 @@ class ProgressScreen(TranslatedScreen):
             table.add_column(_(heading), key=key, width=max(len(w) for w in words) if key != "when" else
                              max(len(_(heading)), len(day_text("2026-12-25"))))
         table.flex("scenario", 16, 80)  # the title takes the rest, and wraps when it needs more
-        noted = {r[0]: r[1] for r in store.db.execute(
-            "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
-            " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [self.app.trainee.id])}
+        noted = lookups.note_counts(store, self.app.trainee.id)
         for a in attempts:
-            result = "" if a["passed"] is None else (_("✓ pass") if a["passed"] else _("✗ not yet"))
-            score = "" if a["overall"] is None else f"{a['overall']:.0f}%"
-            cells = {"when": one_line(day_text(a["started_at"])),  # the time is in the detail below
-                     "scenario": wrapping(Text(line(a["scenario_title"] or a["scenario_id"]))),
-                     "mode": one_line(word(a["mode"])), "status": one_line(word(a["status"])), "score": Text(score),
+            result = "" if a.passed is None else (_("✓ pass") if a.passed else _("✗ not yet"))
+            score = "" if a.overall is None else f"{a.overall:.0f}%"
+            cells = {"when": one_line(day_text(a.started_at)),  # the time is in the detail below
+                     "scenario": wrapping(Text(line(a.scenario_title or a.scenario_id))),
+                     "mode": one_line(word(a.mode)), "status": one_line(word(a.status)), "score": Text(score),
                      "result": one_line(result),
-                     "supervisor": one_line(supervisor_mark(a["signed_off_by"], noted.get(a["id"], 0))),
-                     "language": one_line(line(a["language"]))}
-            table.add_row(*(cells[k.value] for k in table.columns), key=a["id"], height=None)
+                     "supervisor": one_line(supervisor_mark(a.signed_off_by, noted.get(a.id, 0))),
+                     "language": one_line(line(a.language))}
+            table.add_row(*(cells[k.value] for k in table.columns), key=a.id, height=None)
         if table.row_count:
             table.move_cursor(row=min(selected, table.row_count - 1))
 
@@ -165,7 +163,7 @@ class ProgressScreen(TranslatedScreen):
         if not table.row_count:
             return
         attempt = self.attempts[table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value]
-        if attempt["status"] != "completed":
+        if not attempt.completed:
             self.notify(_("Only a finished attempt has a debrief; open the scenario from the catalogue to resume."),
                         timeout=4)
             return
@@ -173,7 +171,7 @@ class ProgressScreen(TranslatedScreen):
         try:
             if scenario is None:
                 raise StoreError(_("the scenario is no longer in the library"))
-            replayed = RecordedAttempt.resume(self.app.store, attempt["id"], scenario)
+            replayed = RecordedAttempt.resume(self.app.store, attempt.id, scenario)
         except Exception as exc:  # noqa: BLE001 - a record that cannot be replayed is said, not raised
             self.notify(line(_("This debrief cannot be rebuilt: {reason}").format(reason=exc)), severity="warning", markup=False, timeout=6)
             return
@@ -202,19 +200,19 @@ def supervisor_mark(signed_off_by: str | None, notes: int) -> Text:
     return text
 
 
-def attempt_feedback(store, attempt: dict) -> Text:
+def attempt_feedback(store, attempt: Attempt) -> Text:
     """What a supervisor said about one attempt: the sign-off and every note, for its trainee."""
-    text = Text(f"{line(attempt['scenario_title'] or attempt['scenario_id'])} · {when(attempt['started_at'])}",
+    text = Text(f"{line(attempt.scenario_title or attempt.scenario_id)} · {when(attempt.started_at)}",
                 style="bold")
-    if attempt["signed_off_by"]:
-        text.append("\n" + _("Signed off by {name} · {when}").format(name=line(attempt["signed_off_by"]),
-                                                                  when=when(attempt["signed_off_at"])), style="green")
-    notes = store.notes(attempt["id"])
+    if attempt.signed_off_by:
+        text.append("\n" + _("Signed off by {name} · {when}").format(name=line(attempt.signed_off_by),
+                                                                  when=when(attempt.signed_off_at)), style="green")
+    notes = store.notes(attempt.id)
     for note in notes:
-        text.append(f"\n{when(note['created_at'])} · {line(note['author'])}: ", style="dim")
-        text.append(line(" ".join(note["text"].split())))
-    if not attempt["signed_off_by"] and not notes:
+        text.append(f"\n{when(note.created_at)} · {line(note.author)}: ", style="dim")
+        text.append(line(" ".join(note.text.split())))
+    if not attempt.signed_off_by and not notes:
         text.append("\n" + _("No note or sign-off from a supervisor on this attempt."), style="dim")
-    if attempt["status"] == "completed":
+    if attempt.completed:
         text.append("\n" + _("Enter: reopen its debrief"), style="dim")
     return text
