@@ -118,7 +118,7 @@ def test_assign_refuses_misuse_with_one_line(runner, site, monkeypatch):
     monkeypatch.delenv("TRAINER_PASSPHRASE")
     refused = run(runner, site, "assign", "records-request", "--trainee", SAM, "--due", DUE, code=2)
     assert "supervisor sign-in" in refused
-    assert Store.open(site).db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+    assert Store.open(site)._db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
 
 
 def test_a_version_bump_makes_retraining_due_and_a_waiver_is_audited(runner, site, tmp_path, monkeypatch):

@@ -3,10 +3,12 @@ retraining after a version bump, and a waiver (trainer.progress.schedule.standin
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
+from trainer.progress.records import Attempt
 from trainer.progress.schedule import Assignment, add_months, parse_every, standing
 
 ASSIGNED = "2026-01-05T09:00:00.000+00:00"
@@ -19,11 +21,12 @@ def assignment(**kw) -> Assignment:
 
 
 def attempt(n: int, day: str, passed: bool | None, version: int = 2, mode: str = "assessment",
-            status: str = "completed", scenario: str = "records-request") -> dict:
-    return {"id": f"a{n}", "scenario_id": scenario, "started_at": f"{day}T10:00:00.000+00:00",
-            "finished_at": f"{day}T10:20:00.000+00:00" if status == "completed" else None, "status": status,
-            "mode": mode, "passed": None if passed is None else int(passed), "scenario_version": version,
-            "overall": 80.0 if passed else 40.0}
+            status: str = "completed", scenario: str = "records-request") -> Attempt:
+    blank = {f.name: None for f in fields(Attempt)}
+    return Attempt(**{**blank, "id": f"a{n}", "scenario_id": scenario, "started_at": f"{day}T10:00:00.000+00:00",
+                      "finished_at": f"{day}T10:20:00.000+00:00" if status == "completed" else None, "status": status,
+                      "mode": mode, "passed": passed, "scenario_version": version,
+                      "overall": 80.0 if passed else 40.0})
 
 
 def test_not_started_then_overdue_the_day_after_the_due_date():

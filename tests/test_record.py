@@ -114,7 +114,7 @@ def test_the_pdf_record_lists_the_completed_assignment_and_what_is_outstanding(r
     text = pdf_text(out.read_bytes())
     scenario = load_library().get("records-request")
     assert "Training record" in text and f"Trainee: {SAM}" in text and "Groups: Front desk" in text
-    score = Store.open(site).db.execute("SELECT overall FROM attempts WHERE passed = 1").fetchone()[0]
+    score = Store.open(site)._db.execute("SELECT overall FROM attempts WHERE passed = 1").fetchone()[0]
     assert scenario.content_hash in text and "assessment" in text and f"{score:.0f}%" in text and "pass" in text
     assert f"{BOSS}," in text  # signed off by, with the date
     assert "Outstanding" in text and "failed, no" not in text

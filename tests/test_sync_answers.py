@@ -55,7 +55,7 @@ def test_an_answer_that_is_not_xapi_keeps_every_statement_pending_with_the_reaso
         result = run(store, lrs)
     assert result.delivered == 0 and result.pending == total and result.stopped
     assert states(store) == {"pending": total}
-    reasons = status(store._db.conn)["pending_reasons"]
+    reasons = status(store)["pending_reasons"]
     assert len(reasons) == 1 and reasons[0]["count"] == 5  # the batch that got the answer
     assert "not an xAPI LRS's (HTTP 200" in reasons[0]["reason"]
     if answer[1] == SIGN_IN:
