@@ -4,6 +4,7 @@ nothing imports the CLI, and no package or module imports round in a circle."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,76 @@ def test_domain_module_does_not_load_textual(module):
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "", f"{module} pulls in: {out.stdout.strip()}"
+
+
+# --- #23: SQL only in trainer/progress/, and the store's database is private ------------------------------
+SQL_HOME = "progress"
+SQL_EXEMPT = ("reports",)  # being moved behind progress/ by another change (#23 "totals"); remove when merged
+SQL_STATEMENT = re.compile(r"\b(SELECT\b.+\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|"
+                           r"CREATE\s+(UNIQUE\s+)?(TABLE|INDEX|TRIGGER|VIEW)|DROP\s+(TABLE|INDEX|TRIGGER))\b", re.S)
+
+
+def _string_text(node: ast.AST) -> str | None:
+    """The text of a string constant, or of an f-string with each interpolation as `?` (so that
+    f"SELECT {columns} FROM attempts" is still a SELECT)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else " ? " for v in node.values)
+    return None
+
+
+def _reaches_a_store(node: ast.AST) -> bool:
+    """Whether an expression names a store: `store`, `self.app.store`, `other_store`, `obj.store()`,
+    `Store.open(path)`."""
+    if isinstance(node, ast.Call):
+        node = node.func
+        if isinstance(node, ast.Attribute) and node.attr in ("open", "memory"):
+            node = node.value
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return name.lower().endswith("store")
+
+
+def _data_access_violations(root: Path = ROOT) -> list[str]:
+    bad = []
+    for path in _sources(root):
+        rel = path.relative_to(root)
+        parts = rel.parts
+        package = parts[1] if parts[0] == "trainer" and len(parts) > 2 else ""
+        if package == SQL_HOME or package in SQL_EXEMPT:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            text = _string_text(node)
+            if text is not None and isinstance(node, (ast.Constant, ast.JoinedStr)) and SQL_STATEMENT.search(text):
+                bad.append(f"{rel}:{node.lineno}: SQL outside trainer/progress/ (add a named query there): "
+                           f"{' '.join(text.split())[:60]}")
+            if isinstance(node, ast.Attribute) and (node.attr == "_db"
+                                                     or (node.attr == "db" and _reaches_a_store(node.value))):
+                bad.append(f"{rel}:{node.lineno}: the store's database ({node.attr}) used outside trainer/progress/")
+    return sorted(set(bad))
+
+
+def test_sql_and_the_stores_database_stay_in_progress():
+    assert _data_access_violations() == []
+
+
+@pytest.mark.parametrize("planted, expected", [
+    ("def _late(store):\n    return store.db.execute('SELECT name FROM trainees').fetchall()\n", "SQL outside"),
+    ("def _late(conn, table):\n    conn.execute(f\"DELETE FROM {table} WHERE id = ?\", [1])\n", "SQL outside"),
+    ("def _late(self):\n    return self.app.store.db\n", "the store's database (db)"),
+    ("def _late(store):\n    return store._db\n", "the store's database (_db)"),
+])
+def test_planted_sql_or_store_database_outside_progress_is_caught(tmp_path, planted, expected):
+    copy = _copy_of_sources(tmp_path / "tree")
+    target = copy / "trainer" / "review" / "screens.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n" + planted, encoding="utf-8")
+    found = _data_access_violations(copy)
+    assert any(expected in v and v.startswith("trainer/review/screens.py:") for v in found), found
+
+
+def test_sql_inside_progress_and_paths_named_db_are_not_flagged(tmp_path):
+    copy = _copy_of_sources(tmp_path / "tree")
+    (copy / "trainer" / "cli" / "extra.py").write_text(
+        "def f(obj):\n    return obj.db, 'Select a scenario from the list'\n", encoding="utf-8")
+    assert _data_access_violations(copy) == []
