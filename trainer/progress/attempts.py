@@ -1,6 +1,7 @@
 """Reading attempts back: the named queries behind `Store.attempt`, `Store.steps`, `Store.resumable` and
 the rest, each returning typed records (trainer.progress.records). Kept apart from store.py, which
-writes, so each stays short; `Store` methods delegate here. Works on the store's sqlite-utils database."""
+writes, so each stays short; `Store` methods delegate here. Each takes the store's database or its plain sqlite3 connection (both
+answer `execute(sql, params)`), so the writes in results.py and outbox_tables.py read with them too."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The database file itself, before SQLite opens it: is it there, is it ours, and a new one created private.
-Kept apart from the store so `trainer.launch` can check a path without importing sqlite-utils."""
+"""The database file itself, before SQLite opens it: is it there, is it ours, and a new one created private;
+and what SQLite's errors on it mean in plain words (`explain`). Kept apart from the store so
+`trainer.launch` can check a path without importing sqlite-utils."""
 
 from __future__ import annotations
 
@@ -49,3 +50,23 @@ def create_private(path: Path) -> None:
         pass  # another process created it first: fine
     except OSError as exc:
         raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
+
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def explain(exc: Exception, path: Path | None) -> str:
+    """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "disk is full" in text or "database or disk is full" in text:
+        return f"the disk holding the progress database is full{where}; nothing was saved for this step"
+    if "readonly" in text or "read-only" in text:
+        return f"the progress database is read-only{where}; nothing was saved for this step"
+    if "malformed" in text or "not a database" in text:
+        return f"the progress database is damaged{where} ({exc}); restore it from a backup or move it aside"
+    if "unable to open" in text:
+        return f"the progress database cannot be opened{where}: check the file and its folder can be read and written"
+    if "locked" in text or "busy" in text:
+        return f"the progress database stayed busy for {BUSY_TIMEOUT_MS // 1000}s{where}; try again"
+    return f"the progress database could not be written{where}: {exc}"

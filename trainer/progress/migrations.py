@@ -6,7 +6,27 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "trainer"
-migrations = Migrations(MIGRATION_SET)
+
+
+class NamedMigrations(Migrations):
+    """sqlite-utils' migrations, also keeping the names registered in `names` (its own list is private):
+    the store refuses a database with a migration this version does not know (written by a newer one)."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.names: list[str] = []
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True):
+        register = super().__call__(name=name, transactional=transactional)
+
+        def inner(func):
+            registered = register(func)
+            self.names.append(name or func.__name__)
+            return registered
+        return inner
+
+
+migrations = NamedMigrations(MIGRATION_SET)
 
 
 @migrations()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterable, Iterator, Protocol
 
+from trainer.progress import attempts as attempt_queries
 from trainer.progress.dbfile import StoreError
 from trainer.progress.records import ATTEMPT_COLUMNS, Attempt, StoredChoice
 
@@ -138,11 +139,6 @@ def supervisor_actor(conn, name: str) -> Actor:
     return Actor(agent_name(conn, f"supervisor:{key}", create=True), name)
 
 
-def _attempt(conn, attempt_id: str) -> Attempt | None:
-    row = conn.execute(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-    return Attempt.from_row(row) if row else None
-
-
 def assessed_skills(conn, attempt_id: str) -> dict[str, float]:
     """Percent per skill this attempt's path tested, by skill name (what `completed` reports)."""
     return dict(conn.execute("SELECT skill, percent FROM attempt_skills WHERE attempt_id = ? AND assessed"
@@ -216,7 +212,7 @@ def on_undo(conn, attempt_id: str, seq: int) -> None:
     answered = build.answered_id(attempt_id, seq)
     if conn.execute("SELECT 1 FROM outbox WHERE statement_id = ?", (answered,)).fetchone() is None:
         return
-    attempt = _attempt(conn, attempt_id)
+    attempt = attempt_queries.attempt(conn, attempt_id)
     enqueue(conn, [build.voiding(where, trainee_actor(conn, attempt.trainee_id), answered, _now())], attempt_id)
 
 

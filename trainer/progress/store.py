@@ -10,7 +10,7 @@ import json
 import os
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -20,12 +20,8 @@ from platformdirs import user_data_dir
 from trainer.progress import attempts as queries
 from trainer.progress import outbox_tables as outbox
 from trainer.progress.records import Attempt, Note, ScenarioBest, SkillResult, StoredChoice
-from trainer.progress.dbfile import (SQLITE_HEADER, StoreError, check_existing_file, create_private,  # noqa: F401
-                                     database_exists)
-
-BUSY_TIMEOUT_MS = 30_000
-
-
+from trainer.progress.dbfile import (BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, check_existing_file,  # noqa: F401
+                                     create_private, database_exists, explain)
 
 
 class AttemptElsewhere(StoreError):
@@ -35,23 +31,6 @@ class AttemptElsewhere(StoreError):
 class AttemptMovedOn(AttemptElsewhere):
     """The step this window answered was already answered in another window (the database allows one
     answer per step): nothing was saved here, and the attempt carries on from the other window's answer."""
-
-
-def explain(exc: Exception, path: Path | None) -> str:
-    """A sentence a trainee or supervisor can act on, for the SQLite errors people actually meet."""
-    text = str(exc).lower()
-    where = f" ({path})" if path else ""
-    if "disk is full" in text or "database or disk is full" in text:
-        return f"the disk holding the progress database is full{where}; nothing was saved for this step"
-    if "readonly" in text or "read-only" in text:
-        return f"the progress database is read-only{where}; nothing was saved for this step"
-    if "malformed" in text or "not a database" in text:
-        return f"the progress database is damaged{where} ({exc}); restore it from a backup or move it aside"
-    if "unable to open" in text:
-        return f"the progress database cannot be opened{where}: check the file and its folder can be read and written"
-    if "locked" in text or "busy" in text:
-        return f"the progress database stayed busy for {BUSY_TIMEOUT_MS // 1000}s{where}; try again"
-    return f"the progress database could not be written{where}: {exc}"
 
 
 def default_db_path() -> Path:
@@ -75,16 +54,6 @@ class Finish:
 class Trainee:
     id: int
     name: str
-
-
-def _known_migrations() -> set[str]:
-    """Every migration this version knows: all of them are pending on an empty database (sqlite-utils'
-    public `Migrations.pending`; its list of registered migrations is private)."""
-    from sqlite_utils import Database
-
-    from trainer.progress.migrations import migrations
-
-    return {m.name for m in migrations.pending(Database(memory=True))}
 
 
 class Store:
@@ -147,7 +116,7 @@ class Store:
         if "_sqlite_migrations" not in tables or "attempts" not in tables:
             raise StoreError(f"{path} is an SQLite database but not a trainer database; it was left untouched")
         applied = {m.name for m in migrations.applied(db)}
-        known = _known_migrations()
+        known = set(migrations.names)
         if applied - known:
             raise StoreError(f"{path} was written by a newer version of trainer (schema "
                              f"{sorted(applied - known)[-1]}); upgrade trainer to open it. The file was left untouched")
@@ -377,49 +346,10 @@ class Store:
             self._finish(attempt_id, Finish(ending, outcome, score, at or now_iso()))
 
     def _finish(self, attempt_id: str, finish: "Finish") -> None:
-        """Inside a write: the attempt's result, its skills, and the totals for its mode (completed only)."""
-        attempt = queries.attempt(self._db, attempt_id)
-        if attempt is None or attempt.completed:
-            return
-        trainee_id, scenario_id, mode = attempt.trainee_id, attempt.scenario_id, attempt.mode
-        score, stamp = finish.score, finish.at
-        passed = int(score.passed)
-        execute = self._db.conn.execute
-        execute("UPDATE trainee_totals SET completed = completed + 1, passed = passed + ?,"
-                " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ? AND mode = ?",
-                (passed, score.overall, stamp, trainee_id, mode))
-        execute("UPDATE scenario_totals SET completed = completed + 1, passed = passed + ?,"
-                " overall_sum = overall_sum + ? WHERE scenario_id = ? AND mode = ?",
-                (passed, score.overall, scenario_id, mode))
-        for name, r in score.skills.items():
-            if not r.scored:
-                continue
-            if r.assessed:  # a skill this path never tested says nothing about the trainee: no average
-                execute("INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)"
-                        " VALUES (?, ?, ?, 1, ?) ON CONFLICT (trainee_id, mode, skill) DO UPDATE SET n = n + 1,"
-                        " percent_sum = percent_sum + excluded.percent_sum", (trainee_id, mode, name, r.percent))
-            execute("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed, assessed)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, skill) DO UPDATE SET"
-                    " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
-                    " threshold = excluded.threshold, passed = excluded.passed, assessed = excluded.assessed",
-                    (attempt_id, name, r.raw, r.best, r.percent if r.assessed else None, r.threshold,
-                     int(r.passed), int(r.assessed)))
-        # a form's choices are its own items: kept apart from its original's (translations share theirs)
-        item_scenario = attempt.form_id or attempt.scenario_id
-        execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)"
-                " SELECT ?, ?, node, choice_id, max(text), count(*),"
-                " sum((SELECT coalesce(sum(value), 0) FROM json_each(points))), sum(critical IS NOT NULL)"
-                " FROM choices WHERE attempt_id = ? AND undone = 0 GROUP BY node, choice_id"
-                " ON CONFLICT (scenario_id, mode, node, choice_id) DO UPDATE SET picks = picks + excluded.picks,"
-                " points = points + excluded.points, critical = critical + excluded.critical, text = excluded.text",
-                (item_scenario, mode, attempt_id))
-        execute("UPDATE attempts SET finished_at = ?, last_activity = ?, status = 'completed', ending = ?,"
-                " outcome = ?, overall = ?, passed = ?, shown_seq = NULL, deadline = NULL WHERE id = ?",
-                (stamp, stamp, finish.ending, finish.outcome, score.overall, passed, attempt_id))
-        assessed = {name: r.percent for name, r in sorted(score.skills.items()) if r.scored and r.assessed}
-        outbox.on_finish(self._db.conn, replace(attempt, finished_at=stamp, last_activity=stamp, status="completed",
-                                                ending=finish.ending, outcome=finish.outcome, overall=score.overall,
-                                                passed=bool(passed), shown_seq=None, deadline=None), assessed)
+        """Inside a write: the attempt's result, its skills, and the totals for its mode (results.py)."""
+        from trainer.progress.results import record_result
+
+        record_result(self._db.conn, attempt_id, finish)
 
     def abandon_attempt(self, attempt_id: str) -> None:
         with self.write():
