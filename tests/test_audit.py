@@ -59,6 +59,6 @@ def test_notes_are_audited_and_readable_by_their_trainee_only(store):
     dana, luis = store.find_trainee("Dana Whitfield"), store.find_trainee("Luis Ortega")
     dana_attempt = store.attempts_for(dana)[0].id
     audit.add_note(store, dana_attempt, "Morgan Lee", "Good verification; slow down at the end.")
-    assert [n["text"] for n in audit.notes_for_trainee(store, dana.id)] == ["Good verification; slow down at the end."]
+    assert [n.text for n in audit.notes_for_trainee(store, dana.id)] == ["Good verification; slow down at the end."]
     assert audit.notes_for_trainee(store, luis.id) == []
     assert audit.entries(store)[-1]["action"] == "note"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from trainer.progress import outbox_tables as outbox
 from trainer.progress.chain import FIELDS as _FIELDS, GENESIS, GUARDS, row_hash
+from trainer.progress.records import TraineeNote
 from trainer.progress.store import Store, StoreError, now_iso
 
 TERMINAL = "terminal"  # also passphrase.TERMINAL (that module does not import this one at load time)
@@ -167,9 +168,9 @@ def add_note(store: Store, attempt_id: str, author: str, text: str) -> None:
         record(store, author, "note", attempt_id)
 
 
-def notes_for_trainee(store: Store, trainee_id: int) -> list[dict]:
+def notes_for_trainee(store: Store, trainee_id: int) -> list[TraineeNote]:
     """The notes supervisors left on this trainee's attempts, newest first: what a trainee may read."""
     rows = store._db.execute(
         "SELECT n.created_at, n.author, n.text, a.scenario_title, a.scenario_id, a.id FROM notes n"
         " JOIN attempts a ON a.id = n.attempt_id WHERE a.trainee_id = ? ORDER BY n.id DESC", [trainee_id])
-    return [{"at": r[0], "author": r[1], "text": r[2], "scenario": r[3] or r[4], "attempt_id": r[5]} for r in rows]
+    return [TraineeNote(r[0], r[1], r[2], r[3] or r[4], r[5]) for r in rows]

@@ -141,6 +141,16 @@ NOTE_COLUMNS = columns(Note)
 
 
 @dataclass(frozen=True)
+class TraineeNote:
+    """A supervisor's note as its trainee reads it: on which scenario, by whom, when."""
+    at: str
+    author: str
+    text: str
+    scenario: str  # the attempt's scenario title (its id when it has none)
+    attempt_id: str
+
+
+@dataclass(frozen=True)
 class ScenarioBest:
     """A trainee's record on one scenario in one mode, for the catalogue's columns."""
     best: float | None

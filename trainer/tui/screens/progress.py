@@ -141,8 +141,8 @@ class ProgressScreen(TranslatedScreen):
         box.display = bool(notes)
         text = Text(_("Notes from your supervisor") + "\n", style="bold")
         for note in notes[:5]:
-            text.append(f"{when(note['at'])} · {line(note['scenario'])} · {line(note['author'])}: ", style="dim")
-            text.append(line(" ".join(note["text"].split())) + "\n")
+            text.append(f"{when(note.at)} · {line(note.scenario)} · {line(note.author)}: ", style="dim")
+            text.append(line(" ".join(note.text.split())) + "\n")
         box.update(text)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
