@@ -152,6 +152,7 @@ def bench_record(count: int, repeat: int, tmp: Path) -> dict:
     class Fake:  # what Store.start_attempt reads of a scenario
         id, version, content_hash, title, category = "bench", 1, "h", "Bench", "privacy"
         original_id, language = "bench", "en"
+        counts_toward, form_id = "bench", None  # a scenario counts toward itself and is no form
 
     def ours():
         path = tmp / f"ours-{time.perf_counter_ns()}.db"
