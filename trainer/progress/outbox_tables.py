@@ -193,9 +193,9 @@ def enqueue(conn, statements: Iterable[dict], attempt_id: str | None) -> None:
 
 
 # --- called by the store inside a fact's own transaction, with the facts it has just written -------------
-def on_choice(conn, attempt: Attempt, choice: StoredChoice) -> None:
-    """A choice was recorded: its `answered` statement."""
-    where = site(conn)
+def on_choice(conn, attempt: Attempt, choice: StoredChoice, where: SiteSettings | None = None) -> None:
+    """A choice was recorded: its `answered` statement (`where`: the site, when the caller has read it)."""
+    where = where or site(conn)
     if where is None:
         return
     build = _statements()

@@ -314,8 +314,9 @@ class Store:
             execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
             if next_shown is not None:
                 execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
-            if outbox.site(self._db.conn) is not None:  # a site database: the statement lands with the choice
-                outbox.on_choice(self._db.conn, queries.attempt(self._db, attempt_id), choice)
+            where = outbox.site(self._db.conn)
+            if where is not None:  # a site database: the statement lands with the choice
+                outbox.on_choice(self._db.conn, queries.attempt(self._db, attempt_id), choice, where)
             if finish is not None:
                 self._finish(attempt_id, finish)
 
