@@ -51,7 +51,7 @@ def future_db(path: Path) -> Path:
     store = Store.open(path)
     with store.write():
         store._db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                         " VALUES ('trainer', 'm999_from_the_future', '2030-01-01')")
+                          " VALUES ('trainer', 'm999_from_the_future', '2030-01-01')")
     store.close()
     return path
 

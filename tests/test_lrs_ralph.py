@@ -113,7 +113,7 @@ def test_a_statement_the_lrs_refuses_is_parked_and_the_others_go_through(ralph, 
     bad = outbox(store)[4]["id"]
     with store.write():
         store._db.conn.execute("UPDATE outbox SET statement = json_remove(statement, '$.actor')"
-                              " WHERE statement_id = ?", [bad])
+                               " WHERE statement_id = ?", [bad])
     result = sync_once(store, ralph.client(), batch=8)
     assert result.parked == 1 and result.sent == len(statements(store)) - 1 and result.pending == 0
     parked = outbox(store, "parked")

@@ -32,7 +32,7 @@ def spouse(tmp_path):
 
 def live_steps(store: Store, attempt_id: str) -> list[tuple]:
     return store._db.execute("SELECT step, node, choice_id FROM choices WHERE attempt_id = ? AND undone = 0"
-                            " ORDER BY seq", [attempt_id]).fetchall()
+                             " ORDER BY seq", [attempt_id]).fetchall()
 
 
 def _resume_after(second_store: Store, first: RecordedAttempt, choice: str):
@@ -80,7 +80,7 @@ def test_the_database_itself_refuses_a_second_answer_to_a_step(tmp_path):
     copy = dict(zip(columns, row), id=None, seq=2)
     with pytest.raises(sqlite3.IntegrityError):  # straight SQL, past every check in the app
         store._db.conn.execute(f"INSERT INTO choices ({', '.join(copy)}) VALUES ({', '.join('?' * len(copy))})",
-                              list(copy.values()))
+                               list(copy.values()))
     store.close()
 
 

@@ -159,7 +159,7 @@ def test_an_upgraded_site_database_queues_its_history_once(tmp_path, fast_hashin
     expected = export_xapi(store)
     # the same database as the version before the outbox left it
     store._db.conn.executescript("DROP TABLE outbox; DROP TRIGGER trainees_xapi_agent; DROP TABLE xapi_agents;"
-                                " DELETE FROM _sqlite_migrations WHERE name = 'm006_outbox';")
+                                 " DELETE FROM _sqlite_migrations WHERE name = 'm006_outbox';")
     store.close()
     store = Store.open(db)
     queued = statements(store)

@@ -29,7 +29,7 @@ def site(tmp_path, runner, monkeypatch, fast_hashing):
 def attempts(db) -> list[tuple]:
     store = Store.open(db)
     rows = store._db.execute("SELECT t.name, a.mode, a.scenario_id FROM attempts a JOIN trainees t"
-                            " ON t.id = a.trainee_id").fetchall()
+                             " ON t.id = a.trainee_id").fetchall()
     store.close()
     return rows
 

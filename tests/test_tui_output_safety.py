@@ -91,7 +91,7 @@ def hostile_review(tmp_path, hostile_db):  # noqa: F811 - the fixture imported a
     with store.write():
         store._db.execute("UPDATE attempts SET signed_off_by = ?, signed_off_at = '2026-01-02'", ["Sam\x1b[2J"])
         store._db.execute("INSERT INTO notes (attempt_id, author, text, created_at) SELECT id, ?, ?, '2026-01-01'"
-                         " FROM attempts", ["Sam\x9b", "note\x1b]52;c;eA==\x07"])
+                          " FROM attempts", ["Sam\x9b", "note\x1b]52;c;eA==\x07"])
     yield store
     store.close()
 

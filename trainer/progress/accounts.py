@@ -145,7 +145,7 @@ def init_site(store: Store, supervisor: str, iri: str, scenario_dirs, passphrase
         if store._db.execute("SELECT EXISTS (SELECT 1 FROM trainees) OR EXISTS (SELECT 1 FROM attempts)").fetchone()[0]:
             raise AccessError("this database already holds personal practice; a site starts from a new database file")
         store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?), (?, ?)",
-                         [SITE_IRI, iri, SITE_SCENARIOS, json.dumps(folders)])
+                          [SITE_IRI, iri, SITE_SCENARIOS, json.dumps(folders)])
         account = _insert(store, name, "supervisor", hashed)
         audit.record(store, name, "site-init", iri, scenario_folders=folders)
         audit.record(store, name, "account-add", name, role="supervisor")
@@ -163,7 +163,7 @@ def set_xapi_names(store: Store, on: bool, actor: str) -> None:
     _require_site(store)
     with store.write():
         store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
-                         " value = excluded.value", [XAPI_NAMES, "1" if on else "0"])
+                          " value = excluded.value", [XAPI_NAMES, "1" if on else "0"])
         audit.record(store, actor, "site-set", XAPI_NAMES, value=on)
 
 
@@ -187,7 +187,7 @@ def set_site_jurisdiction(store: Store, code: str, actor: str) -> None:
     _require_site(store)
     with store.write():
         store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
-                         " value = excluded.value", [JURISDICTION, code])
+                          " value = excluded.value", [JURISDICTION, code])
         audit.record(store, actor, "site-set", JURISDICTION, value=code)
 
 
@@ -239,11 +239,11 @@ def _insert(store: Store, name: str, role: str, hashed: str) -> Account:
         row = store._db.execute("SELECT id FROM trainees WHERE name_key = ?", [key]).fetchone()
         if row is None:
             trainee_id = store._db.execute("INSERT INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
-                                          [name, key, now_iso()]).lastrowid
+                                           [name, key, now_iso()]).lastrowid
         else:
             trainee_id = row[0]
     cursor = store._db.execute("INSERT INTO accounts (name, name_key, role, trainee_id, passphrase, created_at)"
-                              " VALUES (?, ?, ?, ?, ?, ?)", [name, key, role, trainee_id, hashed, now_iso()])
+                               " VALUES (?, ?, ?, ?, ?, ?)", [name, key, role, trainee_id, hashed, now_iso()])
     return Account(cursor.lastrowid, name, role, trainee_id, False)
 
 
@@ -299,7 +299,7 @@ def disable(store: Store, name: str, actor: str) -> Account:
     with store.write():
         if account.role == "supervisor":
             active = store._db.execute("SELECT count(*) FROM accounts WHERE role = 'supervisor' AND disabled = 0"
-                                      " AND id != ?", [account.id]).fetchone()[0]
+                                       " AND id != ?", [account.id]).fetchone()[0]
             if not active:
                 raise AccessError("this is the last active supervisor; add another one before disabling it")
         store._db.execute("UPDATE accounts SET disabled = 1 WHERE id = ?", [account.id])
@@ -352,7 +352,7 @@ def group_members(store: Store, group: str) -> list[Account]:
     """The trainee accounts in a group (what assignments to a group will reach)."""
     key = _name(group, "group name").casefold()
     rows = store._db.execute(f"{_SELECT} WHERE trainee_id IN (SELECT m.trainee_id FROM group_members m"
-                            " JOIN groups g ON g.id = m.group_id WHERE g.name_key = ?) ORDER BY name_key", [key])
+                             " JOIN groups g ON g.id = m.group_id WHERE g.name_key = ?) ORDER BY name_key", [key])
     return [_row_to_account(store, r) for r in rows]
 
 

@@ -42,7 +42,7 @@ def record(store: Store, actor: str, action: str, subject: str | None = None, **
     row = ((last[0] + 1) if last else 1, now_iso(), actor, action, subject,
            json.dumps(detail, ensure_ascii=False) if detail else None)
     store._db.execute(f"INSERT INTO audit ({_FIELDS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     [*row, row_hash(last[1] if last else GENESIS, row)])
+                      [*row, row_hash(last[1] if last else GENESIS, row)])
 
 
 def log(store: Store, actor: str, action: str, subject: str | None = None, **detail) -> None:

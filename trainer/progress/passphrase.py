@@ -140,7 +140,7 @@ class Failures:
 
 def failures(store: Store, key: str) -> Failures:
     row = store._db.execute("SELECT failures, last_failure_at FROM sign_in_failures WHERE subject = ?",
-                           [key]).fetchone()
+                            [key]).fetchone()
     return Failures(row[0], row[1]) if row else Failures(0, None)
 
 
@@ -211,7 +211,7 @@ def guarded_check(store: Store, subject: str | None, stored: Callable[[], str | 
         if ok:
             store._db.execute("DELETE FROM sign_in_failures WHERE subject = ?", [pair_key(subject, address)])
             store._db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE subject = ?",
-                             [address_key(address)])  # no such row at the terminal: nothing to take back
+                              [address_key(address)])  # no such row at the terminal: nothing to take back
             if rehashed:
                 save(rehashed)
             outcome = Outcome(True)
@@ -241,7 +241,7 @@ def _personal_hash(store: Store) -> str | None:
 
 def _save_personal(store: Store, value: str) -> None:
     store._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
-                     " value = excluded.value", [KEY, value])
+                      " value = excluded.value", [KEY, value])
 
 
 def set_passphrase(store: Store, passphrase: str) -> None:

@@ -64,10 +64,10 @@ def add_to_set(store: Store, name: str, scenario_ids: Iterable[str], actor: str)
             "INSERT INTO scenario_sets (name, name_key, created_by, created_at) VALUES (?, ?, ?, ?)",
             [clean, clean.casefold(), actor, now_iso()]).lastrowid
         start = store._db.execute("SELECT coalesce(max(position), 0) FROM scenario_set_items WHERE set_id = ?",
-                                 [set_id]).fetchone()[0]
+                                  [set_id]).fetchone()[0]
         for offset, sid in enumerate(ids, 1):
             store._db.execute("INSERT OR IGNORE INTO scenario_set_items (set_id, position, scenario_id)"
-                             " VALUES (?, ?, ?)", [set_id, start + offset, sid])
+                              " VALUES (?, ?, ?)", [set_id, start + offset, sid])
         audit.record(store, actor, "set-add", clean, scenarios=ids)
     return find_set(store, clean)
 
@@ -86,7 +86,7 @@ def remove_set(store: Store, name: str, actor: str, scenario_ids: Iterable[str] 
         set_id = store._db.execute("SELECT id FROM scenario_sets WHERE name = ?", [found["name"]]).fetchone()[0]
         if ids and len(ids) < len(found["scenarios"]):
             store._db.execute(f"DELETE FROM scenario_set_items WHERE set_id = ? AND scenario_id IN "
-                             f"({','.join('?' * len(ids))})", [set_id, *ids])
+                              f"({','.join('?' * len(ids))})", [set_id, *ids])
         else:
             store._db.execute("DELETE FROM scenario_set_items WHERE set_id = ?", [set_id])
             store._db.execute("DELETE FROM scenario_sets WHERE id = ?", [set_id])
@@ -122,7 +122,7 @@ def _target(store: Store, trainee: str | None, group: str | None) -> tuple[int |
             raise ProgrammeError(_("there is no trainee named '{name}'").format(name=trainee))
         return person.id, None, person.name
     row = store._db.execute("SELECT id, name FROM groups WHERE name_key = ?",
-                           [_clean(group, "group name").casefold()]).fetchone()
+                            [_clean(group, "group name").casefold()]).fetchone()
     if row is None:
         raise ProgrammeError(_("there is no group named '{name}' (a group is made when a trainee joins it: "
                                "`trainer trainees add NAME --group GROUP`)").format(name=group))
@@ -141,11 +141,11 @@ def assign(store: Store, scenarios: Iterable[tuple[str, str | None]], actor: str
     with store.write():
         for sid, from_set in scenarios:
             row = store._db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
-                                   " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
+                                    " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
             values = [due.isoformat(), mode, max_attempts, every_months, from_set]
             if row:
                 store._db.execute("UPDATE assignments SET due = ?, mode = ?, max_attempts = ?, every_months = ?,"
-                                 " from_set = ? WHERE id = ?", [*values, row[0]])
+                                  " from_set = ? WHERE id = ?", [*values, row[0]])
                 ids.append(row[0])
             else:
                 ids.append(store._db.execute(
@@ -166,7 +166,7 @@ def unassign(store: Store, scenario_ids: Iterable[str], actor: str, *, trainee: 
     with store.write():
         for sid in scenario_ids:
             row = store._db.execute("SELECT id FROM assignments WHERE scenario_id = ? AND coalesce(trainee_id, 0) = ?"
-                                   " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
+                                    " AND coalesce(group_id, 0) = ?", [sid, trainee_id or 0, group_id or 0]).fetchone()
             if row is None:
                 continue
             store._db.execute("DELETE FROM assignments WHERE id = ?", [row[0]])
@@ -197,7 +197,7 @@ def _effective(store: Store, trainee_id: int) -> dict[str, dict]:
 
 def _waived(store: Store, assignment_id: int, trainee_id: int) -> dict | None:
     row = store._db.execute("SELECT version, waived_by, waived_at, reason FROM waivers WHERE assignment_id = ?"
-                           " AND trainee_id = ?", [assignment_id, trainee_id]).fetchone()
+                            " AND trainee_id = ?", [assignment_id, trainee_id]).fetchone()
     return None if row is None else {"version": row[0], "by": row[1], "at": row[2], "reason": row[3]}
 
 
@@ -286,7 +286,7 @@ def waive(store: Store, trainee: str, scenario_id: str, catalogue: Mapping, acto
             name=person.name, id=scenario_id, status=row["status"]))
     with store.write():
         store._db.execute("INSERT OR REPLACE INTO waivers (assignment_id, trainee_id, version, waived_by, waived_at,"
-                         " reason) VALUES (?, ?, ?, ?, ?, ?)",
+                          " reason) VALUES (?, ?, ?, ?, ?, ?)",
                          [row["assignment_id"], person.id, row["current_version"], actor, now_iso(), reason])
         audit.record(store, actor, "waive-retraining", scenario_id, trainee=person.name,
                      passed_version=row["passed_version"], version=row["current_version"], reason=reason)

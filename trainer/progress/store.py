@@ -173,7 +173,7 @@ class Store:
         if row is None:
             with self.write():
                 self._db.execute("INSERT OR IGNORE INTO trainees (name, name_key, created_at) VALUES (?, ?, ?)",
-                                [clean, clean.casefold(), now_iso()])
+                                 [clean, clean.casefold(), now_iso()])
             row = self._trainee_row(clean)
         return Trainee(row[0], row[1])
 
@@ -253,13 +253,13 @@ class Store:
         with self.write():
             self._check_owner(attempt_id, None)
             self._db.conn.execute("UPDATE attempts SET owner = ?, owner_seen = ? WHERE id = ?",
-                                 (owner, now_iso(), attempt_id))
+                                  (owner, now_iso(), attempt_id))
 
     def release(self, attempt_id: str, owner: str) -> None:
         """This window has left the attempt: no other window is warned that it may be open here."""
         with self.write():
             self._db.conn.execute("UPDATE attempts SET owner_seen = NULL WHERE id = ? AND owner = ?",
-                                 (attempt_id, owner))
+                                  (attempt_id, owner))
 
     def node_shown(self, attempt_id: str, seq: int, at: float, deadline: float | None,
                    owner: str | None = None) -> tuple[float, float | None]:
@@ -273,7 +273,7 @@ class Store:
                 row = self._db.conn.execute(query, (attempt_id,)).fetchone()
                 if row[0] != seq or row[1] is None:
                     self._db.conn.execute("UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ?,"
-                                         " owner_seen = ? WHERE id = ?", (seq, at, deadline, now_iso(), attempt_id))
+                                          " owner_seen = ? WHERE id = ?", (seq, at, deadline, now_iso(), attempt_id))
                     return at, deadline
         return row[1], row[2]
 
@@ -331,9 +331,9 @@ class Store:
             self._check_owner(attempt_id, owner)
             for seq in seqs:
                 if self._db.execute("UPDATE choices SET undone = 1 WHERE attempt_id = ? AND seq = ? AND undone = 0",
-                                   [attempt_id, seq]).rowcount:
+                                    [attempt_id, seq]).rowcount:
                     self._db.execute("UPDATE attempts SET choices = choices - 1, last_activity = ?, shown_seq = NULL"
-                                    " WHERE id = ?", [now_iso(), attempt_id])
+                                     " WHERE id = ?", [now_iso(), attempt_id])
                     outbox.on_undo(self._db.conn, attempt_id, seq)
 
     def finish_attempt(self, attempt_id: str, ending: str, outcome: str, score, at: str | None = None,
@@ -355,7 +355,7 @@ class Store:
     def abandon_attempt(self, attempt_id: str) -> None:
         with self.write():
             self._db.execute("UPDATE attempts SET status = 'abandoned', last_activity = ? WHERE id = ? AND"
-                            " status = 'in-progress'", [now_iso(), attempt_id])
+                             " status = 'in-progress'", [now_iso(), attempt_id])
 
     # --- reading back (the queries are in attempts.py) ----------------------------------------------
     def attempt(self, attempt_id: str) -> Attempt | None:
