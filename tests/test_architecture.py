@@ -44,6 +44,14 @@ def _imports(path: Path) -> list[tuple[str, int]]:
     return out
 
 
+def _reaches_into_app(path: Path) -> list[tuple[str, int]]:
+    """Every `<something>.app.store` (or `.store_is_open`) in the file: screens read the typed context instead."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.attr, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in ("store", "store_is_open")
+            and isinstance(node.value, ast.Attribute) and node.value.attr == "app"]
+
+
 def _sources(root: Path = ROOT):
     for top in ("trainer", "scoring"):
         yield from sorted((root / top).rglob("*.py"))
@@ -117,6 +125,9 @@ def _violations(root: Path = ROOT) -> list[str]:
                 bad.append(f"{rel}:{line}: click imported outside trainer/cli/ (launch raises, the CLI words it)")
             if top == "trainer" and package in UI_KIT_USERS and _within(imported, UI_KIT_USERS[package]):
                 bad.append(f"{rel}:{line}: the {package} package imports {imported} (shared parts live in trainer.ui)")
+        if top == "trainer" and package in ("tui", "review", "ui"):
+            bad += [f"{rel}:{line}: a screen reaches into `app.{attr}` (read `self.ctx.{attr}`, trainer.ui.context)"
+                    for attr, line in _reaches_into_app(path)]
     graph = _graph(root)
     loop = _cycle(graph)
     if loop:
@@ -173,6 +184,14 @@ def test_a_planted_click_import_outside_the_cli_is_caught(tmp_path, where):
     planted.write_text("import click\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
     found = _violations(copy)
     assert any(f"trainer/{where}:1: click imported outside trainer/cli/" in v for v in found), found
+
+
+def test_a_planted_reach_into_the_apps_store_is_caught(tmp_path):
+    copy = _copy_of_sources(tmp_path / "tree")
+    planted = copy / "trainer" / "review" / "views.py"
+    planted.write_text(planted.read_text(encoding="utf-8") + "\n\ndef _late(screen):\n    return screen.app.store\n",
+                       encoding="utf-8")
+    assert any("trainer/review/views.py" in v and "reaches into `app.store`" in v for v in _violations(copy))
 
 
 def test_a_circle_between_packages_is_caught(tmp_path):
