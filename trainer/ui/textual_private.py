@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 
-import textual
 from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -86,7 +85,3 @@ def _has_method(dotted: str, method: str) -> bool:
         return callable(getattr(getattr(importlib.import_module(module), name), method, None))
     except ImportError:
         return False
-
-
-def installed_version() -> str:
-    return textual.__version__
