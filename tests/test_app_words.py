@@ -86,7 +86,7 @@ async def test_the_first_screen_shows_the_products_name(tmp_path):
 async def test_a_screenshot_is_saved_when_downloads_is_missing(tmp_path, monkeypatch):
     import platformdirs
 
-    from trainer.tui.palette import save_screenshot
+    from trainer.ui.palette import save_screenshot
 
     home = tmp_path / "home"
     home.mkdir()

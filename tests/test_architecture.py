@@ -1,5 +1,6 @@
 """The layout's rules, checked on the source: the domain never imports the UI, scoring has no I/O at all,
-nothing imports the CLI, and no package or module imports round in a circle."""
+nothing imports the CLI and only the CLI imports click, the review app and the UI kit never import the
+trainee app (trainer.ui is what they share), and no package or module imports round in a circle."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_PACKAGES = ("scenario", "play", "progress", "reports", "outbox")
 MAX_TOP_MODULES = 6
 MAX_MODULE_LINES = 500
+# what each UI package must not import: the review runs on the shared kit, never on the trainee app's parts,
+# and the kit serves both apps without knowing either
+UI_KIT_USERS = {"review": ("trainer.tui",), "ui": ("trainer.tui", "trainer.review")}
+
+
+def _within(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
 
 
 def _module_name(path: Path, root: Path = ROOT) -> str:
@@ -35,6 +43,14 @@ def _imports(path: Path) -> list[tuple[str, int]]:
             out.append((node.module, node.lineno))
             out += [(f"{node.module}.{a.name}", node.lineno) for a in node.names]
     return out
+
+
+def _reaches_into_app(path: Path) -> list[tuple[str, int]]:
+    """Every `<something>.app.store` (or `.store_is_open`) in the file: screens read the typed context instead."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.attr, node.lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in ("store", "store_is_open")
+            and isinstance(node.value, ast.Attribute) and node.value.attr == "app"]
 
 
 def _sources(root: Path = ROOT):
@@ -106,6 +122,13 @@ def _violations(root: Path = ROOT) -> list[str]:
             entry_point = rel.as_posix() == "trainer/__main__.py"  # `python -m trainer` runs the CLI
             if imported.startswith("trainer.cli") and not (package == "cli" or entry_point):
                 bad.append(f"{rel}:{line}: {imported} imported outside the CLI (nothing imports the CLI)")
+            if top == "trainer" and package != "cli" and first == "click":
+                bad.append(f"{rel}:{line}: click imported outside trainer/cli/ (launch raises, the CLI words it)")
+            if top == "trainer" and package in UI_KIT_USERS and _within(imported, UI_KIT_USERS[package]):
+                bad.append(f"{rel}:{line}: the {package} package imports {imported} (shared parts live in trainer.ui)")
+        if top == "trainer" and package in ("tui", "review", "ui"):
+            bad += [f"{rel}:{line}: a screen reaches into `app.{attr}` (read `self.ctx.{attr}`, trainer.ui.context)"
+                    for attr, line in _reaches_into_app(path)]
     graph = _graph(root)
     loop = _cycle(graph)
     if loop:
@@ -137,6 +160,39 @@ def test_a_planted_textual_import_in_the_scenario_package_is_caught(tmp_path):
     planted = copy / "trainer" / "scenario" / "model.py"
     planted.write_text("from textual.widgets import Static\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
     assert any("scenario package imports textual" in v for v in _violations(copy))
+
+
+def test_a_planted_tui_import_in_the_review_is_caught(tmp_path):
+    copy = _copy_of_sources(tmp_path / "tree")
+    planted = copy / "trainer" / "review" / "views.py"
+    planted.write_text(planted.read_text(encoding="utf-8") + "\n\ndef _late():\n    from trainer.tui.screens import brief\n",
+                       encoding="utf-8")
+    found = _violations(copy)
+    assert any("trainer/review/views.py" in v and "review package imports trainer.tui.screens" in v for v in found), found
+
+
+def test_a_planted_review_import_in_the_ui_kit_is_caught(tmp_path):
+    copy = _copy_of_sources(tmp_path / "tree")
+    planted = copy / "trainer" / "ui" / "widgets.py"
+    planted.write_text("import trainer.review.app\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
+    assert any("ui package imports trainer.review.app" in v for v in _violations(copy))
+
+
+@pytest.mark.parametrize("where", ["launch.py", "tui/app.py", "progress/store.py"])
+def test_a_planted_click_import_outside_the_cli_is_caught(tmp_path, where):
+    copy = _copy_of_sources(tmp_path / "tree")
+    planted = copy / "trainer" / where
+    planted.write_text("import click\n" + planted.read_text(encoding="utf-8"), encoding="utf-8")
+    found = _violations(copy)
+    assert any(f"trainer/{where}:1: click imported outside trainer/cli/" in v for v in found), found
+
+
+def test_a_planted_reach_into_the_apps_store_is_caught(tmp_path):
+    copy = _copy_of_sources(tmp_path / "tree")
+    planted = copy / "trainer" / "review" / "views.py"
+    planted.write_text(planted.read_text(encoding="utf-8") + "\n\ndef _late(screen):\n    return screen.app.store\n",
+                       encoding="utf-8")
+    assert any("trainer/review/views.py" in v and "reaches into `app.store`" in v for v in _violations(copy))
 
 
 def test_a_circle_between_packages_is_caught(tmp_path):

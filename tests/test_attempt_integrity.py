@@ -21,7 +21,7 @@ from trainer.scenario.loader import load_scenario
 from trainer.tui.screens.brief import BriefScreen
 from trainer.tui.screens.catalogue import CatalogueScreen
 from trainer.tui.screens.debrief import DebriefScreen
-from trainer.tui.screens.help import HelpScreen
+from trainer.ui.help import HelpScreen
 from trainer.tui.screens.play import PlayScreen
 
 

@@ -15,7 +15,7 @@ from trainer.cli import cli
 from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import Store
 from trainer.scenario.loader import load_scenario
-from trainer.tui.widgets import skill_bars
+from trainer.ui.widgets import skill_bars
 
 MINIMAL = FIXTURES / "minimal.yaml"  # "help" ends at once; privacy is only at stake after "wait"
 

@@ -93,7 +93,7 @@ def cyrillic_scenarios(tmp_path):
 
 def known_data(app) -> set[str]:
     """ASCII strings a screen may show that are data, not the app's words."""
-    from trainer.tui.widgets import PRODUCT
+    from trainer.ui.widgets import PRODUCT
 
     data = {"English", "Español", PSEUDO, PRODUCT}  # the product's name is a name, never translated
     for scenario in app.library.scenarios.values():

@@ -17,7 +17,7 @@ from trainer.review.export import ExportScreen
 from trainer.review.programme import CompletionScreen
 from trainer.review.screens import AttemptsScreen, ScenariosScreen, TranscriptScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen, framework_of
-from trainer.tui.screens.help import HelpScreen
+from trainer.ui.help import HelpScreen
 
 SIZE = (80, 24)
 

@@ -12,7 +12,7 @@ from tests.tui_helpers import FakeClock
 from trainer.launch import create_app
 from trainer.tui.screens.debrief import DebriefScreen
 from trainer.tui.screens.play import PlayScreen
-from trainer.tui.widgets import MoodMeter
+from trainer.ui.widgets import MoodMeter
 
 SIZE = (80, 24)
 SCENE = "daughter-answers-for-her-father"

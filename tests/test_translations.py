@@ -180,7 +180,7 @@ def test_the_catalogue_names_languages_from_the_cache_without_loading_babel(fold
     program = (
         "import sys\n"
         "from trainer.scenario.library import load_library\n"
-        "from trainer.tui.widgets import version_title\n"
+        "from trainer.ui.widgets import version_title\n"
         f"library = load_library([{str(folder())!r}], include_bundled=False)\n"
         "print(version_title(library, 'minimal', 'en').plain, '|', library.language_label('en'),\n"
         "      '|', 'babel' in sys.modules)\n")

@@ -11,7 +11,7 @@ How to use it (every user-visible string that is the app's own, never scenario c
 
 Class-level or module-level text (Binding descriptions, constant tables) is evaluated at import, before the
 language is known: mark it with `N_("Open")`, which returns the English unchanged and only marks it for
-extraction, and translate it where it is shown with `_(text)`. Screens built on trainer.tui.translated do that
+extraction, and translate it where it is shown with `_(text)`. Screens built on trainer.ui.translated do that
 for binding descriptions (footer, help, key panel) by themselves.
 
 After adding or changing strings, refresh the catalogues (docs/translating.md):

@@ -1,111 +1,165 @@
-"""The one factory that builds the app from loaded objects; the CLI and the tests both use it."""
+"""The one factory that builds the apps from one typed set of options; the CLI and the tests both use it.
+
+Site or personal is decided once per launch (`Launch.site`), from the store or the database file. Nothing
+here talks to the user: what stops an app from starting is raised as a LaunchError (or the domain's own
+StoreError / InvalidName), and trainer.cli turns each into its message and exit code. No click here."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Callable
-
-import click
+from typing import TYPE_CHECKING, Callable
 
 import trainer.outbox  # noqa: F401  (registers the xAPI statement builder: the apps record on site databases)
 from trainer.i18n import _
-from trainer.scenario.library import load_library
-from trainer.progress.store import Store, StoreError
+from trainer.progress.store import Store
+from trainer.scenario.library import Library, load_library
 
+if TYPE_CHECKING:
+    from trainer.progress.accounts import Site
+    from trainer.review.app import ReviewApp
+    from trainer.scenario.diagnostics import Report
+    from trainer.tui.app import TrainerApp
 
 ROLES = ("trainee", "supervisor")
 
 
-def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | None = None,
-               play: str | None = None, bundled: bool = True, clock: Callable[[], float] = time.time,
-               store: Store | None = None, library=None, roles: tuple[str, ...] = ROLES,
-               order_seed: Callable[[], int | None] | None = None):
-    """Load the library and open the store, then build the Textual app around them. On a site database
-    the app starts at the sign-in (trainees to their catalogue, supervisors, or only they with
-    `roles=("supervisor",)`, to the review) and plays the site's scenario folders, never others.
-    `order_seed` gives each new attempt its choice-order seed (default: a random one; tests pass a fixed
-    one, or None for file order)."""
-    from trainer.play.recording import new_seed
-    from trainer.progress.accounts import peek_site, site as site_of
-    from trainer.tui.app import TrainerApp
+@dataclass(frozen=True)
+class AppOptions:
+    """Everything an app is built from. A site database ignores `trainee` and `scenario_dirs` (everyone signs
+    in; its folders are site settings) unless `strict`, which refuses them instead, and also refuses a
+    `play` scenario that is not in the library and a file that is not a database (the CLI sets it)."""
 
-    site = site_of(store) if store is not None else peek_site(db_path(db))
-    if site is not None:
-        scenario_dirs, trainee = site.scenario_dirs, None
-    if library is None:
-        library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
-    source = store if store is not None else (lambda: Store.open(db))
-    return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock, site=site is not None,
-                      roles=roles, review_home=_review_home,
-                      order_seed=order_seed or new_seed)
+    db: Path | str | None = None
+    scenario_dirs: tuple[Path | str, ...] = ()
+    bundled: bool = True
+    trainee: str | None = None
+    play: str | None = None
+    clock: Callable[[], float] = time.time
+    store: Store | None = None  # an open store (tests); else `db` is opened after the first screen paints
+    library: Library | None = None  # a loaded library (tests); else loaded from the folders
+    roles: tuple[str, ...] = ROLES  # who may sign in on a site
+    order_seed: Callable[[], int | None] | None = None  # each new attempt's choice-order seed (default: random)
+    supervisor: str = "supervisor"  # who reviews, on a personal database
+    strict: bool = False
 
 
-def _review_home():
-    from trainer.review.screens import TraineesScreen
+class LaunchError(Exception):
+    """Why an app cannot start, in plain words."""
 
-    return TraineesScreen()
+
+class NotUsedOnASite(LaunchError):
+    """An option a site database does not use (a misuse of the command: exit 2)."""
+
+
+class UnknownScenario(LaunchError):
+    """The scenario to play is not in the library (a misuse: exit 2)."""
+
+
+class BrokenScenario(LaunchError):
+    """The scenario to play is there but its file has errors (exit 1); `report` says which."""
+
+    def __init__(self, scenario_id: str, report: Report):
+        super().__init__(_("trainer: scenario '{id}' could not be loaded:").format(id=scenario_id))
+        self.report = report
+
+
+class Launch:
+    """One launch: its options and the one decision, site or personal, that the app and the CLI share."""
+
+    def __init__(self, options: AppOptions):
+        self.options = options
+
+    @cached_property
+    def site(self) -> Site | None:
+        from trainer.progress.accounts import peek_site, site as site_of
+
+        store = self.options.store
+        return site_of(store) if store is not None else peek_site(db_path(self.options.db))
+
+    def with_options(self, **changes) -> Launch:
+        """The same launch (the site already decided) with some options changed."""
+        other = Launch(replace(self.options, **changes))
+        if "site" in self.__dict__:
+            other.__dict__["site"] = self.site
+        return other
+
+    def trainee_app(self) -> TrainerApp:
+        """The trainee app, which on a site starts at the sign-in (trainees go to their catalogue,
+        supervisors, or only they with `roles=("supervisor",)`, to the review) and plays the site's scenario
+        folders, never others."""
+        from trainer.play.recording import new_seed
+        from trainer.tui.app import TrainerApp
+        from trainer.ui.context import AppContext, StoreSource
+
+        options, site = self.options, self.site
+        trainee = options.trainee
+        if site is not None:
+            if options.strict and trainee is not None:
+                raise NotUsedOnASite(_("this is a site database: everyone signs in, so --trainee is not used here"))
+            if options.strict and options.scenario_dirs:
+                raise NotUsedOnASite(_("this is a site database: its scenario folders are site settings "
+                                       "(leave out --scenarios and TRAINER_SCENARIOS)"))
+            folders, trainee = site.scenario_dirs, None
+        else:
+            folders = options.scenario_dirs
+            if options.strict and trainee is not None:
+                from trainer.progress.names import clean_name
+
+                trainee = clean_name(trainee, "trainee name")  # InvalidName: the CLI's usage error
+        library = options.library
+        if library is None:
+            library = load_library(tuple(Path(p) for p in folders), include_bundled=options.bundled)
+        if options.strict:
+            _check_playable(library, options.play)
+            precheck(options.db)
+        source = options.store if options.store is not None else (lambda: Store.open(options.db))
+        ctx = AppContext(library=library, stores=StoreSource(source), clock=options.clock, site=site is not None)
+        return TrainerApp(ctx, trainee=trainee, play=options.play, roles=options.roles,
+                          order_seed=options.order_seed or new_seed)
+
+    def review_app(self) -> ReviewApp:
+        """The supervisor review on a personal database, behind its passphrase."""
+        from trainer.review.app import ReviewApp
+        from trainer.ui.context import AppContext, StoreSource
+
+        options = self.options
+        library = options.library
+        if library is None:
+            library = load_library(tuple(Path(p) for p in options.scenario_dirs), include_bundled=options.bundled)
+        store = options.store if options.store is not None else Store.open(options.db)
+        return ReviewApp(AppContext(library=library, stores=StoreSource(store), clock=options.clock,
+                                    supervisor=options.supervisor))
+
+
+def create_app(options: AppOptions | None = None, /, **fields) -> TrainerApp:
+    """The trainee app from `options` (or the same options given by name, as the tests do)."""
+    return Launch(options if options is not None else AppOptions(**fields)).trainee_app()
+
+
+def create_review_app(options: AppOptions | None = None, /, **fields) -> ReviewApp:
+    """The supervisor review app, built the same way for the CLI and the tests."""
+    return Launch(options if options is not None else AppOptions(**fields)).review_app()
+
+
+def _check_playable(library: Library, scenario_id: str | None) -> None:
+    if scenario_id is None or library.get(scenario_id) is not None:
+        return
+    broken = library.broken_report(scenario_id)
+    if broken is not None:  # its file is there but has errors: say which, as `trainer validate` would
+        raise BrokenScenario(scenario_id, broken)
+    from trainer.scenario.diagnostics import did_you_mean
+
+    raise UnknownScenario(_("no scenario '{id}'").format(id=scenario_id)
+                          + did_you_mean(scenario_id, library.scenarios, translated=True))
 
 
 def db_path(db: Path | str | None) -> Path:
     from trainer.progress.store import default_db_path
 
     return Path(db) if db is not None else default_db_path()
-
-
-def run_app(ctx, trainee: str | None = None, play: str | None = None, roles: tuple[str, ...] = ROLES) -> None:
-    """Open the app for the CLI; database problems become one clear line, not a traceback."""
-    from trainer.progress.accounts import peek_site
-
-    site = peek_site(db_path(ctx.db))
-    library = None
-    if site is not None:
-        if trainee is not None:
-            raise click.UsageError(_("this is a site database: everyone signs in, so --trainee is not used here"))
-        if ctx.extra:
-            raise click.UsageError(_("this is a site database: its scenario folders are site settings "
-                                     "(leave out --scenarios and TRAINER_SCENARIOS)"))
-        library = load_library(site.scenario_dirs)
-    elif trainee is not None:
-        trainee = checked_name(trainee, "--trainee")
-    library = library if library is not None else ctx.library
-    if play is not None and library.get(play) is None:
-        from trainer.scenario.diagnostics import did_you_mean
-
-        broken = library.broken_report(play)
-        if broken is not None:  # its file is there but has errors: say which, as `trainer validate` would
-            from trainer.sanitize import printable
-
-            click.echo(printable(_("trainer: scenario '{id}' could not be loaded:").format(id=play)), err=True)
-            for found in broken.sorted():
-                click.echo(printable(found.format()), err=True)
-            raise SystemExit(1)
-
-        raise click.UsageError(_("no scenario '{id}'").format(id=play) + did_you_mean(play, library.scenarios,
-                                                                                     translated=True))
-    try:
-        precheck(ctx.db)
-        app = create_app(ctx.db, trainee=trainee, play=play, library=library, roles=roles)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
-    app.leave_on_terminate = True
-    try:
-        app.run()
-    finally:
-        if app.store_is_open:
-            app.store.close()
-    if app.return_code:
-        raise SystemExit(app.return_code)
-
-
-def checked_name(name: str, option: str) -> str:
-    """A trainee name given on the command line, cleaned; a bad one is a usage error (exit 2)."""
-    from trainer.progress.names import InvalidName, clean_name
-
-    try:
-        return clean_name(name, "trainee name")
-    except InvalidName as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def precheck(db: Path | str | None) -> None:
@@ -116,13 +170,3 @@ def precheck(db: Path | str | None) -> None:
     path = Path(db) if db is not None else default_db_path()
     if database_exists(path):
         check_existing_file(path)
-
-
-def create_review_app(db: Path | str | None = None, scenario_dirs=(), bundled: bool = True,
-                      store: Store | None = None, library=None, supervisor: str = "supervisor"):
-    """The supervisor review app, built the same way for the CLI and the tests."""
-    from trainer.review.app import ReviewApp
-
-    if library is None:
-        library = load_library(tuple(Path(p) for p in scenario_dirs), include_bundled=bundled)
-    return ReviewApp(store or Store.open(db), library, supervisor)

@@ -162,7 +162,7 @@ def cli(ctx: click.Context, db: Path | None, scenario_dirs: tuple[Path, ...], tr
         require_existing(folder, "--scenarios")
     ctx.obj = Context(db, extra, trainee)
     if ctx.invoked_subcommand is None:
-        from trainer.launch import run_app
+        from trainer.cli.running import run_app
 
         run_app(ctx.obj, trainee=trainee)
 

@@ -130,7 +130,7 @@ def recording_trainee(store, name: str | None, mode: str | None, scenario):
     if site is None:
         if name is None:
             raise click.UsageError(_("--record needs --trainee NAME"))
-        from trainer.launch import checked_name
+        from trainer.cli.running import checked_name
 
         checked_name(name, "--trainee")  # a bad name is misuse (exit 2); the store failing below is not
         return store.trainee(name), mode or "assessment"

@@ -20,7 +20,7 @@ from trainer.sanitize import dumps, line
 def suggest(obj: Context, trainee: str, fmt: str) -> None:
     """Up to three scenarios to play next, aimed at the trainee's weakest skill (docs/practice.md)."""
     from trainer.cli.gate import require_self_or_supervisor
-    from trainer.launch import checked_name
+    from trainer.cli.running import checked_name
     from trainer.play.next_up import suggestions_for
     from trainer.progress import accounts
 

@@ -20,7 +20,7 @@ from trainer.scenario.diagnostics import display_path
 @click.pass_obj
 def play(obj: Context, scenario: str) -> None:
     """Open the app on SCENARIO's brief (use the global --trainee to skip picking a trainee)."""
-    from trainer.launch import run_app
+    from trainer.cli.running import run_app
 
     run_app(obj, trainee=obj.trainee, play=scenario)
 

@@ -131,14 +131,14 @@ def set_passphrase_command(obj: Context) -> None:
 def review(obj: Context, supervisor: str | None) -> None:
     """Open the supervisor review (a supervisor sign-in on a site; the passphrase on a personal database)."""
     from trainer.progress import passphrase
-    from trainer.progress.accounts import peek_site
-    from trainer.launch import checked_name, create_review_app, db_path, run_app
+    from trainer.cli.running import checked_name, launch_for, run_app
 
-    if peek_site(db_path(obj.db)) is not None:
+    launch = launch_for(obj, roles=("supervisor",))
+    if launch.site is not None:
         if supervisor is not None:
             raise click.UsageError(_("--as is for personal databases; on a site database the supervisor who signs in "
                                      "is named"))
-        run_app(obj, roles=("supervisor",))
+        run_app(obj, launch=launch)
         return
     supervisor = checked_name(supervisor, "--as") if supervisor else os.environ.get("USER", "supervisor")
     store = obj.store()
@@ -146,7 +146,7 @@ def review(obj: Context, supervisor: str | None) -> None:
         store.close()
         raise click.ClickException(_("no supervisor passphrase is set yet: run `trainer supervisor set-passphrase` "
                                      "first"))
-    app = create_review_app(store=store, library=obj.library, supervisor=supervisor)
+    app = launch.with_options(store=store, library=obj.library, supervisor=supervisor).review_app()
     try:
         app.run()
     finally:

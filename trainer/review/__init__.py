@@ -1,2 +1,3 @@
-"""The supervisor's review app in Textual: gate, trainees, attempts, transcripts, scenarios.
-Imports the domain packages and tui's shared widgets; never the CLI."""
+"""The supervisor's review app in Textual: gate, trainees, attempts, transcripts, scenarios. Its screens
+read the typed context of trainer.ui, so they run under the review app and the site app alike.
+Imports the domain packages and trainer.ui; never trainer.tui or the CLI."""

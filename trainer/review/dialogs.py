@@ -10,7 +10,7 @@ from textual.widgets import Footer, Input, Static
 
 from trainer.i18n import N_, _
 from trainer.sanitize import line
-from trainer.tui.translated import TranslatedModalScreen
+from trainer.ui.translated import TranslatedModalScreen
 
 
 class ConfirmScreen(TranslatedModalScreen[bool]):

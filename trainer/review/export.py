@@ -15,8 +15,8 @@ from textual.widgets import Input, Static
 from trainer.i18n import N_, _
 from trainer.progress import accounts, audit
 from trainer.scenario.vocabulary import label
-from trainer.tui.translated import TranslatedModalScreen
-from trainer.tui.widgets import coloured, word
+from trainer.ui.translated import TranslatedModalScreen
+from trainer.ui.widgets import coloured, word
 from trainer.sanitize import line
 
 FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "xapi": ".json", "html": ".html"}
@@ -82,7 +82,7 @@ class ExportScreen(TranslatedModalScreen):
         self.query_one("#export-message", Static).update(coloured(line(message), "red"))
 
     def _filters(self) -> dict:
-        store, picked = self.app.store, self.selection
+        store, picked = self.ctx.store, self.selection
         ids = None
         if picked.get("trainees") is not None:
             ids = [t.id for t in (store.find_trainee(n) for n in picked["trainees"]) if t is not None]
@@ -99,9 +99,9 @@ class ExportScreen(TranslatedModalScreen):
                         "trainee and clear the until date and category, or choose csv, jsonl or xapi."))
             return None
         extra = {"mode": picked["mode"]} if picked.get("mode") else {}
-        return report_html(build_report(self.app.store, names[0] if names else None, picked.get("scenario"),
-                                        picked.get("since"), catalogue=self.app.library.summaries,
-                                        scenarios=self.app.library.scenarios, **extra))
+        return report_html(build_report(self.ctx.store, names[0] if names else None, picked.get("scenario"),
+                                        picked.get("since"), catalogue=self.ctx.library.summaries,
+                                        scenarios=self.ctx.library.scenarios, **extra))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from trainer.reports.exports import export_csv, export_jsonl, export_xapi
@@ -117,7 +117,7 @@ class ExportScreen(TranslatedModalScreen):
             self._say(_("A {format} export goes in a file ending in {suffix}, not '{name}'").format(
                 format=fmt, suffix=FORMATS[fmt], name=path.name))
             return
-        store, since, filters = self.app.store, self.selection.get("since"), self._filters()
+        store, since, filters = self.ctx.store, self.selection.get("since"), self._filters()
         site = accounts.site(store)
         home = {"home_page": site.iri} if site else {}
         if fmt == "html":
@@ -134,6 +134,6 @@ class ExportScreen(TranslatedModalScreen):
             self._say(str(exc) if isinstance(exc, OutputRefused)
                       else _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc))
             return
-        audit.log(store, self.app.supervisor, "export", fmt, output=str(path), filter=describe(self.selection) or None)
+        audit.log(store, self.ctx.supervisor, "export", fmt, output=str(path), filter=describe(self.selection) or None)
         self.app.pop_screen()
         self.app.notify(line(_("Exported {format} to {path}").format(format=fmt, path=path)), markup=False)

@@ -3,7 +3,6 @@ status), assigning work, and waiving retraining, all under the signed-in supervi
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 from rich.text import Text
@@ -17,8 +16,8 @@ from trainer.progress import programme
 from trainer.progress.schedule import MODES, STATUSES, check_due, parse_every
 from trainer.review.dialogs import ConfirmScreen
 from trainer.sanitize import line
-from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
-from trainer.tui.widgets import coloured, word
+from trainer.ui.translated import TranslatedModalScreen, TranslatedScreen
+from trainer.ui.widgets import coloured, word
 
 STATUS_STYLE = {"passed": "green", "waived": "green", "overdue": "bold red", "failed": "red",
                 "retraining-due": "yellow", "in-progress": "cyan", "not-started": "dim"}
@@ -30,10 +29,6 @@ STATUS_WORDS = {"passed": N_("passed"), "waived": N_("waived"), "overdue": N_("o
 
 def status_word(status: str) -> str:
     return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
-
-
-def today_of(app) -> date:
-    return date.fromtimestamp(getattr(app, "clock", time.time)())
 
 
 class CompletionScreen(TranslatedScreen):
@@ -68,7 +63,7 @@ class CompletionScreen(TranslatedScreen):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        grid = programme.completion_grid(self.app.store, self.app.library.summaries, today_of(self.app),
+        grid = programme.completion_grid(self.ctx.store, self.ctx.library.summaries, self.ctx.today(),
                                          group=self.group, status=self.status)
         self.rows = {}
         for r in grid:
@@ -89,7 +84,7 @@ class CompletionScreen(TranslatedScreen):
     def _groups(self) -> list[str]:
         from trainer.progress.lookups import group_names
 
-        return group_names(self.app.store)
+        return group_names(self.ctx.store)
 
     def action_cycle_group(self) -> None:
         order = [None, *self._groups()]
@@ -120,13 +115,13 @@ class CompletionScreen(TranslatedScreen):
         question = _("Accept {trainee}'s version {passed} pass of {title} for version {current}? (recorded as "
                      "waived by {supervisor})").format(trainee=line(row["trainee"]), passed=row["passed_version"],
                                                         title=line(row["title"]), current=row["current_version"],
-                                                        supervisor=line(self.app.supervisor))
+                                                        supervisor=line(self.ctx.supervisor))
 
         def decide(yes: bool | None) -> None:
             if yes:
                 try:
-                    programme.waive(self.app.store, row["trainee"], row["scenario"], self.app.library.summaries,
-                                    self.app.supervisor, today_of(self.app))
+                    programme.waive(self.ctx.store, row["trainee"], row["scenario"], self.ctx.library.summaries,
+                                    self.ctx.supervisor, self.ctx.today())
                 except programme.ProgrammeError as exc:
                     self.notify(line(str(exc)), severity="error", markup=False)
                     return
@@ -188,26 +183,26 @@ class AssignScreen(TranslatedModalScreen[str | None]):
         if mode is None:
             return self.fail(_("Mode is assessment or practice."))
         try:
-            due = check_due(self.value("due"), today_of(self.app))
+            due = check_due(self.value("due"), self.ctx.today())
             months = parse_every(self.value("every")) if self.value("every") else None
             attempts = int(self.value("attempts")) if self.value("attempts") else None
             if attempts is not None and attempts < 1:
                 raise ValueError(_("attempts must be 1 or more"))
         except ValueError as exc:
             return self.fail(line(str(exc)))
-        store = self.app.store
+        store = self.ctx.store
         try:
-            scenarios = programme.expand(store, items, self.app.library.scenarios)
+            scenarios = programme.expand(store, items, self.ctx.library.scenarios)
             from trainer.progress.accounts import jurisdiction_of
 
             here = jurisdiction_of(store)
-            elsewhere = self.app.library.elsewhere([sid for sid, _via in scenarios], here)
+            elsewhere = self.ctx.library.elsewhere([sid for sid, _via in scenarios], here)
             if elsewhere:
                 ident, code = elsewhere[0]
                 return self.fail(line(_("'{id}' teaches {code} law and practice and this site trains for {here}: "
                                         "pick a {here} scenario (`trainer assign --any-jurisdiction` assigns it "
                                         "anyway)").format(id=ident, code=code, here=here)))
-            programme.assign(store, scenarios, self.app.supervisor, due, trainee=trainee, group=group,
+            programme.assign(store, scenarios, self.ctx.supervisor, due, trainee=trainee, group=group,
                              mode=mode, max_attempts=attempts, every_months=months)
         except programme.ProgrammeError as exc:
             return self.fail(line(str(exc)))

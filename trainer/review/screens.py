@@ -22,16 +22,15 @@ from trainer.review.export import ExportScreen
 from trainer.review.views import ItemsScreen, TechniquesScreen
 from trainer.sanitize import line
 from trainer.i18n import day_text, short_day_text
-from trainer.tui.tables import FlowTable, one_line, wrapping
+from trainer.ui.tables import FlowTable, one_line, wrapping
 
 # the words an attempts column can show, so it is as wide as the longest in the language shown
 def _attempt_column_words(key: str) -> list[str]:
     return {"when": [day_text("2026-12-25")], "mode": [word("practice"), word("assessment")],
             "status": [word(w) for w in ("completed", "in-progress", "abandoned")], "score": ["100%"],
             "result": [_("✓ pass"), _("✗ fail")], "signed off": ["M" * 12], "language": ["es-US"]}.get(key, [])
-from trainer.tui.screens.brief import when
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import coloured, word
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import coloured, when, word
 from trainer.scenario.vocabulary import label
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
@@ -122,7 +121,7 @@ class TraineesScreen(TranslatedScreen):
         if getattr(self, "mode", None):
             picked["mode"] = self.mode
         if name:
-            picked["trainees"] = [r["name"] for r in trainee_rows(self.app.store, name_contains=name)]
+            picked["trainees"] = [r["name"] for r in trainee_rows(self.ctx.store, name_contains=name)]
         return picked
 
     def reload(self) -> None:
@@ -133,7 +132,7 @@ class TraineesScreen(TranslatedScreen):
         except BadDate as exc:
             self.query_one("#trainees-status", Static).update(coloured(line(str(exc)), "bold red"))
             return
-        rows = trainee_rows(self.app.store, scenario=self.scenario, since=since,
+        rows = trainee_rows(self.ctx.store, scenario=self.scenario, since=since,
                             until=until, category=self.category,
                             name_contains=self.query_one("#f-name", Input).value.strip() or None, mode=self.mode)
         key = self.SORTS[self.sort_index]
@@ -182,12 +181,12 @@ class TraineesScreen(TranslatedScreen):
         self.query_one("#f-name", Input).focus()
 
     def action_cycle_scenario(self) -> None:
-        ids = [None, *lookups.recorded_scenario_ids(self.app.store)]
+        ids = [None, *lookups.recorded_scenario_ids(self.ctx.store)]
         self.scenario = ids[(ids.index(self.scenario) + 1) % len(ids)] if self.scenario in ids else None
         self.reload()
 
     def action_cycle_category(self) -> None:
-        present = lookups.recorded_categories(self.app.store)
+        present = lookups.recorded_categories(self.ctx.store)
         order = [None, *[c for c in CATEGORIES if c in present]]
         self.category = order[(order.index(self.category) + 1) % len(order)] if self.category in order else None
         self.reload()
@@ -225,7 +224,7 @@ class AttemptsScreen(TranslatedScreen):
         self.trainee_id = trainee_id
 
     def compose(self) -> ComposeResult:
-        name = self.app.store.trainee_name(self.trainee_id)
+        name = self.ctx.store.trainee_name(self.trainee_id)
         yield Static(Text(_("Attempts") + f" · {line(name)}"), classes="screen-title")
         from trainer.progress.store import Trainee
         from trainer.review.suggested import SuggestedPanel
@@ -268,7 +267,7 @@ class AttemptsScreen(TranslatedScreen):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        for a in self.app.store.attempts_for(self.trainee_id, limit=500):
+        for a in self.ctx.store.attempts_for(self.trainee_id, limit=500):
             result = Text("") if a.passed is None else Text(_("✓ pass"), "green") if a.passed else Text(_("✗ fail"), "red")
             cells = {"when": one_line(day_text(a.started_at)),
                      "scenario": wrapping(Text(line(a.scenario_title or a.scenario_id))),
@@ -304,12 +303,12 @@ class TranscriptScreen(TranslatedScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.query_one("#replay-body", Static).update(transcript_text(self.app.store, self.app.library, self.attempt_id))
+        self.query_one("#replay-body", Static).update(transcript_text(self.ctx.store, self.ctx.library, self.attempt_id))
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
             if text:
-                audit.add_note(self.app.store, self.attempt_id, self.app.supervisor, text)
+                audit.add_note(self.ctx.store, self.attempt_id, self.ctx.supervisor, text)
                 self.reload()
         self.app.push_screen(PromptScreen(_("Note for this attempt")), save)
 
@@ -317,7 +316,7 @@ class TranscriptScreen(TranslatedScreen):
         """Sign off, or withdraw a sign-off, under the signed-in supervisor's name after a confirmation."""
         from trainer.progress.store import StoreError
 
-        store, who = self.app.store, self.app.supervisor
+        store, who = self.ctx.store, self.ctx.supervisor
         signed = store.attempt(self.attempt_id).signed_off_by
         if not signed:
             reason = audit.can_sign_off(store, self.attempt_id)
@@ -340,12 +339,12 @@ class TranscriptScreen(TranslatedScreen):
         self.app.push_screen(ConfirmScreen(question, enter_says_yes=bool(signed) or self._passed()), decide)
 
     def _passed(self) -> bool:
-        return bool(self.app.store.attempt(self.attempt_id).passed)
+        return bool(self.ctx.store.attempt(self.attempt_id).passed)
 
     def _sign_off_question(self, who: str) -> str:
         """What a sign-off means, and for an attempt that did not pass, that it did not and why: a sign-off
         is the supervisor's word on the trainee's record (and an xAPI 'approved'), not a pass."""
-        store = self.app.store
+        store = self.ctx.store
         attempt = store.attempt(self.attempt_id)
         trainee = store.trainee_name(attempt.trainee_id)
         meaning = _("Signing off says that you, {who}, have reviewed this attempt with {trainee}. It goes on "
@@ -375,7 +374,7 @@ class ScenariosScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.rows = {r["id"]: r for r in scenario_rows(self.app.store, mode=self.mode)}
+        self.rows = {r["id"]: r for r in scenario_rows(self.ctx.store, mode=self.mode)}
         table = self.query_one(DataTable)
         for heading, key in ((N_("Scenario"), "scenario"), (N_("Attempts"), "attempts"), (N_("Pass rate"), "pass rate"),
                              (N_("Average"), "average")):

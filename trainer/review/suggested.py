@@ -10,16 +10,19 @@ from textual.widgets import Static
 
 from trainer.i18n import _
 from trainer.sanitize import line
+from trainer.ui.context import AppContext, UsesContext
 
 
-def suggestions_text(app, trainee, today: date) -> Text:
+def suggestions_text(ctx: AppContext, trainee, today: date) -> Text:
+    """The library's offers are worked out once per app (kept in the context's memo)."""
     from trainer.play.next_up import offers, suggestions_for
     from trainer.progress.accounts import jurisdiction_of
 
-    if getattr(app, "_offers", None) is None:
-        here = jurisdiction_of(app.store)
-        app._offers = offers(app.library, here if app.library.has_jurisdiction(here) else None)
-    found = suggestions_for(app.store, trainee, app.library, today, app._offers, about=True)  # of, not to, them
+    if "review-offers" not in ctx.memo:
+        here = jurisdiction_of(ctx.store)
+        ctx.memo["review-offers"] = offers(ctx.library, here if ctx.library.has_jurisdiction(here) else None)
+    found = suggestions_for(ctx.store, trainee, ctx.library, today, ctx.memo["review-offers"],
+                            about=True)  # of, not to, them
     text = Text(_("Next for this trainee"), style="bold")
     if not found:
         text.append("\n  " + _("nothing to suggest: the library is empty"), style="dim")
@@ -29,7 +32,7 @@ def suggestions_text(app, trainee, today: date) -> Text:
     return text
 
 
-class SuggestedPanel(Static):
+class SuggestedPanel(UsesContext, Static):
     """Filled when mounted and whenever the attempts page comes back into view."""
 
     def __init__(self, trainee, **kwargs):
@@ -40,7 +43,4 @@ class SuggestedPanel(Static):
         self.reload()
 
     def reload(self) -> None:
-        import time
-
-        clock = getattr(self.app, "clock", time.time)
-        self.update(suggestions_text(self.app, self.trainee, date.fromtimestamp(clock())))
+        self.update(suggestions_text(self.ctx, self.trainee, self.ctx.today()))

@@ -16,7 +16,7 @@ from trainer.progress.store import Store
 from trainer.i18n import _, moment_text
 from trainer.sanitize import line, printable
 from trainer.scenario.languages import language_name
-from trainer.tui.widgets import points_text, skill_bars, spoken, word
+from trainer.ui.widgets import points_text, skill_bars, spoken, word
 
 
 def _offered(scenario, stored: StoredChoice) -> list:

@@ -12,9 +12,9 @@ from trainer.i18n import N_, _, ngettext
 from trainer.reports.charts import in_conversation_order
 from trainer.reports.data import scenario_rows, technique_usage
 from trainer.sanitize import line
-from trainer.tui.tables import FlowTable, one_line, wrapping
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.ui.tables import FlowTable, one_line, wrapping
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import word
 
 # Tag prefix -> framework, in the order /work/shared/frameworks.md teaches them.
 FRAMEWORKS = (
@@ -55,7 +55,7 @@ class ItemsScreen(TranslatedScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.ctx.store
         kwargs = {"mode": self.mode} if self.mode else {}
         rows = scenario_rows(store, scenario=self.scenario_id, **kwargs)
         row = rows[0] if rows else None
@@ -67,7 +67,7 @@ class ItemsScreen(TranslatedScreen):
                                     (N_("Share"), "share", 5), (N_("Avg"), "points", 5)):
             table.add_column(_(heading), key=key, width=width)
         table.flex("choice", 24, 100)  # the whole choice, wrapped: it is what the row is about
-        items = in_conversation_order(store, self.scenario_id, row["items"], self.app.library.scenarios) if row else []
+        items = in_conversation_order(store, self.scenario_id, row["items"], self.ctx.library.scenarios) if row else []
         node = None
         for k, item in enumerate(items):
             step = one_line(Text(line(item["node"]) if item["node"] != node else "", style="bold"))
@@ -109,9 +109,9 @@ class TechniquesScreen(TranslatedScreen):
             table.add_column(_(heading), key=key)
         order = [name for name, _prefixes in FRAMEWORKS] + [OTHER]
         grouped: dict[str, list[tuple[str, str, int, int]]] = {name: [] for name in order}
-        for person in self.app.store.trainees():
+        for person in self.ctx.store.trainees():
             args = (self.mode,) if self.mode else ()
-            for row in technique_usage(self.app.store, person.name, *args):
+            for row in technique_usage(self.ctx.store, person.name, *args):
                 grouped[framework_of(row["tag"])].append((row["tag"], person.name, row["used_well"], row["missed"]))
         for name in order:
             if not grouped[name]:

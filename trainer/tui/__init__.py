@@ -1,2 +1,3 @@
-"""The trainee app in Textual: screens, widgets and the scenario preview.
-Imports the domain packages; never the CLI or the review app."""
+"""The trainee app in Textual: its screens, the play screen's choice list and the scenario preview. On a
+site it is the site's app, and shows the review's screens (trainer.review) to a supervisor who signs in.
+Imports the domain packages, trainer.ui and trainer.review; never the CLI."""

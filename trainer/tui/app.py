@@ -1,62 +1,52 @@
-"""The trainee app: pick a trainee, browse the catalogue, play, and read the debrief."""
+"""The trainee app: pick a trainee, browse the catalogue, play, and read the debrief. On a site database it
+is also the site's app: everyone signs in, and a supervisor goes on to the review's screens."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from rich.text import Text
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from trainer.scenario.library import Library
 from trainer.scenario.vocabulary import DIFFICULTIES
 from trainer.i18n import N_, _, current_language, set_language
-from trainer.progress.store import Store, StoreError, Trainee
+from trainer.progress.store import StoreError, Trainee
 from trainer.sanitize import line
-from trainer.tui.themes import toggled, use_themes
+from trainer.ui.app import CSS_FILE, TrainerBaseApp
+from trainer.ui.context import AppContext
 
-CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
+__all__ = ["CSS_FILE", "TrainerApp"]
 TERMINATE_GRACE = 5.0  # seconds a terminated app has to leave cleanly before the process just ends
 
 
-class TrainerApp(App):
+class TrainerApp(TrainerBaseApp):
     """Keyboard-first role-play practice."""
 
-    CSS_PATH = CSS_FILE
     TITLE = "trainer"
-    BINDINGS = [
-        Binding("question_mark,f1", "help", N_("Help"), id="help", key_display="?"),
-        Binding("ctrl+t", "toggle_theme", N_("Theme"), id="toggle-theme", show=False),
-        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True, show=False),
-    ]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True, show=False)]
 
-    def __init__(self, library: Library, store: Store | Callable[[], Store], trainee: Trainee | str | None = None,
-                 play: str | None = None, clock: Callable[[], float] = time.time, site: bool = False,
-                 roles: tuple[str, ...] = ("trainee", "supervisor"), review_home: Callable[[], Screen] | None = None,
+    def __init__(self, ctx: AppContext, trainee: Trainee | str | None = None, play: str | None = None,
+                 roles: tuple[str, ...] = ("trainee", "supervisor"),
                  order_seed: Callable[[], int | None] | None = None):
-        """`store` may be a callable that opens it: the catalogue then paints first and the database
-        (and sqlite-utils) is opened straight after, which keeps start-up close to a bare Textual app."""
-        super().__init__()
-        self.library = library
-        self._store = store if isinstance(store, Store) else None
-        self._open_store = store if self._store is None else None
+        """Built by trainer.launch, which decides whether this is a site (`ctx.site`) and how the store opens."""
+        super().__init__(ctx)
         self._trainee = trainee if isinstance(trainee, Trainee) else None
         self.trainee_name = trainee.name if isinstance(trainee, Trainee) else trainee
         self.play_first = play
-        self.clock = clock
         self._leaving = False
-        self.site = site  # a site database: everyone signs in first
         self.roles = roles
-        self.review_home = review_home  # the supervisor's first screen (the review), given by trainer.launch
         self.account = None
-        self.supervisor: str | None = None
         self.order_seed = order_seed or (lambda: None)
-        use_themes(self)
         self.chosen_language: str | None = None  # set with the catalogue's 'l': which version to show first
         self._jurisdiction: str | None = None
+
+    @property
+    def site(self) -> bool:
+        """A site database: everyone signs in first."""
+        return self.ctx.site
 
     @property
     def scenario_language(self) -> str:
@@ -91,16 +81,6 @@ class TrainerApp(App):
         """The id of the version of `scenario_id` (an original) to open in the current language."""
         found = self.library.version_in(scenario_id, self.scenario_language)
         return found.id if found is not None else scenario_id
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = self._open_store()
-        return self._store
-
-    @property
-    def store_is_open(self) -> bool:
-        return self._store is not None
 
     @property
     def trainee(self) -> Trainee | None:
@@ -160,7 +140,7 @@ class TrainerApp(App):
             return False
 
     # --- navigation ----------------------------------------------------------------------------------
-    leave_on_terminate = False  # trainer.launch sets it: SIGTERM/SIGHUP (a closed tab or terminal) leave as a quit does
+    leave_on_terminate = False  # trainer.cli.running sets it: SIGTERM/SIGHUP (a closed tab or terminal) leave as a quit does
 
     def on_mount(self) -> None:
         from trainer.tui.screens.catalogue import CatalogueScreen
@@ -194,9 +174,11 @@ class TrainerApp(App):
         """After the sign-in: a trainee goes to their catalogue, a supervisor to the review."""
         self.account = account
         if account.role == "supervisor":
-            self.supervisor = account.name
+            from trainer.review.screens import TraineesScreen
+
+            self.ctx = replace(self.ctx, supervisor=account.name)
             self.sub_title = line(_("{name} · supervisor").format(name=account.name))
-            self.switch_screen(self.review_home())
+            self.switch_screen(TraineesScreen())
             return
         self.choose_trainee(account.trainee)
 
@@ -368,24 +350,6 @@ class TrainerApp(App):
             self.screen.refresh_rows()
 
     # --- actions --------------------------------------------------------------------------------------
-    def action_command_palette(self) -> None:
-        """Textual's palette, with its search field in the app's language."""
-        from textual.command import CommandPalette
-
-        from trainer.tui.palette import SEARCH
-
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_(SEARCH)))
-
-    def action_help(self) -> None:
-        from trainer.tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
-
-    def action_toggle_theme(self) -> None:
-        self.theme = toggled(self.theme)
-
     def action_progress(self) -> None:
         from trainer.tui.screens.progress import ProgressScreen
 
@@ -410,9 +374,7 @@ class TrainerApp(App):
             self.back_to_catalogue()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from trainer.tui.palette import translated_commands
-
-        yield from translated_commands(self, super().get_system_commands(screen))
+        yield from super().get_system_commands(screen)
         if self.trainee is not None:
             yield SystemCommand(_("Catalogue"), _("Go back to the scenario catalogue"), self.action_catalogue)
             yield SystemCommand(_("My progress"), _("Your attempts, scores and trends"), self.action_progress)

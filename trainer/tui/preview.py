@@ -19,12 +19,12 @@ from trainer.scenario.model import Scenario
 from trainer.play.engine import compiled_for
 from trainer.play.recording import UnrecordedAttempt
 from trainer.sanitize import line
-from trainer.tui.app import CSS_FILE
+from trainer.ui.app import CSS_FILE
 from trainer.tui.screens.debrief import DebriefScreen
 from trainer.tui.screens.play import PlayScreen
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.themes import use_themes
-from trainer.tui.widgets import coloured
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.themes import use_themes
+from trainer.ui.widgets import coloured
 
 
 class PreviewBanner(Static):

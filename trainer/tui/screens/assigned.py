@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from trainer.i18n import N_, _, ngettext
 from trainer.sanitize import line
-from trainer.tui.tables import FlowTable, one_line, wrapping
+from trainer.ui.tables import FlowTable, one_line, wrapping
 
 
 def day_words(day: date) -> str:
@@ -50,7 +50,7 @@ ASSIGNMENT_WORDS = {"not-started": N_("to do"), "in-progress": N_("started"), "p
 
 
 class SectionTable(FlowTable):
-    """A table that fits the window (trainer.tui.tables) and hands the cursor to the next (or previous) table at its edge, so the arrows move
+    """A table that fits the window (trainer.ui.tables) and hands the cursor to the next (or previous) table at its edge, so the arrows move
     through "Next for you" and "Assigned to you" into the rest of the catalogue and back."""
 
     ORDER = ("next", "assigned", "catalogue")
@@ -127,7 +127,7 @@ class AssignedSection(Vertical):
             mode = " (" + _("practice") + ")" if row["mode"] == "practice" else ""
             title = Text(line(row["title"]), overflow="ellipsis", no_wrap=True)
             if row["scenario"] in self.app.library.summaries:  # in the version for the catalogue's language
-                from trainer.tui.widgets import version_title
+                from trainer.ui.widgets import version_title
 
                 title = version_title(self.app.library, row["scenario"], self.app.scenario_language)
             table.add_row(wrapping(title.append(mode)),

@@ -16,20 +16,14 @@ from trainer.progress.records import Attempt
 from trainer.scenario.model import Scenario
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line, printable
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import word
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import when, word
 
 MODES = ("practice", "assessment")
 MODE_HELP = {
     "practice": N_("coaching after every choice, undo allowed"),
     "assessment": N_("no feedback or undo until the debrief"),
 }
-
-
-def when(stamp: str | None) -> str:
-    from trainer.i18n import moment_text
-
-    return moment_text(stamp)  # the app's one date format for the language
 
 
 def recently(stamp: str | None, minutes: float = 10) -> bool:
@@ -122,7 +116,7 @@ class BriefScreen(TranslatedScreen):
 
     def _check_resumable(self) -> None:
         # an assessment may have been on a form: every unfinished attempt of this scenario or its forms
-        self.unfinished = self.app.store.resumable(self.app.trainee, self.scenario, forms=True)
+        self.unfinished = self.ctx.store.resumable(self.app.trainee, self.scenario, forms=True)
         self.resumable = next((a for a in self.unfinished if self._unchanged(a)), None)
         if self.resumable:
             unfinished = (_("You have an unfinished practice attempt from {when}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from trainer.tui.translated import TranslatedScreen
+from trainer.ui.translated import TranslatedScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from trainer.i18n import N_, _, current_language, ngettext
@@ -14,8 +14,8 @@ from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
 from trainer.sanitize import line
 from trainer.progress.records import ScenarioBest
 from trainer.tui.screens.assigned import SectionTable
-from trainer.tui.tables import one_line, wrapping
-from trainer.tui.widgets import product_title, version_title
+from trainer.ui.tables import one_line, wrapping
+from trainer.ui.widgets import product_title, version_title
 
 
 def status_of(stats: dict[str, ScenarioBest] | None) -> Text:
@@ -97,7 +97,7 @@ class CatalogueScreen(TranslatedScreen):
         table.flex("title", 20, 80)  # the title takes the rest of the width, and wraps when it needs more
         self.refresh_rows()
         table.focus()
-        if not self.app.store_is_open:
+        if not self.ctx.store_is_open:
             # Titles first; scores as soon as the database is open. The first refresh after mounting
             # happens while the app is still starting and draws nothing, so wait for the one after
             # it: opening the database (and importing sqlite-utils) then never delays the first frame.
@@ -127,7 +127,7 @@ class CatalogueScreen(TranslatedScreen):
         self._show_unfinished()
 
     def _load_unfinished(self) -> None:
-        found = self.app.store.resumable(self.app.trainee) if self.app.trainee else []  # newest first
+        found = self.ctx.store.resumable(self.app.trainee) if self.app.trainee else []  # newest first
         self.unfinished = {}
         for attempt in found:
             self.unfinished.setdefault(attempt.scenario_id, attempt)
@@ -161,7 +161,7 @@ class CatalogueScreen(TranslatedScreen):
     def on_screen_resume(self) -> None:
         if self._resumed:  # coming back from a brief, a debrief or the progress screen
             self.refresh_rows()
-            if self.app.store_is_open:
+            if self.ctx.store_is_open:
                 self._welcome = False
                 self._load_unfinished()
                 self._show_unfinished()
@@ -183,7 +183,7 @@ class CatalogueScreen(TranslatedScreen):
             except Exception:  # noqa: BLE001 - cursor outside rows after a filter change
                 selected = None
         table.clear()
-        stats = app.store.best_by_scenario(app.trainee) if app.store_is_open and app.trainee else {}
+        stats = self.ctx.store.best_by_scenario(app.trainee) if self.ctx.store_is_open and app.trainee else {}
         needle = self.query_one("#catalogue-filter", Input).value.strip().lower()
         shown = 0
         language = app.scenario_language
@@ -245,12 +245,12 @@ class CatalogueScreen(TranslatedScreen):
         from trainer.tui.screens.assigned import AssignedSection
 
         app = self.app
-        if not (app.store_is_open and app.trainee):
+        if not (self.ctx.store_is_open and app.trainee):
             return {}
         from trainer.progress.programme import trainee_programme
 
         today = date.fromtimestamp(app.clock())
-        rows = trainee_programme(app.store, app.trainee, app.library.summaries, today)
+        rows = trainee_programme(self.ctx.store, app.trainee, app.library.summaries, today)
         self.assignments = {r["scenario"]: r for r in rows if r["scenario"] in app.library.summaries}
         if not self.assignments:
             return {}
@@ -269,7 +269,7 @@ class CatalogueScreen(TranslatedScreen):
         from trainer.tui.screens.next_up import NextSection
 
         app = self.app
-        if not (app.store_is_open and app.trainee):
+        if not (self.ctx.store_is_open and app.trainee):
             return
         found = app.suggestions(date.fromtimestamp(app.clock()))
         sections = self.query(NextSection)

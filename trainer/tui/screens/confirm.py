@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
 from trainer.i18n import N_
-from trainer.tui.translated import TranslatedModalScreen
+from trainer.ui.translated import TranslatedModalScreen
 
 
 class ConfirmScreen(TranslatedModalScreen[bool]):

@@ -13,8 +13,8 @@ from trainer.i18n import N_, _, day_text
 from trainer.play.recording import RecordedAttempt
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import coloured, points_text, skill_bars, spoken, word
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import coloured, points_text, skill_bars, spoken, word
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
                  "escalated": "bold yellow", "failed": "bold red"}

@@ -11,7 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.i18n import N_, _, available_languages, language_from_environment
-from trainer.tui.translated import TranslatedModalScreen
+from trainer.ui.translated import TranslatedModalScreen
 
 FROM_ENVIRONMENT = ""  # the option (and the result) meaning "follow the computer's setting"
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from trainer.i18n import _
 from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
-from trainer.tui.tables import wrapping
+from trainer.ui.tables import wrapping
 
 
 class NextSection(Vertical):
@@ -38,7 +38,7 @@ class NextSection(Vertical):
         table = self.query_one(DataTable)
         selected = table.cursor_row if table.row_count else 0
         table.clear()
-        from trainer.tui.widgets import version_title
+        from trainer.ui.widgets import version_title
 
         library, language = self.app.library, self.app.scenario_language
         for s in suggestions:

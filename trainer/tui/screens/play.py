@@ -16,8 +16,10 @@ from trainer.play.recording import RecordedAttempt
 from trainer.progress.store import AttemptElsewhere, AttemptMovedOn, StoreError
 from trainer.sanitize import line, printable
 from trainer.tui.choices import MIN_CONVERSATION, ChoiceList, Hanging
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import KeysFooter, MoodMeter, coloured, points_text, spoken
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.footer import KeysFooter
+from trainer.ui.textual_private import has_notifications
+from trainer.ui.widgets import MoodMeter, coloured, points_text, spoken
 
 
 class PlayScreen(TranslatedScreen):
@@ -77,7 +79,7 @@ class PlayScreen(TranslatedScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        if self.app._notifications:  # a notice left from the screen before (a resume within seconds of leaving)
+        if has_notifications(self.app):  # a notice left from the screen before (a resume within seconds of leaving)
             self.app.clear_notifications()  # must not sit over the choices
         mode = _("Practice") if self.practice else _("Assessment")
         self.sub_title = f"{line(self.session.scenario.title)} · {mode}"

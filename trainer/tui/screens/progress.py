@@ -13,11 +13,10 @@ from trainer.i18n import N_, _, day_text, ngettext
 from trainer.progress import lookups
 from trainer.progress.records import Attempt
 from trainer.scenario.vocabulary import label
-from trainer.tui.screens.brief import when
 from trainer.sanitize import line
-from trainer.tui.tables import FlowTable, one_line, wrapping
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import SHOWN_WORDS, word
+from trainer.ui.tables import FlowTable, one_line, wrapping
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import SHOWN_WORDS, when, word
 
 
 # the words a column can show, so that it is as wide as the longest (in the language shown)
@@ -54,7 +53,7 @@ class ProgressScreen(TranslatedScreen):
 
     def on_mount(self) -> None:
         self._show_notes()
-        store = self.app.store
+        store = self.ctx.store
         attempts = store.attempts_for(self.app.trainee)
         summary = Text()
         summary.append(ngettext("{count} attempt", "{count} attempts", len(attempts)).format(count=len(attempts)))
@@ -105,7 +104,7 @@ class ProgressScreen(TranslatedScreen):
         selected = table.cursor_row if table.row_count else 0
         self._narrow = self.app.size.width < 100
         table.clear(columns=True)
-        store, attempts = self.app.store, list(self.attempts.values())
+        store, attempts = self.ctx.store, list(self.attempts.values())
         for heading, key in ((N_("When"), "when"), (N_("Scenario"), "scenario"), (N_("Mode"), "mode"),
                              (N_("Status"), "status"), (N_("Score"), "score"), (N_("Result"), "result"),
                              (N_("Supervisor"), "supervisor"), (N_("Lang"), "language")):  # the language played
@@ -136,7 +135,7 @@ class ProgressScreen(TranslatedScreen):
     def _show_notes(self) -> None:
         from trainer.progress.audit import notes_for_trainee
 
-        notes = notes_for_trainee(self.app.store, self.app.trainee.id)
+        notes = notes_for_trainee(self.ctx.store, self.app.trainee.id)
         box = self.query_one("#progress-notes", Static)
         box.display = bool(notes)
         text = Text(_("Notes from your supervisor") + "\n", style="bold")
@@ -148,7 +147,7 @@ class ProgressScreen(TranslatedScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         attempt = self.attempts.get(event.row_key.value)
         if attempt is not None:
-            self.query_one("#attempt-detail", Static).update(attempt_feedback(self.app.store, attempt))
+            self.query_one("#attempt-detail", Static).update(attempt_feedback(self.ctx.store, attempt))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_debrief()
@@ -171,7 +170,7 @@ class ProgressScreen(TranslatedScreen):
         try:
             if scenario is None:
                 raise StoreError(_("the scenario is no longer in the library"))
-            replayed = RecordedAttempt.resume(self.app.store, attempt.id, scenario)
+            replayed = RecordedAttempt.resume(self.ctx.store, attempt.id, scenario)
         except Exception as exc:  # noqa: BLE001 - a record that cannot be replayed is said, not raised
             self.notify(line(_("This debrief cannot be rebuilt: {reason}").format(reason=exc)), severity="warning", markup=False, timeout=6)
             return

@@ -18,8 +18,8 @@ from trainer.progress import accounts
 from trainer.progress.passphrase import LockedOut
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
-from trainer.tui.translated import TranslatedModalScreen, TranslatedScreen
-from trainer.tui.widgets import product_title
+from trainer.ui.translated import TranslatedModalScreen, TranslatedScreen
+from trainer.ui.widgets import product_title
 
 
 ROLE_WORDS = {"trainee": N_("trainee"), "supervisor": N_("supervisor")}
@@ -134,7 +134,7 @@ class SignInScreen(TranslatedScreen):
             self._say(_("Type your passphrase, then Enter."))
             return
         try:
-            account = accounts.sign_in(self.app.store, name_box.value, secret, clock=self.app.clock, roles=self.roles)
+            account = accounts.sign_in(self.ctx.store, name_box.value, secret, clock=self.app.clock, roles=self.roles)
         except accounts.WrongRole as exc:
             self._say(_("This sign-in is for: {roles}. {name} is a {role}.").format(
                 roles=", ".join(role_word(r) for r in self.roles), name=exc.account.name,
@@ -190,7 +190,7 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
             self._clear(order[1:])
             return
         try:
-            accounts.change_own_passphrase(self.app.store, self.app.account, current, new, clock=self.app.clock)
+            accounts.change_own_passphrase(self.ctx.store, self.app.account, current, new, clock=self.app.clock)
         except (StoreError, LockedOut) as exc:
             message.update(Text(sentence(line(str(exc)))))
             self._clear(order)

@@ -14,8 +14,8 @@ from textual.widgets.option_list import Option
 from trainer.i18n import N_, _
 from trainer.progress.store import StoreError
 from trainer.sanitize import line
-from trainer.tui.translated import TranslatedScreen
-from trainer.tui.widgets import product_title
+from trainer.ui.translated import TranslatedScreen
+from trainer.ui.widgets import product_title
 
 
 class NameList(OptionList):
@@ -38,7 +38,7 @@ class TraineeScreen(TranslatedScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="trainee-box"):
             yield Static(product_title(_("Who is practising?")), classes="screen-title")  # the first screen
-            trainees = self.app.store.trainees()
+            trainees = self.ctx.store.trainees()
             if trainees:
                 yield Static(_("Type your name and press Enter, or choose it below (↓ / Tab)."), classes="muted")
                 self.listed = {str(t.id): t for t in trainees}
@@ -67,7 +67,7 @@ class TraineeScreen(TranslatedScreen):
 
     def _enter(self, name: str) -> None:
         try:
-            trainee = self.app.store.trainee(name)
+            trainee = self.ctx.store.trainee(name)
         except StoreError as exc:
             self.notify(line(str(exc)), severity="error", markup=False)
             return

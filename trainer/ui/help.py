@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from trainer.i18n import N_, _
-from trainer.tui.translated import TranslatedModalScreen
+from trainer.ui.translated import TranslatedModalScreen
 
 GLOBAL = [("? / F1", N_("this help")), ("ctrl+p", N_("command palette")), ("ctrl+t", N_("light / dark theme")),
           ("ctrl+q", N_("quit"))]

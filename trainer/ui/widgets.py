@@ -1,12 +1,10 @@
-"""Small self-contained widgets. Everything from scenario files or users is shown as plain Text,
-never parsed as markup."""
+"""Small self-contained widgets and words both apps show (trainee and review). Everything from scenario
+files or users is shown as plain Text, never parsed as markup."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.compose import compose
-from textual.widgets import Footer, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import Static
 
 from scoring import AttemptScore
 from trainer.i18n import N_, _, pgettext
@@ -22,6 +20,13 @@ SHOWN_WORDS = {"practice": N_("practice"), "assessment": N_("assessment"), "comp
 def word(stored: str) -> str:
     """A stored mode or status in the current language."""
     return _(SHOWN_WORDS[stored]) if stored in SHOWN_WORDS else stored
+
+
+def when(stamp: str | None) -> str:
+    """A stored time as both apps show it: the app's one date format for the language."""
+    from trainer.i18n import moment_text
+
+    return moment_text(stamp)
 
 
 BAND_STYLES = ["bold red", "red", "yellow", "green", "bold green"]
@@ -69,7 +74,7 @@ class MoodMeter(Static):
 def coloured(text: str, style: str) -> Text:
     """`text` in a Rich colour that each theme draws legibly. Textual reads the style of a Text itself with
     CSS colour names (red is #ff0000, yellow #ffff00: 1.1:1 on the light theme) but the styles of its
-    spans as terminal colours, which the theme's palette (trainer.tui.themes) maps: so colour a span."""
+    spans as terminal colours, which the theme's palette (trainer.ui.themes) maps: so colour a span."""
     out = Text(text)
     out.stylize(style)
     return out
@@ -85,79 +90,6 @@ def spoken(name: str, text: str, role: str = "") -> Text:
         out = Text(f"{line(name)}: ", style="bold")
     out.append(line(" ".join(text.split())))
     return out
-
-
-class FooterKeyNoAnswer(FooterKey):
-    """A footer key whose click never answers: "1-9 Choose" is a label for the number keys, and a click on it
-    ran choice 1 (in an assessment too). A click there says how to choose instead; other keys act as usual."""
-
-    def on_mouse_down(self, event) -> None:
-        if self.action.startswith("pick("):
-            event.prevent_default()  # not FooterKey's own: that would press the key
-            said = _("Press a choice's number, or click the choice itself.")
-            hint = getattr(self.screen, "hint", None)
-            hint(said) if hint else self.app.notify(said, timeout=3)
-
-
-class KeysFooter(Footer):
-    """Textual's footer, with its keys updated in place and at once. Textual's own removes and mounts all
-    its keys again whenever the screen's bindings may have changed (a focus change, every
-    `refresh_bindings`), several times per key press, and only after the next refresh, so each change
-    drew one more frame: in the play screen that was about two fifths of the app's work per choice
-    (bench: serve). Here a new set of keys that lines up with the one on screen (same number, no groups)
-    is copied onto the keys already mounted as soon as the bindings change, so they are drawn in the same
-    frame as the change; an unchanged set costs nothing; anything else falls back to Textual's rebuild."""
-
-    _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
-
-    def compose(self):
-        for widget in super().compose():
-            if type(widget) is FooterKey and "-command-palette" not in widget.classes:  # the same key, as one
-                # that a click never turns into an answer
-                widget = FooterKeyNoAnswer(widget.key, widget.key_display, widget.description, widget.action,
-                                           disabled=widget._disabled, tooltip=widget.tooltip or "",
-                                           classes=" ".join(widget.classes - {"-disabled", "-compact"}),
-                                           ).data_bind(compact=Footer.compact)
-            yield widget
-
-    def bindings_changed(self, screen) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
-            return
-        if not self._copy_keys():  # they do not line up (the first keys of a screen): rebuild, as Textual would
-            self.call_after_refresh(super().recompose)
-
-    async def recompose(self) -> None:  # Textual's other calls (e.g. `compact` changed) come here
-        if not self._copy_keys():
-            await super().recompose()
-
-    def _copy_keys(self) -> bool:
-        """Bring the mounted keys up to date without remounting them; False when that needs a rebuild."""
-        if not self.is_attached or self._pruning:
-            return True  # nothing to draw on
-        bindings = tuple((binding.key, binding.action, binding.description, binding.show, enabled, tooltip)
-                         for _, binding, enabled, tooltip in self.screen.active_bindings.values())
-        if bindings == self._drawn and self._bindings_ready:
-            return True  # most calls: a focus change or refresh that changed nothing shown
-        shown = list(self.children)
-        wanted = list(compose(self))
-        states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
-        if len(shown) != len(wanted) or not all(isinstance(w, FooterKey) and type(s) is type(w)
-                                                and s.classes - states == w.classes - states
-                                                for s, w in zip(shown, wanted)):
-            self._drawn = None
-            return False
-        self._drawn = bindings
-        for key, new in zip(shown, wanted):
-            now = (new.key, new.key_display, new.description, new.action, new._disabled, new.tooltip)
-            if now == (key.key, key.key_display, key.description, key.action, key._disabled, key.tooltip):
-                continue
-            key.key, key.key_display, key.description, key.action = now[:4]
-            key._disabled = new._disabled
-            key.set_class(new._disabled, "-disabled")
-            key.tooltip = new.tooltip
-            key.refresh(layout=True)
-        return True
 
 
 def points_text(points: dict[str, int]) -> Text:

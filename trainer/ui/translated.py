@@ -12,6 +12,7 @@ from textual.binding import ActiveBinding, Binding
 from textual.screen import ModalScreen, Screen, ScreenResultType
 
 from trainer.i18n import N_, _
+from trainer.ui.context import UsesContext
 
 # Textual's own footer words that our screens show, so they are extracted and translated with ours
 TEXTUAL_WORDS = (N_("palette"),)
@@ -30,9 +31,9 @@ class _TranslatedBindings:
                 for key, active in super().active_bindings.items()}
 
 
-class TranslatedScreen(_TranslatedBindings, Screen[ScreenResultType]):
-    """A Screen whose footer speaks the current language."""
+class TranslatedScreen(UsesContext, _TranslatedBindings, Screen[ScreenResultType]):
+    """A Screen whose footer speaks the current language (and that reads its app's `ctx`)."""
 
 
-class TranslatedModalScreen(_TranslatedBindings, ModalScreen[ScreenResultType]):
-    """A ModalScreen whose footer speaks the current language."""
+class TranslatedModalScreen(UsesContext, _TranslatedBindings, ModalScreen[ScreenResultType]):
+    """A ModalScreen whose footer speaks the current language (and that reads its app's `ctx`)."""

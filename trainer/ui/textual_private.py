@@ -1,0 +1,87 @@
+"""Every private detail of Textual the app leans on, in one place, so an upgrade breaks here and in
+tests/test_textual_private.py (which names the pinned version) rather than deep inside a screen.
+
+Why each is needed: the footer (trainer.ui.footer) updates its keys in place instead of remounting them
+(a fifth of the play screen's work per choice, bench: serve), which needs Textual's footer key class, its
+disabled flag and the footer's own bookkeeping; the play screen asks whether a notice is still on display.
+Only trainer.ui and trainer.tui import this module."""
+
+from __future__ import annotations
+
+import inspect
+
+from textual.app import App
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey  # not exported by textual.widgets
+
+PINNED_TEXTUAL = "8.2.8"  # pyproject.toml pins exactly this version
+
+__all__ = ["FooterKey", "PINNED_TEXTUAL", "key_disabled", "set_key_disabled", "mark_bindings_ready",
+           "bindings_ready", "is_pruning", "has_notifications", "private_details_missing"]
+
+
+def key_disabled(key: FooterKey) -> bool:
+    """Whether a footer key is drawn disabled (FooterKey keeps it in `_disabled`, set by its constructor)."""
+    return key._disabled
+
+
+def set_key_disabled(key: FooterKey, disabled: bool) -> None:
+    key._disabled = disabled
+
+
+def mark_bindings_ready(footer: Footer) -> None:
+    """What Textual's own `Footer.bindings_changed` does first: the footer draws keys only once this is set."""
+    footer._bindings_ready = True
+
+
+def bindings_ready(footer: Footer) -> bool:
+    return footer._bindings_ready
+
+
+def is_pruning(widget: Widget) -> bool:
+    """Whether the widget is being removed (nothing to draw on)."""
+    return widget._pruning
+
+
+def has_notifications(app: App) -> bool:
+    """Whether a notice is still on display (Textual has no public way to ask)."""
+    return bool(app._notifications)
+
+
+def private_details_missing() -> list[str]:
+    """Each private detail above that this Textual no longer has, in words; empty when all are there."""
+    missing = []
+    params = list(inspect.signature(FooterKey.__init__).parameters)
+    wanted = ["self", "key", "key_display", "description", "action"]
+    if params[:5] != wanted or not {"disabled", "tooltip", "classes"} <= set(params):
+        missing.append(f"FooterKey(key, key_display, description, action, disabled=, tooltip=, classes=) "
+                       f"is now FooterKey{inspect.signature(FooterKey.__init__)}")
+    key = FooterKey("x", "x", "x", "x", disabled=True)
+    if getattr(key, "_disabled", None) is not True:
+        missing.append("FooterKey no longer keeps its disabled flag in `_disabled`")
+    if not hasattr(Footer, "_bindings_ready"):
+        missing.append("Footer no longer has `_bindings_ready`")
+    if not callable(getattr(Footer, "bindings_changed", None)):
+        missing.append("Footer no longer has the `bindings_changed(screen)` hook that KeysFooter overrides")
+    elif "bindings_changed" not in inspect.getsource(Footer):
+        missing.append("Footer no longer subscribes `bindings_changed` to the screen's bindings signal")
+    if "_pruning" not in inspect.getsource(Widget):
+        missing.append("Widget no longer has `_pruning`")
+    if "_notifications" not in inspect.getsource(App.__init__):
+        missing.append("App no longer keeps its notices in `_notifications`")
+    for owner, method in (("textual.content.Content", "_wrap_and_format"),
+                          ("textual.widgets._input.Input", "_on_key")):
+        if not _has_method(owner, method):
+            missing.append(f"{owner} no longer has `{method}` (overridden by trainer.tui)")
+    return missing
+
+
+def _has_method(dotted: str, method: str) -> bool:
+    import importlib
+
+    module, _, name = dotted.rpartition(".")
+    try:
+        return callable(getattr(getattr(importlib.import_module(module), name), method, None))
+    except ImportError:
+        return False
