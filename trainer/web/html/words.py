@@ -59,7 +59,7 @@ def common() -> dict[str, str]:
         "status": _("Status"),
         "best": _("Best"),
         "none_match": _("No scenario matches these filters."),
-        "unfinished": _("You have an unfinished attempt of {title}: open it to resume."),
+        "unfinished": _("You have an unfinished attempt. Open it to resume:"),
         # brief
         "your_role": _("Your role"),
         "you_talk_to": _("You talk to"),
