@@ -1,6 +1,8 @@
 """A timed moment in the HTML app, in-process with a clock the test moves: the page shows (and announces) the
 seconds left from the deadline the database keeps, a reload does not restart the clock, and a choice that
-arrives after the deadline is not taken: the timeout branch is, stamped at the deadline, as in the terminal."""
+arrives after the deadline is not taken: the timeout branch is, stamped at the deadline, as in the terminal.
+`played` (a signed-in trainee on an in-process server with a clock the test moves) is shared with
+test_web_attempts.py."""
 
 from __future__ import annotations
 
@@ -71,17 +73,3 @@ async def test_a_choice_after_the_deadline_takes_the_timeout_branch_instead(play
     [(attempt_id, status, made)] = trainee_attempts(db, SAM)
     assert (status, made) == ("completed", 1)
     assert choices_of(db, attempt_id) == [(1, "timeout", 0, 1)]
-
-
-async def test_a_choice_in_time_is_taken_and_a_stale_page_cannot_answer_a_later_step(played):
-    client, clock, db = played
-    where = await _start(client, "minimal", "practice")
-    page = await (await client.get(where)).text()
-    token = _csrf(page)
-    await client.post(where + "/choose", data={"csrf": token, "choice": "wait", "step": "0"})
-    await client.post(where + "/continue", data={"csrf": token})
-    again = await client.post(where + "/choose", data={"csrf": token, "choice": "leak", "step": "0"})  # old page
-    assert "out of date" in await again.text()
-    [(attempt_id, status, made)] = trainee_attempts(db, SAM)
-    assert (status, made) == ("in-progress", 1)
-    assert [c[1] for c in choices_of(db, attempt_id)] == ["wait"]

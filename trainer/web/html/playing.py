@@ -129,12 +129,12 @@ def _brief_view(scenario, mode: str, unfinished: list[dict], resumable: dict | N
 
 async def start_post(request: web.Request) -> web.Response:
     r = _routes()
+    user = await r.signed_in_trainee(request)  # first: a session that ended goes to the sign-in, not "expired"
+    if isinstance(user, web.Response):
+        return user
     fields = await r.form(request)
     if isinstance(fields, web.Response):
         return fields
-    user = await r.signed_in_trainee(request)
-    if isinstance(user, web.Response):
-        return user
     site = r.site(request)
     site.language_for(request, user)
     scenario_id = request.match_info["scenario_id"][:MAX_ID]
@@ -198,6 +198,23 @@ async def _held(request: web.Request):
     if held is None:
         return await r.problem(request, 404, lambda: _("There is no such attempt of yours."))
     return user, site, held
+
+
+async def _posted(request: web.Request):
+    """(user, site, Playing, fields) for a POST on the attempt in the URL, checked in this order: signed in
+    (else to the sign-in), the form's size and CSRF token, then the attempt (only now taken over, if it
+    has to be rebuilt); or the response to send instead."""
+    r = _routes()
+    user = await r.signed_in_trainee(request)
+    if isinstance(user, web.Response):
+        return user
+    fields = await r.form(request)
+    if isinstance(fields, web.Response):
+        return fields
+    found = await _held(request)
+    if isinstance(found, web.Response):
+        return found
+    return (*found, fields)
 
 
 def _elsewhere_guard(site, held: Playing, work):
@@ -306,13 +323,10 @@ def coaching_of(session) -> dict | None:
 
 async def choose_post(request: web.Request) -> web.Response:
     r = _routes()
-    fields = await r.form(request)
-    if isinstance(fields, web.Response):
-        return fields
-    found = await _held(request)
+    found = await _posted(request)
     if isinstance(found, web.Response):
         return found
-    user, site, held = found
+    user, site, held, fields = found
     page = f"/a/{held.attempt.attempt_id}"
     if held.attempt.session.finished:
         return r.see_other(page + "/debrief")
@@ -322,7 +336,7 @@ async def choose_post(request: web.Request) -> web.Response:
         held.notice = _("That page was out of date, so nothing was chosen. Here is where the attempt is now.")
         return r.see_other(page + "#now")
     wanted = fields.get("choice", "")[:MAX_ID]
-    from trainer.progress.store import AttemptMovedOn, StoreError
+    from trainer.progress.store import AttemptElsewhere, AttemptMovedOn, StoreError
 
     try:
         _left, timed_out = _deadline(site, held)
@@ -334,10 +348,19 @@ async def choose_post(request: web.Request) -> web.Response:
             held.notice = _("That choice is not on offer at this step.")
             return r.see_other(page + "#now")
         number = options.index(wanted) + 1  # by its number: a choice id may look like a number
-        _elsewhere_guard(site, held, lambda h: h.attempt.choose(number, site.clock()))
-        held = site.playing.get(held.attempt.attempt_id, held)
-    except AttemptMovedOn as exc:
+        held.attempt.choose(number, site.clock())
+    except AttemptMovedOn as exc:  # another window answered this step first: the attempt has caught up
         held.notice = words.sentence(str(exc))
+        return r.see_other(page + "#now")
+    except AttemptElsewhere:  # another window took the attempt over: nothing chosen here; take it back and show it
+        site.forget(held.attempt.attempt_id)
+        try:
+            again = site.held(held.attempt.attempt_id, user.trainee_id)
+        except StoreError:
+            again = None  # the page after the redirect says why
+        if again is not None:
+            again.notice = _("This attempt was open in another window, so nothing was chosen. Here is where "
+                             "it is now.")
         return r.see_other(page + "#now")
     except StoreError as exc:
         held.notice = _("Could not save that choice: {reason}").format(reason=line(str(exc)))
@@ -350,13 +373,10 @@ async def choose_post(request: web.Request) -> web.Response:
 
 async def continue_post(request: web.Request) -> web.Response:
     r = _routes()
-    fields = await r.form(request)
-    if isinstance(fields, web.Response):
-        return fields
-    found = await _held(request)
+    found = await _posted(request)
     if isinstance(found, web.Response):
         return found
-    user, site, held = found
+    user, site, held, fields = found
     held.coaching = False
     page = f"/a/{held.attempt.attempt_id}"
     return r.see_other(page + "/debrief" if held.attempt.session.finished else page + "#now")
@@ -364,13 +384,10 @@ async def continue_post(request: web.Request) -> web.Response:
 
 async def undo_post(request: web.Request) -> web.Response:
     r = _routes()
-    fields = await r.form(request)
-    if isinstance(fields, web.Response):
-        return fields
-    found = await _held(request)
+    found = await _posted(request)
     if isinstance(found, web.Response):
         return found
-    user, site, held = found
+    user, site, held, fields = found
     from trainer.progress.store import StoreError
 
     page = f"/a/{held.attempt.attempt_id}"
@@ -387,13 +404,10 @@ async def undo_post(request: web.Request) -> web.Response:
 
 async def leave_post(request: web.Request) -> web.Response:
     r = _routes()
-    fields = await r.form(request)
-    if isinstance(fields, web.Response):
-        return fields
-    found = await _held(request)
+    found = await _posted(request)
     if isinstance(found, web.Response):
         return found
-    user, site, held = found
+    user, site, held, fields = found
     from trainer.progress.store import StoreError
 
     try:
