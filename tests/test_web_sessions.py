@@ -161,3 +161,20 @@ async def test_bad_input_gets_a_plain_page_and_no_traceback(client):
     for path in ("/s/no-such-scenario", "/a/" + "f" * 32, "/a/../../etc/passwd"):
         response = await client.get(path, allow_redirects=False)
         assert response.status in (303, 404) and "Traceback" not in await response.text()
+
+
+async def test_an_unknown_page_and_a_failing_one_get_plain_pages(client, monkeypatch):
+    missing = await client.get("/no/such/page", headers={"Accept": "text/html"})
+    page = await missing.text()
+    assert missing.status == 404 and '<html lang="en">' in page and 'href="#main"' in page
+    await _sign_in(client)
+    from trainer.web.html import catalogue
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the catalogue")
+
+    monkeypatch.setattr(catalogue, "catalogue_view", broken)
+    failed = await client.get("/")
+    body = await failed.text()
+    assert failed.status == 500 and "Something went wrong" in body
+    assert "Traceback" not in body and "a bug in the catalogue" not in body
