@@ -137,3 +137,17 @@ def test_two_trainees_play_at_once_each_on_their_own_attempt(browser, server, we
     assert response.status == 404
     sam_context.close()
     ana_context.close()
+
+
+def test_a_timed_moment_counts_down_is_announced_and_runs_out_into_its_timeout_branch(browser, server, web_db):
+    page = browser.new_page()
+    sign_in(page, server.base, SAM, SAM_PASS)
+    page.goto(server.base + "/s/quick")
+    page.get_by_role("button", name="Start", exact=True).click()
+    assert page.get_by_role("timer").inner_text().endswith("s left")
+    assert page.locator("#countdown-announce").inner_text().endswith("s left")  # said once at the start
+    # the page's script reloads it at zero; the server, which keeps the deadline, then takes the timeout
+    page.get_by_role("heading", name="Coaching").wait_for(timeout=20_000)
+    assert "Time ran out." in page.locator("main").inner_text()
+    [(attempt_id, status, made)] = trainee_attempts(web_db, SAM)
+    assert (status, made) == ("completed", 1) and choices_of(web_db, attempt_id) == [(1, "timeout", 0, 1)]

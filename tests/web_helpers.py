@@ -33,13 +33,16 @@ endings:
   gone: {outcome: failed, summary: The caller hung up.}
 """
 
+QUICK = TIMED.replace("title: A caller on a timer", "title: A caller who hangs up fast").replace("seconds: 30", "seconds: 2")
+
 
 def site_with_scenarios(tmp_path: Path, runner, monkeypatch) -> Path:
-    """A site database whose scenario folder holds "Minimal" (two steps at most) and a timed one."""
+    """A site database whose scenario folder holds "Minimal" (two steps at most) and two timed ones (30 s, 2 s)."""
     folder = tmp_path / "scenarios"
     folder.mkdir()
     (folder / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
     (folder / "timed.yaml").write_text(TIMED, encoding="utf-8")
+    (folder / "quick.yaml").write_text(QUICK, encoding="utf-8")  # 2 seconds: the browser sees it run out
     db = tmp_path / "site.db"
     make_site(runner, monkeypatch, db, scenario_dirs=[folder])
     return db
