@@ -178,3 +178,21 @@ async def test_an_unknown_page_and_a_failing_one_get_plain_pages(client, monkeyp
     body = await failed.text()
     assert failed.status == 500 and "Something went wrong" in body
     assert "Traceback" not in body and "a bug in the catalogue" not in body
+
+
+async def test_pages_speak_the_trainees_own_language_else_the_browsers(client, site_db):
+    spanish = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
+    page = await (await client.get("/signin", headers=spanish)).text()
+    assert '<html lang="es">' in page and '<label for="name">Nombre</label>' in page and "Iniciar sesión" in page
+    await _sign_in(client)
+    assert '<html lang="en">' in await (await client.get("/")).text()  # no setting of her own: the browser's
+    from trainer.progress.preferences import set_language
+    from trainer.progress.store import Store
+
+    store = Store.open(site_db)
+    try:
+        set_language(store, store.trainee(SAM), "es")  # chosen in the terminal app's My progress
+    finally:
+        store.close()
+    page = await (await client.get("/")).text()
+    assert '<html lang="es">' in page and "<h1>Catálogo</h1>" in page
