@@ -77,13 +77,15 @@ async def _refused(request: web.Request, status: int, message, name: str) -> web
 
 
 async def signout_post(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    response = see_other("/signin")
+    if user is None:  # the session had already ended: nothing to sign out of
+        sign_out(request, response)
+        return response
     fields = await form(request)
     if isinstance(fields, web.Response):
         return fields
-    user = await current_user(request)
-    response = see_other("/signin")
-    if user is not None:
-        site(request).signed_out(user, keeper(request).client_address(request))
+    site(request).signed_out(user, keeper(request).client_address(request))
     sign_out(request, response)
     return response
 
