@@ -102,12 +102,15 @@ async def test_a_tampered_cookie_is_nobody(client):
         assert (await client.get("/", allow_redirects=False)).headers.get("Location") == "/signin"
 
 
-async def test_sign_out_ends_the_session_even_for_a_copy_of_the_cookie(client):
+async def test_sign_out_ends_the_session_even_for_a_copy_of_the_cookie(client, site_db):
     response = await _sign_in(client)
     stolen = _session_cookie(response).split(";")[0].split("=", 1)[1]
     page = await (await client.get("/")).text()
     out = await client.post("/signout", data={"csrf": _csrf(page)}, allow_redirects=False)
     assert out.status == 303 and out.headers["Location"] == "/signin"
+    from tests.browser_helpers import query
+
+    assert query(site_db, "SELECT actor FROM audit WHERE action = 'sign-out'") == [(SAM,)]  # audited
     assert (await client.get("/", allow_redirects=False)).headers.get("Location") == "/signin"
     client.session.cookie_jar.update_cookies({COOKIE: stolen})
     assert (await client.get("/", allow_redirects=False)).headers.get("Location") == "/signin"
