@@ -215,7 +215,7 @@ def find(store: Store, name: str) -> Account | None:
 
 def account_by_id(store: Store, account_id: int) -> Account | None:
     """The account a web session names (by id, which a rename does not change), or None if it is gone."""
-    row = store.db.execute(f"{_SELECT} WHERE id = ?", [account_id]).fetchone()
+    row = store._db.execute(f"{_SELECT} WHERE id = ?", [account_id]).fetchone()
     return _row_to_account(store, row) if row else None
 
 

@@ -48,7 +48,7 @@ async def brief_page(request: web.Request) -> web.Response:
         mode = assigned_mode(site.store, _trainee(user), site.library, scenario.original_id, _today(site))
     unfinished = site.store.resumable(_trainee(user), scenario, forms=True)
     resumable = next((a for a in unfinished if (p := site.library.played(a)) is not None
-                      and p.content_hash == a["content_hash"]), None)
+                      and p.content_hash == a.content_hash), None)
     confirm = request.query.get("confirm") == "1" and (unfinished or mode == "assessment")
     form_note = ""
     if request.query.get("form", "").isdecimal() and request.query.get("of", "").isdecimal():
@@ -59,15 +59,15 @@ async def brief_page(request: web.Request) -> web.Response:
                           view=_brief_view(scenario, mode, unfinished, resumable, confirm), form_note=form_note)
 
 
-def _brief_view(scenario, mode: str, unfinished: list[dict], resumable: dict | None, confirm: bool) -> dict:
+def _brief_view(scenario, mode: str, unfinished: list, resumable, confirm: bool) -> dict:
     from trainer.i18n import moment_text, ngettext
 
-    def naming(attempt: dict) -> str:
-        made = ngettext("{count} choice made", "{count} choices made", attempt["choices"]).format(
-            count=attempt["choices"])
-        named = (_("your assessment of “{title}”, started {when}, {progress}") if attempt["mode"] == "assessment"
+    def naming(attempt) -> str:
+        made = ngettext("{count} choice made", "{count} choices made", attempt.choices).format(
+            count=attempt.choices)
+        named = (_("your assessment of “{title}”, started {when}, {progress}") if attempt.mode == "assessment"
                  else _("your practice of “{title}”, started {when}, {progress}"))
-        return named.format(title=line(scenario.title), when=moment_text(attempt["started_at"]), progress=made)
+        return named.format(title=line(scenario.title), when=moment_text(attempt.started_at), progress=made)
 
     view = {
         "meta": _("{category} · {level} · about {minutes} min · version {version}").format(
@@ -75,15 +75,15 @@ def _brief_view(scenario, mode: str, unfinished: list[dict], resumable: dict | N
             version=scenario.version),
         "others": [(line(o.name), line(o.role)) for o in scenario.characters.values() if o.id != scenario.character.id],
         "summary": " ".join(scenario.summary.split()),
-        "resumable": resumable, "resume_text": "", "unfinished": [a["id"] for a in unfinished],
+        "resumable": resumable, "resume_text": "", "unfinished": [a.id for a in unfinished],
         "confirm": confirm, "question": "", "discards": [], "confirm_button": "",
     }
     if resumable:
-        unfinished_words = (_("You have an unfinished practice attempt from {when}") if resumable["mode"] == "practice"
+        unfinished_words = (_("You have an unfinished practice attempt from {when}") if resumable.mode == "practice"
                             else _("You have an unfinished assessment attempt from {when}"))
-        view["resume_text"] = unfinished_words.format(when=moment_text(resumable["started_at"])) + " (" + \
-            ngettext("{count} choice made", "{count} choices made", resumable["choices"]).format(
-                count=resumable["choices"]) + ")."
+        view["resume_text"] = unfinished_words.format(when=moment_text(resumable.started_at)) + " (" + \
+            ngettext("{count} choice made", "{count} choices made", resumable.choices).format(
+                count=resumable.choices) + ")."
     if confirm:
         recorded = _("This attempt is recorded and your supervisor sees it: no coaching and no undo until the debrief.")
         if unfinished:
@@ -135,7 +135,7 @@ async def start_post(request: web.Request) -> web.Response:
         chosen, number, count = assessment_form(site.store, trainee.id, site.library, scenario)
         if chosen.id != scenario.id:
             return r.see_other(f"/s/{quote(chosen.id, safe='')}?mode=assessment&form={number}&of={count}")
-    unfinished = [a["id"] for a in site.store.resumable(trainee, scenario, forms=True)]
+    unfinished = [a.id for a in site.store.resumable(trainee, scenario, forms=True)]
     confirmed = fields.get("confirmed") == "1" and sorted(fields.get("discard", "").split()) == sorted(unfinished)
     if (unfinished or mode == "assessment") and not confirmed:
         return r.see_other(f"{here}?mode={mode}&confirm=1")

@@ -48,23 +48,23 @@ def status_of(stats: dict | None) -> str:
     if not stats:
         return _("new")
     assessed, practised = stats.get("assessment"), stats.get("practice")
-    if any(m["in_progress"] for m in stats.values()):
+    if any(m.in_progress for m in stats.values()):
         return _("in progress")
-    if assessed and assessed["passed"]:
+    if assessed and assessed.passed:
         return _("✓ passed")
-    if assessed and assessed["completed"]:
+    if assessed and assessed.completed:
         return _("✗ not yet")
-    if practised and practised["completed"]:
+    if practised and practised.completed:
         return _("practised")
     return _("started")
 
 
 def best_of(stats: dict | None) -> str:
     assessed, practised = (stats or {}).get("assessment"), (stats or {}).get("practice")
-    if assessed and assessed["best"] is not None:
-        return f"{assessed['best']:.0f}%"
-    if practised and practised["best"] is not None:
-        return _("{score}p").format(score=f"{practised['best']:.0f}")
+    if assessed and assessed.best is not None:
+        return f"{assessed.best:.0f}%"
+    if practised and practised.best is not None:
+        return _("{score}p").format(score=f"{practised.best:.0f}")
     return ""
 
 

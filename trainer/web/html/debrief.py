@@ -42,11 +42,11 @@ def debrief_view(site, attempt) -> dict:
         steps.append(item)
     supervisor = []
     row = site.store.attempt(attempt.attempt_id)
-    if row and row.get("signed_off_by"):
-        supervisor.append(_("Signed off by {name} on {day}").format(name=line(row["signed_off_by"]),
-                                                                   day=day_text(row["signed_off_at"])))
+    if row and row.signed_off_by:
+        supervisor.append(_("Signed off by {name} on {day}").format(name=line(row.signed_off_by),
+                                                                   day=day_text(row.signed_off_at)))
     for note in site.store.notes(attempt.attempt_id) if row else []:
-        supervisor.append(f"{day_text(note['created_at'])} · {line(note['author'])}: {' '.join(note['text'].split())}")
+        supervisor.append(f"{day_text(note.created_at)} · {line(note.author)}: {' '.join(note.text.split())}")
     return {
         "outcome": _("Outcome: {outcome}").format(outcome=label(ending.outcome)),
         "outcome_code": ending.outcome,

@@ -187,7 +187,7 @@ class WebSite:
         if trainee_id is None or len(attempt_id) > 64:
             return None
         row = self.store.attempt(attempt_id)
-        if row is None or row["trainee_id"] != trainee_id:
+        if row is None or row.trainee_id != trainee_id:
             return None
         scenario = self.library.played(row)
         if scenario is None:
