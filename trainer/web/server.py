@@ -82,7 +82,8 @@ class SiteServer(Server):
 
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 8000, max_sessions: int = 40,
                  idle_seconds: float = 20 * 60, command: str | None = None, clock=time.monotonic,
-                 allowed_origins=(), app_memory_mb: int = APP_MEMORY_MB, kill_after: float = KILL_AFTER_SECONDS):
+                 allowed_origins=(), app_memory_mb: int = APP_MEMORY_MB, kill_after: float = KILL_AFTER_SECONDS,
+                 sso=None):
         super().__init__(command or app_command(db), host=host, port=port, title="trainer",
                          templates_path=TEMPLATES)
         self.db = db
@@ -98,6 +99,7 @@ class SiteServer(Server):
         self.flooded = 0  # sessions closed for sending more than a person types
         self._sweeper: asyncio.Task | None = None
         self.supervisors = SupervisorCheck(db)
+        self.sso = sso  # trainer.web.sso.SsoSettings: single sign-on through a login proxy, or None
 
     # --- the aiohttp application ----------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
