@@ -74,6 +74,11 @@ def _only_owner_can_write(path: Path) -> None:
 @click.option("--allowed-origin", "allowed_origins", multiple=True, metavar="URL",
               help="Also accept websockets from pages of this origin (e.g. https://training.clinic.example), "
               "when a proxy changes the Host header; repeatable. The site's own address is always accepted.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
+              help="A TLS proxy in front of the server (an address or a network, e.g. 127.0.0.1 or 10.0.0.0/24) "
+              "whose X-Forwarded-Proto and X-Forwarded-For are believed: the session cookie is then Secure and "
+              "sign-in lockouts count the browser's address; repeatable. Nobody else's are. With "
+              "--trusted-header, also the login proxy whose e-mail header is believed.")
 @click.option("--sync-every", metavar="INTERVAL",
               help="Also send the site's xAPI outbox to the LRS this often (30s, 5m, 1h; at least 10s). "
               "Needs --endpoint; credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD.")
@@ -82,9 +87,6 @@ def _only_owner_can_write(path: Path) -> None:
 @click.option("--trusted-header", metavar="HEADER",
               help="Single sign-on: the header a login proxy puts the signed-in person's e-mail in (e.g. "
               "X-Auth-Request-Email). Believed only from a --trusted-proxy address; needs one.")
-@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS_OR_CIDR",
-              help="The login proxy's own address as this server sees it (10.0.0.5, or a network like "
-              "10.0.0.0/24); repeatable. The header from any other address is ignored and audited.")
 @click.option("--sso-create-trainees", "sso_group", metavar="GROUP",
               help="Make someone the proxy signs in but no account has an e-mail for a trainee in GROUP "
               "(default: refuse them).")
@@ -93,13 +95,14 @@ def _only_owner_can_write(path: Path) -> None:
               "X-Auth-Request-Preferred-Username); without it, the part of the e-mail before the @.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float,
-          allowed_origins: tuple[str, ...], sync_every: str | None, endpoint: str | None,
-          trusted_header: str | None, trusted_proxies: tuple[str, ...], sso_group: str | None,
+          allowed_origins: tuple[str, ...], trusted_proxies: tuple[str, ...], sync_every: str | None,
+          endpoint: str | None, trusted_header: str | None, sso_group: str | None,
           sso_name_header: str | None) -> None:
     """Serve the app to browsers on the local network (site database only).
 
-    Each browser tab gets its own app process, starting at the sign-in: trainees get their catalogue,
-    supervisors the review. Every choice is saved as it is made, so a closed tab loses nothing.
+    Trainees use the HTML app at / (sign-in, catalogue, play, debrief: any browser, screen reader, keyboard
+    or phone). The terminal app is at /terminal, each tab its own app process starting at the sign-in:
+    supervisors get the review there. Every choice is saved as it is made, so a closed tab loses nothing.
     """
     from trainer.web.guard import allowed_origin
     from trainer.web.server import SiteServer, bind
@@ -109,8 +112,15 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
             raise click.BadParameter(_("{origin} is not an origin like https://training.clinic.example "
                                        "(scheme and host, and a port if not the default; no path)").format(
                 origin=line(origin)), param_hint="--allowed-origin")
+    from trainer.web.html.sessions import parse_proxies
+
+    try:
+        proxies = parse_proxies(trusted_proxies)
+    except ValueError as exc:
+        raise click.BadParameter(_("{value} is not an IP address or network like 127.0.0.1 or 10.0.0.0/24").format(
+            value=line(str(exc))), param_hint="--trusted-proxy") from None
     every = _sync_interval(sync_every, endpoint)
-    sso = _sso_settings(trusted_header, trusted_proxies, sso_group, sso_name_header)
+    sso = _sso_settings(trusted_header, proxies, sso_group, sso_name_header)
     db = _site_database(obj)
     client = None
     if every is not None:
@@ -125,7 +135,7 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         raise click.ClickException(_("cannot listen on {host}:{port}: {reason}").format(
             host=line(host), port=port, reason=reason)) from None
     server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60,
-                        allowed_origins=allowed_origins, sso=sso)
+                        allowed_origins=allowed_origins, trusted_proxies=proxies, sso=sso)
     if client is None:
         server.serve(sock)
         return
@@ -146,13 +156,14 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         runner.stop(timeout=30)
 
 
-def _sso_settings(header: str | None, proxies: tuple[str, ...], group: str | None, name_header: str | None):
-    """The single sign-on settings, checked before anything listens (each misuse is exit 2), or None."""
+def _sso_settings(header: str | None, proxies: tuple, group: str | None, name_header: str | None):
+    """The single sign-on settings, checked before anything listens (each misuse is exit 2), or None.
+    `proxies` are the --trusted-proxy networks, shared with the HTML app's X-Forwarded-Proto/-For."""
     from trainer.progress.names import InvalidName, clean_name
-    from trainer.web.sso import SsoSettings, header_name, proxy_networks
+    from trainer.web.sso import SsoSettings, header_name
 
     if header is None:
-        for given, option in ((proxies, "--trusted-proxy"), (group, "--sso-create-trainees"),
+        for given, option in ((group, "--sso-create-trainees"),
                               (name_header, "--sso-name-header")):
             if given:
                 raise click.UsageError(_("{option} needs --trusted-header HEADER").format(option=option))
@@ -168,16 +179,12 @@ def _sso_settings(header: str | None, proxies: tuple[str, ...], group: str | Non
             raise click.BadParameter(line(str(exc)), param_hint=option) from None
     header = header_name(header)
     name_header = header_name(name_header) if name_header is not None else None
-    try:
-        networks = proxy_networks(proxies)
-    except ValueError as exc:
-        raise click.BadParameter(line(str(exc)), param_hint="--trusted-proxy") from None
     if group is not None:
         try:
             group = clean_name(group, "group name")
         except InvalidName as exc:
             raise click.BadParameter(line(str(exc)), param_hint="--sso-create-trainees") from None
-    return SsoSettings(header, networks, group, name_header)
+    return SsoSettings(header, tuple(proxies), group, name_header)
 
 
 def _sync_interval(sync_every: str | None, endpoint: str | None) -> float | None:

@@ -11,7 +11,8 @@ requests cannot flood the trail (the rows say how many were left out).
 
 A believed header signs in the enabled account with that e-mail, with no passphrase; an unknown address
 becomes a trainee in `--sso-create-trainees GROUP` (named from `--sso-name-header`) or is refused.
-The HTML app asks `HeaderSignIn` first on every request (a resolver, trainer.web.html.sessions). The
+The HTML app asks `HeaderSignIn` first on every request (a resolver, trainer.web.html.sessions: each
+request is decided afresh, so no session outlives the proxy's; signing out is the proxy's). The
 terminal at /terminal keeps its own sign-in screen: its app runs in a separate process that cannot be
 handed a sign-in safely, so docs/deployment.md says to sign in there with a passphrase.
 
@@ -263,5 +264,19 @@ def web_user(account):
     """The HTML app's idea of the signed-in person."""
     from trainer.web.html.sessions import WebUser
 
-    return WebUser(kind=account.role, id=account.trainee_id if account.role == "trainee" else account.account_id,
-                   name=account.name, language=account.language)
+    return WebUser(account.role, account.account_id, account.name, account.language, account.trainee_id)
+
+
+def install(app, db: Path, settings: SsoSettings) -> HeaderSignIn:
+    """Make the HTML app of `app` sign people in from the proxy's header, for as long as `app` runs."""
+    from trainer.web.html.sessions import register_resolver, unregister_resolver
+
+    resolver = HeaderSignIn(db, settings)
+    register_resolver(resolver)
+
+    async def uninstall(app) -> None:
+        unregister_resolver(resolver)
+        resolver.close()
+
+    app.on_cleanup.append(uninstall)
+    return resolver
