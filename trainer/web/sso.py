@@ -201,8 +201,10 @@ class HeaderSignIn:
     # --- the audit trail -----------------------------------------------------------------------------
     def _ignored(self, peer: str, claimed: str) -> None:
         left_out = self.ignored.take(peer)
-        if left_out is None:
-            return
+        if left_out is not None:
+            self._record_ignored(peer, claimed, left_out)
+
+    def _record_ignored(self, peer: str, claimed: str, left_out: int) -> None:
         from trainer.progress import sso
 
         log.warning("ignored the %s header from %s, which is not a trusted proxy (see --trusted-proxy)",
@@ -243,8 +245,17 @@ class HeaderSignIn:
         if self.settings.header not in request.headers:
             return None
         loop = asyncio.get_running_loop()
+        peer = peer_of(request)
+        address = _address(peer)
+        peer = str(address) if address is not None else _printable(peer, 60)
         try:
-            found = await loop.run_in_executor(self._worker, self.account, peer_of(request), request.headers)
+            if not self.settings.trusts(peer):  # decided here: a flood never queues work for the database
+                left_out = self.ignored.take(peer)
+                if left_out is not None:
+                    await loop.run_in_executor(self._worker, self._record_ignored, peer,
+                                               _printable(request.headers[self.settings.header]), left_out)
+                return None
+            found = await loop.run_in_executor(self._worker, self.account, peer, request.headers)
         except Exception:  # a database problem refuses the sign-in; it never becomes a 500 for everyone
             log.exception("single sign-on could not read the database")
             return None
