@@ -45,7 +45,9 @@ async def render(request: web.Request, template: str, status: int = 200, **conte
     lang = site(request).language_for(request, user)
     held = keeper(request)
     page = ENVIRONMENT.get_template(template).render(
-        lang=lang, t=words.common(), user=user, csrf=held.csrf_token(request), **context)
+        lang=lang, t=words.common(), user=user, csrf=held.csrf_token(request),
+        links={name: name in request.app.router.named_resources() for name in ("progress", "accessibility")},
+        **context)
     response = web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
     response.headers["Cache-Control"] = "no-store"
     return response
