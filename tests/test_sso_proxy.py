@@ -157,3 +157,28 @@ def test_sso_misuse_is_exit_2_before_anything_listens(tmp_path, runner, args, wo
     result = runner.invoke(cli, ["--db", str(tmp_path / "none.db"), "serve", *args])
     assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
     assert not (tmp_path / "none.db").exists()
+
+
+def terminal_sign_ins(db):
+    return [r for r in audit_rows(db, "sign-in") if '"where": "terminal"' in (r[2] or "")]
+
+
+async def test_a_terminal_tab_from_the_proxy_opens_signed_in_and_one_from_elsewhere_at_the_sign_in(site):
+    from tests.serve_helpers import poll, screen
+
+    db, server = site
+    url = f"ws://127.0.0.1:{server.port}/ws?width=80&height=24"
+    connector = aiohttp.TCPConnector(local_addr=("127.0.0.1", 0))
+    async with aiohttp.ClientSession(connector=connector) as direct:  # around the proxy, forged header
+        ws = await direct.ws_connect(url, origin=server.base, headers={HEADER: "sam.rivera@clinic.example"})
+        await screen(ws, b"name")  # the sign-in screen asks for "Your name"
+        await ws.close()
+    assert terminal_sign_ins(db) == []
+    connector = aiohttp.TCPConnector(local_addr=(PROXY_ADDRESS, 0))
+    async with aiohttp.ClientSession(connector=connector) as proxied:
+        ws = await proxied.ws_connect(url, origin=server.base, headers={HEADER: "sam.rivera@clinic.example"})
+        rows = await poll(lambda: terminal_sign_ins(db), 30, "the terminal tab's single sign-on")
+        await screen(ws, b"Rivera")  # the header names the signed-in trainee: past the sign-in
+        await ws.close()
+    assert rows[0][0] == SAM and f'"from": "{PROXY_ADDRESS}"' in rows[0][2]
+    assert query(db, "SELECT count(*) FROM sso_tickets") == [(0,)]  # used once, then gone

@@ -360,7 +360,15 @@ def m013_skill_assessed(db: Database) -> None:
 @migrations()
 def m014_sso_email(db: Database) -> None:
     """Accounts get an e-mail address (what a login proxy names a person by), unique whatever its case:
-    `email` as given, `email_key` case-folded under a unique index (NULL for accounts without one)."""
+    `email` as given, `email_key` case-folded under a unique index (NULL for accounts without one); and
+    the one-time tickets that carry a single sign-on into a terminal tab's app process."""
     db["accounts"].add_column("email", str)
     db["accounts"].add_column("email_key", str)
     db.execute("CREATE UNIQUE INDEX idx_accounts_email_key ON accounts(email_key) WHERE email_key IS NOT NULL")
+    # one-time sign-in tickets the web server hands a terminal tab's app process (SHA-256 of the token only)
+    db.execute("""
+        CREATE TABLE sso_tickets (
+            hash TEXT PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            expires_at REAL NOT NULL
+        )""")

@@ -8,6 +8,9 @@ write transaction of its change, like every other account change.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
 from dataclasses import dataclass
 
 from trainer.progress import accounts, audit, emails
@@ -15,6 +18,7 @@ from trainer.progress.names import InvalidName, clean_name
 from trainer.progress.store import Store, StoreError
 
 SSO_ACTOR = "(single sign-on)"  # who the audit names for an account SSO made itself
+TICKET_SECONDS = 60.0  # a terminal tab's app process starts well within this
 
 
 @dataclass(frozen=True)
@@ -106,3 +110,38 @@ def record_ignored(store: Store, peer: str, header: str, claimed: str, suppresse
     is how many more such requests were ignored without a row of their own (rate limit) since the last."""
     audit.log(store, "(untrusted address)", "sso-header-ignored", None, header=header, claimed=claimed,
               suppressed=suppressed, **{"from": peer})
+
+
+# --- tickets: a single sign-on carried into a terminal tab's app process -----------------------------------
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_ticket(store: Store, account_id: int, clock=time.time) -> str:
+    """A one-time token that signs `account_id` in once, within TICKET_SECONDS. Only its hash is kept: the
+    token itself goes to the one app process the web server starts for that browser tab."""
+    token = secrets.token_urlsafe(32)
+    now = clock()
+    with store.write():
+        store.db.execute("DELETE FROM sso_tickets WHERE expires_at <= ?", [now])
+        store.db.execute("INSERT INTO sso_tickets (hash, account_id, expires_at) VALUES (?, ?, ?)",
+                         [_digest(token), account_id, now + TICKET_SECONDS])
+    return token
+
+
+def redeem_ticket(store: Store, token: str, address: str, clock=time.time) -> accounts.Account | None:
+    """The enabled account a ticket signs in, once (the ticket is gone after this, used or not), with the
+    sign-in audited; None for an unknown, used or expired ticket or a disabled account."""
+    if not token or len(token) > 100:
+        return None
+    with store.write():
+        row = store.db.execute("SELECT account_id, expires_at FROM sso_tickets WHERE hash = ?",
+                               [_digest(token)]).fetchone()
+        if row is None:
+            return None
+        store.db.execute("DELETE FROM sso_tickets WHERE hash = ?", [_digest(token)])
+        account = accounts.account_by_id(store, row[0]) if row[1] > clock() else None
+        if account is None or account.disabled:
+            return None
+        audit.record(store, account.name, "sign-in", account.name, via="sso", where="terminal", **{"from": address})
+    return account

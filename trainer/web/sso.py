@@ -13,8 +13,9 @@ A believed header signs in the enabled account with that e-mail, with no passphr
 becomes a trainee in `--sso-create-trainees GROUP` (named from `--sso-name-header`) or is refused.
 The HTML app asks `HeaderSignIn` first on every request (a resolver, trainer.web.html.sessions: each
 request is decided afresh, so no session outlives the proxy's; signing out is the proxy's). The
-terminal at /terminal keeps its own sign-in screen: its app runs in a separate process that cannot be
-handed a sign-in safely, so docs/deployment.md says to sign in there with a passphrase.
+terminal at /terminal signs in the same way: its app runs in a separate process that cannot be
+handed the header, so the server hands it a one-time ticket instead (issued here, redeemed once within a
+minute by trainer.progress.sso; only its hash is stored), and the tab opens signed in.
 
 Database work runs on one worker thread with its own connection, so a slow disk never stalls the server
 and SSO can never hold more than one connection.
@@ -260,6 +261,21 @@ class HeaderSignIn:
             log.exception("single sign-on could not read the database")
             return None
         return web_user(found) if found is not None else None
+
+    async def ticket_for(self, request) -> str:
+        """For a terminal tab: a one-time ticket signing its app process in as the header's person, or ""
+        (no header, untrusted, unknown, disabled). The ticket lives TICKET_SECONDS and works once."""
+        user = await self(request)
+        if user is None:
+            return ""
+        from trainer.progress import sso
+
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._worker, lambda: sso.issue_ticket(self._open(), user.id))
+        except Exception:
+            log.exception("single sign-on could not write a terminal ticket")
+            return ""
 
     def close(self) -> None:
         def close_store():
