@@ -303,7 +303,7 @@ def install(app, db: Path, settings: SsoSettings) -> HeaderSignIn:
 
     async def uninstall(app) -> None:
         unregister_resolver(resolver)
-        resolver.close()
+        await asyncio.get_running_loop().run_in_executor(None, resolver.close)  # waits for its thread
 
     app.on_cleanup.append(uninstall)
     return resolver
