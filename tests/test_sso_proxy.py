@@ -24,18 +24,16 @@ HOP_BY_HOP = {"host", "connection", "keep-alive", "transfer-encoding", "te", "tr
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    import pytest as _pytest
-
-    monkeypatch = _pytest.MonkeyPatch()
+    """A site where Sam has an e-mail, served with single sign-on trusting 127.0.0.2 only."""
     from click.testing import CliRunner
 
     runner = CliRunner()
     db = tmp_path_factory.mktemp("sso") / "site.db"
-    make_site(runner, monkeypatch, db)
-    as_supervisor(monkeypatch)
-    for args in (["trainees", "set-email", SAM, "sam.rivera@clinic.example"],):
-        assert runner.invoke(cli, ["--db", str(db), *args]).exit_code == 0
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        make_site(runner, monkeypatch, db)
+        as_supervisor(monkeypatch)
+        assert runner.invoke(cli, ["--db", str(db), "trainees", "set-email", SAM, "sam.rivera@clinic.example"]
+                             ).exit_code == 0
     server = Server(db, "--trusted-header", HEADER, "--trusted-proxy", PROXY_ADDRESS,
                     "--sso-create-trainees", "New starters", "--sso-name-header", NAME_HEADER)
     yield db, server
