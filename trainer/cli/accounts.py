@@ -16,6 +16,22 @@ PASSPHRASE_STDIN = click.option("--passphrase-stdin", is_flag=True,
                                 help="Read the new passphrase as one line from standard input instead of a prompt.")
 
 
+def _email(ctx, param, value: str | None) -> str | None:
+    """An e-mail address checked before anything is read or written: a malformed one is misuse (exit 2)."""
+    if value is None:
+        return None
+    from trainer.progress.emails import InvalidEmail, clean_email
+
+    try:
+        return clean_email(value)
+    except InvalidEmail as exc:
+        raise click.BadParameter(line(str(exc))) from None
+
+
+EMAIL = click.option("--email", callback=_email, metavar="ADDRESS",
+                     help="Their e-mail address, the one the login proxy sends for single sign-on (unique).")
+
+
 class _Refused(click.ClickException):
     """An account change that was refused (exit 1, one line)."""
 
@@ -23,10 +39,11 @@ class _Refused(click.ClickException):
 def _do(store, change, *args, **kwargs):
     """Run an account change; a refusal becomes one printable line and exit 1."""
     from trainer.progress.accounts import AccessError
+    from trainer.progress.emails import EmailRefused
 
     try:
         return change(store, *args, **kwargs)
-    except AccessError as exc:
+    except (AccessError, EmailRefused) as exc:
         raise _Refused(line(str(exc))) from None
 
 
@@ -115,11 +132,14 @@ def signed_in(obj: Context, what: str):
 def _list(obj: Context, role: str, fmt: str) -> None:
     from trainer.progress import accounts
 
+    from trainer.progress.emails import emails
+
     with signed_in(obj, _("listing trainees") if role == "trainee" else _("listing supervisors")) as (store, _actor):
         rows = accounts.accounts(store, role)
+        addresses = emails(store)
     if fmt == "json":
-        click.echo(dumps([{"name": a.name, "role": a.role, "disabled": a.disabled, "groups": list(a.groups)}
-                          for a in rows], indent=2))
+        click.echo(dumps([{"name": a.name, "role": a.role, "disabled": a.disabled, "groups": list(a.groups),
+                           "email": addresses.get(a.id)} for a in rows], indent=2))
         return
     for a in rows:
         status = "  " + _("(disabled)") if a.disabled else ""
@@ -142,12 +162,12 @@ def _existing(store, name: str, role: str):
     return account
 
 
-def _add(obj: Context, name: str, role: str, passphrase_stdin: bool, groups=()):
+def _add(obj: Context, name: str, role: str, passphrase_stdin: bool, groups=(), email: str | None = None):
     from trainer.progress import accounts
 
     with signed_in(obj, _("adding a trainee") if role == "trainee" else _("adding a supervisor")) as (store, actor):
         secret = new_passphrase(passphrase_stdin, _("Passphrase for {name} (12+ characters)").format(name=name))
-        return _do(store, accounts.add_account, name, role, secret, actor, groups=groups)
+        return _do(store, accounts.add_account, name, role, secret, actor, groups=groups, email=email)
 
 
 def _reset(obj: Context, name: str, role: str, passphrase_stdin: bool) -> None:
@@ -168,11 +188,12 @@ def trainees() -> None:
 @trainees.command("add")
 @click.argument("name")
 @click.option("--group", "groups", multiple=True, help="A group the trainee belongs to (repeatable).")
+@EMAIL
 @PASSPHRASE_STDIN
 @click.pass_obj
-def trainees_add(obj: Context, name: str, groups: tuple[str, ...], passphrase_stdin: bool) -> None:
+def trainees_add(obj: Context, name: str, groups: tuple[str, ...], email: str | None, passphrase_stdin: bool) -> None:
     """Add a trainee with a first passphrase (they can change it in the app)."""
-    account = _add(obj, name, "trainee", passphrase_stdin, groups)
+    account = _add(obj, name, "trainee", passphrase_stdin, groups, email)
     if groups:
         click.echo(_("Added trainee {name} in {groups}.").format(name=line(account.name),
                                                                 groups=", ".join(map(line, account.groups))))
@@ -186,6 +207,20 @@ def trainees_add(obj: Context, name: str, groups: tuple[str, ...], passphrase_st
 def trainees_list(obj: Context, fmt: str) -> None:
     """List trainee accounts with their groups."""
     _list(obj, "trainee", fmt)
+
+
+@trainees.command("set-email")
+@click.argument("name")
+@click.argument("address", callback=_email)
+@click.pass_obj
+def trainees_set_email(obj: Context, name: str, address: str) -> None:
+    """Set or change a trainee's e-mail address (the one single sign-on matches)."""
+    from trainer.progress import emails
+
+    with signed_in(obj, _("setting an e-mail address")) as (store, actor):
+        account = _existing(store, name, "trainee")
+        stored = _do(store, emails.set_email, account.id, address, actor)
+    click.echo(_("{name}'s e-mail address is now {address}.").format(name=line(account.name), address=line(stored)))
 
 
 @trainees.command("rename")
@@ -229,11 +264,12 @@ def supervisors() -> None:
 
 @supervisors.command("add")
 @click.argument("name")
+@EMAIL
 @PASSPHRASE_STDIN
 @click.pass_obj
-def supervisors_add(obj: Context, name: str, passphrase_stdin: bool) -> None:
+def supervisors_add(obj: Context, name: str, email: str | None, passphrase_stdin: bool) -> None:
     """Add a supervisor."""
-    account = _add(obj, name, "supervisor", passphrase_stdin)
+    account = _add(obj, name, "supervisor", passphrase_stdin, email=email)
     click.echo(_("Added supervisor {name}.").format(name=line(account.name)))
 
 

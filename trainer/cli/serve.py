@@ -77,16 +77,27 @@ def _only_owner_can_write(path: Path) -> None:
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
               help="A TLS proxy in front of the server (an address or a network, e.g. 127.0.0.1 or 10.0.0.0/24) "
               "whose X-Forwarded-Proto and X-Forwarded-For are believed: the session cookie is then Secure and "
-              "sign-in lockouts count the browser's address; repeatable. Nobody else's are.")
+              "sign-in lockouts count the browser's address; repeatable. Nobody else's are. With "
+              "--trusted-header, also the login proxy whose e-mail header is believed.")
 @click.option("--sync-every", metavar="INTERVAL",
               help="Also send the site's xAPI outbox to the LRS this often (30s, 5m, 1h; at least 10s). "
               "Needs --endpoint; credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD.")
 @click.option("--endpoint", envvar="TRAINER_LRS_ENDPOINT", metavar="URL",
               help="The LRS's xAPI endpoint for --sync-every. Env: TRAINER_LRS_ENDPOINT.")
+@click.option("--trusted-header", metavar="HEADER",
+              help="Single sign-on: the header a login proxy puts the signed-in person's e-mail in (e.g. "
+              "X-Auth-Request-Email). Believed only from a --trusted-proxy address; needs one.")
+@click.option("--sso-create-trainees", "sso_group", metavar="GROUP",
+              help="Make someone the proxy signs in but no account has an e-mail for a trainee in GROUP "
+              "(default: refuse them).")
+@click.option("--sso-name-header", metavar="HEADER",
+              help="With --sso-create-trainees: the header holding the new trainee's name (e.g. "
+              "X-Auth-Request-Preferred-Username); without it, the part of the e-mail before the @.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float,
           allowed_origins: tuple[str, ...], trusted_proxies: tuple[str, ...], sync_every: str | None,
-          endpoint: str | None) -> None:
+          endpoint: str | None, trusted_header: str | None, sso_group: str | None,
+          sso_name_header: str | None) -> None:
     """Serve the app to browsers on the local network (site database only).
 
     Trainees use the HTML app at / (sign-in, catalogue, play, debrief: any browser, screen reader, keyboard
@@ -109,6 +120,7 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         raise click.BadParameter(_("{value} is not an IP address or network like 127.0.0.1 or 10.0.0.0/24").format(
             value=line(str(exc))), param_hint="--trusted-proxy") from None
     every = _sync_interval(sync_every, endpoint)
+    sso = _sso_settings(trusted_header, proxies, sso_group, sso_name_header)
     db = _site_database(obj)
     client = None
     if every is not None:
@@ -123,7 +135,7 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         raise click.ClickException(_("cannot listen on {host}:{port}: {reason}").format(
             host=line(host), port=port, reason=reason)) from None
     server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60,
-                        allowed_origins=allowed_origins, trusted_proxies=proxies)
+                        allowed_origins=allowed_origins, trusted_proxies=proxies, sso=sso)
     if client is None:
         server.serve(sock)
         return
@@ -142,6 +154,37 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         server.serve(sock)
     finally:
         runner.stop(timeout=30)
+
+
+def _sso_settings(header: str | None, proxies: tuple, group: str | None, name_header: str | None):
+    """The single sign-on settings, checked before anything listens (each misuse is exit 2), or None.
+    `proxies` are the --trusted-proxy networks, shared with the HTML app's X-Forwarded-Proto/-For."""
+    from trainer.progress.names import InvalidName, clean_name
+    from trainer.web.sso import SsoSettings, header_name
+
+    if header is None:
+        for given, option in ((group, "--sso-create-trainees"),
+                              (name_header, "--sso-name-header")):
+            if given:
+                raise click.UsageError(_("{option} needs --trusted-header HEADER").format(option=option))
+        return None
+    if not proxies:
+        raise click.UsageError(_("--trusted-header needs --trusted-proxy ADDRESS: the login proxy's own address"))
+    if name_header is not None and group is None:
+        raise click.UsageError(_("--sso-name-header names new trainees; it needs --sso-create-trainees GROUP"))
+    for option, value in (("--trusted-header", header), ("--sso-name-header", name_header)):
+        try:
+            value is None or header_name(value)
+        except ValueError as exc:
+            raise click.BadParameter(line(str(exc)), param_hint=option) from None
+    header = header_name(header)
+    name_header = header_name(name_header) if name_header is not None else None
+    if group is not None:
+        try:
+            group = clean_name(group, "group name")
+        except InvalidName as exc:
+            raise click.BadParameter(line(str(exc)), param_hint="--sso-create-trainees") from None
+    return SsoSettings(header, tuple(proxies), group, name_header)
 
 
 def _sync_interval(sync_every: str | None, endpoint: str | None) -> float | None:

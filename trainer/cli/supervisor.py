@@ -25,10 +25,23 @@ from trainer.progress import audit
               show_default=True)
 @click.option("-o", "--output", type=OutputFile(),
               help="Write to this file instead of standard output.")
+@click.option("--from-lrs", "from_lrs", metavar="URL",
+              help="Every site's report, from the statements the sites sent to this LRS's xAPI endpoint "
+              "(credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD); no database is opened.")
+@click.option("--site", "sites", multiple=True, metavar="IRI",
+              help="With --from-lrs: only this site (its site IRI); repeatable.")
 @click.pass_obj
 def report(obj: Context, trainee: str | None, scenario: str | None, since: str | None, mode: str | None, fmt: str,
-           output: Path | None) -> None:
-    """Progress per trainee and item analysis per scenario, for supervisors."""
+           output: Path | None, from_lrs: str | None, sites: tuple[str, ...]) -> None:
+    """Progress per trainee and item analysis per scenario, for supervisors.
+
+    With --from-lrs, one report for every site from the LRS their statements reach.
+    """
+    if from_lrs is not None or sites:
+        from trainer.cli.lrs_report import report_from_lrs
+
+        report_from_lrs(from_lrs, sites, trainee, scenario, since, mode, fmt, output)
+        return
     from trainer.reports.formats import report_csv, report_text
     from trainer.reports.html import report_html
     from trainer.reports.data import build_report

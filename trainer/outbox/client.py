@@ -83,8 +83,9 @@ class LrsClient:
     def __repr__(self) -> str:  # never shows the credentials
         return f"LrsClient({self.endpoint!r})"
 
-    def _send(self, method: str, query: str = "", body: bytes | None = None) -> Answer:
-        """One request to `statements`, answered in full within `timeout` seconds or cut off."""
+    def _send(self, method: str, query: str = "", body: bytes | None = None, target: str | None = None) -> Answer:
+        """One request to `statements` (or to `target`, a path on the same LRS), answered in full within
+        `timeout` seconds or cut off."""
         parts = urlsplit(self.endpoint)
         kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         conn = kind(parts.hostname, parts.port, timeout=self.timeout)
@@ -96,7 +97,7 @@ class LrsClient:
         timer.daemon = True
         timer.start()
         try:
-            conn.request(method, f"{parts.path}statements{query}", body=body, headers=headers)
+            conn.request(method, target or f"{parts.path}statements{query}", body=body, headers=headers)
             response = conn.getresponse()
             data = _read_up_to(response, MAX_ANSWER)
             if expired.is_set():
@@ -124,6 +125,16 @@ class LrsClient:
 
     def get_statements(self, **params) -> Answer:
         return self._send("GET", "?" + urlencode(params))
+
+    def get_more(self, more: str) -> Answer:
+        """The next page of a statement query: the `more` IRL of the last page, resolved against the
+        endpoint. It must stay on the same LRS (scheme, host and port): the credentials go with it."""
+        from urllib.parse import urljoin
+
+        here, there = urlsplit(self.endpoint), urlsplit(urljoin(self.endpoint, more))
+        if (there.scheme, there.hostname, there.port) != (here.scheme, here.hostname, here.port) or there.fragment:
+            raise EndpointError(f"the LRS's 'more' link leads to another server ({more[:200]})")
+        return self._send("GET", target=there.path + (f"?{there.query}" if there.query else ""))
 
 
 def _read_up_to(response: http.client.HTTPResponse, limit: int) -> bytes:

@@ -258,7 +258,11 @@ def _require_site(store: Store) -> None:
         raise AccessError("this is a personal database; accounts need a site (`trainer site init`)")
 
 
-def add_account(store: Store, name: str, role: str, passphrase: str, actor: str, groups=()) -> Account:
+def add_account(store: Store, name: str, role: str, passphrase: str, actor: str, groups=(),
+                email: str | None = None) -> Account:
+    """A new account, with its groups and (for single sign-on) its e-mail address, all in one transaction."""
+    from trainer.progress import emails
+
     if role not in ROLES:
         raise AccessError(f"unknown role '{role}'")
     clean = _name(name, f"{role} name")
@@ -269,7 +273,8 @@ def add_account(store: Store, name: str, role: str, passphrase: str, actor: str,
         account = _insert(store, clean, role, hashed)
         for group in group_names:
             _join(store, account.trainee_id, group)
-        audit.record(store, actor, "account-add", clean, role=role, groups=group_names)
+        extra = {"email": emails.attach(store, account.id, email)} if email is not None else {}
+        audit.record(store, actor, "account-add", clean, role=role, groups=group_names, **extra)
     return find(store, clean)
 
 

@@ -375,3 +375,20 @@ def m013_skill_assessed(db: Database) -> None:
     `assessed = 0` and no percent, left out of every average and never passed. Earlier attempts' skills
     stay assessed (which choices were on offer was not recorded, so it cannot be decided afterwards)."""
     db["attempt_skills"].add_column("assessed", int, not_null_default=1)
+
+
+@migrations()
+def m014_sso_email(db: Database) -> None:
+    """Accounts get an e-mail address (what a login proxy names a person by), unique whatever its case:
+    `email` as given, `email_key` case-folded under a unique index (NULL for accounts without one); and
+    the one-time tickets that carry a single sign-on into a terminal tab's app process."""
+    db["accounts"].add_column("email", str)
+    db["accounts"].add_column("email_key", str)
+    db.execute("CREATE UNIQUE INDEX idx_accounts_email_key ON accounts(email_key) WHERE email_key IS NOT NULL")
+    # one-time sign-in tickets the web server hands a terminal tab's app process (SHA-256 of the token only)
+    db.execute("""
+        CREATE TABLE sso_tickets (
+            hash TEXT PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id),
+            expires_at REAL NOT NULL
+        )""")

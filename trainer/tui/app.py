@@ -155,6 +155,7 @@ class TrainerApp(TrainerBaseApp):
             title = _("Supervisor sign-in") if self.roles == ("supervisor",) else _("Sign in")
             if self.ready():
                 self.push_screen(SignInScreen(self.roles, title))
+                self.call_after_refresh(self.sign_in_by_ticket)
         elif self.trainee_name is None:
             from trainer.tui.screens.trainee import TraineeScreen
 
@@ -166,6 +167,24 @@ class TrainerApp(TrainerBaseApp):
                 self.open_brief(self.play_first)
         else:
             self.push_screen(CatalogueScreen())
+
+    def sign_in_by_ticket(self) -> None:
+        """A terminal tab behind a login proxy: the web server passed a one-time single sign-on ticket
+        (TRAINER_SSO_TICKET; trainer.web.sso), which skips the sign-in screen once. Taken out of the
+        environment at once; an unknown, used or expired ticket leaves the sign-in screen as it is."""
+        import os
+
+        token = os.environ.pop("TRAINER_SSO_TICKET", "")
+        if not token:
+            return
+        from trainer.progress import audit, sso
+
+        try:
+            account = sso.redeem_ticket(self.store, token, audit.client_address())
+        except StoreError:
+            return
+        if account is not None and account.role in self.roles:
+            self.signed_in(account)
 
     def signed_in(self, account) -> None:
         """After the sign-in: a trainee goes to their catalogue, a supervisor to the review."""

@@ -20,15 +20,20 @@ class SiteAppService(AppService):
     """textual-serve's app process, with only the allowed environment (and the browser's address, for the
     sign-in audit), a memory limit, input written without waiting on a stuck app, and an end that is sure."""
 
-    def __init__(self, *args, client_address: str = "", memory_mb: int = APP_MEMORY_MB, **kwargs):
+    def __init__(self, *args, client_address: str = "", memory_mb: int = APP_MEMORY_MB, sso_ticket: str = "",
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.client_address = client_address
         self.memory_mb = memory_mb
+        self.sso_ticket = sso_ticket  # a one-time single sign-on for this tab (trainer.web.sso), or ""
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
         environment["TRAINER_CLIENT_ADDRESS"] = self.client_address
-        return allowed_environment(environment)
+        environment = allowed_environment(environment)
+        if self.sso_ticket:  # set by the server itself, never taken from its own environment
+            environment["TRAINER_SSO_TICKET"] = self.sso_ticket
+        return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         process = await super()._open_app_process(width, height)

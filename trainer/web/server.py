@@ -84,7 +84,7 @@ class SiteServer(Server):
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 8000, max_sessions: int = 40,
                  idle_seconds: float = 20 * 60, command: str | None = None, clock=time.monotonic,
                  allowed_origins=(), app_memory_mb: int = APP_MEMORY_MB, kill_after: float = KILL_AFTER_SECONDS,
-                 trusted_proxies=(), html: dict | None = None):
+                 trusted_proxies=(), html: dict | None = None, sso=None):
         super().__init__(command or app_command(db), host=host, port=port, title="trainer",
                          templates_path=TEMPLATES)
         self.db = db
@@ -102,6 +102,8 @@ class SiteServer(Server):
         self.supervisors = SupervisorCheck(db)
         self.trusted_proxies = tuple(trusted_proxies)  # ip networks whose X-Forwarded-Proto/-For are believed
         self.html = html or {}  # extra settings for the HTML app (tests: clock, library, order_seed)
+        self.sso = sso  # trainer.web.sso.SsoSettings: single sign-on through a login proxy, or None
+        self.sso_resolver = None  # its trainer.web.sso.HeaderSignIn once the app is made
 
     # --- the aiohttp application ----------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
@@ -111,6 +113,10 @@ class SiteServer(Server):
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=True)
         html_routes(app, {"db": self.db, "idle_seconds": self.idle_seconds, "trusted_proxies": self.trusted_proxies,
                           **self.html})  # the trainee app as HTML pages, at /
+        if self.sso is not None:  # single sign-on: the login proxy's header, tried before the cookie
+            from trainer.web.sso import install
+
+            self.sso_resolver = install(app, self.db, self.sso)
         app.add_routes([
             web.get("/terminal", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
@@ -230,11 +236,12 @@ class SiteServer(Server):
         session = Session(websocket, self.clock(), client=request.remote or "")
         self.sessions.add(session)  # before any await: the cap can never be overshot
         try:
+            ticket = await self.sso_resolver.ticket_for(request) if self.sso_resolver is not None else ""
             await websocket.prepare(request)
             session.app_service = SiteAppService(
                 self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
                 close=websocket.close, download_manager=self.download_manager, debug=self.debug,
-                client_address=session.client, memory_mb=self.app_memory_mb)
+                client_address=session.client, memory_mb=self.app_memory_mb, sso_ticket=ticket)
             await session.app_service.start(*clamp_size(request.query.get("width"), request.query.get("height")))
             await self._pump(session)
         except asyncio.CancelledError:
