@@ -10,7 +10,7 @@ import click
 
 from trainer.cli.base import Context, OutputFile, cli, echo, no_scenario, write_output
 from trainer.cli.gate import AccessRefused, in_site_folders, require_supervisor
-from trainer.i18n import _
+from trainer.i18n import _, ngettext
 from trainer.sanitize import dumps, line
 
 
@@ -67,7 +67,8 @@ def scorm_command(obj: Context, scenarios: tuple[str, ...], base_url: str, title
                                       "library), so the site could not play it").format(id=line(scenario.id)))
         entries = [ScoEntry(s.id, s.title, s.language or "en") for s in chosen]
         course = title or (entries[0].title if len(entries) == 1 else
-                           _("Conversation practice: {count} scenarios").format(count=len(entries)))
+                           ngettext("Conversation practice: {count} scenario", "Conversation practice: {count} scenarios",
+                                    len(entries)).format(count=len(entries)))
         words = PageWords(
             no_api=_("Open this course from your learning system: it needs the system's SCORM connection, and none "
                      "was found."),
@@ -81,8 +82,8 @@ def scorm_command(obj: Context, scenarios: tuple[str, ...], base_url: str, title
             raise
     finally:
         store.close()
-    echo(_("LMS package {id}: {count} scenarios, launching {url}").format(id=package.id, count=len(entries), url=url),
-         err=True)
+    echo(ngettext("LMS package {id}: {count} scenario, launching {url}", "LMS package {id}: {count} scenarios, "
+                  "launching {url}", len(entries)).format(id=package.id, count=len(entries), url=url), err=True)
 
 
 @lms.command("list")

@@ -1,0 +1,234 @@
+"""LMS launches in the HTML app: `/lms/launch` (what a SCORM package's page frames) and the launch's own
+copy of the app's pages under `/lms/t/{token}/...`.
+
+Why the token is in the path: inside an LMS the site is framed by another site, and browsers send no
+`SameSite=Strict` cookie there (and block third-party cookies outright, more and more). So the launch
+opens a session (trainer.progress.lms) whose random token rides in every address of the framed pages;
+a resolver (trainer.web.html.sessions) turns it into the LMS learner's trainee. The app's own handlers
+serve those pages unchanged: the copies here only check that the session may see what is asked for
+(its trainee's attempts, its package's scenario), keep the learner inside `/lms/t/{token}/` (links,
+forms and redirects are rewritten to it), and on an assessment's debrief add the script that hands the
+result to the SCO. Pages under /lms/ may be framed by any site (the LMS's address is not known in
+advance); a frame of them is useless without a token, which only a launch hands out.
+
+Database work runs on one worker thread with its own connection, so a slow disk never stalls the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from aiohttp import web
+
+from trainer.i18n import _
+from trainer.web.guard import origin_of
+
+PREFIX = "/lms/t/{lms_token}"
+STATIC = Path(__file__).resolve().parent / "lms_static"
+RESULT_SCRIPT = "/lms/static/lms-result.js"
+MIRRORED = re.compile(r"^/(?:s/|a/)")  # the brief, start, play, choose, continue and debrief pages
+_LINK = re.compile(r'(\s(?:href|action|formaction)=")(/(?:s/|a/)[^"]*|/)(")')
+_DEBRIEF = re.compile(r"^/a/[^/]+/debrief$")
+APP_KEY = web.AppKey("trainer.lms", object)
+
+
+class LmsLaunches:
+    """The launch endpoint, the session resolver and the guarded copies of the app's pages, for one site."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self._store = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trainer-lms")
+
+    # --- the database, on its own thread ------------------------------------------------------------
+    def _open(self):
+        from trainer.progress.store import Store
+
+        if self._store is None:
+            self._store = Store.open(self.db)
+        return self._store
+
+    async def _run(self, work, *args):
+        def call():
+            return work(self._open(), *args)
+        return await asyncio.get_running_loop().run_in_executor(self._worker, call)
+
+    async def close(self, _app=None) -> None:
+        def shut():
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+        await asyncio.get_running_loop().run_in_executor(self._worker, shut)
+        self._worker.shutdown(wait=False)
+
+    async def session(self, request: web.Request):
+        """The live LMS session the request's path names (cached on the request), or None."""
+        if "trainer.lms.session" not in request:
+            from trainer.progress import lms
+
+            token = request.match_info.get("lms_token")
+            request["trainer.lms.session"] = await self._run(lms.session, token) if token else None
+        return request["trainer.lms.session"]
+
+    # --- /lms/launch --------------------------------------------------------------------------------
+    async def handle_launch(self, request: web.Request) -> web.StreamResponse:
+        from trainer.progress import lms
+
+        query = request.query
+        sco_origin = origin_of(query.get("sco_origin", ""))
+        if not sco_origin:
+            return refused_page(request, "no-origin")
+        address = request.remote or ""
+        try:
+            launched = await self._run(lms.launch, query.get("key", ""), query.get("scenario", ""),
+                                       query.get("student_id", ""), query.get("student_name", ""), sco_origin, address)
+        except lms.LaunchRefused as exc:
+            return refused_page(request, exc.reason)
+        base = PREFIX.format(lms_token=launched.token)
+        target = f"/a/{launched.resume_attempt}" if launched.resume_attempt else f"/s/{launched.scenario_id}"
+        raise web.HTTPSeeOther(base + target)
+
+    # --- the launch's copy of the app's pages -------------------------------------------------------
+    def guarded(self, handler):
+        """The app's handler, for an LMS session only, kept inside its session's pages."""
+        async def lms_page(request: web.Request) -> web.StreamResponse:
+            from trainer.progress import lms
+
+            session = await self.session(request)
+            if session is None:
+                return refused_page(request, "ended")
+            token = request.match_info["lms_token"]
+            scenario = request.match_info.get("scenario_id")
+            if scenario is not None and scenario != session.scenario_id:
+                raise web.HTTPSeeOther(f"{PREFIX.format(lms_token=token)}/s/{session.scenario_id}")
+            attempt = request.match_info.get("attempt_id")
+            found = await self._run(lms.result, attempt, session.trainee.id) if attempt else None
+            if attempt and found is None:
+                raise web.HTTPNotFound()
+            try:
+                response = await handler(request)
+            except web.HTTPException as redirect:
+                if redirect.location is None:
+                    raise
+                raise type(redirect)(location=relinked(str(redirect.location), token)) from None
+            extra = ""
+            if found is not None and _DEBRIEF.match(_rest(request)) and found.mode == "assessment" \
+                    and found.status == "completed":
+                extra = result_script(found, session.sco_origin)
+            return relink_response(response, token, extra)
+        return lms_page
+
+    async def handle_home(self, request: web.Request) -> web.StreamResponse:
+        """`/lms/t/{token}/`: the launch's scenario (an LMS session has no catalogue of its own)."""
+        session = await self.session(request)
+        if session is None:
+            return refused_page(request, "ended")
+        raise web.HTTPSeeOther(f"{PREFIX.format(lms_token=request.match_info['lms_token'])}/s/{session.scenario_id}")
+
+    def mirror(self, app: web.Application) -> None:
+        """Add `/lms/t/{token}` copies of the app's scenario and attempt routes (call after the app's own)."""
+        for route in list(app.router.routes()):
+            info = route.resource.get_info() if route.resource is not None else {}
+            path = info.get("path") or info.get("formatter")
+            if not path or not MIRRORED.match(path) or route.method == "HEAD":
+                continue
+            app.router.add_route(route.method, PREFIX + path, self.guarded(route.handler))
+        app.router.add_get(PREFIX + "/", self.handle_home)
+
+
+def _rest(request: web.Request) -> str:
+    """The request's path without its /lms/t/{token} prefix."""
+    return "/" + request.path.split("/", 4)[4] if request.path.count("/") >= 4 else "/"
+
+
+def relinked(location: str, token: str) -> str:
+    """A same-site address inside the app's scenario and attempt pages, moved into the session's copy."""
+    if location.startswith("/") and not location.startswith("//") and (MIRRORED.match(location) or location == "/"):
+        return PREFIX.format(lms_token=token) + location
+    return location
+
+
+def relink_response(response: web.StreamResponse, token: str, extra: str = "") -> web.StreamResponse:
+    """The page with its links and forms kept in the session's copy, and `extra` added before </body>."""
+    location = response.headers.get("Location")
+    if location:
+        response.headers["Location"] = relinked(location, token)
+    if not isinstance(response, web.Response) or response.body is None or response.content_type != "text/html":
+        return response
+    text = response.text
+    text = _LINK.sub(lambda m: m.group(1) + relinked(m.group(2), token) + m.group(3), text)
+    if extra:
+        text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
+    response.text = text
+    return response
+
+
+def result_script(found, sco_origin: str) -> str:
+    """The script tag that posts an assessment's result to the SCO (lms_static/lms-result.js)."""
+    status = "passed" if found.passed else "failed"
+    score = "" if found.overall is None else f"{float(found.overall):g}"
+    attrs = {"src": RESULT_SCRIPT, "data-status": status, "data-score": score, "data-attempt": found.attempt_id,
+             "data-sco-origin": sco_origin}
+    return "<script " + " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items()) + "></script>"
+
+
+def refusal_text(reason: str) -> tuple[str, str]:
+    """The heading and sentence a refused launch shows, in the request's language."""
+    texts = {
+        "revoked": (_("This course was withdrawn"), _("The training site no longer accepts this course's launch key: "
+                                                      "a supervisor revoked it. Ask your training team for the "
+                                                      "course's new version in your learning system.")),
+        "unknown-key": (_("This course is not known to the training site"),
+                        _("The launch key this course carries is not one the training site made. Ask your "
+                          "training team to upload a package made by the site.")),
+        "no-key": (_("This course is not known to the training site"),
+                   _("The launch did not carry a launch key. Open the course from your learning system.")),
+        "scenario": (_("This course asked for another scenario"),
+                     _("The launch asked for a scenario its package does not hold. Open the course again from "
+                       "your learning system.")),
+        "student": (_("Your learning system did not say who you are"),
+                    _("The launch carried no usable learner id. Open the course again from your learning system.")),
+        "no-origin": (_("This launch did not come from a course page"),
+                      _("Open the course from your learning system.")),
+        "ended": (_("This session has ended"),
+                  _("Sessions opened from a learning system last 8 hours, and end when the course is withdrawn. "
+                    "Every choice you made is saved: open the course again from your learning system to carry on.")),
+    }
+    return texts.get(reason, texts["unknown-key"])
+
+
+def refused_page(request: web.Request, reason: str) -> web.Response:
+    """HTTP 403 with a page that says, in plain words, why this launch or session cannot go on."""
+    from trainer.i18n import current_language
+
+    heading, sentence = refusal_text(reason)
+    body = (f'<!DOCTYPE html>\n<html lang="{html.escape(current_language())}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{html.escape(heading)}</title>'
+            f'</head><body><main><h1>{html.escape(heading)}</h1><p>{html.escape(sentence)}</p></main></body></html>\n')
+    return web.Response(status=403, text=body, content_type="text/html")
+
+
+async def allow_framing(request: web.Request, response: web.StreamResponse) -> None:
+    """Pages under /lms/ may be framed by the LMS (whatever its address); every other page still may not."""
+    if not request.path.startswith("/lms/"):
+        return
+    policy = response.headers.get("Content-Security-Policy")
+    if policy:
+        response.headers["Content-Security-Policy"] = re.sub(r"frame-ancestors [^;]*", "frame-ancestors *", policy)
+    response.headers.pop("X-Frame-Options", None)
+
+
+def install(app: web.Application, db: Path) -> LmsLaunches:
+    """Wire LMS launches into the HTML app: call after the app's own routes and security headers."""
+    launches = LmsLaunches(Path(db))
+    app[APP_KEY] = launches
+    app.router.add_get("/lms/launch", launches.handle_launch)
+    app.router.add_static("/lms/static", STATIC)
+    launches.mirror(app)
+    app.on_response_prepare.append(allow_framing)
+    app.on_cleanup.append(launches.close)
+    return launches
