@@ -43,6 +43,8 @@ LMS_PAGE = """<!DOCTYPE html>
   ["LMSInitialize", "LMSCommit", "LMSFinish"].forEach(function (name) {
     api.on(name, function () { window.lmsCalls.push(name); });
   });
+  window.lmsSet = {};  /* what the SCO set, element by element (session_time cannot be read back) */
+  api.on("LMSSetValue.cmi.*", function (element, value) { window.lmsSet[element] = String(value); });
   window.API = api;
 </script></head>
 <body><iframe id="sco" title="course" src="/course/%(sco)s" style="width:100%%;height:95vh;border:0"></iframe></body></html>

@@ -189,9 +189,10 @@ def _new_trainee_account(store: Store, student_id: str, student_name: str):
 
 
 def launch(store: Store, key: str, scenario_id: str, student_id: str, student_name: str, sco_origin: str,
-           address: str = "", clock=time.time) -> Launch:
+           address: str = "", clock=time.time, records_under: str | None = None) -> Launch:
     """Open a session for an LMS learner: the key must be a live package's and name one of its scenarios;
-    the learner's trainee is found by LMS student id, or made on this first launch."""
+    the learner's trainee is found by LMS student id, or made on this first launch. `records_under` is
+    the scenario id its attempts are recorded under (a form's or a translation's original), for resuming."""
     if not isinstance(key, str) or not key or len(key) > 200:
         raise LaunchRefused("no-key", "this launch has no valid key")
     if not student_id or len(student_id) > MAX_STUDENT_ID or not _printable(student_id) or student_id != student_id.strip():
@@ -231,19 +232,20 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
                          [now_iso(), package_id])
         audit.record(store, trainee.name, LAUNCH_ACTION, trainee.name, package=package_id, scenario=scenario_id,
                      **({"from": address} if address else {}))
-        resume = unfinished_attempt(store, trainee.id, scenario_id)
+        resume = unfinished_attempt(store, trainee.id, records_under or scenario_id)
     return Launch(token, trainee, new, package_id, scenario_id, resume)
 
 
 def session(store: Store, token: str, clock=time.time) -> LmsSession | None:
-    """The live session a token names: None when unknown, expired, or its package was revoked since."""
+    """The live session a token names: None when unknown, expired, its package was revoked since, or a
+    supervisor disabled the learner's account."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     row = store.db.execute(
         "SELECT t.id, t.name, a.id, s.package_id, s.scenario_id, s.sco_origin, s.expires_at FROM lms_sessions s"
         " JOIN lms_learners l ON l.id = s.learner_id JOIN trainees t ON t.id = l.trainee_id"
-        " JOIN lms_packages p ON p.id = s.package_id LEFT JOIN accounts a ON a.trainee_id = t.id"
-        " WHERE s.token_hash = ? AND p.revoked_at IS NULL AND s.expires_at > ?", [_digest(token), clock()]).fetchone()
+        " JOIN lms_packages p ON p.id = s.package_id JOIN accounts a ON a.trainee_id = t.id"
+        " WHERE s.token_hash = ? AND p.revoked_at IS NULL AND s.expires_at > ? AND a.disabled = 0", [_digest(token), clock()]).fetchone()
     if row is None:
         return None
     return LmsSession(Trainee(row[0], row[1]), row[2], row[3], row[4], row[5], row[6])

@@ -17,8 +17,10 @@ Database work runs on one worker thread with its own connection, so a slow disk 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -65,6 +67,12 @@ class LmsLaunches:
         await asyncio.get_running_loop().run_in_executor(self._worker, shut)
         self._worker.shutdown(wait=False)
 
+    async def language(self, trainee) -> str | None:
+        """The LMS learner's own language setting (None until they choose one: the browser's is used)."""
+        from trainer.progress.preferences import language_of
+
+        return await self._run(language_of, trainee)
+
     async def session(self, request: web.Request):
         """The live LMS session the request's path names (cached on the request), or None."""
         if "trainer.lms.session" not in request:
@@ -83,9 +91,11 @@ class LmsLaunches:
         if not sco_origin:
             return refused_page(request, "no-origin")
         address = request.remote or ""
+        scenario = query.get("scenario", "")
         try:
-            launched = await self._run(lms.launch, query.get("key", ""), query.get("scenario", ""),
-                                       query.get("student_id", ""), query.get("student_name", ""), sco_origin, address)
+            launched = await self._run(lms.launch, query.get("key", ""), scenario, query.get("student_id", ""),
+                                       query.get("student_name", ""), sco_origin, address, time.time,
+                                       _recorded_under(request, scenario))
         except lms.LaunchRefused as exc:
             return refused_page(request, exc.reason)
         base = PREFIX.format(lms_token=launched.token)
@@ -101,9 +111,12 @@ class LmsLaunches:
             session = await self.session(request)
             if session is None:
                 return refused_page(request, "ended")
+            from trainer.web.html.sessions import current_user
+
+            await current_user(request)  # before the handler checks the form's CSRF token against this session
             token = request.match_info["lms_token"]
             scenario = request.match_info.get("scenario_id")
-            if scenario is not None and scenario != session.scenario_id:
+            if scenario is not None and _recorded_under(request, scenario) != _recorded_under(request, session.scenario_id):
                 raise web.HTTPSeeOther(f"{PREFIX.format(lms_token=token)}/s/{session.scenario_id}")
             attempt = request.match_info.get("attempt_id")
             found = await self._run(lms.result, attempt, session.trainee.id) if attempt else None
@@ -138,6 +151,32 @@ class LmsLaunches:
                 continue
             app.router.add_route(route.method, PREFIX + path, self.guarded(route.handler))
         app.router.add_get(PREFIX + "/", self.handle_home)
+
+
+async def lms_user(request: web.Request):
+    """The resolver (trainer.web.html.sessions): on a `/lms/t/{token}/...` page, the launch's trainee. Its
+    nonce ("lms:" and the token's hash) gives the session's pages a CSRF token of their own."""
+    launches = request.app.get(APP_KEY)
+    if launches is None or "lms_token" not in request.match_info:
+        return None
+    found = await launches.session(request)
+    if found is None or found.account_id is None:
+        return None
+    from trainer.web.html.sessions import WebUser
+
+    language = await launches.language(found.trainee)
+    return WebUser("trainee", found.account_id, found.trainee.name, language, found.trainee.id,
+                   "lms:" + hashlib.sha256(request.match_info["lms_token"].encode()).hexdigest()[:32])
+
+
+def _recorded_under(request: web.Request, scenario_id: str) -> str:
+    """The id a scenario's attempts are recorded under: a form's or translation's original (an assessment
+    may be played on another form of the launched scenario), else the id itself."""
+    from trainer.web.html.site import SITE
+
+    here = request.app.get(SITE)
+    found = here.library.get(scenario_id) if here is not None and len(scenario_id) <= 200 else None
+    return found.counts_toward if found is not None else scenario_id
 
 
 def _rest(request: web.Request) -> str:
@@ -229,6 +268,9 @@ def install(app: web.Application, db: Path) -> LmsLaunches:
     app.router.add_get("/lms/launch", launches.handle_launch)
     app.router.add_static("/lms/static", STATIC)
     launches.mirror(app)
+    from trainer.web.html.sessions import register_resolver
+
+    register_resolver(lms_user)
     app.on_response_prepare.append(allow_framing)
     app.on_cleanup.append(launches.close)
     return launches
