@@ -18,6 +18,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from trainer.progress import audit
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
@@ -25,6 +26,11 @@ from trainer.progress.store import Store, StoreError, Trainee, now_iso
 SESSION_SECONDS = 8 * 3600
 """How long a launch's session stays usable: a shift. The LMS launches again (a new session) next time."""
 
+MAX_NEW_LEARNERS_PER_HOUR = 600
+"""New LMS learners one package may bring in an hour. Anyone who can open the course can read its key and
+launch with made-up learner ids; this keeps such a script from filling the site with trainees (a real
+hospital's whole staff still fits: later launches of known learners are not counted)."""
+MAX_SESSIONS_PER_LEARNER = 20  # launches kept open per learner; older ones end (a tab per launch at most)
 MAX_STUDENT_ID = 255  # SCORM 1.2 CMIIdentifier / CMIString255
 MAX_STUDENT_NAME = 255
 LAUNCH_ACTION, LEARNER_ACTION = "lms-launch", "lms-learner-add"
@@ -47,7 +53,7 @@ class LaunchRefused(LmsError):
         super().__init__(message)
 
 
-REFUSALS = ("no-key", "unknown-key", "revoked", "scenario", "student")
+REFUSALS = ("no-key", "unknown-key", "revoked", "scenario", "student", "busy")
 
 
 @dataclass(frozen=True)
@@ -199,6 +205,9 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
         raise LaunchRefused("student", "the LMS did not give a usable learner id (cmi.core.student_id)")
     if len(student_name) > MAX_STUDENT_NAME:
         student_name = student_name[:MAX_STUDENT_NAME]
+    known = store.db.execute("SELECT revoked_at FROM lms_packages WHERE key_hash = ?", [_digest(key)]).fetchone()
+    if known is None:  # decided without the write lock: a flood of made-up keys never holds up anyone's choices
+        raise LaunchRefused("unknown-key", "this launch key is not known to this site")
     token = secrets.token_urlsafe(32)
     now = clock()
     with store.write():
@@ -216,6 +225,11 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
                                  " WHERE l.student_id = ?", [student_id]).fetchone()
         new = found is None
         if new:
+            hour_ago = datetime.fromtimestamp(now - 3600, timezone.utc).isoformat(timespec="milliseconds")
+            recent = store.db.execute("SELECT count(*) FROM lms_learners WHERE package_id = ? AND created_at > ?",
+                                      [package_id, hour_ago]).fetchone()[0]
+            if recent >= MAX_NEW_LEARNERS_PER_HOUR:
+                raise LaunchRefused("busy", "this package brought in too many new learners in the last hour")
             account = _new_trainee_account(store, student_id, student_name)
             trainee = account.trainee
             store.db.execute("INSERT INTO lms_learners (student_id, trainee_id, package_id, created_at)"
@@ -228,6 +242,9 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
                          " started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [_digest(token), package_id, learner_id, scenario_id, sco_origin, now_iso(),
                           now + SESSION_SECONDS])
+        store.db.execute("DELETE FROM lms_sessions WHERE learner_id = ? AND token_hash NOT IN (SELECT token_hash FROM"
+                         " lms_sessions WHERE learner_id = ? ORDER BY expires_at DESC LIMIT ?)",
+                         [learner_id, learner_id, MAX_SESSIONS_PER_LEARNER])
         store.db.execute("UPDATE lms_packages SET launches = launches + 1, last_launch_at = ? WHERE id = ?",
                          [now_iso(), package_id])
         audit.record(store, trainee.name, LAUNCH_ACTION, trainee.name, package=package_id, scenario=scenario_id,

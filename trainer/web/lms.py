@@ -32,8 +32,9 @@ from trainer.web.guard import origin_of
 PREFIX = "/lms/t/{lms_token}"
 STATIC = Path(__file__).resolve().parent / "lms_static"
 RESULT_SCRIPT = "/lms/static/lms-result.js"
-MIRRORED = re.compile(r"^/(?:s/|a/)")  # the brief, start, play, choose, continue and debrief pages
-_LINK = re.compile(r'(\s(?:href|action|formaction)=")(/(?:s/|a/)[^"]*|/)(")')
+MIRRORED = re.compile(r"^/(?:s/|a/|progress(?:$|[/?#]))")  # brief, start, play, choose, continue, debrief; My progress
+_LINK = re.compile(r'(\s(?:href|action|formaction)=")(/(?:s/|a/|progress)[^"]*|/)(")')
+_SIGN_OUT = re.compile(r'<li>\s*<form method="post" action="/signout".*?</form>\s*</li>', re.S)
 _DEBRIEF = re.compile(r"^/a/[^/]+/debrief$")
 APP_KEY = web.AppKey("trainer.lms", object)
 
@@ -200,6 +201,7 @@ def relink_response(response: web.StreamResponse, token: str, extra: str = "") -
         return response
     text = response.text
     text = _LINK.sub(lambda m: m.group(1) + relinked(m.group(2), token) + m.group(3), text)
+    text = _SIGN_OUT.sub("", text)  # the LMS signs the learner in and out; there is nothing to sign out of here
     if extra:
         text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
     response.text = text
@@ -233,6 +235,9 @@ def refusal_text(reason: str) -> tuple[str, str]:
                     _("The launch carried no usable learner id. Open the course again from your learning system.")),
         "no-origin": (_("This launch did not come from a course page"),
                       _("Open the course from your learning system.")),
+        "busy": (_("The training site is busy"),
+                 _("Too many new learners opened this course in the last hour. Try again later, or tell your "
+                   "training team.")),
         "ended": (_("This session has ended"),
                   _("Sessions opened from a learning system last 8 hours, and end when the course is withdrawn. "
                     "Every choice you made is saved: open the course again from your learning system to carry on.")),
