@@ -90,7 +90,7 @@ class LmsLaunches:
         query = request.query
         sco_origin = origin_of(query.get("sco_origin", ""))
         if not sco_origin:
-            return refused_page(request, "no-origin")
+            return await refused_page(request, "no-origin")
         address = request.remote or ""
         scenario = query.get("scenario", "")
         try:
@@ -98,7 +98,7 @@ class LmsLaunches:
                                        query.get("student_name", ""), sco_origin, address, time.time,
                                        _recorded_under(request, scenario))
         except lms.LaunchRefused as exc:
-            return refused_page(request, exc.reason)
+            return await refused_page(request, exc.reason)
         base = PREFIX.format(lms_token=launched.token)
         target = f"/a/{launched.resume_attempt}" if launched.resume_attempt else f"/s/{launched.scenario_id}"
         raise web.HTTPSeeOther(base + target)
@@ -111,7 +111,7 @@ class LmsLaunches:
 
             session = await self.session(request)
             if session is None:
-                return refused_page(request, "ended")
+                return await refused_page(request, "ended")
             from trainer.web.html.sessions import current_user
 
             await current_user(request)  # before the handler checks the form's CSRF token against this session
@@ -140,7 +140,7 @@ class LmsLaunches:
         """`/lms/t/{token}/`: the launch's scenario (an LMS session has no catalogue of its own)."""
         session = await self.session(request)
         if session is None:
-            return refused_page(request, "ended")
+            return await refused_page(request, "ended")
         raise web.HTTPSeeOther(f"{PREFIX.format(lms_token=request.match_info['lms_token'])}/s/{session.scenario_id}")
 
     def mirror(self, app: web.Application) -> None:
@@ -245,8 +245,18 @@ def refusal_text(reason: str) -> tuple[str, str]:
     return texts.get(reason, texts["unknown-key"])
 
 
-def refused_page(request: web.Request, reason: str) -> web.Response:
-    """HTTP 403 with a page that says, in plain words, why this launch or session cannot go on."""
+async def refused_page(request: web.Request, reason: str) -> web.Response:
+    """HTTP 403 with a page that says, in plain words and the browser's language, why this launch or session
+    cannot go on (the app's own page frame; a bare page when the HTML app is not there)."""
+    from trainer.web.html.site import SITE
+
+    here = request.app.get(SITE)
+    if here is not None:
+        from trainer.web.html.pages import render
+
+        here.language_for(request, None)
+        heading, sentence = refusal_text(reason)
+        return await render(request, "lms_refused.html", status=403, title=heading, message=sentence)
     from trainer.i18n import current_language
 
     heading, sentence = refusal_text(reason)
