@@ -36,7 +36,8 @@ MIRRORED = re.compile(r"^/(?:s/|a/|progress(?:$|[/?#]))")  # brief, start, play,
 _LINK = re.compile(r'(\s(?:href|action|formaction)=")(/(?:s/|a/|progress)[^"]*|/)(")')
 _SIGN_OUT = re.compile(r'<li>\s*<form method="post" action="/signout".*?</form>\s*</li>', re.S)
 _DEBRIEF = re.compile(r"^/a/[^/]+/debrief$")
-APP_KEY = web.AppKey("trainer.lms", object)
+APP_KEY = web.AppKey("trainer_lms", object)
+SESSION_KEY = web.RequestKey("trainer_lms_session", object)  # the request's LMS session, once looked up
 
 
 class LmsLaunches:
@@ -76,12 +77,12 @@ class LmsLaunches:
 
     async def session(self, request: web.Request):
         """The live LMS session the request's path names (cached on the request), or None."""
-        if "trainer.lms.session" not in request:
+        if SESSION_KEY not in request:
             from trainer.progress import lms
 
             token = request.match_info.get("lms_token")
-            request["trainer.lms.session"] = await self._run(lms.session, token) if token else None
-        return request["trainer.lms.session"]
+            request[SESSION_KEY] = await self._run(lms.session, token) if token else None
+        return request[SESSION_KEY]
 
     # --- /lms/launch --------------------------------------------------------------------------------
     async def handle_launch(self, request: web.Request) -> web.StreamResponse:
