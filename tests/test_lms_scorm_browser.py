@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser_helpers import CHROMIUM_ARGS, chromium_executable, needs_chromium, query
+from tests.browser_helpers import ARTIFACTS, CHROMIUM_ARGS, chromium_executable, needs_chromium, query
 from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
 from tests.lms_helpers import Lms, scorm_again_script
 from tests.site_helpers import as_supervisor, make_site
@@ -61,6 +61,11 @@ def frame_url(page) -> str:
     return next((f.url for f in page.frames if "/lms/" in f.url), "")
 
 
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
 def poll(page, check, what: str, timeout: float = 30):
     for _ in range(int(timeout * 10)):
         value = check()
@@ -76,8 +81,11 @@ def test_lms_launch_play_to_debrief_reports_to_scorm_again(lms_site, site_db, br
     page = browser.new_context().new_page()
 
     # first launch: the brief of the package's scenario, no sign-in; start an assessment, answer once
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(player)
     app = trainer_frame(page)
+    app.get_by_role("button", name="Start").wait_for()
+    shot(page, "lms-brief")
     app.get_by_label(re.compile("Assessment", re.I)).check()
     app.get_by_role("button", name="Start").click()
     app.locator("section.confirm button[type=submit]").click()  # "recorded, your supervisor sees it": yes
@@ -100,6 +108,8 @@ def test_lms_launch_play_to_debrief_reports_to_scorm_again(lms_site, site_db, br
     else:
         raise AssertionError("never reached the debrief")
     poll(page, lambda: "LMSFinish" in page.evaluate("window.lmsCalls"), "the SCO to call LMSFinish")
+    shot(page, "lms-debrief")
+    assert app.get_by_role("status").filter(has_text="learning system").count() == 1
 
     [(overall, passed, mode, done)] = query(site_db, "SELECT overall, passed, mode, status FROM attempts WHERE id = ?",
                                             attempt)

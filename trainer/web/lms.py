@@ -130,11 +130,13 @@ class LmsLaunches:
                 if redirect.location is None:
                     raise
                 raise type(redirect)(location=relinked(str(redirect.location), token)) from None
-            extra = ""
+            extra = notice = ""
             if found is not None and _DEBRIEF.match(_rest(request)) and found.mode == "assessment" \
                     and found.status == "completed":
                 extra = result_script(found, session.sco_origin)
-            return relink_response(response, token, extra)
+                notice = html.escape(_("Your result goes to your learning system as well; this site keeps the "
+                                       "full record."))
+            return relink_response(response, token, extra, notice)
         return lms_page
 
     async def handle_home(self, request: web.Request) -> web.StreamResponse:
@@ -193,8 +195,9 @@ def relinked(location: str, token: str) -> str:
     return location
 
 
-def relink_response(response: web.StreamResponse, token: str, extra: str = "") -> web.StreamResponse:
-    """The page with its links and forms kept in the session's copy, and `extra` added before </body>."""
+def relink_response(response: web.StreamResponse, token: str, extra: str = "", notice: str = "") -> web.StreamResponse:
+    """The page with its links and forms kept in the session's copy, `extra` added before </body> and
+    `notice` (escaped text) said under its heading."""
     location = response.headers.get("Location")
     if location:
         response.headers["Location"] = relinked(location, token)
@@ -203,6 +206,8 @@ def relink_response(response: web.StreamResponse, token: str, extra: str = "") -
     text = response.text
     text = _LINK.sub(lambda m: m.group(1) + relinked(m.group(2), token) + m.group(3), text)
     text = _SIGN_OUT.sub("", text)  # the LMS signs the learner in and out; there is nothing to sign out of here
+    if notice and "</h1>" in text:
+        text = text.replace("</h1>", f'</h1>\n<p class="notice" role="status">{notice}</p>', 1)
     if extra:
         text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
     response.text = text
