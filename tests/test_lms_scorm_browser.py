@@ -95,6 +95,12 @@ def test_lms_launch_play_to_debrief_reports_to_scorm_again(lms_site, site_db, br
                  " WHERE t.name = ?", TRAINEE) if a[2] == 1], "the first choice to be recorded")
     assert status == "in-progress"
     assert page.evaluate("window.lmsCalls") == ["LMSInitialize", "LMSCommit"]  # incomplete, not finished
+    # a result posted by anyone but the trainer's frame (here the LMS's own origin) is not believed
+    sco = next(f for f in page.frames if f.url.endswith("/course/sco-1.html"))
+    sco.evaluate("window.postMessage({type: 'trainer:result', status: 'passed', score: 100}, '*')")
+    page.evaluate("new Promise(done => setTimeout(done, 0))")  # let the message be delivered
+    assert "LMSFinish" not in page.evaluate("window.lmsCalls")
+    assert page.evaluate("API.cmi.core.lesson_status") == "incomplete"
 
     # second launch (the LMS opens the course again): the same trainee, back in the unfinished attempt
     page.goto(player)
@@ -138,3 +144,11 @@ def test_revoked_package_launch_says_so(lms_site, site_db, browser, runner):
     trainer_frame(page).get_by_role("heading", name="This course was withdrawn").wait_for()
     assert statuses[f"{server.base}/lms/launch"] == 403
     assert query(site_db, "SELECT count(*) FROM lms_learners") == [(0,)]
+
+
+def test_sco_outside_an_lms_says_so(lms_site, browser):
+    server, lms = lms_site
+    page = browser.new_context().new_page()
+    page.goto(f"http://localhost:{lms.port}/course/sco-1.html")  # no API in any parent or opener
+    page.get_by_role("status").filter(has_text="Open this course from your learning system").wait_for()
+    assert page.locator("#trainer-frame").is_hidden()

@@ -100,3 +100,15 @@ def test_a_launch_opens_its_own_pages_and_nothing_else(site):
     # the rest of the site still refuses to be framed
     _, headers, _ = get(server.base + "/signin")
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_refusal_speaks_the_browsers_language(site):
+    server, db, key = site
+    request = urllib.request.Request(launch_url(server, "forged-key"), headers={"Accept-Language": "es-MX,es;q=0.9"})
+    try:
+        OPENER.open(request, timeout=30)
+    except urllib.error.HTTPError as exc:
+        body = exc.read().decode()
+        assert exc.code == 403 and 'lang="es"' in body and "El sitio de formación no conoce este curso" in body
+    else:
+        raise AssertionError("a forged key was accepted")
