@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from trainer.i18n import _
 from trainer.progress import audit
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
@@ -151,9 +152,9 @@ def revoke(store: Store, package_id: int, actor: str) -> LmsPackage:
     with store.write():
         row = store.db.execute("SELECT revoked_at FROM lms_packages WHERE id = ?", [package_id]).fetchone()
         if row is None:
-            raise UnknownPackage(f"there is no LMS package {package_id}; `trainer lms list` shows them")
+            raise UnknownPackage(_("there is no LMS package {id}; `trainer lms list` shows them").format(id=package_id))
         if row[0] is not None:
-            raise LmsError(f"LMS package {package_id} was already revoked on {row[0][:10]}")
+            raise LmsError(_("LMS package {id} was already revoked on {date}").format(id=package_id, date=row[0][:10]))
         store.db.execute("UPDATE lms_packages SET revoked_at = ?, revoked_by = ? WHERE id = ?",
                          [now_iso(), actor, package_id])
         ended = store.db.execute("DELETE FROM lms_sessions WHERE package_id = ?", [package_id]).rowcount
