@@ -132,6 +132,12 @@ def test_one_trainee_per_lms_learner_never_merged_with_an_account(runner, site, 
         with pytest.raises(lms.LaunchRefused) as blank:
             lms.launch(store, key, SCENARIOS[0], "", "", "https://lms.example")
         assert blank.value.reason == "student"
+        from trainer.progress import accounts
+
+        accounts.disable(store, "Sam Rivera (LMS E2002)", BOSS)
+        with pytest.raises(lms.LaunchRefused) as disabled:
+            lms.launch(store, key, SCENARIOS[0], "E2002", "Rivera, Sam", "https://lms.example")
+        assert disabled.value.reason == "disabled" and lms.session(store, sam.token) is None
         assert [e["subject"] for e in audit.entries(store, "lms-launch")] == ["Ngozi Okafor"] * 2 + ["Sam Rivera (LMS E2002)"]
     finally:
         store.close()

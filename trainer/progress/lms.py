@@ -54,7 +54,7 @@ class LaunchRefused(LmsError):
         super().__init__(message)
 
 
-REFUSALS = ("no-key", "unknown-key", "revoked", "scenario", "student", "busy")
+REFUSALS = ("no-key", "unknown-key", "revoked", "scenario", "student", "busy", "disabled")
 
 
 @dataclass(frozen=True)
@@ -222,8 +222,11 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
         if scenario_id not in scenarios:
             raise LaunchRefused("scenario", "this package does not hold that scenario")
         store.db.execute("DELETE FROM lms_sessions WHERE expires_at <= ?", [now])  # keeps the table small
-        found = store.db.execute("SELECT l.trainee_id, t.name FROM lms_learners l JOIN trainees t ON t.id = l.trainee_id"
+        found = store.db.execute("SELECT l.trainee_id, t.name, a.disabled FROM lms_learners l JOIN trainees t ON"
+                                 " t.id = l.trainee_id LEFT JOIN accounts a ON a.trainee_id = t.id"
                                  " WHERE l.student_id = ?", [student_id]).fetchone()
+        if found is not None and found[2]:
+            raise LaunchRefused("disabled", "a supervisor disabled this learner's account on the site")
         new = found is None
         if new:
             hour_ago = datetime.fromtimestamp(now - 3600, timezone.utc).isoformat(timespec="milliseconds")

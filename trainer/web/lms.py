@@ -241,6 +241,8 @@ def refusal_text(reason: str) -> tuple[str, str]:
                     _("The launch carried no usable learner id. Open the course again from your learning system.")),
         "no-origin": (_("This launch did not come from a course page"),
                       _("Open the course from your learning system.")),
+        "disabled": (_("Your account on the training site is disabled"),
+                     _("A supervisor disabled it, so this course cannot open. Ask your training team.")),
         "busy": (_("The training site is busy"),
                  _("Too many new learners opened this course in the last hour. Try again later, or tell your "
                    "training team.")),
