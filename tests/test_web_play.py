@@ -30,6 +30,7 @@ def test_a_trainee_plays_to_the_debrief_with_the_mouse(browser, server, web_db):
     assert choices_of(web_db, attempt_id) == [(1, "wait", 0, 0)]
     assert page.get_by_role("heading", name="Coaching").count() == 1 and "Vague." in page.content()
     assert page.get_by_role("group", name="What do you say?").count() == 0  # coaching first, then Continue
+    assert "OK..." not in live_text(page)  # the next step's line waits for Continue, as in the terminal
     page.get_by_role("button", name="Continue", exact=True).click()
     assert "OK..." in live_text(page)
     page.get_by_role("button", name="Sorry, I can do Tuesday at 10.", exact=True).click()

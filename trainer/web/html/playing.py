@@ -153,6 +153,7 @@ async def start_post(request: web.Request) -> web.Response:
             return await r.problem(request, 409, lambda: words.sentence(str(exc)), back=here)
         if held is None:
             return await r.problem(request, 404, lambda: _("That attempt is not yours to resume."), back=here)
+        held.coaching = False  # resumed at the step it is at, as the terminal app resumes
         return r.see_other(f"/a/{held.attempt.attempt_id}#now")
     mode = fields.get("mode", "")
     if mode not in MODES:
@@ -253,15 +254,16 @@ async def play_page(request: web.Request) -> web.Response:
     scenario = session.scenario
     mode = _("Practice") if held.attempt.mode == "practice" else _("Assessment")
     return await r.render(request, "play.html", title=f"{line(scenario.title)} · {mode}", s=scenario,
-                          mode_word=mode, held=held, lines=conversation(session), notice=notice,
+                          mode_word=mode, held=held, lines=conversation(session, held.coaching), notice=notice,
                           choices=[] if held.coaching else [(c.id, " ".join(c.text.split())) for c in session.options()],
                           step=len(session.transcript), coaching=coaching_of(session) if held.coaching else None,
                           left=left, mood=label(session.band), attempt_id=held.attempt.attempt_id)
 
 
-def conversation(session) -> list[dict]:
+def conversation(session, coaching: bool = False) -> list[dict]:
     """The conversation so far and the step on screen, as lines: narration, the character's and the
-    trainee's. Another character's role is given the first time they speak."""
+    trainee's. Another character's role is given the first time they speak. While practice coaching is
+    shown, the next step's lines wait for Continue (as in the terminal app): the reply is the newest line."""
     scenario = session.scenario
     introduced: set[str] = set()
     out: list[dict] = []
@@ -288,7 +290,7 @@ def conversation(session) -> list[dict]:
                     "text": (_("(time ran out)") if step.timed_out else " ".join(step.text.split()))})
         if step.reply:
             say(step.reply["speaker"], step.reply["text"], "character")
-    if not session.finished:
+    if not session.finished and not coaching:
         node(session.state, session.mood, session.flags)
     return out
 

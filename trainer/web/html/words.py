@@ -22,7 +22,7 @@ def points_words(points: dict[str, int]) -> str:
 
     if not points:
         return _("no points either way")
-    return "  ".join(f"{value:+d} {label(skill)}" for skill, value in sorted(points.items()))
+    return ", ".join(f"{value:+d} {label(skill)}" for skill, value in sorted(points.items()))
 
 
 def common() -> dict[str, str]:
