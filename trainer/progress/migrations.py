@@ -392,3 +392,44 @@ def m014_sso_email(db: Database) -> None:
             account_id INTEGER NOT NULL REFERENCES accounts(id),
             expires_at REAL NOT NULL
         )""")
+
+
+@migrations()
+def m015_scorm_launch_keys(db: Database) -> None:
+    """LMS launches (SCORM 1.2 packages): each package's launch key (kept only as a SHA-256 hash; the key
+    itself is inside the package), the LMS learners linked to trainees by their LMS student id (one
+    trainee per id, whatever package launched it), and the short-lived sessions a launch opens (the
+    token travels in the page's URL because the LMS frames the app from another site, where cookies
+    are not sent)."""
+    db.execute("""
+        CREATE TABLE lms_packages (
+            id INTEGER PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            scenarios TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            revoked_at TEXT,
+            revoked_by TEXT,
+            launches INTEGER NOT NULL DEFAULT 0,
+            last_launch_at TEXT
+        )""")
+    db.execute("""
+        CREATE TABLE lms_learners (
+            id INTEGER PRIMARY KEY,
+            student_id TEXT NOT NULL UNIQUE,
+            trainee_id INTEGER NOT NULL UNIQUE REFERENCES trainees(id),
+            package_id INTEGER NOT NULL REFERENCES lms_packages(id),
+            created_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE lms_sessions (
+            token_hash TEXT PRIMARY KEY,
+            package_id INTEGER NOT NULL REFERENCES lms_packages(id),
+            learner_id INTEGER NOT NULL REFERENCES lms_learners(id),
+            scenario_id TEXT NOT NULL,
+            sco_origin TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            expires_at REAL NOT NULL
+        )""")
+    db.execute("CREATE INDEX idx_lms_sessions_expiry ON lms_sessions(expires_at)")

@@ -126,6 +126,9 @@ class SiteServer(Server):
             web.static("/site", SITE_STATIC, name="site"),
         ])
         app.on_response_prepare.append(self.add_security_headers)
+        from trainer.web import lms
+
+        lms.install(app, self.db)  # after every other route and the security headers: it copies and relaxes them
         app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.on_shutdown)
         return app

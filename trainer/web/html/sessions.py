@@ -199,7 +199,11 @@ class SessionKeeper:
     # --- CSRF ----------------------------------------------------------------------------------------
     def csrf_token(self, request: web.Request) -> str:
         """The token every form of this page carries: from the session, else from the pre-session cookie
-        (made now, and set on the response by the middleware, when the browser has none)."""
+        (made now, and set on the response by the middleware, when the browser has none). A resolver's user
+        with a session of its own (an LMS launch: no cookie reaches a cross-site frame) has its own token."""
+        resolved = request.get(USER_KEY)
+        if resolved is not None and resolved.nonce.startswith("lms:"):
+            return self._mac(f"csrf|{resolved.nonce}".encode())
         payload = self.session_of(request)
         if payload is not None:
             return self._mac(f"csrf|{payload['n']}".encode())
