@@ -76,18 +76,18 @@ def owner(store: Store, address: str) -> EmailOwner | None:
         key = email_key(clean_email(address))
     except InvalidEmail:
         return None
-    row = store.db.execute(f"{_OWNER} WHERE email_key = ?", [key]).fetchone()
+    row = store._db.execute(f"{_OWNER} WHERE email_key = ?", [key]).fetchone()
     return EmailOwner(row[0], row[1], row[2], row[3], bool(row[4]), row[5]) if row else None
 
 
 def email_of(store: Store, account_id: int) -> str | None:
-    row = store.db.execute("SELECT email FROM accounts WHERE id = ?", [account_id]).fetchone()
+    row = store._db.execute("SELECT email FROM accounts WHERE id = ?", [account_id]).fetchone()
     return row[0] if row else None
 
 
 def emails(store: Store) -> dict[int, str]:
     """Every account's address, by account id (for listings)."""
-    return dict(store.db.execute("SELECT id, email FROM accounts WHERE email IS NOT NULL"))
+    return dict(store._db.execute("SELECT id, email FROM accounts WHERE email IS NOT NULL"))
 
 
 def attach(store: Store, account_id: int, address: str) -> str:
@@ -95,11 +95,11 @@ def attach(store: Store, account_id: int, address: str) -> str:
     has it). Returns the stored address."""
     clean = clean_email(address)
     key = email_key(clean)
-    clash = store.db.execute("SELECT name FROM accounts WHERE email_key = ? AND id != ?", [key, account_id]).fetchone()
+    clash = store._db.execute("SELECT name FROM accounts WHERE email_key = ? AND id != ?", [key, account_id]).fetchone()
     if clash:
         raise EmailRefused(_("the e-mail address {address} already belongs to {name}").format(
             address=clean, name=clash[0]))
-    store.db.execute("UPDATE accounts SET email = ?, email_key = ? WHERE id = ?", [clean, key, account_id])
+    store._db.execute("UPDATE accounts SET email = ?, email_key = ? WHERE id = ?", [clean, key, account_id])
     return clean
 
 
@@ -108,7 +108,7 @@ def set_email(store: Store, account_id: int, address: str, actor: str) -> str:
     clean_email(address)  # an invalid address is refused before the write lock is taken
     with store.write():
         old = email_of(store, account_id)
-        row = store.db.execute("SELECT name FROM accounts WHERE id = ?", [account_id]).fetchone()
+        row = store._db.execute("SELECT name FROM accounts WHERE id = ?", [account_id]).fetchone()
         if row is None:
             raise EmailRefused(_("there is no such account"))
         stored = attach(store, account_id, address)

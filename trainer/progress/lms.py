@@ -130,7 +130,7 @@ def new_package(store: Store, scenarios, base_url: str, actor: str) -> tuple[Lms
     key = secrets.token_urlsafe(32)
     ids = list(dict.fromkeys(scenarios))
     with store.write():
-        cursor = store.db.execute(
+        cursor = store._db.execute(
             "INSERT INTO lms_packages (key_hash, scenarios, base_url, created_at, created_by) VALUES (?, ?, ?, ?, ?)",
             [_digest(key), json.dumps(ids), base_url, now_iso(), actor])
         audit.record(store, actor, "lms-package", f"package:{cursor.lastrowid}", scenarios=ids, url=base_url)
@@ -138,26 +138,26 @@ def new_package(store: Store, scenarios, base_url: str, actor: str) -> tuple[Lms
 
 
 def package(store: Store, package_id: int) -> LmsPackage | None:
-    row = store.db.execute(f"{_PACKAGE_SELECT} WHERE p.id = ?", [package_id]).fetchone()
+    row = store._db.execute(f"{_PACKAGE_SELECT} WHERE p.id = ?", [package_id]).fetchone()
     return _package(row) if row else None
 
 
 def packages(store: Store) -> list[LmsPackage]:
     """Every package the site has made, oldest first, revoked ones included (they stay on record)."""
-    return [_package(r) for r in store.db.execute(f"{_PACKAGE_SELECT} ORDER BY p.id")]
+    return [_package(r) for r in store._db.execute(f"{_PACKAGE_SELECT} ORDER BY p.id")]
 
 
 def revoke(store: Store, package_id: int, actor: str) -> LmsPackage:
     """Refuse every later launch with this package's key, and end the sessions it opened."""
     with store.write():
-        row = store.db.execute("SELECT revoked_at FROM lms_packages WHERE id = ?", [package_id]).fetchone()
+        row = store._db.execute("SELECT revoked_at FROM lms_packages WHERE id = ?", [package_id]).fetchone()
         if row is None:
             raise UnknownPackage(_("there is no LMS package {id}; `trainer lms list` shows them").format(id=package_id))
         if row[0] is not None:
             raise LmsError(_("LMS package {id} was already revoked on {date}").format(id=package_id, date=row[0][:10]))
-        store.db.execute("UPDATE lms_packages SET revoked_at = ?, revoked_by = ? WHERE id = ?",
+        store._db.execute("UPDATE lms_packages SET revoked_at = ?, revoked_by = ? WHERE id = ?",
                          [now_iso(), actor, package_id])
-        ended = store.db.execute("DELETE FROM lms_sessions WHERE package_id = ?", [package_id]).rowcount
+        ended = store._db.execute("DELETE FROM lms_sessions WHERE package_id = ?", [package_id]).rowcount
         audit.record(store, actor, "lms-revoke", f"package:{package_id}", sessions_ended=ended)
     return package(store, package_id)
 
@@ -206,13 +206,13 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
         raise LaunchRefused("student", "the LMS did not give a usable learner id (cmi.core.student_id)")
     if len(student_name) > MAX_STUDENT_NAME:
         student_name = student_name[:MAX_STUDENT_NAME]
-    known = store.db.execute("SELECT revoked_at FROM lms_packages WHERE key_hash = ?", [_digest(key)]).fetchone()
+    known = store._db.execute("SELECT revoked_at FROM lms_packages WHERE key_hash = ?", [_digest(key)]).fetchone()
     if known is None:  # decided without the write lock: a flood of made-up keys never holds up anyone's choices
         raise LaunchRefused("unknown-key", "this launch key is not known to this site")
     token = secrets.token_urlsafe(32)
     now = clock()
     with store.write():
-        row = store.db.execute("SELECT id, scenarios, revoked_at FROM lms_packages WHERE key_hash = ?",
+        row = store._db.execute("SELECT id, scenarios, revoked_at FROM lms_packages WHERE key_hash = ?",
                                [_digest(key)]).fetchone()
         if row is None:
             raise LaunchRefused("unknown-key", "this launch key is not known to this site")
@@ -221,8 +221,8 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
             raise LaunchRefused("revoked", "this package's launch key was revoked by a supervisor")
         if scenario_id not in scenarios:
             raise LaunchRefused("scenario", "this package does not hold that scenario")
-        store.db.execute("DELETE FROM lms_sessions WHERE expires_at <= ?", [now])  # keeps the table small
-        found = store.db.execute("SELECT l.trainee_id, t.name, a.disabled FROM lms_learners l JOIN trainees t ON"
+        store._db.execute("DELETE FROM lms_sessions WHERE expires_at <= ?", [now])  # keeps the table small
+        found = store._db.execute("SELECT l.trainee_id, t.name, a.disabled FROM lms_learners l JOIN trainees t ON"
                                  " t.id = l.trainee_id LEFT JOIN accounts a ON a.trainee_id = t.id"
                                  " WHERE l.student_id = ?", [student_id]).fetchone()
         if found is not None and found[2]:
@@ -230,26 +230,26 @@ def launch(store: Store, key: str, scenario_id: str, student_id: str, student_na
         new = found is None
         if new:
             hour_ago = datetime.fromtimestamp(now - 3600, timezone.utc).isoformat(timespec="milliseconds")
-            recent = store.db.execute("SELECT count(*) FROM lms_learners WHERE package_id = ? AND created_at > ?",
+            recent = store._db.execute("SELECT count(*) FROM lms_learners WHERE package_id = ? AND created_at > ?",
                                       [package_id, hour_ago]).fetchone()[0]
             if recent >= MAX_NEW_LEARNERS_PER_HOUR:
                 raise LaunchRefused("busy", "this package brought in too many new learners in the last hour")
             account = _new_trainee_account(store, student_id, student_name)
             trainee = account.trainee
-            store.db.execute("INSERT INTO lms_learners (student_id, trainee_id, package_id, created_at)"
+            store._db.execute("INSERT INTO lms_learners (student_id, trainee_id, package_id, created_at)"
                              " VALUES (?, ?, ?, ?)", [student_id, trainee.id, package_id, now_iso()])
             audit.record(store, trainee.name, LEARNER_ACTION, trainee.name, package=package_id, student_id=student_id)
         else:
             trainee = Trainee(found[0], found[1])
-        learner_id = store.db.execute("SELECT id FROM lms_learners WHERE student_id = ?", [student_id]).fetchone()[0]
-        store.db.execute("INSERT INTO lms_sessions (token_hash, package_id, learner_id, scenario_id, sco_origin,"
+        learner_id = store._db.execute("SELECT id FROM lms_learners WHERE student_id = ?", [student_id]).fetchone()[0]
+        store._db.execute("INSERT INTO lms_sessions (token_hash, package_id, learner_id, scenario_id, sco_origin,"
                          " started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [_digest(token), package_id, learner_id, scenario_id, sco_origin, now_iso(),
                           now + SESSION_SECONDS])
-        store.db.execute("DELETE FROM lms_sessions WHERE learner_id = ? AND token_hash NOT IN (SELECT token_hash FROM"
+        store._db.execute("DELETE FROM lms_sessions WHERE learner_id = ? AND token_hash NOT IN (SELECT token_hash FROM"
                          " lms_sessions WHERE learner_id = ? ORDER BY expires_at DESC LIMIT ?)",
                          [learner_id, learner_id, MAX_SESSIONS_PER_LEARNER])
-        store.db.execute("UPDATE lms_packages SET launches = launches + 1, last_launch_at = ? WHERE id = ?",
+        store._db.execute("UPDATE lms_packages SET launches = launches + 1, last_launch_at = ? WHERE id = ?",
                          [now_iso(), package_id])
         audit.record(store, trainee.name, LAUNCH_ACTION, trainee.name, package=package_id, scenario=scenario_id,
                      **({"from": address} if address else {}))
@@ -262,7 +262,7 @@ def session(store: Store, token: str, clock=time.time) -> LmsSession | None:
     supervisor disabled the learner's account."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    row = store.db.execute(
+    row = store._db.execute(
         "SELECT t.id, t.name, a.id, s.package_id, s.scenario_id, s.sco_origin, s.expires_at FROM lms_sessions s"
         " JOIN lms_learners l ON l.id = s.learner_id JOIN trainees t ON t.id = l.trainee_id"
         " JOIN lms_packages p ON p.id = s.package_id JOIN accounts a ON a.trainee_id = t.id"
@@ -275,21 +275,21 @@ def session(store: Store, token: str, clock=time.time) -> LmsSession | None:
 def learner_count(store: Store, student_id: str | None = None) -> int:
     """How many LMS learners the site has (with `student_id`: 0 or 1, whether that one is linked)."""
     if student_id is None:
-        return store.db.execute("SELECT count(*) FROM lms_learners").fetchone()[0]
-    return store.db.execute("SELECT count(*) FROM lms_learners WHERE student_id = ?", [student_id]).fetchone()[0]
+        return store._db.execute("SELECT count(*) FROM lms_learners").fetchone()[0]
+    return store._db.execute("SELECT count(*) FROM lms_learners WHERE student_id = ?", [student_id]).fetchone()[0]
 
 
 # --- results -----------------------------------------------------------------------------------------
 def unfinished_attempt(store: Store, trainee_id: int, scenario_id: str) -> str | None:
     """The trainee's latest unfinished attempt at the scenario (a relaunch resumes it), or None."""
-    row = store.db.execute("SELECT id FROM attempts WHERE trainee_id = ? AND scenario_id = ? AND status = 'in-progress'"
+    row = store._db.execute("SELECT id FROM attempts WHERE trainee_id = ? AND scenario_id = ? AND status = 'in-progress'"
                            " ORDER BY last_activity DESC LIMIT 1", [trainee_id, scenario_id]).fetchone()
     return row[0] if row else None
 
 
 def result(store: Store, attempt_id: str, trainee_id: int) -> LmsResult | None:
     """The attempt's result, only if it is this trainee's (a session never reads someone else's)."""
-    row = store.db.execute("SELECT id, scenario_id, mode, status, passed, overall, started_at, finished_at FROM attempts"
+    row = store._db.execute("SELECT id, scenario_id, mode, status, passed, overall, started_at, finished_at FROM attempts"
                            " WHERE id = ? AND trainee_id = ?", [attempt_id, trainee_id]).fetchone()
     if row is None:
         return None

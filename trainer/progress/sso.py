@@ -40,7 +40,7 @@ class SsoRefused(StoreError):
 def _language(store: Store, trainee_id: int | None) -> str | None:
     if trainee_id is None:
         return None
-    row = store.db.execute("SELECT language FROM trainees WHERE id = ?", [trainee_id]).fetchone()
+    row = store._db.execute("SELECT language FROM trainees WHERE id = ?", [trainee_id]).fetchone()
     return (row[0] or None) if row else None
 
 
@@ -123,8 +123,8 @@ def issue_ticket(store: Store, account_id: int, clock=time.time) -> str:
     token = secrets.token_urlsafe(32)
     now = clock()
     with store.write():
-        store.db.execute("DELETE FROM sso_tickets WHERE expires_at <= ?", [now])
-        store.db.execute("INSERT INTO sso_tickets (hash, account_id, expires_at) VALUES (?, ?, ?)",
+        store._db.execute("DELETE FROM sso_tickets WHERE expires_at <= ?", [now])
+        store._db.execute("INSERT INTO sso_tickets (hash, account_id, expires_at) VALUES (?, ?, ?)",
                          [_digest(token), account_id, now + TICKET_SECONDS])
     return token
 
@@ -135,11 +135,11 @@ def redeem_ticket(store: Store, token: str, address: str, clock=time.time) -> ac
     if not token or len(token) > 100:
         return None
     with store.write():
-        row = store.db.execute("SELECT account_id, expires_at FROM sso_tickets WHERE hash = ?",
+        row = store._db.execute("SELECT account_id, expires_at FROM sso_tickets WHERE hash = ?",
                                [_digest(token)]).fetchone()
         if row is None:
             return None
-        store.db.execute("DELETE FROM sso_tickets WHERE hash = ?", [_digest(token)])
+        store._db.execute("DELETE FROM sso_tickets WHERE hash = ?", [_digest(token)])
         account = accounts.account_by_id(store, row[0]) if row[1] > clock() else None
         if account is None or account.disabled:
             return None
