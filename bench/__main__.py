@@ -151,7 +151,7 @@ def bench_record(count: int, repeat: int, tmp: Path) -> dict:
 
     class Fake:  # what Store.start_attempt reads of a scenario
         id, version, content_hash, title, category = "bench", 1, "h", "Bench", "privacy"
-        original_id, language = "bench", "en"
+        original_id, counts_toward, language, form_id = "bench", "bench", "en", None
 
     def ours():
         path = tmp / f"ours-{time.perf_counter_ns()}.db"

@@ -355,3 +355,15 @@ def m013_skill_assessed(db: Database) -> None:
     `assessed = 0` and no percent, left out of every average and never passed. Earlier attempts' skills
     stay assessed (which choices were on offer was not recorded, so it cannot be decided afterwards)."""
     db["attempt_skills"].add_column("assessed", int, not_null_default=1)
+
+
+@migrations()
+def m014_totals_kept_on_write(db: Database) -> None:
+    """Everything the report, dashboard and review list aggregate is kept on write (trainer.progress.totals):
+    distinct trainees per choice and per node, each node's average step, attempts per language and form, and
+    skills never assessed. Built here from the recorded rows; every total is counted again the same way, so
+    older totals that counted a form's items under its original, or an unfinished attempt, are put right."""
+    from trainer.progress import totals
+
+    totals.create_schema(db.conn)
+    totals.rebuild(db.conn)

@@ -18,6 +18,7 @@ from typing import Iterator
 from platformdirs import user_data_dir
 
 from trainer.outbox import facts as outbox
+from trainer.progress import totals
 from trainer.progress.dbfile import (SQLITE_HEADER, StoreError, check_existing_file, create_private,  # noqa: F401
                                      database_exists)
 
@@ -239,15 +240,8 @@ class Store:
                 "order_seed": seed, "owner": owner, "owner_seen": stamp, "language": scenario.language,
                 "translation_id": translation, "form_id": scenario.form_id,
             })
-            self.db.execute(
-                "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
-                " ON CONFLICT (trainee_id, mode) DO UPDATE SET attempts = attempts + 1,"
-                " last_activity = excluded.last_activity", [trainee.id, mode, stamp])
-            self.db.execute(
-                "INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts) VALUES (?, ?, ?, ?, 1)"
-                " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = CASE WHEN ?"
-                " THEN title ELSE excluded.title END, category = excluded.category",
-                [original, mode, scenario.title, scenario.category, translation is not None])
+            totals.on_start(self.db.conn, trainee.id, original, mode, stamp, scenario.title, scenario.category,
+                            translation is not None, scenario.language, scenario.form_id or original)
         return attempt_id
 
     def _check_owner(self, attempt_id: str, owner: str | None) -> None:
@@ -363,35 +357,16 @@ class Store:
         score, stamp = finish.score, finish.at
         passed = int(score.passed)
         execute = self.db.conn.execute
-        execute("UPDATE trainee_totals SET completed = completed + 1, passed = passed + ?,"
-                " overall_sum = overall_sum + ?, last_activity = ? WHERE trainee_id = ? AND mode = ?",
-                (passed, score.overall, stamp, trainee_id, mode))
-        execute("UPDATE scenario_totals SET completed = completed + 1, passed = passed + ?,"
-                " overall_sum = overall_sum + ? WHERE scenario_id = ? AND mode = ?",
-                (passed, score.overall, scenario_id, mode))
         for name, r in score.skills.items():
             if not r.scored:
                 continue
-            if r.assessed:  # a skill this path never tested says nothing about the trainee: no average
-                execute("INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)"
-                        " VALUES (?, ?, ?, 1, ?) ON CONFLICT (trainee_id, mode, skill) DO UPDATE SET n = n + 1,"
-                        " percent_sum = percent_sum + excluded.percent_sum", (trainee_id, mode, name, r.percent))
             execute("INSERT INTO attempt_skills (attempt_id, skill, raw, max, percent, threshold, passed, assessed)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (attempt_id, skill) DO UPDATE SET"
                     " raw = excluded.raw, max = excluded.max, percent = excluded.percent,"
                     " threshold = excluded.threshold, passed = excluded.passed, assessed = excluded.assessed",
                     (attempt_id, name, r.raw, r.best, r.percent if r.assessed else None, r.threshold,
                      int(r.passed), int(r.assessed)))
-        # a form's choices are its own items: kept apart from its original's (translations share theirs)
-        item_scenario = execute("SELECT coalesce(form_id, scenario_id) FROM attempts WHERE id = ?",
-                                (attempt_id,)).fetchone()[0]
-        execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)"
-                " SELECT ?, ?, node, choice_id, max(text), count(*),"
-                " sum((SELECT coalesce(sum(value), 0) FROM json_each(points))), sum(critical IS NOT NULL)"
-                " FROM choices WHERE attempt_id = ? AND undone = 0 GROUP BY node, choice_id"
-                " ON CONFLICT (scenario_id, mode, node, choice_id) DO UPDATE SET picks = picks + excluded.picks,"
-                " points = points + excluded.points, critical = critical + excluded.critical, text = excluded.text",
-                (item_scenario, mode, attempt_id))
+        totals.on_finish(self.db.conn, attempt_id, trainee_id, mode, passed, score.overall, stamp)
         execute("UPDATE attempts SET finished_at = ?, last_activity = ?, status = 'completed', ending = ?,"
                 " outcome = ?, overall = ?, passed = ?, shown_seq = NULL, deadline = NULL WHERE id = ?",
                 (stamp, stamp, finish.ending, finish.outcome, score.overall, passed, attempt_id))

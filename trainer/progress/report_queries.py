@@ -1,0 +1,251 @@
+"""The supervisor report's, dashboard's and exports' queries, returning typed records: `trainer/reports/` shapes
+and words them, this module alone knows the tables (SQL lives in `progress/` only).
+
+Unfiltered figures read the totals kept on write (trainer.progress.totals), so they cost the same at a
+million recorded choices as at a thousand; a filter (a date range, one trainee) narrows to indexed ranges of
+attempts. Only completed attempts count in rates, averages, skills and item analysis.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+DONE = "status = 'completed'"
+
+
+@dataclass(frozen=True)
+class TraineeFigures:
+    """One trainee's figures in one mode: counts, per-skill (n assessed, percent sum) with n = 0 for a
+    skill only ever "not assessed", and the latest completed attempts' scores and skills, newest first."""
+    attempts: int
+    completed: int
+    passed: int
+    overall_sum: float
+    last_activity: str | None
+    skills: dict[str, tuple[int, float]]
+    recent: tuple[tuple[str, float], ...]  # (attempt id, overall), newest first, at most 10
+    recent_skills: tuple[tuple[str, str, float], ...]  # (attempt id, skill, percent) of the newest 6, assessed
+
+
+@dataclass(frozen=True)
+class ItemCount:
+    """One choice of one scenario (or form) and mode: how often picked in completed attempts, points, criticals."""
+    form: str
+    node: str
+    choice_id: str
+    text: str | None
+    picks: int
+    points: float
+    critical: int
+
+
+@dataclass(frozen=True)
+class ScenarioFigures:
+    title: str | None
+    category: str | None
+    attempts: int
+    completed: int
+    passed: int
+    overall_sum: float
+    items: tuple[ItemCount, ...]
+    languages: dict[str, int]  # attempts per language played, most first
+    forms: dict[str, int]  # attempts per form (the original's own id for itself), the original first
+
+
+@dataclass(frozen=True)
+class TripUpCount:
+    """A choice in completed attempts with how many different trainees picked it."""
+    form: str
+    node: str
+    choice_id: str
+    text: str | None
+    trainees: int
+    picks: int
+    points: float
+    critical: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    trainee: str
+    mode: str
+    scenario: str
+    finished_at: str
+    score: float | None
+    passed: int | None
+
+
+@dataclass(frozen=True)
+class TaggedChoice:
+    tags: tuple[str, ...]
+    points_total: float
+
+
+def _where(filters: dict, prefix: str = "") -> tuple[list[str], list]:
+    """`column op ?` clauses for the filters given (started_at bounds, scenario, category, trainee)."""
+    where, params = [], []
+    for column, op, key in (("scenario_id", "=", "scenario"), ("started_at", ">=", "since"),
+                            ("started_at", "<", "until"), ("category", "=", "category"), ("trainee_id", "=", "trainee_id")):
+        if filters.get(key) is not None and filters.get(key) != "":
+            where.append(f"{prefix}{column} {op} ?")
+            params.append(filters[key])
+    return where, params
+
+
+def trainee_figures(store, trainee_id: int, mode: str, scenario: str | None = None, since: str | None = None,
+                    until: str | None = None, category: str | None = None) -> TraineeFigures | None:
+    """A trainee's figures in one mode (None when they started no attempt there): from the totals kept on
+    write, or, with a filter, from that range of their attempts."""
+    db = store.db
+    extra, extra_params = _where({"scenario": scenario, "since": since, "until": until, "category": category})
+    where, params = ["trainee_id = ?", "mode = ?"] + extra, [trainee_id, mode] + extra_params
+    if extra:
+        agg = db.execute(
+            f"SELECT count(*), sum({DONE}), sum(CASE WHEN {DONE} THEN coalesce(passed, 0) ELSE 0 END),"
+            f" sum(CASE WHEN {DONE} THEN overall ELSE 0 END), max(last_activity)"
+            f" FROM attempts WHERE {' AND '.join(where)}", params).fetchone()
+        attempts, completed, passed, overall_sum, last = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0, agg[4]
+        if attempts == 0:
+            return None
+        skills = {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT s.skill, count(*), sum(s.percent) FROM attempt_skills s JOIN attempts a ON"
+            f" a.id = s.attempt_id WHERE s.assessed AND a.{DONE} AND {' AND '.join('a.' + w for w in where)}"
+            " GROUP BY s.skill", params)}
+        for (skill,) in db.execute(  # only ever untested on these attempts' paths: "not assessed"
+                "SELECT DISTINCT s.skill FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id"
+                f" WHERE NOT s.assessed AND a.{DONE} AND {' AND '.join('a.' + w for w in where)}", params):
+            skills.setdefault(skill, (0, 0.0))
+    else:
+        stats = db.execute("SELECT attempts, completed, passed, overall_sum, last_activity FROM trainee_totals"
+                           " WHERE trainee_id = ? AND mode = ?", params).fetchone() or (0, 0, 0, 0.0, None)
+        attempts, completed, passed, overall_sum, last = stats
+        if attempts == 0:
+            return None
+        skills = {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT skill, n, percent_sum FROM trainee_skill_totals WHERE trainee_id = ? AND mode = ?"
+            " AND (n > 0 OR not_assessed > 0)", params)}
+    recent = tuple(db.execute(f"SELECT id, overall FROM attempts WHERE {' AND '.join(where)} AND {DONE}"
+                              " ORDER BY finished_at DESC LIMIT 10", params).fetchall())
+    recent_skills: tuple = ()
+    if recent:
+        ids = [r[0] for r in recent[:6]]
+        recent_skills = tuple(db.execute("SELECT attempt_id, skill, percent FROM attempt_skills WHERE assessed"
+                                         f" AND attempt_id IN ({','.join('?' * len(ids))})", ids).fetchall())
+    return TraineeFigures(attempts, completed, passed, overall_sum, last, skills, recent, recent_skills)
+
+
+def reported_scenarios(store) -> list[str]:
+    """Every scenario (original) any attempt was started on, by id."""
+    return [r[0] for r in store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals ORDER BY scenario_id")]
+
+
+def scenario_figures(store, scenario_id: str, mode: str, trainee_id: int | None = None,
+                     since: str | None = None) -> ScenarioFigures | None:
+    """A scenario's figures in one mode with its item analysis (None when no attempt there, or none in the
+    filter): kept totals, or, for one trainee or from a date, that range of its attempts."""
+    db = store.db
+    meta = db.execute("SELECT title, category, attempts, completed, passed, overall_sum FROM scenario_totals"
+                      " WHERE scenario_id = ? AND mode = ?", [scenario_id, mode]).fetchone()
+    if meta is None or meta[2] == 0:
+        return None
+    variants = db.execute("SELECT kind, value, attempts FROM scenario_variants WHERE scenario_id = ? AND mode = ?"
+                          " AND attempts > 0", [scenario_id, mode]).fetchall()
+    languages = dict(sorted(((v, n) for kind, v, n in variants if kind == "language"), key=lambda p: (-p[1], p[0])))
+    forms = dict(sorted(((v, n) for kind, v, n in variants if kind == "form"), key=lambda p: (p[0] != scenario_id, p[0])))
+    if trainee_id is not None or since:
+        where, params = _where({"trainee_id": trainee_id, "since": since}, "a.")
+        clause = " AND ".join(["a.scenario_id = ?", "a.mode = ?"] + where)
+        params = [scenario_id, mode] + params
+        agg = db.execute(f"SELECT count(*), sum(a.{DONE}), sum(CASE WHEN a.{DONE} THEN coalesce(passed, 0) ELSE 0"
+                         f" END), sum(CASE WHEN a.{DONE} THEN overall ELSE 0 END) FROM attempts a WHERE {clause}",
+                         params).fetchone()
+        attempts, completed, passed, overall_sum = agg[0], agg[1] or 0, agg[2] or 0, agg[3] or 0.0
+        items = db.execute(
+            "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(*),"
+            " sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)"
+            f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} AND a.{DONE}"
+            " AND c.undone = 0 GROUP BY 1, c.node, c.choice_id", params).fetchall()
+        if attempts == 0:
+            return None
+    else:
+        attempts, completed, passed, overall_sum = meta[2], meta[3], meta[4], meta[5]
+        ids = sorted({scenario_id, *forms})  # a form's items are kept under the form's own id
+        items = db.execute(
+            "SELECT scenario_id, node, choice_id, text, picks, points, critical FROM item_totals"
+            f" WHERE mode = ? AND picks > 0 AND scenario_id IN ({','.join('?' * len(ids))})", [mode, *ids]).fetchall()
+    return ScenarioFigures(meta[0], meta[1], attempts, completed, passed, overall_sum,
+                           tuple(ItemCount(*r) for r in items), languages, forms)
+
+
+def trip_up_counts(store, scenario_id: str, mode: str | None, trainee_id: int | None = None,
+                   since: str | None = None) -> tuple[dict[tuple[str, str], int], list[TripUpCount]]:
+    """Per (form, node): how many different trainees reached it; per choice: how many picked it, in completed
+    attempts, choices in effect. Kept totals for a whole mode; a trainee, a date or every mode counts a range."""
+    db = store.db
+    if mode and trainee_id is None and not since:
+        ids = sorted({scenario_id} | {r[0] for r in db.execute(
+            "SELECT value FROM scenario_variants WHERE scenario_id = ? AND mode = ? AND kind = 'form'",
+            [scenario_id, mode])})
+        marks = ",".join("?" * len(ids))
+        reached = {(form, node): people for form, node, people in db.execute(
+            f"SELECT scenario_id, node, trainees FROM node_totals WHERE mode = ? AND picks > 0 AND scenario_id IN"
+            f" ({marks})", [mode, *ids])}
+        rows = db.execute("SELECT scenario_id, node, choice_id, text, trainees, picks, points, critical > 0"
+                          f" FROM item_totals WHERE mode = ? AND picks > 0 AND scenario_id IN ({marks})"
+                          " ORDER BY 1, 2, 3", [mode, *ids]).fetchall()
+        return reached, [TripUpCount(*r[:7], bool(r[7])) for r in rows]
+    where, params = _where({"trainee_id": trainee_id, "since": since}, "a.")
+    if mode:
+        where.append("a.mode = ?")
+        params.append(mode)
+    clause = " AND ".join(["a.scenario_id = ?", "a.status = 'completed'", "c.undone = 0"] + where)
+    params = [scenario_id] + params
+    reached = {(form, node): people for form, node, people in db.execute(
+        f"SELECT coalesce(a.form_id, a.scenario_id), c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts"
+        f" a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node", params).fetchall()}
+    rows = db.execute(
+        "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id),"
+        " count(*), sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
+        f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node, c.choice_id",
+        params).fetchall()
+    return reached, [TripUpCount(*r[:6], r[6] or 0, bool(r[7])) for r in rows]
+
+
+def recorded_node_steps(store, scenario_id: str) -> dict[str, float]:
+    """Per node of a scenario (or form), the average step number at which completed attempts answered it."""
+    return {node: seq_sum / picks for node, seq_sum, picks in store.db.execute(
+        "SELECT node, sum(seq_sum), sum(picks) FROM node_totals WHERE scenario_id = ? GROUP BY node"
+        " HAVING sum(picks) > 0", [scenario_id])}
+
+
+def group_members(store) -> list[tuple[str, str]]:
+    """(group name, member name) for every group member, by group then name."""
+    return store.db.execute("SELECT g.name, t.name FROM group_members m JOIN groups g ON g.id = m.group_id"
+                            " JOIN trainees t ON t.id = m.trainee_id ORDER BY g.name_key, t.name").fetchall()
+
+
+def completed_timeline(store, limit: int, trainee_id: int | None = None, scenario: str | None = None,
+                       since: str | None = None, mode: str | None = None) -> list[TimelineEntry]:
+    """The latest `limit` completed attempts, newest first (an index on finished_at keeps it a short walk)."""
+    where, params = _where({"trainee_id": trainee_id, "scenario": scenario, "since": since}, "a.")
+    if mode:
+        where.append("a.mode = ?")
+        params.append(mode)
+    clause = " AND ".join(["a.status = 'completed'", "a.finished_at IS NOT NULL"] + where)
+    rows = store.db.execute(
+        "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
+        f" JOIN trainees t ON t.id = a.trainee_id WHERE {clause}"
+        f" ORDER BY a.finished_at DESC LIMIT {int(limit)}", params).fetchall()
+    return [TimelineEntry(*r) for r in rows]
+
+
+def tagged_choices(store, trainee_id: int, mode: str | None = None, limit: int = 2000) -> list[TaggedChoice]:
+    """A trainee's choices in effect in completed attempts (one mode if given), newest attempts first:
+    each choice's technique tags and its points in total."""
+    rows = store.db.execute(
+        "SELECT c.tags, c.points FROM choices c JOIN attempts a ON a.id = c.attempt_id"
+        f" WHERE a.trainee_id = ? AND a.{DONE} AND c.undone = 0 AND a.mode = coalesce(?, a.mode)"
+        f" ORDER BY a.started_at DESC LIMIT {int(limit)}", [trainee_id, mode])
+    return [TaggedChoice(tuple(json.loads(tags or "[]")), sum(json.loads(points or "{}").values()))
+            for tags, points in rows]
