@@ -233,8 +233,10 @@ def completed_timeline(store, limit: int, trainee_id: int | None = None, scenari
         where.append("a.mode = ?")
         params.append(mode)
     clause = " AND ".join(["a.status = 'completed'", "a.finished_at IS NOT NULL"] + where)
+    # unnarrowed, walk the newest completions back (else SQLite picks the status index and sorts them all)
+    walk = " INDEXED BY idx_attempts_completed_finished" if trainee_id is None and scenario is None else ""
     rows = store.db.execute(
-        "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
+        f"SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a{walk}"
         f" JOIN trainees t ON t.id = a.trainee_id WHERE {clause}"
         f" ORDER BY a.finished_at DESC LIMIT {int(limit)}", params).fetchall()
     return [TimelineEntry(*r) for r in rows]

@@ -285,12 +285,16 @@ class Store:
                     return at, deadline
         return row[1], row[2]
 
+    # The owner check is the INSERT's own condition (one statement, not a read then a write): no row is
+    # inserted for an attempt closed or held by another window, and only then is the reason looked up.
     _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
                       " mood_after, latency, at, critical, timed_out, tags, shown, undone, wording, step)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
-                      " FROM choices WHERE attempt_id = ? AND undone = 0)))")
+                      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
+                      " FROM choices WHERE attempt_id = ? AND undone = 0)) FROM attempts WHERE id = ?"
+                      " AND status = 'in-progress' AND (? IS NULL OR owner IS NULL OR owner = ?)")
     _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
-    _NEXT_SHOWN = "UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ? WHERE id = ?"
+    _TOUCH_AND_SHOW = ("UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ?, shown_seq = ?,"
+                       " shown_at = ?, deadline = ? WHERE id = ?")
 
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step, owner: str | None = None,
                       shown: list[str] | None = None, next_shown: tuple | None = None,
@@ -303,20 +307,23 @@ class Store:
         import sqlite3
 
         with self.write():
-            self._check_owner(attempt_id, owner)
             execute = self.db.conn.execute
             try:
-                execute(self._INSERT_CHOICE, (attempt_id, seq, step.node, step.choice, step.number, step.text,
-                                              json.dumps(step.points), step.mood_before, step.mood_after,
-                                              step.latency, step.at, step.critical, int(step.timed_out),
-                                              json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
-                                              getattr(step, "wording", 0), position, attempt_id))
+                inserted = execute(self._INSERT_CHOICE, (
+                    attempt_id, seq, step.node, step.choice, step.number, step.text, json.dumps(step.points),
+                    step.mood_before, step.mood_after, step.latency, step.at, step.critical, int(step.timed_out),
+                    json.dumps(step.tags), json.dumps(shown) if shown is not None else None,
+                    getattr(step, "wording", 0), position, attempt_id, attempt_id, owner, owner)).rowcount
             except sqlite3.IntegrityError as exc:  # this step (or this choice number) is already stored
                 raise AttemptMovedOn("this step was already answered in another window, and the attempt has "
                                      "moved on; nothing was saved here") from exc
-            execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
-            if next_shown is not None:
-                execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
+            if not inserted:
+                self._check_owner(attempt_id, owner)  # raises, saying why
+                raise AttemptElsewhere("this attempt is open elsewhere; nothing was saved here")
+            if next_shown is None:
+                execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
+            else:
+                execute(self._TOUCH_AND_SHOW, (step.at, now_iso(), *next_shown, attempt_id))
             outbox.on_choice(self.db.conn, attempt_id, seq)
             if finish is not None:
                 self._finish(attempt_id, finish)
