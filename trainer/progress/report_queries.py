@@ -251,3 +251,93 @@ def tagged_choices(store, trainee_id: int, mode: str | None = None, limit: int =
         f" ORDER BY a.started_at DESC LIMIT {int(limit)}", [trainee_id, mode])
     return [TaggedChoice(tuple(json.loads(tags or "[]")), sum(json.loads(points or "{}").values()))
             for tags, points in rows]
+
+
+# --- exports and the trainee's record ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExportedAttempt:
+    """An attempt as the exports write it, with its trainee's name."""
+    id: str
+    trainee: str
+    scenario_id: str
+    scenario_version: int | None
+    content_hash: str | None
+    mode: str
+    status: str
+    started_at: str | None
+    finished_at: str | None
+    ending: str | None
+    outcome: str | None
+    overall: float | None
+    passed: int | None
+    choices: int | None
+    signed_off_by: str | None
+    signed_off_at: str | None
+    language: str | None
+    translation_id: str | None
+    form_id: str | None
+
+
+@dataclass(frozen=True)
+class StoredSkill:
+    """One skill's result on one finished attempt (`percent` None when the path never assessed it)."""
+    skill: str
+    raw: float | None
+    max: float | None
+    percent: float | None
+    threshold: float | None
+    passed: int | None
+    assessed: int
+
+
+@dataclass(frozen=True)
+class ReviewedAttempt:
+    """An attempt a supervisor signed off or wrote a note on."""
+    id: str
+    date: str | None
+    scenario_id: str
+    title: str | None
+    mode: str
+    status: str
+    overall: float | None
+    passed: int | None
+    signed_off_by: str | None
+    signed_off_at: str | None
+    language: str | None
+
+
+_EXPORTED = ", ".join(f"a.{f}" if f != "trainee" else "t.name" for f in ExportedAttempt.__dataclass_fields__)
+
+
+def exported_attempts(store, since: str | None = None, until: str | None = None, trainee_ids=None,
+                      scenario: str | None = None, category: str | None = None, mode: str | None = None):
+    """Attempts started on or after `since` (and before `until`), optionally only these trainees (ids), one
+    scenario, category or mode, oldest first; yielded one at a time (an export may be long)."""
+    where, params = ["1 = 1"], []
+    for column, op, value in (("a.started_at", ">=", since), ("a.started_at", "<", until),
+                              ("a.scenario_id", "=", scenario), ("a.category", "=", category), ("a.mode", "=", mode)):
+        if value:
+            where.append(f"{column} {op} ?")
+            params.append(value)
+    if trainee_ids is not None:
+        where.append(f"a.trainee_id IN ({','.join('?' * len(trainee_ids)) or 'NULL'})")
+        params += list(trainee_ids)
+    for row in store.db.execute(f"SELECT {_EXPORTED} FROM attempts a JOIN trainees t ON t.id = a.trainee_id"
+                                f" WHERE {' AND '.join(where)} ORDER BY a.started_at, a.id", params):
+        yield ExportedAttempt(*row)
+
+
+def stored_skills(store, attempt_id: str) -> dict[str, StoredSkill]:
+    """An attempt's skill results by skill (in the order its primary key keeps them)."""
+    return {r[0]: StoredSkill(*r) for r in store.db.execute(
+        "SELECT skill, raw, max, percent, threshold, passed, assessed FROM attempt_skills WHERE attempt_id = ?",
+        [attempt_id])}
+
+
+def reviewed_attempts(store, trainee_id: int) -> list[ReviewedAttempt]:
+    """A trainee's attempts signed off or noted by a supervisor, by date (finished, else started)."""
+    return [ReviewedAttempt(*r) for r in store.db.execute(
+        "SELECT id, coalesce(finished_at, started_at), scenario_id, scenario_title, mode, status, overall, passed,"
+        " signed_off_by, signed_off_at, language FROM attempts WHERE trainee_id = ? AND (signed_off_by IS NOT NULL"
+        " OR id IN (SELECT attempt_id FROM notes)) ORDER BY 2, id", [trainee_id]).fetchall()]
