@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import big_scenario, progress_db, scenario_folder  # noqa: E402
+from bench.generate import big_scenario, scenario_folder  # noqa: E402
+from bench.report_runs import bench_reports  # noqa: E402
 from bench.user_runs import bench_startup, bench_validate  # noqa: E402
 from bench.web_sessions import bench_web_sessions  # noqa: E402
 
@@ -188,28 +189,7 @@ def bench_record(count: int, repeat: int, tmp: Path) -> dict:
                   detail=f"{t_ours / count * 1e6:.0f} µs vs {t_bare / count * 1e6:.0f} µs per choice")
 
 
-# --- reports -------------------------------------------------------------------------------------------------
-
-def bench_report(small: int, large: int, repeat: int, tmp: Path) -> dict:
-    from trainer.reports.data import build_report, scenario_rows, trainee_rows
-    from trainer.progress.store import Store
-
-    timings = {}
-    for size in (small, large):
-        path = tmp / f"report-{size}.db"
-        progress_db(path, size)
-        store = Store.open(path)
-
-        def dashboard():
-            build_report(store)
-            trainee_rows(store)
-            scenario_rows(store)
-
-        timings[size] = _best(dashboard, repeat)
-        store.close()
-    return figure(f"report + dashboard data, {large:,} / {small:,} recorded choices", timings[large] / timings[small],
-                  1.5, detail=f"{timings[large] * 1000:.1f} ms vs {timings[small] * 1000:.1f} ms")
-
+# --- reports: bench/report_runs.py ------------------------------------------------------------------------
 
 # --- engine --------------------------------------------------------------------------------------------------
 
@@ -265,8 +245,8 @@ GROUPS = {
     "load": lambda quick, tmp: bench_load(200 if quick else 1000, 1 if quick else 3, tmp),
     "big": lambda quick, tmp: bench_big([500, 2000] if quick else [500, 1000, 2000, 5000], 1 if quick else 3, tmp),
     "record": lambda quick, tmp: [bench_record(200 if quick else 1000, 1 if quick else 3, tmp)],
-    "report": lambda quick, tmp: [bench_report(1_000 if quick else 10_000, 100_000 if quick else 1_000_000,
-                                               3 if quick else 5, tmp)],
+    "report": lambda quick, tmp: bench_reports(1_000 if quick else 10_000, 100_000 if quick else 1_000_000,
+                                               3 if quick else 5, tmp, figure, _best, _interleaved),
     "engine": lambda quick, tmp: bench_engine(1.0 if quick else 3.0),
     "serve": lambda quick, tmp: bench_web_sessions(10, 10 if quick else 50, tmp, figure),
 }

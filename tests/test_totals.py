@@ -130,3 +130,14 @@ def test_a_trainee_repeating_a_choice_counts_once_among_trainees():
     kept = totals.kept(store.db.conn)
     assert {r[4:] for r in kept["item_totals"]} == {(3, -3.0, 0, 1)}  # 3 picks, one trainee
     assert {r[2]: r[3:] for r in kept["trainee_skill_totals"]} == {"empathy": (3, 120.0, 0), "privacy": (0, 0.0, 3)}
+
+
+def test_opening_a_database_leaves_numpy_unloaded_and_still_importable(tmp_path):
+    """sqlite-utils would import numpy (0.2-0.3 s) on every open; trainer hides it while sqlite-utils loads."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from trainer.progress.store import Store; Store.open(sys.argv[1]).close();"
+            " print('numpy' in sys.modules, 'pandas' in sys.modules); import numpy; print('ok')")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.db")], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False", "ok"], done.stderr

@@ -94,7 +94,9 @@ class Store:
             create_private(path)
         import sqlite3
 
-        from sqlite_utils import Database
+        from trainer.progress.sqlite_import import database_class
+
+        Database = database_class()
 
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -117,7 +119,9 @@ class Store:
     def memory(cls) -> "Store":
         import sqlite3
 
-        from sqlite_utils import Database
+        from trainer.progress.sqlite_import import database_class
+
+        Database = database_class()
 
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         db = Database(conn, execute_plugins=False)
