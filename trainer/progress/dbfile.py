@@ -49,3 +49,16 @@ def create_private(path: Path) -> None:
         pass  # another process created it first: fine
     except OSError as exc:
         raise StoreError(f"cannot create the database at {path}: {exc.strerror or exc}") from exc
+
+
+def copy_database(source, target: Path) -> None:
+    """A consistent copy of the open SQLite connection `source` into the file `target`, with SQLite's online
+    backup API (one snapshot, safe while others write), as one self-contained file (no -wal beside it)."""
+    import sqlite3
+
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        copy.close()
