@@ -364,7 +364,7 @@ class Store:
                                    (attempt_id,)).fetchone()
         if row is None or row[3] == "completed":
             return
-        trainee_id, scenario_id, mode, _ = row
+        trainee_id, _, mode, _ = row
         score, stamp = finish.score, finish.at
         passed = int(score.passed)
         execute = self.db.conn.execute
