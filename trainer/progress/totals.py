@@ -108,8 +108,9 @@ CHOICE_TABLES = ("item_totals", "item_trainees", "node_totals", "node_trainees")
 
 
 def rebuild(conn) -> None:
-    """Every total counted again from the raw rows (the migration; a generated benchmark database). Where
-    live writes keep the latest title, category or wording, a rebuild keeps the greatest (as m005 did).
+    """Every total counted again from the raw rows (the migration; a generated benchmark database). Titles,
+    categories and choice texts are what live writes would have left: the latest original's title (else the
+    first attempt's), the latest category, the text shown in the latest finished attempt.
     The four tables counted from choices come from one pass over them (a temporary table per trainee and
     choice), not four: at a million choices that pass is most of the migration's time."""
     for table, (keys, counted, query) in RECOUNT.items():
@@ -117,19 +118,24 @@ def rebuild(conn) -> None:
         columns = ", ".join(keys + counted)
         if table == "scenario_totals":
             conn.execute(f"INSERT INTO scenario_totals ({columns}, title, category) SELECT r.*,"
-                         " (SELECT max(scenario_title) FROM attempts WHERE scenario_id = r.sid AND mode = r.kind),"
-                         " (SELECT max(category) FROM attempts WHERE scenario_id = r.sid AND mode = r.kind)"
+                         " (SELECT scenario_title FROM attempts WHERE scenario_id = r.sid AND mode = r.kind ORDER BY"
+                         " translation_id IS NULL DESC, CASE WHEN translation_id IS NULL THEN started_at END DESC,"
+                         " started_at LIMIT 1),"
+                         " (SELECT category FROM attempts WHERE scenario_id = r.sid AND mode = r.kind"
+                         " ORDER BY started_at DESC LIMIT 1)"
                          f" FROM ({query.replace('a.scenario_id, a.mode,', 'a.scenario_id AS sid, a.mode AS kind,', 1)}) r")
         elif table not in CHOICE_TABLES:
             conn.execute(f"INSERT INTO {table} ({columns}) {query}")
     conn.execute("DROP TABLE IF EXISTS temp.picked")
     conn.execute(f"CREATE TEMP TABLE picked AS SELECT {ITEM} AS sid, a.mode AS kind, c.node AS node, c.choice_id AS ch,"
                  f" a.trainee_id AS who, count(*) AS picks, sum({POINTS}) AS points, sum(c.critical IS NOT NULL) AS"
-                 " critical, sum(c.seq) AS seq_sum, max(c.text) AS text FROM choices c JOIN attempts a ON"
+                 " critical, sum(c.seq) AS seq_sum, max(a.finished_at) AS last_at, c.text AS text FROM choices c"  # text: of last_at's row
+                 " JOIN attempts a ON"
                  f" a.id = c.attempt_id WHERE {DONE} AND c.undone = 0 GROUP BY 1, 2, 3, 4, 5")
     conn.execute("INSERT INTO item_totals (scenario_id, mode, node, choice_id, picks, points, critical, trainees, text)"
-                 " SELECT sid, kind, node, ch, sum(picks), sum(points), sum(critical), count(*), max(text) FROM picked"
-                 " GROUP BY sid, kind, node, ch")
+                 " SELECT sid, kind, node, ch, p, pts, cr, n, text FROM (SELECT sid, kind, node, ch, sum(picks) AS p,"
+                 " sum(points) AS pts, sum(critical) AS cr, count(*) AS n, max(last_at), text FROM picked"
+                 " GROUP BY sid, kind, node, ch)")  # text: the latest finished attempt's (SQLite's bare column with max)
     conn.execute("INSERT INTO item_trainees (scenario_id, mode, node, choice_id, trainee_id, picks)"
                  " SELECT sid, kind, node, ch, who, picks FROM picked")
     conn.execute("INSERT INTO node_totals (scenario_id, mode, node, picks, seq_sum, trainees)"
