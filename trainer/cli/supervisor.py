@@ -38,7 +38,9 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     if trainee and store.find_trainee(trainee) is None:
         raise click.UsageError(no_trainee(trainee, store))
     if scenario:
-        known = set(obj.library.summaries) | {r[0] for r in store.db.execute("SELECT DISTINCT scenario_id FROM scenario_totals")}
+        from trainer.progress.report_queries import reported_scenarios
+
+        known = set(obj.library.summaries) | set(reported_scenarios(store))
         if scenario not in known:
             raise click.UsageError(no_scenario(scenario, sorted(known)))
         if scenario in obj.library.summaries:  # a translation or a form: its attempts are recorded under its original
