@@ -46,12 +46,13 @@ def scenario_folder(folder: Path, count: int, library: Path) -> list[Path]:
 
 def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 16, per_attempt: int = 10) -> None:
     """A progress database with `choices` recorded choices, written through the real schema, with the
-    summaries the store keeps on write brought up to date (as if every choice had been recorded live)."""
+    totals the store keeps on write built by trainer.progress.totals.rebuild (what live recording keeps)."""
+    from trainer.progress import totals
     from trainer.progress.store import Store
 
     Store.open(path).close()
     rng = random.Random(7)
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(path)  # one transaction for every row: executemany in batches, one commit
     conn.execute("PRAGMA synchronous = OFF")
     conn.executemany("INSERT INTO trainees (id, name, name_key, created_at) VALUES (?, ?, ?, '2026-01-01')",
                      [(i + 1, f"Trainee {i + 1:03d}", f"trainee {i + 1:03d}") for i in range(trainees)])
@@ -75,24 +76,7 @@ def progress_db(path: Path, choices: int, trainees: int = 40, scenarios: int = 1
         if len(choice_rows) >= 50_000:
             _flush(conn, attempt_rows, choice_rows, skill_rows)
     _flush(conn, attempt_rows, choice_rows, skill_rows)
-    conn.executescript("""
-        DELETE FROM item_totals; DELETE FROM trainee_totals; DELETE FROM trainee_skill_totals;
-        DELETE FROM scenario_totals;
-        INSERT INTO item_totals (scenario_id, mode, node, choice_id, text, picks, points, critical)
-          SELECT a.scenario_id, a.mode, c.node, c.choice_id, max(c.text), count(*),
-                 sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), sum(c.critical IS NOT NULL)
-          FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE a.status = 'completed'
-          GROUP BY a.scenario_id, a.mode, c.node, c.choice_id;
-        INSERT INTO trainee_totals (trainee_id, mode, attempts, completed, passed, overall_sum, last_activity)
-          SELECT trainee_id, mode, count(*), sum(status = 'completed'), sum(coalesce(passed, 0)),
-                 sum(coalesce(overall, 0)), max(last_activity) FROM attempts GROUP BY trainee_id, mode;
-        INSERT INTO trainee_skill_totals (trainee_id, mode, skill, n, percent_sum)
-          SELECT a.trainee_id, a.mode, s.skill, count(*), sum(s.percent)
-          FROM attempt_skills s JOIN attempts a ON a.id = s.attempt_id GROUP BY a.trainee_id, a.mode, s.skill;
-        INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts, completed, passed, overall_sum)
-          SELECT scenario_id, mode, max(scenario_title), max(category), count(*), sum(status = 'completed'),
-                 sum(coalesce(passed, 0)), sum(coalesce(overall, 0)) FROM attempts GROUP BY scenario_id, mode;
-    """)
+    totals.rebuild(conn)  # the totals kept on write, counted once from the rows above (as the migration does)
     conn.commit()
     conn.close()
 

@@ -51,9 +51,9 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
     if trainee and store.find_trainee(trainee) is None:
         raise click.UsageError(no_trainee(trainee, store))
     if scenario:
-        from trainer.progress.lookups import recorded_scenario_ids
+        from trainer.progress.report_queries import reported_scenarios
 
-        known = set(obj.library.summaries) | set(recorded_scenario_ids(store))
+        known = set(obj.library.summaries) | set(reported_scenarios(store))
         if scenario not in known:
             raise click.UsageError(no_scenario(scenario, sorted(known)))
         if scenario in obj.library.summaries:  # a translation or a form: its attempts are recorded under its original

@@ -70,3 +70,16 @@ def explain(exc: Exception, path: Path | None) -> str:
     if "locked" in text or "busy" in text:
         return f"the progress database stayed busy for {BUSY_TIMEOUT_MS // 1000}s{where}; try again"
     return f"the progress database could not be written{where}: {exc}"
+
+
+def copy_database(source, target: Path) -> None:
+    """A consistent copy of the open SQLite connection `source` into the file `target`, with SQLite's online
+    backup API (one snapshot, safe while others write), as one self-contained file (no -wal beside it)."""
+    import sqlite3
+
+    copy = sqlite3.connect(str(target))
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        copy.close()

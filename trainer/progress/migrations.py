@@ -433,3 +433,15 @@ def m015_scorm_launch_keys(db: Database) -> None:
             expires_at REAL NOT NULL
         )""")
     db.execute("CREATE INDEX idx_lms_sessions_expiry ON lms_sessions(expires_at)")
+
+
+@migrations()
+def m016_totals_kept_on_write(db: Database) -> None:
+    """Everything the report, dashboard and review list aggregate is kept on write (trainer.progress.totals):
+    distinct trainees per choice and per node, each node's average step, attempts per language and form, and
+    skills never assessed. Built here from the recorded rows; every total is counted again the same way, so
+    older totals that counted a form's items under its original, or an unfinished attempt, are put right."""
+    from trainer.progress import totals
+
+    totals.create_schema(db.conn)
+    totals.rebuild(db.conn)

@@ -7,7 +7,6 @@ front (BEGIN IMMEDIATE) so concurrent writers queue instead of failing. No Textu
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from platformdirs import user_data_dir
 
 from trainer.progress import attempts as queries
 from trainer.progress import outbox_tables as outbox
+from trainer.progress import totals
 from trainer.progress.records import Attempt, Note, ScenarioBest, SkillResult, StoredChoice
 from trainer.progress.dbfile import (BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, check_existing_file,  # noqa: F401
                                      create_private, database_exists, explain)
@@ -74,7 +74,9 @@ class Store:
             create_private(path)
         import sqlite3
 
-        from sqlite_utils import Database
+        from trainer.progress.sqlite_import import database_class
+
+        Database = database_class()
 
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -97,7 +99,9 @@ class Store:
     def memory(cls) -> "Store":
         import sqlite3
 
-        from sqlite_utils import Database
+        from trainer.progress.sqlite_import import database_class
+
+        Database = database_class()
 
         conn = sqlite3.connect(":memory:", check_same_thread=False)
         db = Database(conn, execute_plugins=False)
@@ -225,15 +229,8 @@ class Store:
                 "order_seed": seed, "owner": owner, "owner_seen": stamp, "language": scenario.language,
                 "translation_id": translation, "form_id": scenario.form_id,
             })
-            self._db.execute(
-                "INSERT INTO trainee_totals (trainee_id, mode, attempts, last_activity) VALUES (?, ?, 1, ?)"
-                " ON CONFLICT (trainee_id, mode) DO UPDATE SET attempts = attempts + 1,"
-                " last_activity = excluded.last_activity", [trainee.id, mode, stamp])
-            self._db.execute(
-                "INSERT INTO scenario_totals (scenario_id, mode, title, category, attempts) VALUES (?, ?, ?, ?, 1)"
-                " ON CONFLICT (scenario_id, mode) DO UPDATE SET attempts = attempts + 1, title = CASE WHEN ?"
-                " THEN title ELSE excluded.title END, category = excluded.category",
-                [original, mode, scenario.title, scenario.category, translation is not None])
+            totals.on_start(self._db.conn, trainee.id, original, mode, stamp, scenario.title, scenario.category,
+                            translation is not None, scenario.language, scenario.form_id or original)
         return attempt_id
 
     def _check_owner(self, attempt_id: str, owner: str | None) -> None:
@@ -277,12 +274,16 @@ class Store:
                     return at, deadline
         return row[1], row[2]
 
+    # The owner check is the INSERT's own condition (one statement, not a read then a write): no row is
+    # inserted for an attempt closed or held by another window, and only then is the reason looked up.
     _INSERT_CHOICE = ("INSERT INTO choices (attempt_id, seq, node, choice_id, number, text, points, mood_before,"
                       " mood_after, latency, at, critical, timed_out, tags, shown, undone, wording, step)"
-                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
-                      " FROM choices WHERE attempt_id = ? AND undone = 0)))")
+                      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
+                      " FROM choices WHERE attempt_id = ? AND undone = 0)) FROM attempts WHERE id = ?"
+                      " AND status = 'in-progress' AND (? IS NULL OR owner IS NULL OR owner = ?)")
     _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
-    _NEXT_SHOWN = "UPDATE attempts SET shown_seq = ?, shown_at = ?, deadline = ? WHERE id = ?"
+    _TOUCH_AND_SHOW = ("UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ?, shown_seq = ?,"
+                       " shown_at = ?, deadline = ? WHERE id = ?")
 
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step, owner: str | None = None,
                       shown: list[str] | None = None, next_shown: tuple | None = None,
@@ -295,25 +296,28 @@ class Store:
         import sqlite3
 
         with self.write():
-            self._check_owner(attempt_id, owner)
             execute = self._db.conn.execute
             choice = StoredChoice(seq, step.node, step.choice, step.number, step.text, dict(step.points),
                                   step.mood_before, step.mood_after, step.latency, step.at, step.critical,
                                   bool(step.timed_out), list(step.tags), list(shown) if shown is not None else None,
                                   getattr(step, "wording", 0) or 0)
             try:
-                execute(self._INSERT_CHOICE, (attempt_id, seq, choice.node, choice.choice, choice.number, choice.text,
-                                              json.dumps(choice.points), choice.mood_before, choice.mood_after,
-                                              choice.latency, choice.at, choice.critical, int(choice.timed_out),
-                                              json.dumps(choice.tags),
-                                              json.dumps(choice.shown) if choice.shown is not None else None,
-                                              getattr(step, "wording", 0), position, attempt_id))
+                inserted = execute(self._INSERT_CHOICE, (
+                    attempt_id, seq, choice.node, choice.choice, choice.number, choice.text, json.dumps(choice.points),
+                    choice.mood_before, choice.mood_after, choice.latency, choice.at, choice.critical,
+                    int(choice.timed_out), json.dumps(choice.tags),
+                    json.dumps(choice.shown) if choice.shown is not None else None,
+                    choice.wording, position, attempt_id, attempt_id, owner, owner)).rowcount
             except sqlite3.IntegrityError as exc:  # this step (or this choice number) is already stored
                 raise AttemptMovedOn("this step was already answered in another window, and the attempt has "
                                      "moved on; nothing was saved here") from exc
-            execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
-            if next_shown is not None:
-                execute(self._NEXT_SHOWN, (*next_shown, attempt_id))
+            if not inserted:
+                self._check_owner(attempt_id, owner)  # raises, saying why
+                raise AttemptElsewhere("this attempt is open elsewhere; nothing was saved here")
+            if next_shown is None:
+                execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
+            else:
+                execute(self._TOUCH_AND_SHOW, (step.at, now_iso(), *next_shown, attempt_id))
             where = outbox.site(self._db.conn)
             if where is not None:  # a site database: the statement lands with the choice
                 outbox.on_choice(self._db.conn, queries.attempt(self._db, attempt_id), choice, where)

@@ -1,39 +1,32 @@
 """Data the report's charts need beyond the tables: scores over dates, groups, the choices that trip
 people up (each trainee counted once however often they repeat it), and the conversation order in which
-item analysis is listed. Read-only; each query is bounded by a scenario or by a row limit.
+item analysis is listed. Read-only; the figures come from trainer.progress.report_queries (totals kept on
+write, or a range of attempts when the report is narrowed).
 """
 
 from __future__ import annotations
 
 from typing import Mapping
 
+from trainer.progress import report_queries as queries
 from trainer.progress.store import Store
 
 TIMELINE_LIMIT = 2000
 
 
-def _narrow(store: Store, where: list[str], params: list, trainee: str | None = None, **columns) -> bool:
-    """Add the report's filters to a WHERE list: a trainee by name (False when there is none of that name,
-    so the caller returns nothing), then `column=value` pairs; a `since` value means started on or after."""
-    if trainee:
-        person = store.find_trainee(trainee)
-        if person is None:
-            return False
-        where.append("a.trainee_id = ?")
-        params.append(person.id)
-    for column, value in columns.items():
-        if value:
-            where.append("a.started_at >= ?" if column == "since" else f"a.{column} = ?")
-            params.append(value)
-    return True
+def _trainee_id(store: Store, trainee: str | None) -> int | None | bool:
+    """The id of the trainee the report is narrowed to: None when not narrowed, False when nobody has that
+    name (the caller then returns nothing)."""
+    if not trainee:
+        return None
+    person = store.find_trainee(trainee)
+    return False if person is None else person.id
 
 
 def groups(store: Store) -> dict[str, list[str]]:
     """Group name -> its members' names (the groups trainees belong to today)."""
     out: dict[str, list[str]] = {}
-    for group, name in store._db.execute(
-            "SELECT g.name, t.name FROM group_members m JOIN groups g ON g.id = m.group_id"
-            " JOIN trainees t ON t.id = m.trainee_id ORDER BY g.name_key, t.name"):
+    for group, name in queries.group_members(store):
         out.setdefault(group, []).append(name)
     return out
 
@@ -41,16 +34,12 @@ def groups(store: Store) -> dict[str, list[str]]:
 def timeline(store: Store, trainee: str | None = None, scenario: str | None = None, since: str | None = None,
              mode: str | None = None) -> list[dict]:
     """Completed attempts oldest first (the latest TIMELINE_LIMIT): who, when, mode, scenario, score, pass."""
-    where, params = ["a.status = 'completed'", "a.finished_at IS NOT NULL"], []
-    if not _narrow(store, where, params, trainee, scenario_id=scenario, since=since, mode=mode):
+    trainee_id = _trainee_id(store, trainee)
+    if trainee_id is False:
         return []
-    rows = store._db.execute(
-        "SELECT t.name, a.mode, a.scenario_id, a.finished_at, a.overall, a.passed FROM attempts a"
-        f" JOIN trainees t ON t.id = a.trainee_id WHERE {' AND '.join(where)}"
-        f" ORDER BY a.finished_at DESC LIMIT {TIMELINE_LIMIT}", params).fetchall()
-    return [{"trainee": name, "mode": kind, "scenario": sid, "finished_at": at, "score": overall,
-             "passed": None if passed is None else bool(passed)}
-            for name, kind, sid, at, overall, passed in reversed(rows)]
+    rows = queries.completed_timeline(store, TIMELINE_LIMIT, trainee_id, scenario, since, mode)
+    return [{"trainee": r.trainee, "mode": r.mode, "scenario": r.scenario, "finished_at": r.finished_at,
+             "score": r.score, "passed": None if r.passed is None else bool(r.passed)} for r in reversed(rows)]
 
 
 def conversation_order(scenario) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
@@ -72,10 +61,8 @@ def conversation_order(scenario) -> tuple[dict[str, int], dict[tuple[str, str], 
 
 
 def recorded_order(store: Store, scenario_id: str) -> dict[str, float]:
-    """Without the scenario file: nodes by the average step at which recorded attempts reached them."""
-    return {node: step for node, step in store._db.execute(
-        "SELECT c.node, avg(c.seq) FROM choices c JOIN attempts a ON a.id = c.attempt_id"
-        " WHERE (a.scenario_id = ? AND a.form_id IS NULL) OR a.form_id = ? GROUP BY c.node", [scenario_id, scenario_id])}
+    """Without the scenario file: nodes by the average step at which completed attempts answered them."""
+    return queries.recorded_node_steps(store, scenario_id)
 
 
 def in_conversation_order(store: Store, scenario_id: str, items: list[dict], scenarios: Mapping | None) -> list[dict]:
@@ -109,25 +96,17 @@ def trip_ups(store: Store, scenario_id: str, mode: str | None = None, trainee: s
              since: str | None = None) -> list[dict]:
     """Choices that lose points or are critical errors, in completed attempts: how many different
     trainees picked each (a trainee repeating it counts once) out of how many reached that step."""
-    where, params = ["a.scenario_id = ?", "a.status = 'completed'", "c.undone = 0"], [scenario_id]
-    if not _narrow(store, where, params, trainee, mode=mode, since=since):
+    trainee_id = _trainee_id(store, trainee)
+    if trainee_id is False:
         return []
-    clause = " AND ".join(where)
-    reached = {(form, node): people for form, node, people in store._db.execute(
-        f"SELECT coalesce(a.form_id, a.scenario_id), c.node, count(DISTINCT a.trainee_id) FROM choices c JOIN attempts"
-        f" a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node", params).fetchall()}
-    rows = store._db.execute(
-        "SELECT coalesce(a.form_id, a.scenario_id), c.node, c.choice_id, max(c.text), count(DISTINCT a.trainee_id),"
-        " count(*), sum((SELECT coalesce(sum(value), 0) FROM json_each(c.points))), max(c.critical IS NOT NULL)"
-        f" FROM choices c JOIN attempts a ON a.id = c.attempt_id WHERE {clause} GROUP BY 1, c.node, c.choice_id",
-        params).fetchall()
+    reached, rows = queries.trip_up_counts(store, scenario_id, mode, trainee_id, since)
     out = []
-    for form, node, choice_id, text, people, picks, points, critical in rows:
-        average = round((points or 0) / picks, 2) if picks else 0.0
-        if average < 0 or critical:
-            out.append({"form": form, "node": node, "choice_id": choice_id, "text": text, "trainees": people,
-                        "reached": reached.get((form, node), people), "picks": picks, "average_points": average,
-                        "critical": bool(critical)})
+    for r in rows:
+        average = round(r.points / r.picks, 2) if r.picks else 0.0
+        if average < 0 or r.critical:
+            out.append({"form": r.form, "node": r.node, "choice_id": r.choice_id, "text": r.text,
+                        "trainees": r.trainees, "reached": reached.get((r.form, r.node), r.trainees),
+                        "picks": r.picks, "average_points": average, "critical": r.critical})
     return out
 
 

@@ -8,6 +8,8 @@ import os
 from dataclasses import asdict
 from typing import Iterator
 
+from trainer.progress import report_queries as queries
+from trainer.progress.report_queries import ExportedAttempt, StoredSkill
 from trainer.progress.store import Store
 from trainer.sanitize import csv_row, dumps, line
 
@@ -19,41 +21,23 @@ NOT_ASSESSED = "not assessed"  # a skill cell when the attempt's path never test
 
 def attempts_since(store: Store, since: str | None, *, until: str | None = None, trainee_ids=None,
                    scenario: str | None = None, category: str | None = None, mode: str | None = None
-                   ) -> Iterator[dict]:
+                   ) -> Iterator[ExportedAttempt]:
     """Attempts started on or after `since` (and before `until`), optionally only these trainees (ids),
     one scenario, category or mode: the review's filter, so an export holds what the screen shows."""
-    where, params = ["1 = 1"], []
-    for column, op, value in (("a.started_at", ">=", since), ("a.started_at", "<", until),
-                              ("a.scenario_id", "=", scenario), ("a.category", "=", category), ("a.mode", "=", mode)):
-        if value:
-            where.append(f"{column} {op} ?")
-            params.append(value)
-    if trainee_ids is not None:
-        where.append(f"a.trainee_id IN ({','.join('?' * len(trainee_ids)) or 'NULL'})")
-        params += list(trainee_ids)
-    sql = ("SELECT a.*, t.name AS trainee FROM attempts a JOIN trainees t ON t.id = a.trainee_id"
-           f" WHERE {' AND '.join(where)} ORDER BY a.started_at, a.id")
-    cursor = store._db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    for row in cursor:
-        yield dict(zip(names, row))
+    return queries.exported_attempts(store, since, until, trainee_ids, scenario, category, mode)
 
 
-def _skills(store: Store, attempt_id: str) -> dict[str, dict]:
-    return {r["skill"]: r for r in store._db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
-
-
-def _skill_cell(skill: dict | None) -> object:
+def _skill_cell(skill: StoredSkill | None) -> object:
     """A skill's CSV cell: its percent, empty when the scenario has no such skill, and NOT_ASSESSED when
     no choice on the attempt's path could move it (a spreadsheet's AVERAGE skips it, as it should)."""
     if skill is None:
         return ""
-    return skill["percent"] if skill.get("assessed", 1) else NOT_ASSESSED
+    return skill.percent if skill.assessed else NOT_ASSESSED
 
 
 def export_csv(store: Store, since: str | None = None, **filters) -> str:
     attempts = list(attempts_since(store, since, **filters))
-    skills_by_attempt = {a["id"]: _skills(store, a["id"]) for a in attempts}
+    skills_by_attempt = {a.id: queries.stored_skills(store, a.id) for a in attempts}
     skill_names = sorted({s for skills in skills_by_attempt.values() for s in skills})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -62,25 +46,23 @@ def export_csv(store: Store, since: str | None = None, **filters) -> str:
                "translation_id", "form_id"]
     writer.writerow(columns + [f"skill_{line(s)}" for s in skill_names])
     for a in attempts:
-        row = [a["id"], a["trainee"], a["scenario_id"], a["scenario_version"], a["content_hash"], a["mode"],
-               a["status"], a["started_at"], a["finished_at"], a["ending"], a["outcome"], a["overall"],
-               "" if a["passed"] is None else bool(a["passed"]), a["choices"], a["language"], a["translation_id"] or "",
-               a.get("form_id") or ""]
-        skills = skills_by_attempt[a["id"]]
+        row = [a.id, a.trainee, a.scenario_id, a.scenario_version, a.content_hash, a.mode, a.status, a.started_at,
+               a.finished_at, a.ending, a.outcome, a.overall, "" if a.passed is None else bool(a.passed), a.choices,
+               a.language, a.translation_id or "", a.form_id or ""]
+        skills = skills_by_attempt[a.id]
         writer.writerow(csv_row(row + [_skill_cell(skills.get(s)) for s in skill_names]))
     return buffer.getvalue()
 
 
 def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[str]:
     for a in attempts_since(store, since, **filters):
-        record = {k: a[k] for k in ("id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode",
+        record = {k: getattr(a, k) for k in ("id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode",
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
                                     "signed_off_by", "signed_off_at", "language", "translation_id", "form_id")}
-        record["passed"] = None if a["passed"] is None else bool(a["passed"])
-        record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"],
-                                "assessed": bool(v.get("assessed", 1)), "passed": bool(v["passed"])}
-                            for k, v in _skills(store, a["id"]).items()}
-        record["transcript"] = [asdict(step) for step in store.steps(a["id"])]
+        record["passed"] = None if a.passed is None else bool(a.passed)
+        record["skills"] = {k: {"raw": v.raw, "max": v.max, "percent": v.percent, "assessed": bool(v.assessed),
+                                "passed": bool(v.passed)} for k, v in queries.stored_skills(store, a.id).items()}
+        record["transcript"] = [asdict(step) for step in store.steps(a.id)]
         yield dumps(record)
 
 
@@ -102,6 +84,6 @@ def export_xapi(store: Store, since: str | None = None, home_page: str | None = 
     import trainer.outbox  # noqa: F401  (registers the statement builder)
     from trainer.progress.outbox_tables import export_statements
 
-    keep = {a["id"] for a in attempts_since(store, since, **filters)} if any(
+    keep = {a.id for a in attempts_since(store, since, **filters)} if any(
         v is not None for v in filters.values()) else None
     return export_statements(store, xapi_home(store, home_page), since, keep)

@@ -73,16 +73,11 @@ def backup_private(path: Path | str, source, then=None) -> None:
     online backup API (safe while other processes write: it copies one snapshot), owner-only like `-o`.
     `then()` runs once the copy is complete and before it takes the target's place (the audit row): if it
     fails, the copy is removed and the target left as it was."""
-    import sqlite3
+    from trainer.progress.dbfile import copy_database
 
     def fill(fd: int, tmp: Path) -> None:
         os.close(fd)
-        target = sqlite3.connect(str(tmp))
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-        finally:
-            target.close()
+        copy_database(source, tmp)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         if then is not None:

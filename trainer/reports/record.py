@@ -13,6 +13,7 @@ from typing import Mapping
 
 from trainer.i18n import N_, _, current_language
 from trainer.progress import accounts
+from trainer.progress import report_queries as queries
 from trainer.progress.programme import trainee_programme
 from trainer.progress.store import Store, Trainee
 from trainer.reports.formats import attempts_left, shown
@@ -56,17 +57,13 @@ def record_data(store: Store, trainee: Trainee, catalogue: Mapping, today: date)
 def reviewed(store: Store, trainee: Trainee) -> list[dict]:
     """Every attempt a supervisor signed off or wrote a note on, assigned or not, with its notes: what a
     supervisor vouched for belongs on the record whether or not it completed an assignment."""
-    rows = store._db.execute(
-        "SELECT id, coalesce(finished_at, started_at), scenario_id, scenario_title, mode, status, overall, passed,"
-        " signed_off_by, signed_off_at, language FROM attempts WHERE trainee_id = ? AND (signed_off_by IS NOT NULL"
-        " OR id IN (SELECT attempt_id FROM notes)) ORDER BY 2, id", [trainee.id]).fetchall()
     out = []
-    for aid, when, sid, title, mode, status, overall, passed, by, at, language in rows:
-        out.append({"date": when, "scenario": sid, "title": title or sid, "mode": mode, "status": status,
-                    "score": overall, "passed": bool(passed), "signed_off_by": by, "signed_off_at": at,
-                    "language": language or "en",
+    for r in queries.reviewed_attempts(store, trainee.id):
+        out.append({"date": r.date, "scenario": r.scenario_id, "title": r.title or r.scenario_id, "mode": r.mode,
+                    "status": r.status, "score": r.overall, "passed": bool(r.passed), "signed_off_by": r.signed_off_by,
+                    "signed_off_at": r.signed_off_at, "language": r.language or "en",
                     "notes": [{"at": n.created_at, "author": n.author, "text": n.text}
-                              for n in store.notes(aid)]})
+                              for n in store.notes(r.id)]})
     return out
 
 
