@@ -71,7 +71,7 @@ def play(store: Store, attempts) -> None:
             if action[0] == "choose":
                 store.record_choice(attempt, "", store.next_seq(attempt), step(*action[1:], at(), people[person].name))
             elif store.steps(attempt):
-                store.undo_choice(attempt, "", store.steps(attempt)[-1]["seq"])
+                store.undo_choice(attempt, "", store.steps(attempt)[-1].seq)
         if ending[0] == "finish":
             store.finish_attempt(attempt, "done", "resolved", score(round(ending[1], 3), ending[2]), at=at())
         elif ending[0] == "abandon":
@@ -87,7 +87,7 @@ def play(store: Store, attempts) -> None:
 def test_kept_totals_always_equal_a_recount_from_the_raw_rows(operations):
     store = Store.memory()
     play(store, operations)
-    conn = store.db.conn
+    conn = store._db.conn
     assert totals.kept(conn) == totals.recount(conn)
 
 
@@ -97,7 +97,7 @@ def test_rebuilding_from_the_raw_rows_gives_what_was_kept(operations):
     """The migration's rebuild (run on a database recorded before the totals existed) equals live keeping."""
     store = Store.memory()
     play(store, operations)
-    conn = store.db.conn
+    conn = store._db.conn
     words = ("SELECT scenario_id, mode, title, category FROM scenario_totals UNION ALL"
              " SELECT scenario_id, mode, node, text FROM item_totals")
     live, live_words = totals.kept(conn), set(conn.execute(words))
@@ -117,11 +117,11 @@ def test_a_choice_taken_back_and_an_unfinished_attempt_never_count():
     store.finish_attempt(first, "done", "resolved", score(80.0, True), at="2026-03-01T10:00:03.000+00:00")
     second = store.start_attempt(ben, scenario("original"), "practice", at="2026-03-01T10:01:00.000+00:00")
     store.record_choice(second, "", 1, step("n1", "a", -2, True, "2026-03-01T10:01:01.000+00:00"))
-    items = {(r[2], r[3]): r[4:] for r in totals.kept(store.db.conn)["item_totals"]}
+    items = {(r[2], r[3]): r[4:] for r in totals.kept(store._db.conn)["item_totals"]}
     assert items == {("n1", "b"): (1, 2.0, 0, 1)}  # the undone pick and the unfinished attempt's: not counted
-    nodes = {r[2]: r[3:] for r in totals.kept(store.db.conn)["node_totals"]}
+    nodes = {r[2]: r[3:] for r in totals.kept(store._db.conn)["node_totals"]}
     assert nodes == {"n1": (1, 2, 1)}  # one pick, at step (seq) 2, by one trainee
-    assert totals.kept(store.db.conn) == totals.recount(store.db.conn)
+    assert totals.kept(store._db.conn) == totals.recount(store._db.conn)
 
 
 def test_a_trainee_repeating_a_choice_counts_once_among_trainees():
@@ -131,7 +131,7 @@ def test_a_trainee_repeating_a_choice_counts_once_among_trainees():
         attempt = store.start_attempt(ana, scenario("original"), "assessment", at=f"2026-03-0{n + 1}T10:00:00.000+00:00")
         store.record_choice(attempt, "", 1, step("n1", "a", -1, False, f"2026-03-0{n + 1}T10:00:01.000+00:00"))
         store.finish_attempt(attempt, "done", "failed", score(40.0, False), at=f"2026-03-0{n + 1}T10:00:02.000+00:00")
-    kept = totals.kept(store.db.conn)
+    kept = totals.kept(store._db.conn)
     assert {r[4:] for r in kept["item_totals"]} == {(3, -3.0, 0, 1)}  # 3 picks, one trainee
     assert {r[2]: r[3:] for r in kept["trainee_skill_totals"]} == {"empathy": (3, 120.0, 0), "privacy": (0, 0.0, 3)}
 

@@ -16,6 +16,7 @@ from typing import Iterable, Mapping
 from trainer.progress import audit
 from trainer.progress.names import InvalidName, clean_name
 from trainer.progress.schedule import MODES, STATUSES, Assignment, Standing, format_every, standing
+from trainer.progress.records import ATTEMPT_COLUMNS, Attempt
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 from trainer.i18n import _
 
@@ -201,20 +202,16 @@ def _waived(store: Store, assignment_id: int, trainee_id: int) -> dict | None:
     return None if row is None else {"version": row[0], "by": row[1], "at": row[2], "reason": row[3]}
 
 
-_STANDING_COLUMNS = ("id", "scenario_id", "started_at", "finished_at", "mode", "status", "passed", "overall",
-                     "scenario_version", "scenario_title", "content_hash", "language", "form_id", "signed_off_by",
-                     "signed_off_at")
-
-
-def _attempts_by_scenario(store: Store, trainee_id: int, scenario_ids: list[str]) -> dict[str, list[dict]]:
-    """The trainee's attempts on these scenarios, newest first, by scenario, with only the columns a
-    standing and its row read: each standing then walks its own scenario's attempts, not the trainee's
-    whole history once per assignment (a year of a hospital's report: 1.0 s -> see docs/performance.md)."""
-    out: dict[str, list[dict]] = {}
+def _attempts_by_scenario(store: Store, trainee_id: int, scenario_ids: list[str]) -> dict[str, list[Attempt]]:
+    """The trainee's attempts on these scenarios, newest first, by scenario: each standing then walks its own
+    scenario's attempts, not the trainee's whole history once per assignment (a year of a hospital's report:
+    1.0 s -> see docs/performance.md)."""
+    out: dict[str, list[Attempt]] = {}
     marks = ",".join("?" * len(scenario_ids))
-    for row in store._db.execute(f"SELECT {', '.join(_STANDING_COLUMNS)} FROM attempts WHERE trainee_id = ?"
-                                f" AND scenario_id IN ({marks}) ORDER BY started_at DESC", [trainee_id, *scenario_ids]):
-        out.setdefault(row[1], []).append(dict(zip(_STANDING_COLUMNS, row)))
+    for row in store._db.execute(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE trainee_id = ?"
+                                 f" AND scenario_id IN ({marks}) ORDER BY started_at DESC", [trainee_id, *scenario_ids]):
+        attempt = Attempt.from_row(row)
+        out.setdefault(attempt.scenario_id, []).append(attempt)
     return out
 
 
