@@ -9,7 +9,7 @@ import sys
 import click
 
 from trainer.cli.base import cli
-from trainer.cli import accounts, audit, authoring, practice, programme, scenarios, serve, supervisor, sync  # noqa: F401  (commands)
+from trainer.cli import accommodations, accounts, audit, authoring, practice, programme, scenarios, serve, supervisor, sync  # noqa: F401  (commands)
 
 __all__ = ["cli", "main"]
 

@@ -11,6 +11,7 @@ import json
 from datetime import date, datetime, timezone
 from typing import Mapping
 
+from trainer.progress import accommodations
 from trainer.progress.programme import completion_grid
 from trainer.reports.charts import add_chart_data
 from trainer.progress.store import Store
@@ -109,11 +110,13 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                            for skill, (n, total) in sorted(skills.items())},
                 "last_activity": last,
                 "recent": [r[1] for r in reversed(recent)],
+                "accommodations": [a.code for a in accommodations.used(store, person.id, kind, scenario, since, until,
+                                                                       category)],
             })
         if not mine and (trainee is not None or not filtered):
             mine.append({"id": person.id, "name": person.name, "mode": modes[0], "attempts": 0, "completed": 0,
                          "passed": 0, "pass_rate": None, "average": None, "skills": {}, "last_activity": None,
-                         "recent": []})
+                         "recent": [], "accommodations": []})
         rows.extend(mine)
     return rows
 

@@ -38,6 +38,13 @@ def attempts_since(store: Store, since: str | None, *, until: str | None = None,
         yield dict(zip(names, row))
 
 
+def _accommodation(attempt: dict) -> str:
+    """The accommodation an attempt was played under, as exports write it ("" when none)."""
+    from trainer.progress.accommodations import from_columns
+
+    return from_columns(attempt.get("extra_time"), attempt.get("no_timer")).code
+
+
 def _skills(store: Store, attempt_id: str) -> dict[str, dict]:
     return {r["skill"]: r for r in store.db["attempt_skills"].rows_where("attempt_id = ?", [attempt_id])}
 
@@ -58,13 +65,13 @@ def export_csv(store: Store, since: str | None = None, **filters) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = ["attempt_id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode", "status",
                "started_at", "finished_at", "ending", "outcome", "overall", "passed", "choices", "language",
-               "translation_id", "form_id"]
+               "translation_id", "form_id", "accommodation"]
     writer.writerow(columns + [f"skill_{line(s)}" for s in skill_names])
     for a in attempts:
         row = [a["id"], a["trainee"], a["scenario_id"], a["scenario_version"], a["content_hash"], a["mode"],
                a["status"], a["started_at"], a["finished_at"], a["ending"], a["outcome"], a["overall"],
                "" if a["passed"] is None else bool(a["passed"]), a["choices"], a["language"], a["translation_id"] or "",
-               a.get("form_id") or ""]
+               a.get("form_id") or "", _accommodation(a)]
         skills = skills_by_attempt[a["id"]]
         writer.writerow(csv_row(row + [_skill_cell(skills.get(s)) for s in skill_names]))
     return buffer.getvalue()
@@ -76,6 +83,7 @@ def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
                                     "signed_off_by", "signed_off_at", "language", "translation_id", "form_id")}
         record["passed"] = None if a["passed"] is None else bool(a["passed"])
+        record["accommodation"] = _accommodation(a) or None
         record["skills"] = {k: {"raw": v["raw"], "max": v["max"], "percent": v["percent"],
                                 "assessed": bool(v.get("assessed", 1)), "passed": bool(v["passed"])}
                             for k, v in _skills(store, a["id"]).items()}
