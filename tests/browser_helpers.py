@@ -127,7 +127,7 @@ class Tab:
                      if isinstance(payload, (bytes, bytearray)) else None)
 
     def open(self):
-        response = self.page.goto(self.server.base + "/")
+        response = self.page.goto(self.server.base + "/terminal")
         return response
 
     def text(self, since: int = 0) -> str:

@@ -117,14 +117,14 @@ def served(site_db):
 def test_every_response_carries_the_security_headers_and_the_page_no_inline_script(served):
     import re
 
-    for path in ("/", "/busy", "/status", "/static/js/textual.js", "/site/trainer.js", "/nowhere", "/ws"):
+    for path in ("/", "/terminal", "/signin", "/assets/app.css", "/busy", "/status", "/static/js/textual.js", "/site/trainer.js", "/nowhere", "/ws"):
         status, headers, body = _get(served.base + path)
         csp = headers.get("Content-Security-Policy", "")
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp, path
         assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0], path
         assert headers.get("X-Content-Type-Options") == "nosniff", path
         assert headers.get("Referrer-Policy") == "no-referrer", path
-    status, _, page = _get(served.base + "/")
+    status, _, page = _get(served.base + "/terminal")
     assert status == 200
     scripts = re.findall(rb"<script\b[^>]*>(.*?)</script>", page, re.S)
     assert scripts and all(not body.strip() for body in scripts)  # every script is a file

@@ -74,6 +74,10 @@ def _only_owner_can_write(path: Path) -> None:
 @click.option("--allowed-origin", "allowed_origins", multiple=True, metavar="URL",
               help="Also accept websockets from pages of this origin (e.g. https://training.clinic.example), "
               "when a proxy changes the Host header; repeatable. The site's own address is always accepted.")
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, metavar="ADDRESS",
+              help="A TLS proxy in front of the server (an address or a network, e.g. 127.0.0.1 or 10.0.0.0/24) "
+              "whose X-Forwarded-Proto and X-Forwarded-For are believed: the session cookie is then Secure and "
+              "sign-in lockouts count the browser's address; repeatable. Nobody else's are.")
 @click.option("--sync-every", metavar="INTERVAL",
               help="Also send the site's xAPI outbox to the LRS this often (30s, 5m, 1h; at least 10s). "
               "Needs --endpoint; credentials from TRAINER_LRS_USER and TRAINER_LRS_PASSWORD.")
@@ -81,11 +85,13 @@ def _only_owner_can_write(path: Path) -> None:
               help="The LRS's xAPI endpoint for --sync-every. Env: TRAINER_LRS_ENDPOINT.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: float,
-          allowed_origins: tuple[str, ...], sync_every: str | None, endpoint: str | None) -> None:
+          allowed_origins: tuple[str, ...], trusted_proxies: tuple[str, ...], sync_every: str | None,
+          endpoint: str | None) -> None:
     """Serve the app to browsers on the local network (site database only).
 
-    Each browser tab gets its own app process, starting at the sign-in: trainees get their catalogue,
-    supervisors the review. Every choice is saved as it is made, so a closed tab loses nothing.
+    Trainees use the HTML app at / (sign-in, catalogue, play, debrief: any browser, screen reader, keyboard
+    or phone). The terminal app is at /terminal, each tab its own app process starting at the sign-in:
+    supervisors get the review there. Every choice is saved as it is made, so a closed tab loses nothing.
     """
     from trainer.web.guard import allowed_origin
     from trainer.web.server import SiteServer, bind
@@ -95,6 +101,13 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
             raise click.BadParameter(_("{origin} is not an origin like https://training.clinic.example "
                                        "(scheme and host, and a port if not the default; no path)").format(
                 origin=line(origin)), param_hint="--allowed-origin")
+    from trainer.web.html.sessions import parse_proxies
+
+    try:
+        proxies = parse_proxies(trusted_proxies)
+    except ValueError as exc:
+        raise click.BadParameter(_("{value} is not an IP address or network like 127.0.0.1 or 10.0.0.0/24").format(
+            value=line(str(exc))), param_hint="--trusted-proxy") from None
     every = _sync_interval(sync_every, endpoint)
     db = _site_database(obj)
     client = None
@@ -110,7 +123,7 @@ def serve(obj: Context, host: str, port: int, max_sessions: int, idle_minutes: f
         raise click.ClickException(_("cannot listen on {host}:{port}: {reason}").format(
             host=line(host), port=port, reason=reason)) from None
     server = SiteServer(db, host=host, port=port, max_sessions=max_sessions, idle_seconds=idle_minutes * 60,
-                        allowed_origins=allowed_origins)
+                        allowed_origins=allowed_origins, trusted_proxies=proxies)
     if client is None:
         server.serve(sock)
         return

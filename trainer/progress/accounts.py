@@ -213,6 +213,12 @@ def find(store: Store, name: str) -> Account | None:
     return _row_to_account(store, row) if row else None
 
 
+def account_by_id(store: Store, account_id: int) -> Account | None:
+    """The account a web session names (by id, which a rename does not change), or None if it is gone."""
+    row = store.db.execute(f"{_SELECT} WHERE id = ?", [account_id]).fetchone()
+    return _row_to_account(store, row) if row else None
+
+
 def accounts(store: Store, role: str | None = None) -> list[Account]:
     where, params = ("WHERE role = ?", [role]) if role else ("", [])
     return [_row_to_account(store, r) for r in store.db.execute(f"{_SELECT} {where} ORDER BY name_key", params)]

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.scenario.library import Library
-from trainer.scenario.vocabulary import DIFFICULTIES
 from trainer.i18n import N_, _, current_language, set_language
 from trainer.progress.store import Store, StoreError, Trainee
 from trainer.sanitize import line
@@ -80,12 +79,10 @@ class TrainerApp(App):
         return self._jurisdiction
 
     def offered_here(self, summary) -> bool:
-        """A scenario for this jurisdiction, or one that names none; every scenario when the library has
-        none for this jurisdiction (a locale's country with no scenarios of its own shows the whole library
-        rather than an empty catalogue)."""
-        here = self.jurisdiction
-        return (not summary.jurisdiction or summary.jurisdiction == here
-                or not self.library.has_jurisdiction(here))
+        """A scenario offered for this jurisdiction (trainer.play.offered decides)."""
+        from trainer.play.offered import offered_here
+
+        return offered_here(self.library, self.jurisdiction, summary)
 
     def version_for(self, scenario_id: str) -> str:
         """The id of the version of `scenario_id` (an original) to open in the current language."""
@@ -254,9 +251,10 @@ class TrainerApp(App):
         return suggestions_for(self.store, self.trainee, self.library, today, self._offers)
 
     def ordered_scenarios(self):
-        """Summaries of the originals in catalogue order: by category, then difficulty, then title."""
-        return sorted(self.library.catalogue(),
-                      key=lambda s: (s.category, DIFFICULTIES.index(s.difficulty), s.title.lower()))
+        """Summaries of the originals in catalogue order (trainer.play.offered)."""
+        from trainer.play.offered import catalogue_order
+
+        return catalogue_order(self.library)
 
     def open_brief(self, scenario_id: str, replace: bool = False, mode: str | None = None) -> None:
         """The scenario's brief, over the current screen or (`replace`, from a debrief) in its place. A
@@ -283,22 +281,12 @@ class TrainerApp(App):
         self.switch_screen(screen) if replace else self.push_screen(screen)
 
     def assigned_mode(self, original_id: str) -> str:
-        """"assessment" while the trainee's assignment of this scenario asks for one and has attempts left,
-        else "practice" (the brief never remembers the last mode used)."""
+        """The mode a brief opens in (trainer.play.offered: the assignment's, else practice)."""
         from datetime import date
 
-        from trainer.progress.programme import trainee_programme
+        from trainer.play.offered import assigned_mode
 
-        if self.trainee is None:
-            return "practice"
-        try:
-            rows = trainee_programme(self.store, self.trainee, self.library.summaries, date.fromtimestamp(self.clock()))
-        except StoreError:
-            return "practice"
-        row = next((r for r in rows if r["scenario"] == original_id), None)
-        wanted = (row is not None and row["mode"] == "assessment" and row["status"] not in ("passed", "waived")
-                  and row["attempts_left"] != 0)
-        return "assessment" if wanted else "practice"
+        return assigned_mode(self.store, self.trainee, self.library, original_id, date.fromtimestamp(self.clock()))
 
     def start_attempt(self, scenario, mode: str, resume_id: str | None = None, discard: Iterable[str] = ()) -> None:
         """A new attempt with its own choice order, or a resumed one taken over for this window. A new one

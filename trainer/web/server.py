@@ -29,6 +29,7 @@ from trainer.web.supervisors import SupervisorCheck
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SITE_STATIC = Path(__file__).resolve().parent / "static"  # our own page script
 log = logging.getLogger("trainer.web")
+MAX_REQUEST_BYTES = 64 * 1024  # no request to this server carries more: forms are a few short fields
 
 def page_words(idle_minutes: str = "") -> dict[str, str]:
     """The server's own pages in the server's language (its environment, as the command line reads it)."""
@@ -82,7 +83,8 @@ class SiteServer(Server):
 
     def __init__(self, db: Path, host: str = "127.0.0.1", port: int = 8000, max_sessions: int = 40,
                  idle_seconds: float = 20 * 60, command: str | None = None, clock=time.monotonic,
-                 allowed_origins=(), app_memory_mb: int = APP_MEMORY_MB, kill_after: float = KILL_AFTER_SECONDS):
+                 allowed_origins=(), app_memory_mb: int = APP_MEMORY_MB, kill_after: float = KILL_AFTER_SECONDS,
+                 trusted_proxies=(), html: dict | None = None):
         super().__init__(command or app_command(db), host=host, port=port, title="trainer",
                          templates_path=TEMPLATES)
         self.db = db
@@ -98,13 +100,19 @@ class SiteServer(Server):
         self.flooded = 0  # sessions closed for sending more than a person types
         self._sweeper: asyncio.Task | None = None
         self.supervisors = SupervisorCheck(db)
+        self.trusted_proxies = tuple(trusted_proxies)  # ip networks whose X-Forwarded-Proto/-For are believed
+        self.html = html or {}  # extra settings for the HTML app (tests: clock, library, order_seed)
 
     # --- the aiohttp application ----------------------------------------------------------------------
     async def _make_app(self) -> web.Application:
-        app = web.Application()
+        from trainer.web.html.routes import html_routes
+
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path), autoescape=True)
+        html_routes(app, {"db": self.db, "idle_seconds": self.idle_seconds, "trusted_proxies": self.trusted_proxies,
+                          **self.html})  # the trainee app as HTML pages, at /
         app.add_routes([
-            web.get("/", self.handle_index, name="index"),
+            web.get("/terminal", self.handle_index, name="index"),
             web.get("/ws", self.handle_websocket, name="websocket"),
             web.get("/busy", self.handle_busy, name="busy"),
             web.get("/status", self.handle_status, name="status"),
@@ -123,6 +131,7 @@ class SiteServer(Server):
 
     def initialize_logging(self) -> None:
         logging.basicConfig(level="INFO", format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+        logging.getLogger("transitions").setLevel(logging.WARNING)  # the HTML app plays in this process
 
     async def on_startup(self, app: web.Application) -> None:
         self._sweeper = asyncio.create_task(self._close_idle_sessions())
