@@ -21,8 +21,6 @@ from trainer.sanitize import line
 from trainer.web.html import pages as p
 from trainer.web.html import session_expiry
 
-NOTICES = web.AppKey("trainer_progress_notices", dict)  # session nonce -> (notice, is_error): one per view
-PASSPHRASE_CHECKS = web.AppKey("trainer_passphrase_checks", asyncio.Lock)
 FIELD_MAX = 1024
 
 
@@ -36,18 +34,20 @@ def routes() -> list:
     ]
 
 
-def _say(request: web.Request, user, message: str, error: bool = False) -> None:
-    notices = request.app.get(NOTICES)
-    if notices is None:
-        return
-    if len(notices) > 10_000:  # bounded: a notice nobody came back for is dropped
-        notices.clear()
-    notices[user.nonce or str(user.id)] = (message, error)
-
-
-def _take(request: web.Request, user) -> tuple[str, bool]:
-    notices = request.app.get(NOTICES)
-    return notices.pop(user.nonce or str(user.id), ("", False)) if notices is not None else ("", False)
+def _notices() -> dict[str, tuple[str, bool]]:
+    """What a form's redirect says on the page it lands on (`?done=CODE`): (message, is it an error).
+    A code, not the message, travels in the address: nothing a visitor types is ever echoed from it."""
+    return {
+        "language": (_("Language saved."), False),
+        "changed": (_("Your passphrase is changed."), False),
+        "missing": (_("Type your current passphrase and the new one twice."), True),
+        "differ": (_("The two new passphrases differ; type them again."), True),
+        "wrong": (_("Your current passphrase is not right; nothing was changed."), True),
+        "weak": (_("That new passphrase is too easy to guess: use three or four unrelated words, 12 characters "
+                   "or more. Nothing was changed."), True),
+        "locked": (_("Too many wrong passphrases in a row: wait a minute, then try again. Nothing was changed."), True),
+        "failed": (_("Your passphrase could not be changed just now; try again."), True),
+    }
 
 
 def _view(store, user) -> dict:
@@ -87,11 +87,10 @@ def _view(store, user) -> dict:
             "result": "" if a.passed is None else (_("✓ pass") if a.passed else _("✗ not yet")),
             "supervisor": " · ".join(supervisor), "language": line(language_name(a.language)),
             "accommodation": from_code(a.accommodation).label(),
-            "link": f"/a/{a.id}/debrief" if a.completed else f"/s/{a.scenario_id}",
+            "link": f"/a/{a.id}/debrief" if a.completed else f"/s/{a.scenario_id}" if a.status == "in-progress" else "",
             "link_words": _("Debrief") if a.completed else _("Resume"),
             "link_label": (_("Debrief of {title}, {when}") if a.completed else _("Resume {title}, started {when}")
-                           ).format(title=line(a.title), when=day_text(a.started_at)),
-            "resumable": a.status == "in-progress"})
+                           ).format(title=line(a.title), when=day_text(a.started_at))})
     notes = [{"when": day_text(n.at), "scenario": line(n.scenario), "author": line(n.author),
               "text": line(" ".join(n.text.split()))} for n in mine.notes]
     scores = ""
@@ -128,7 +127,7 @@ async def progress_page(request: web.Request) -> web.Response:
         return user
     here = p.site(request)
     here.language_for(request, user)
-    notice, error = _take(request, user)
+    notice, error = _notices().get(request.query.get("done", ""), ("", False))
     languages = [{"code": code, "name": name, "chosen": code == (user.language or "")}
                  for code, name in available_languages().items()]
     return await p.render(request, "progress.html", title=_("My progress"), w=words(), view=_view(here.store, user),
@@ -150,18 +149,10 @@ async def language_post(request: web.Request) -> web.Response:
         return await p.problem(request, 400, lambda: _("That language is not one the app speaks."), back="/progress")
     try:
         set_language(p.site(request).store, Trainee(user.trainee_id, user.name), code or None)
-    except StoreError as exc:
-        _say(request, user, line(str(exc)), error=True)
-        return p.see_other("/progress")
-    p.site(request).language_for(request, None if not code else _with_language(user, code))
-    _say(request, user, _("Language saved."))
-    return p.see_other("/progress#language")
-
-
-def _with_language(user, code: str):
-    from dataclasses import replace
-
-    return replace(user, language=code)
+    except StoreError:
+        return await p.problem(request, 503, lambda: _("The language could not be saved just now; try again."),
+                               back="/progress")
+    return p.see_other("/progress?done=language#language")
 
 
 async def passphrase_post(request: web.Request) -> web.Response:
@@ -174,37 +165,39 @@ async def passphrase_post(request: web.Request) -> web.Response:
     p.site(request).language_for(request, user)
     current, new, again = (fields.get(k, "") for k in ("current", "new", "again"))
     if not current or not new or max(len(current), len(new), len(again)) > FIELD_MAX:
-        _say(request, user, _("Type your current passphrase and the new one twice."), error=True)
+        code = "missing"
     elif new != again:
-        _say(request, user, _("The two new passphrases differ; type them again."), error=True)
+        code = "differ"
     else:
-        lock = request.app.get(PASSPHRASE_CHECKS)
-        if lock is None:
-            lock = request.app[PASSPHRASE_CHECKS] = asyncio.Lock()  # argon2 runs one at a time, off the loop
+        here = p.site(request)
         address = p.keeper(request).client_address(request)
-        async with lock:
-            reason = await asyncio.to_thread(_change, p.site(request).db, user.id, current, new, address)
-        _say(request, user, reason or _("Your passphrase is changed."), error=bool(reason))
-    return p.see_other("/progress#passphrase")
+        async with here._checking:  # argon2 one at a time, off the event loop, as the sign-in does
+            code = await asyncio.to_thread(_change, here.db, user.id, current, new, address)
+    return p.see_other(f"/progress?done={code}#passphrase")
 
 
 def _change(db, account_id: int, current: str, new: str, address: str) -> str:
-    """Change the passphrase on a connection of this worker thread's own; '' when done, else why not."""
+    """Change the passphrase on a connection of this worker thread's own; the notice code of the outcome."""
     from trainer.progress import accounts
+    from trainer.progress.passphrase import LockedOut, WeakPassphrase, check_strength
     from trainer.progress.store import Store, StoreError
-    from trainer.web.html.words import sentence
 
     store = Store.open(db)
     try:
         account = accounts.account_by_id(store, account_id)
         if account is None:
-            return _("That name and passphrase do not match an account.")
+            return "wrong"
+        check_strength(new, (account.name,))  # said as such (change_own_passphrase reports it as a refusal)
         accounts.change_own_passphrase(store, account, current, new, clock=time.time, address=address)
-        return ""
+        return "changed"
+    except LockedOut:
+        return "locked"
     except accounts.SignInRefused:
-        return _("Your current passphrase is not right; nothing was changed.")
-    except (StoreError, ValueError) as exc:  # a weak new passphrase, a lockout, the database unavailable
-        return sentence(line(str(exc)))
+        return "wrong"
+    except WeakPassphrase:
+        return "weak"
+    except (StoreError, ValueError):  # the database unavailable, a name that no longer cleans
+        return "failed"
     finally:
         store.close()
 
