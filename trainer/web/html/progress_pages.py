@@ -30,7 +30,7 @@ def routes() -> list:
         web.post("/progress/language", language_post),
         web.post("/progress/passphrase", passphrase_post),
         web.get("/accessibility", accessibility_page, name="accessibility"),
-        web.post("/session/extend", session_expiry.extend_post),
+        web.post("/session/extend", extend_post),
     ]
 
 
@@ -218,3 +218,20 @@ async def accessibility_page(request: web.Request) -> web.Response:
             standard=c.STANDARD, when=c.EVALUATED),
     }
     return await p.render(request, "accessibility.html", title=statement["title"], statement=statement)
+
+
+async def extend_post(request: web.Request) -> web.Response:
+    """"Stay signed in": the session's idle time starts again now, and the page it came from is shown again
+    (trainer.web.html.session_expiry says when a session ends)."""
+    fields = await p.form(request)
+    if isinstance(fields, web.Response):
+        return fields
+    user = await p.current_user(request)
+    if user is None:
+        return p.see_other("/signin")
+    held = p.keeper(request)
+    payload = held.session_of(request)
+    response = p.see_other(session_expiry.local_path(fields.get("back", "/")))
+    if payload is not None:
+        held.set_cookie(request, response, {**payload, "l": held.clock()})
+    return response

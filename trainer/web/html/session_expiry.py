@@ -61,27 +61,8 @@ def notice(request: web.Request) -> dict | None:
     }
 
 
-def _local(back: str) -> str:
+def local_path(back: str) -> str:
     """Only a path on this site (never another host): what the form sent, else the catalogue."""
     if not back.startswith("/") or back.startswith("//") or "\\" in back or len(back) > MAX_BACK:
         return "/"
     return back
-
-
-async def extend_post(request: web.Request) -> web.Response:
-    """Keep the session: its idle time starts again now, and the page it came from is shown again."""
-    from trainer.web.html import pages
-    from trainer.web.html.sessions import keeper
-
-    fields = await pages.form(request)
-    if isinstance(fields, web.Response):
-        return fields
-    user = await pages.current_user(request)
-    if user is None:
-        return pages.see_other("/signin")
-    held = keeper(request)
-    payload = held.session_of(request)
-    response = pages.see_other(_local(fields.get("back", "/")))
-    if payload is not None:
-        held.set_cookie(request, response, {**payload, "l": held.clock()})
-    return response
