@@ -31,6 +31,7 @@ from bench.web_sessions import PASSPHRASE, free_port, make_site
 CSRF = re.compile(r'name="csrf"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="csrf"')
 CHOICE = re.compile(r'<button[^>]*name="choice"[^>]*value="([^"]*)"|<button[^>]*value="([^"]*)"[^>]*name="choice"')
 SCENARIO_LINK = re.compile(r'href="(/s/[^"?#]+)"')
+STEP = re.compile(r'name="step" value="(\d+)"')
 CONTINUE = re.compile(r'action="(/a/[^"]+/continue)"')
 
 
@@ -115,8 +116,9 @@ class Trainee:
                     if not offered:
                         break  # at an ending (the debrief link): start again
                     attempt = path.rstrip("/")
-                    where = await self.post(attempt + "/choose", {"choice": offered[0], "csrf": _csrf(page)},
-                                            timed=True)
+                    step = STEP.search(page)
+                    form = {"choice": offered[0], "csrf": _csrf(page), **({"step": step.group(1)} if step else {})}
+                    where = await self.post(attempt + "/choose", form, timed=True)
                     self.result["sent"] += 1
                     made += 1
         except Exception as exc:  # noqa: BLE001 - counted and printed, never hidden
