@@ -1,7 +1,7 @@
 // Progressive enhancement only (the footer always says when the session ends, beside a "Stay signed in"
 // button that works without this file). Why it exists: a trainee reading a long brief must hear, before
 // being signed out, that the session is about to end and how to keep it (WCAG 2.2.1). Shortly before the end
-// the notice moves to the top of the page, is highlighted, and its words are put in an aria-live region: a
+// the notice moves to the top of the main content, is highlighted, and its words are put in an aria-live region: a
 // screen reader announces them without the focus moving. At the end the notice says the session has ended.
 (function () {
   "use strict";
@@ -20,7 +20,7 @@
       if (!warned && now <= warn) {
         warned = true;
         var main = document.getElementById("main");
-        if (main && main.parentNode) { main.parentNode.insertBefore(box, main); }
+        if (main) { main.insertBefore(box, main.firstChild); }
         box.classList.add("notice", "session-warning");
         if (live) { live.textContent = box.getAttribute("data-warning"); }
       }
