@@ -95,7 +95,8 @@ def test_the_session_warning_is_announced_and_stay_signed_in_keeps_the_page(serv
     live = page.locator("#session-expiry-live")
     live.wait_for(state="attached")
     page.wait_for_function("document.getElementById('session-expiry-live').textContent.length > 0")
-    assert "Your session ends in 2 minutes" in live.inner_text()
+    assert "Your session is about to end, at" in live.inner_text()
+    assert "Your session is about to end, at" in page.locator("#session-expiry-text").inner_text()
     assert live.get_attribute("aria-live") == "assertive"
     assert page.evaluate("document.getElementById('main').firstElementChild.id") == "session-expiry"  # on top
     assert page.evaluate("document.activeElement.tagName") == "BODY"  # announced without moving the focus

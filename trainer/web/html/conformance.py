@@ -79,11 +79,12 @@ CRITERIA: tuple[Criterion, ...] = (
                  "times as long, or no timer at all, but a supervisor sets this for the trainee in advance "
                  "(trainer trainees accommodate); the trainee cannot extend a moment while it runs.")),
     Criterion("2.2.2", N_("Pause, Stop, Hide"), "A", SUPPORTS,
-              N_("Nothing moves, blinks or scrolls by itself; the countdown is announced at intervals, not every "
-                 "second.")),
+              N_("Nothing moves, blinks or scrolls by itself. A timed moment's countdown updates every second "
+                 "(essential to the timed moment; a supervisor can turn the timer off for a trainee) and is "
+                 "announced only at a few points, not every second.")),
     Criterion("2.3.1", N_("Three Flashes or Below Threshold"), "A", SUPPORTS, N_("Nothing flashes.")),
     Criterion("2.4.1", N_("Bypass Blocks"), "A", SUPPORTS,
-              N_("Every page starts with a \"Skip to content\" link and has a main landmark.")),
+              N_("Every page starts with a \"Skip to main content\" link and has a main landmark.")),
     Criterion("2.4.2", N_("Page Titled"), "A", SUPPORTS,
               N_("Each page has a title naming the page and the scenario.")),
     Criterion("2.4.3", N_("Focus Order"), "A", SUPPORTS,
@@ -107,8 +108,9 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("3.1.1", N_("Language of Page"), "A", SUPPORTS,
               N_("Every page declares its language (English or Spanish, the trainee's choice).")),
     Criterion("3.1.2", N_("Language of Parts"), "AA", PARTIALLY,
-              N_("Pages mark the scenario's conversation with the scenario's language. A trainee's name or a note "
-                 "a supervisor wrote in another language is not marked.")),
+              N_("Every page declares the language of the app's words. A scenario played in another language than "
+                 "the pages' (a Spanish page showing a scenario only written in English), a trainee's name and a "
+                 "supervisor's note are not yet marked with their own language.")),
     Criterion("3.2.1", N_("On Focus"), "A", SUPPORTS, N_("Moving focus never submits a form or changes the page.")),
     Criterion("3.2.2", N_("On Input"), "A", SUPPORTS,
               N_("Choosing a filter or the language changes nothing until its button is pressed.")),
@@ -125,8 +127,8 @@ CRITERIA: tuple[Criterion, ...] = (
                  "passphrases).")),
     Criterion("3.3.4", N_("Error Prevention (Legal, Financial, Data)"), "AA", PARTIALLY,
               N_("Practice answers can be taken back. An assessment answer is final when its button is pressed, "
-                 "by design: a second try would change what the score measures. The brief says so before an "
-                 "assessment starts, and starting one asks for confirmation.")),
+                 "by design: a second try would change what the score measures. The brief says before an "
+                 "assessment starts that it has no undo until the debrief.")),
     Criterion("4.1.1", N_("Parsing"), "A", SUPPORTS,
               N_("Pages are generated from templates as well-formed HTML with unique ids.")),
     Criterion("4.1.2", N_("Name, Role, Value"), "A", SUPPORTS,
@@ -154,7 +156,8 @@ LIMITS = (
     N_("Extra time or no timer for timed moments is set by a supervisor in advance, not by the trainee while a "
        "moment runs (success criterion 2.2.1)."),
     N_("An assessment answer cannot be taken back once given (success criterion 3.3.4)."),
-    N_("Names and supervisors' notes written in another language are not marked with their language."),
+    N_("A scenario shown in another language than the pages, names, and supervisors' notes are not marked "
+       "with their own language (success criterion 3.1.2)."),
     N_("The pages have been checked with automated tools and by keyboard, but not yet by people who use a "
        "screen reader every day."),
 )

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from aiohttp import web
 
-from trainer.i18n import _, ngettext
+from trainer.i18n import _
 
 WARN_BEFORE = 120  # seconds: long enough to read the warning, reach the button and press it
 MAX_BACK = 500
@@ -47,14 +47,12 @@ def notice(request: web.Request) -> dict | None:
     left, final = found
     at = datetime.fromtimestamp(datetime.now(timezone.utc).timestamp() + left, timezone.utc).astimezone()
     clock = format_time(at, "short", locale=babel_locale())
-    minutes = max(1, round(WARN_BEFORE / 60))
     return {
         "left": int(left), "warn": WARN_BEFORE, "final": final,
         "text": (_("Your session ends at {time} and cannot be extended; sign in again then.") if final else
                  _("If you do nothing more, you will be signed out at {time}.")).format(time=clock),
-        "warning": ngettext("Your session ends in {count} minute. To stay signed in, press \"Stay signed in\".",
-                            "Your session ends in {count} minutes. To stay signed in, press \"Stay signed in\".",
-                            minutes).format(count=minutes),
+        "warning": _("Your session is about to end, at {time}. To stay signed in, press \"Stay signed in\".").format(
+            time=clock),
         "ended": _("Your session has ended. Sign in again to carry on; every choice you made is saved."),
         "button": _("Stay signed in"),
         "back": request.path_qs[:MAX_BACK],

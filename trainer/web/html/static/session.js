@@ -22,6 +22,7 @@
         var main = document.getElementById("main");
         if (main) { main.insertBefore(box, main.firstChild); }
         box.classList.add("notice", "session-warning");
+        if (text) { text.textContent = box.getAttribute("data-warning"); }
         if (live) { live.textContent = box.getAttribute("data-warning"); }
       }
       if (now <= 0) {
