@@ -74,7 +74,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("2.1.4", N_("Character Key Shortcuts"), "A", NOT_APPLICABLE,
               N_("The web pages define no single-key shortcuts (the terminal app's keys are not used here).")),
     Criterion("2.2.1", N_("Timing Adjustable"), "A", PARTIALLY,
-              N_("The session warns several minutes before it expires and a \"Stay signed in\" button extends it. "
+              N_("The session warns two minutes before it expires and a \"Stay signed in\" button extends it. "
                  "Timed moments in a scenario (a caller waiting for an answer) can be given extra time, up to four "
                  "times as long, or no timer at all, but a supervisor sets this for the trainee in advance "
                  "(trainer trainees accommodate); the trainee cannot extend a moment while it runs.")),
