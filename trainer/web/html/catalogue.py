@@ -26,6 +26,7 @@ class Row:
     best: str = ""
     status: str = ""
     extra: str = ""  # "Why" for a suggestion, the due date for an assignment
+    lang: str = ""  # the language the title is written in (marked on the page for screen readers)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
         shown = version(s.scenario)
         if shown is not None:
             view.next_up.append(Row(shown.id, line(shown.title), label(shown.category), label(shown.difficulty),
-                                    extra=line(s.reason)))
+                                    extra=line(s.reason), lang=shown.language))
     assigned = set()
     for r in trainee_programme(store, trainee, library.summaries, today):
         shown = version(r["scenario"])
@@ -132,11 +133,12 @@ def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
             continue
         assigned.add(r["scenario"])
         view.assigned.append(Row(shown.id, line(shown.title), label(shown.category), label(shown.difficulty),
-                                 status=status_words(r), extra=due_words(r, today)))
+                                 status=status_words(r), extra=due_words(r, today), lang=shown.language))
     for attempt in store.resumable(trainee):
         shown = library.played(attempt)
         if shown is not None and all(u.id != shown.id for u in view.unfinished):
-            view.unfinished.append(Row(shown.id, line(shown.title), label(shown.category), label(shown.difficulty)))
+            view.unfinished.append(Row(shown.id, line(shown.title), label(shown.category), label(shown.difficulty),
+                                       lang=shown.language))
     needle = view.q.casefold()
     for s in catalogue_order(library):
         if s.id in assigned or not offered_here(library, site.jurisdiction, s):
@@ -147,5 +149,5 @@ def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
         if needle and needle not in shown.title.casefold() and needle not in s.title.casefold():
             continue
         view.rows.append(Row(shown.id, line(shown.title), label(s.category), label(s.difficulty),
-                             best=best_of(stats.get(s.id)), status=status_of(stats.get(s.id))))
+                             best=best_of(stats.get(s.id)), status=status_of(stats.get(s.id)), lang=shown.language))
     return view

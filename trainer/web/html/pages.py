@@ -14,7 +14,7 @@ from aiohttp import web
 from trainer.i18n import _
 from trainer.sanitize import printable
 from trainer.web.html import words
-from trainer.web.html.sessions import WebUser, current_user, keeper
+from trainer.web.html.sessions import USER_KEY, WebUser, current_user, keeper
 from trainer.web.html.site import SITE, WebSite
 
 HERE = Path(__file__).resolve().parent
@@ -48,7 +48,9 @@ async def render(request: web.Request, template: str, status: int = 200, **conte
 
     page = ENVIRONMENT.get_template(template).render(
         lang=lang, t=words.common(), user=user, csrf=held.csrf_token(request),
-        session=notice(request) if user is not None else None, **context)
+        session=notice(request) if user is not None else None,
+        links={name: name in request.app.router.named_resources() for name in ("progress", "accessibility")},
+        **context)
     response = web.Response(text=page, status=status, content_type="text/html", charset="utf-8")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -61,7 +63,7 @@ def see_other(location: str) -> web.Response:
 async def problem(request: web.Request, status: int, message: str, back: str = "/") -> web.Response:
     """A plain page saying what went wrong and where to go on (for bad input, a stale form, a lost page)."""
     await current_user(request)
-    site(request).language_for(request, request.get("_webuser"))
+    site(request).language_for(request, request.get(USER_KEY))
     return await render(request, "problem.html", status=status, title=words.problem_title(status),
                         message=message() if callable(message) else message, back=back)
 

@@ -14,8 +14,8 @@ from aiohttp import web
 
 from trainer.i18n import _
 from trainer.web.html import words
-from trainer.web.html.pages import (HERE, MAX_NAME, MAX_PASSPHRASE, form, render, see_other, signed_in_trainee,
-                                    site)
+from trainer.web.html.pages import (HERE, MAX_NAME, MAX_PASSPHRASE, form, problem, render, see_other,
+                                    signed_in_trainee, site)
 from trainer.web.html.sessions import KEEPER, SessionKeeper, current_user, keeper, session_middleware, sign_in, sign_out
 from trainer.web.html.site import SITE, SignInBusy, WebSite
 
@@ -77,13 +77,15 @@ async def _refused(request: web.Request, status: int, message, name: str) -> web
 
 
 async def signout_post(request: web.Request) -> web.Response:
+    user = await current_user(request)
+    response = see_other("/signin")
+    if user is None:  # the session had already ended: nothing to sign out of
+        sign_out(request, response)
+        return response
     fields = await form(request)
     if isinstance(fields, web.Response):
         return fields
-    user = await current_user(request)
-    response = see_other("/signin")
-    if user is not None:
-        site(request).signed_out(user, keeper(request).client_address(request))
+    site(request).signed_out(user, keeper(request).client_address(request))
     sign_out(request, response)
     return response
 
@@ -103,6 +105,25 @@ async def catalogue_page(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok\n", headers={"Cache-Control": "no-store"})
+
+
+@web.middleware
+async def plain_errors(request: web.Request, handler):
+    """A page nobody has (a mistyped address) gets the app's own "Not found" page, in the visitor's language
+    with the skip link and landmarks, when a browser asks for HTML; anything unexpected is logged and
+    answered with a plain page, never a traceback. Other answers pass through untouched."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound:
+        if request.method != "GET" or "text/html" not in request.headers.get("Accept", ""):
+            raise
+        return await problem(request, 404, lambda: _("There is no page at this address."))
+    except web.HTTPException:
+        raise
+    except Exception:  # noqa: BLE001 - one page's failure is logged, never shown
+        log.exception("an HTML page failed: %s %s", request.method, request.path)
+        return await problem(request, 500, lambda: _("Something went wrong on the server; nothing more was "
+                                                     "saved than you see. Try again, or go back."))
 
 
 # --- wiring ---------------------------------------------------------------------------------------------
@@ -126,6 +147,7 @@ def html_routes(app: web.Application, ctx: dict) -> None:
 
     app.on_cleanup.append(close_site)
     app.middlewares.append(session_middleware)
+    app.middlewares.append(plain_errors)
     app.add_routes([
         web.get("/", catalogue_page, name="catalogue"),
         web.get("/signin", signin_page, name="signin"),

@@ -36,6 +36,9 @@ MAX_AGE = 12 * 60 * 60  # a session ends after this whatever its use: a shared d
 REFRESH_AFTER = 30  # seconds: how stale "last used" may get before the cookie is re-issued
 MAX_COOKIE = 1024  # characters: anything longer is not ours
 KEEPER = web.AppKey("trainer_session_keeper", object)
+USER_KEY = web.RequestKey("trainer_webuser", object)  # who the request is from, once worked out
+REFRESH_KEY = web.RequestKey("trainer_session_refresh", dict)  # a session cookie to re-issue
+PRE_SEED_KEY = web.RequestKey("trainer_pre_seed", str)  # the pre-session CSRF seed to set
 
 
 @dataclass(frozen=True)
@@ -202,8 +205,8 @@ class SessionKeeper:
             return self._mac(f"csrf|{payload['n']}".encode())
         seed = request.cookies.get(PRE_COOKIE, "")
         if not (16 <= len(seed) <= 64) or not seed.replace("-", "").replace("_", "").isalnum():
-            seed = request.get("_pre_seed") or secrets.token_urlsafe(16)
-            request["_pre_seed"] = seed
+            seed = request.get(PRE_SEED_KEY) or secrets.token_urlsafe(16)
+            request[PRE_SEED_KEY] = seed
         return self._mac(f"pre|{seed}".encode())
 
     def csrf_ok(self, request: web.Request, sent: str | None) -> bool:
@@ -219,8 +222,8 @@ def keeper(request: web.Request) -> SessionKeeper:
 async def current_user(request: web.Request) -> WebUser | None:
     """Who the request is from: a registered resolver's answer, else the session cookie's account (enabled,
     with its current name and language), else None. Worked out once per request."""
-    if "_webuser" in request:
-        return request["_webuser"]
+    if USER_KEY in request:
+        return request[USER_KEY]
     user = None
     for resolver in list(_resolvers):
         found = resolver(request)
@@ -237,21 +240,21 @@ async def current_user(request: web.Request) -> WebUser | None:
             if user is not None:
                 user = WebUser(user.kind, user.id, user.name, user.language, user.trainee_id, payload["n"])
                 if held.clock() - payload["l"] > REFRESH_AFTER:  # still in use: push the idle expiry on
-                    request["_session_refresh"] = {**payload, "l": held.clock()}
-    request["_webuser"] = user
+                    request[REFRESH_KEY] = {**payload, "l": held.clock()}
+    request[USER_KEY] = user
     return user
 
 
 def sign_in(request: web.Request, response: web.StreamResponse, user: WebUser) -> None:
     """Start a cookie session for `user` on `response` (the redirect after a successful sign-in)."""
     keeper(request).start(request, response, user)
-    request["_webuser"] = user
+    request[USER_KEY] = user
 
 
 def sign_out(request: web.Request, response: web.StreamResponse) -> None:
     """End the request's cookie session (revoked at once, cookie removed)."""
     keeper(request).end(request, response)
-    request["_webuser"] = None
+    request[USER_KEY] = None
 
 
 @web.middleware
@@ -261,10 +264,10 @@ async def session_middleware(request: web.Request, handler):
     response = await handler(request)
     held = request.app.get(KEEPER)
     if held is not None and isinstance(response, web.StreamResponse) and not response.prepared:
-        refresh = request.get("_session_refresh")
+        refresh = request.get(REFRESH_KEY)
         if refresh is not None and COOKIE not in response.cookies:
             held.set_cookie(request, response, refresh)
-        seed = request.get("_pre_seed")
+        seed = request.get(PRE_SEED_KEY)
         if seed is not None and COOKIE not in response.cookies:
             response.set_cookie(PRE_COOKIE, seed, httponly=True, samesite="Strict", path="/",
                                 secure=held.is_https(request), max_age=MAX_AGE)

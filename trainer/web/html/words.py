@@ -22,7 +22,7 @@ def points_words(points: dict[str, int]) -> str:
 
     if not points:
         return _("no points either way")
-    return "  ".join(f"{value:+d} {label(skill)}" for skill, value in sorted(points.items()))
+    return ", ".join(f"{value:+d} {label(skill)}" for skill, value in sorted(points.items()))
 
 
 def common() -> dict[str, str]:
@@ -59,7 +59,7 @@ def common() -> dict[str, str]:
         "status": _("Status"),
         "best": _("Best"),
         "none_match": _("No scenario matches these filters."),
-        "unfinished": _("You have an unfinished attempt of {title}: open it to resume."),
+        "unfinished": _("You have an unfinished attempt. Open it to resume:"),
         # brief
         "your_role": _("Your role"),
         "you_talk_to": _("You talk to"),
