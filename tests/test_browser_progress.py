@@ -8,15 +8,29 @@ import pytest
 
 from tests.browser_helpers import ARTIFACTS, CHROMIUM_ARGS, chromium_executable, needs_chromium
 from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
-from tests.site_helpers import SAM, SAM_PASS, make_site
+from tests.site_helpers import BOSS, SAM, SAM_PASS, make_site
+from tests.tui_helpers import scenario_folder
 
 pytestmark = needs_chromium
 
 
 @pytest.fixture
 def site_db(tmp_path, runner, monkeypatch, fast_hashing):
+    """A site where Sam has a finished practice attempt with a supervisor's note and sign-off, so My progress
+    shows its table, its notes and its summary (what axe must check too)."""
+    from tests.test_web_progress import play_to_the_end
+    from trainer.progress import audit
+    from trainer.progress.store import Store
+
     path = tmp_path / "site.db"
-    make_site(runner, monkeypatch, path)
+    make_site(runner, monkeypatch, path, [scenario_folder(tmp_path)])
+    store = Store.open(path)
+    try:
+        done = play_to_the_end(store, tmp_path, SAM)
+        audit.add_note(store, done, BOSS, "Good verification.")
+        audit.sign_off(store, done, BOSS)
+    finally:
+        store.close()
     return path
 
 
@@ -60,6 +74,7 @@ def test_my_progress_and_the_statement_pass_axe_in_english_and_spanish(serve, br
     page.get_by_role("link", name="My progress").click()
     page.wait_for_url(f"{server.base}/progress")
     assert page.locator("h1").inner_text() == "My progress"
+    assert page.get_by_role("table").count() == 1 and "Good verification." in page.inner_text("main")
     assert violations(page) == []
     page.screenshot(path=str(ARTIFACTS / "web-progress-1280.png"), full_page=True)
     page.get_by_role("combobox", name="Language").select_option("es")

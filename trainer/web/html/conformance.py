@@ -128,7 +128,7 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("3.3.4", N_("Error Prevention (Legal, Financial, Data)"), "AA", PARTIALLY,
               N_("Practice answers can be taken back. An assessment answer is final when its button is pressed, "
                  "by design: a second try would change what the score measures. The brief says before an "
-                 "assessment starts that it has no undo until the debrief.")),
+                 "assessment starts that it has no undo until the debrief, and asks for confirmation first.")),
     Criterion("4.1.1", N_("Parsing"), "A", SUPPORTS,
               N_("Pages are generated from templates as well-formed HTML with unique ids.")),
     Criterion("4.1.2", N_("Name, Role, Value"), "A", SUPPORTS,
