@@ -270,7 +270,8 @@ GROUPS = {
                                                3 if quick else 5, tmp)],
     "engine": lambda quick, tmp: bench_engine(1.0 if quick else 3.0),
     "serve": lambda quick, tmp: bench_web_sessions(10, 10 if quick else 50, tmp, figure),
-    "web": lambda quick, tmp: bench_web_html(40 if quick else 200, 20, tmp, figure),
+    "web": lambda quick, tmp: (bench_web_html(40 if quick else 200, 20, tmp, figure, think=(2.0, 6.0))
+                               + bench_web_html(40 if quick else 200, 20, tmp / "busy", figure, label=" (no reading time)")),
 }
 
 

@@ -8,7 +8,11 @@ bounded pool, as a clinic's browsers are not all clicking in the same millisecon
 
 A choice is committed before the server answers its POST (the page redirects only once the row is
 written), so the time from sending the POST to its answer is the time a trainee waits for their choice to
-be safe; the database is counted afterwards (0 lost: every POST answered with a redirect is a row). The
+be safe. Two runs: the target run, where each trainee reads for 2-6 s before answering (a patient's line
+and three choices take at least that; the slot is not held while reading), and a saturation run with no
+reading time at all, reported without a target: there every request waits behind the others in flight,
+so its latency is the queue (in-flight requests × time per request), the server's capacity, not its
+speed. The database is counted afterwards (0 lost: every POST answered with a redirect is a row). The
 server's RSS is sampled from /proc while the run goes on (its peak is reported; the HTML app must not cost
 a process per tab). Nothing here needs a browser: what is measured is the server.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import html
 import os
+import random
 import re
 import sqlite3
 import subprocess
@@ -69,8 +74,17 @@ def rss_mb(pid: int) -> tuple[float, float]:
 class Trainee:
     """One simulated trainee: a session with its own cookies, its choices made one at a time."""
 
-    def __init__(self, http, base: str, name: str, pool: asyncio.Semaphore, result: dict):
+    def __init__(self, http, base: str, name: str, pool: asyncio.Semaphore, result: dict, think=(0.0, 0.0),
+                 seed: int = 0):
         self.http, self.base, self.name, self.pool, self.result = http, base, name, pool, result
+        self.think = think
+        self.random = random.Random(seed)
+
+    async def read(self) -> None:
+        """The time a trainee takes to read the line and the choices before answering (not holding a slot)."""
+        low, high = self.think
+        if high > 0:
+            await asyncio.sleep(self.random.uniform(low, high))
 
     async def get(self, path: str) -> tuple[str, str]:
         async with self.pool:
@@ -116,6 +130,7 @@ class Trainee:
                     if not offered:
                         break  # at an ending (the debrief link): start again
                     attempt = path.rstrip("/")
+                    await self.read()
                     step = STEP.search(page)
                     form = {"choice": offered[0], "csrf": _csrf(page), **({"step": step.group(1)} if step else {})}
                     where = await self.post(attempt + "/choose", form, timed=True)
@@ -125,9 +140,11 @@ class Trainee:
             self.result["errors"].append(f"{self.name}: {exc}")
 
 
-def bench_web_html(trainees: int, choices: int, tmp: Path, figure, concurrency: int = 32) -> list[dict]:
+def bench_web_html(trainees: int, choices: int, tmp: Path, figure, concurrency: int = 32, think=(0.0, 0.0),
+                   label: str = "") -> list[dict]:
     import aiohttp
 
+    tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "web-html.db"
     names = make_site(db, trainees)
     port = free_port()
@@ -165,7 +182,8 @@ def bench_web_html(trainees: int, choices: int, tmp: Path, figure, concurrency: 
             sessions = [aiohttp.ClientSession(connector=connector, connector_owner=False,
                                               cookie_jar=aiohttp.CookieJar(unsafe=True)) for _ in names]  # a browser each
             try:
-                await asyncio.gather(*(Trainee(s, base, n, pool, result).run(choices) for s, n in zip(sessions, names)))
+                await asyncio.gather(*(Trainee(s, base, n, pool, result, think, seed).run(choices)
+                                       for seed, (s, n) in enumerate(zip(sessions, names))))
             finally:
                 for s in sessions:
                     await s.close()
@@ -191,15 +209,17 @@ def bench_web_html(trainees: int, choices: int, tmp: Path, figure, concurrency: 
     latencies = sorted(result["latencies"])
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)] if latencies else float("inf")
     median = latencies[len(latencies) // 2] if latencies else float("inf")
-    detail = (f"{trainees} trainees × {choices} choices, {concurrency} requests at once, in {elapsed:.0f} s; "
+    reading = f"reading {think[0]:g}-{think[1]:g} s before each choice, " if think[1] else "no reading time, "
+    detail = (f"{trainees} trainees × {choices} choices, {reading}{concurrency} requests at once, in {elapsed:.0f} s; "
               f"median {median * 1000:.0f} ms; load average {load_before:.1f} → {load_after:.1f} on "
               f"{os.cpu_count()} CPUs" + (f"; {len(result['errors'])} errors, first: {result['errors'][0]}"
                                           if result["errors"] else ""))
     expected = trainees * choices
     return [
-        figure(f"web: choices lost ({trainees} trainees × {choices})", lost + (expected - result["sent"]), 0, unit="",
+        figure(f"web{label}: choices lost ({trainees} trainees × {choices})", lost + (expected - result["sent"]), 0, unit="",
                ok=lost == 0 and result["sent"] == expected and not result["errors"],
                detail=f"{committed} committed of {result['sent']} POSTs answered ({expected} planned)"),
-        figure("web: p95 choice POST to committed (its answer)", p95 * 1000, 150, unit="ms", detail=detail),
-        figure("web: server RSS, peak", peak[0], 300, unit="MB", detail="trainer serve and its children, from /proc"),
+        figure(f"web{label}: p95 choice POST to committed (its answer)", p95 * 1000, 150 if think[1] else 0, unit="ms",
+               detail=detail, ok=p95 * 1000 <= 150 or not think[1]),
+        figure(f"web{label}: server RSS, peak", peak[0], 300, unit="MB", detail="trainer serve and its children, from /proc"),
     ]
