@@ -99,6 +99,7 @@ def _view(store, user) -> dict:
                   else _("Recent practice scores (oldest → newest):"))
         scores += " " + ", ".join(f"{v:.0f}%" for v in mine.recent_scores)
     return {"summaries": summaries, "attempts": attempts, "notes": notes, "scores": scores,
+            "languages": any(a.language != "en" for a in mine.attempts),  # the column only when it tells something
             "spark": sparkline(list(mine.recent_scores)) if mine.recent_scores else ""}
 
 
