@@ -184,3 +184,12 @@ def test_reports_exports_and_the_review_show_the_accommodation(site, runner, tmp
         assert "played with extra time 1.5x" in transcript_text(store, library, attempt.attempt_id).plain
     finally:
         store.close()
+
+
+def test_the_trainee_list_shows_each_trainees_accommodation(site, runner):
+    assert accommodate(runner, site, SAM, "--extra-time", "1.5").exit_code == 0
+    listed = runner.invoke(cli, ["--db", str(site), "trainees", "list", "--format", "json"])
+    assert {r["name"]: r["accommodation"] for r in json.loads(listed.stdout)} == {"Ana Costa": None,
+                                                                                  SAM: "extra time 1.5x"}
+    text = runner.invoke(cli, ["--db", str(site), "trainees", "list"]).stdout
+    assert f"{SAM}  [Front desk]  (extra time 1.5x)" in text
