@@ -98,7 +98,7 @@ def status_words(row: dict) -> str:
 
 
 def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
-    from trainer.play.next_up import offers, suggestions_for
+    from trainer.play.next_up import suggestions_for
     from trainer.play.offered import catalogue_order, offered_here
     from trainer.progress.programme import trainee_programme
     from trainer.progress.store import Trainee
@@ -117,11 +117,7 @@ def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
     def version(original_id: str):
         return library.version_in(original_id, language) or library.summaries.get(original_id)
 
-    key = (language, site.jurisdiction)
-    if key not in site._offers:
-        here = site.jurisdiction
-        site._offers[key] = offers(library, here if library.has_jurisdiction(here) else None, language)
-    for s in suggestions_for(store, trainee, library, today, site._offers[key]):
+    for s in suggestions_for(store, trainee, library, today, site.offers(language)):
         shown = version(s.scenario)
         if shown is not None:
             view.next_up.append(Row(shown.id, line(shown.title), label(shown.category), label(shown.difficulty),

@@ -12,7 +12,7 @@ from aiohttp import web
 from trainer.i18n import _
 from trainer.scenario.model import line_for
 from trainer.scenario.vocabulary import label
-from trainer.sanitize import line, printable
+from trainer.sanitize import line
 from trainer.web.html import pages as r
 from trainer.web.html import words
 from trainer.web.html.site import Playing
@@ -73,7 +73,8 @@ async def _posted(request: web.Request):
 
 def _elsewhere_guard(site, held: Playing, work):
     """Run `work()`; an attempt another window took over is dropped from the cache and rebuilt (this tab
-    takes it back, as resuming in the terminal app does), then `work()` runs once more."""
+    takes it back, as resuming in the terminal app does), then `work()` runs once more. Only for showing
+    a step: a choice or an undo is never repeated on the rebuilt attempt (the trainee did not see it)."""
     from trainer.progress.store import AttemptElsewhere, AttemptMovedOn
 
     try:
@@ -238,15 +239,16 @@ async def undo_post(request: web.Request) -> web.Response:
     if isinstance(found, web.Response):
         return found
     user, site, held, fields = found
-    from trainer.progress.store import StoreError
+    from trainer.progress.store import AttemptElsewhere, StoreError
 
     page = f"/a/{held.attempt.attempt_id}"
     if held.attempt.mode == "practice" and not held.attempt.session.finished:
         try:
-            if _elsewhere_guard(site, held, lambda h: h.attempt.undo()) is not None:
-                held = site.playing.get(held.attempt.attempt_id, held)
+            if held.attempt.undo() is not None:
                 held.coaching = False
                 held.notice = _("Choice taken back.")
+        except AttemptElsewhere:  # another window took it over: take back nothing it did; show where it is
+            site.forget(held.attempt.attempt_id)
         except StoreError as exc:
             held.notice = _("Could not take that choice back: {reason}").format(reason=line(str(exc)))
     return r.see_other(page + "#now")
@@ -281,4 +283,4 @@ async def debrief_page(request: web.Request) -> web.Response:
 
     view = debrief_view(site, held.attempt)
     return await r.render(request, "debrief.html", title=words.common()["debrief"] + ": " + line(session.scenario.title),
-                          s=session.scenario, view=view, printable=printable)
+                          s=session.scenario, view=view)

@@ -87,6 +87,16 @@ class WebSite:
             self._jurisdiction = accounts.jurisdiction_of(self.store)
         return self._jurisdiction
 
+    def offers(self, language: str) -> dict:
+        """The library's offers for "Next for you" in one language (trainer.play.next_up), worked out once."""
+        from trainer.play.next_up import offers
+
+        key = (language, self.jurisdiction)
+        if key not in self._offers:
+            here = self.jurisdiction
+            self._offers[key] = offers(self.library, here if self.library.has_jurisdiction(here) else None, language)
+        return self._offers[key]
+
     def close(self) -> None:
         for held in self.playing.values():
             held.attempt.close()
