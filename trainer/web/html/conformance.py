@@ -108,9 +108,9 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("3.1.1", N_("Language of Page"), "A", SUPPORTS,
               N_("Every page declares its language (English or Spanish, the trainee's choice).")),
     Criterion("3.1.2", N_("Language of Parts"), "AA", PARTIALLY,
-              N_("Every page declares the language of the app's words. A scenario played in another language than "
-                 "the pages' (a Spanish page showing a scenario only written in English), a trainee's name and a "
-                 "supervisor's note are not yet marked with their own language.")),
+              N_("Every page declares the language of the app's words, and a scenario's text carries its own "
+                 "language where it differs from the page's. A trainee's name and a supervisor's note written in "
+                 "another language are not marked.")),
     Criterion("3.2.1", N_("On Focus"), "A", SUPPORTS, N_("Moving focus never submits a form or changes the page.")),
     Criterion("3.2.2", N_("On Input"), "A", SUPPORTS,
               N_("Choosing a filter or the language changes nothing until its button is pressed.")),
@@ -156,8 +156,8 @@ LIMITS = (
     N_("Extra time or no timer for timed moments is set by a supervisor in advance, not by the trainee while a "
        "moment runs (success criterion 2.2.1)."),
     N_("An assessment answer cannot be taken back once given (success criterion 3.3.4)."),
-    N_("A scenario shown in another language than the pages, names, and supervisors' notes are not marked "
-       "with their own language (success criterion 3.1.2)."),
+    N_("Names and supervisors' notes written in another language than the page are not marked with their "
+       "own language (success criterion 3.1.2)."),
     N_("The pages have been checked with automated tools and by keyboard, but not yet by people who use a "
        "screen reader every day."),
 )

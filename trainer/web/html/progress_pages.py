@@ -86,6 +86,7 @@ def _view(store, user) -> dict:
             "score": "" if a.overall is None else f"{a.overall:.0f}%",
             "result": "" if a.passed is None else (_("✓ pass") if a.passed else _("✗ not yet")),
             "supervisor": " · ".join(supervisor), "language": line(language_name(a.language)),
+            "lang": a.language.split("-")[0],  # the title is in the language played: marked when not the page's
             "accommodation": from_code(a.accommodation).label(),
             "link": f"/a/{a.id}/debrief" if a.completed else f"/s/{a.scenario_id}" if a.status == "in-progress" else "",
             "link_words": _("Debrief") if a.completed else _("Resume"),
