@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import big_scenario, scenario_folder  # noqa: E402
 from bench.report_runs import bench_reports  # noqa: E402
 from bench.user_runs import bench_startup, bench_validate  # noqa: E402
+from bench.web_html import bench_web_html  # noqa: E402
 from bench.web_sessions import bench_web_sessions  # noqa: E402
 
 
@@ -252,6 +253,8 @@ GROUPS = {
                                                3 if quick else 5, tmp, figure, _best, _interleaved),
     "engine": lambda quick, tmp: bench_engine(1.0 if quick else 3.0),
     "serve": lambda quick, tmp: bench_web_sessions(10, 10 if quick else 50, tmp, figure),
+    "web": lambda quick, tmp: (bench_web_html(40 if quick else 200, 20, tmp, figure, think=(2.0, 6.0))
+                               + bench_web_html(40 if quick else 200, 20, tmp / "busy", figure, label=" (no reading time)")),
 }
 
 

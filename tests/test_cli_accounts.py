@@ -62,8 +62,8 @@ def test_trainees_list_text_and_json(runner, db, monkeypatch):
     text = run(runner, db, "trainees", "list")
     assert text.exit_code == 0 and f"{ANA}  [Call centre]" in text.output and f"{SAM}  [Front desk]" in text.output
     rows = json.loads(run(runner, db, "trainees", "list", "--format", "json").stdout)
-    assert rows == [{"name": ANA, "role": "trainee", "disabled": False, "groups": ["Call centre"], "email": None},
-                    {"name": SAM, "role": "trainee", "disabled": False, "groups": ["Front desk"], "email": None}]
+    assert rows == [{"name": ANA, "role": "trainee", "disabled": False, "groups": ["Call centre"], "email": None, "accommodation": None},
+                    {"name": SAM, "role": "trainee", "disabled": False, "groups": ["Front desk"], "email": None, "accommodation": None}]
 
 
 def test_add_rename_disable_reset_are_audited(runner, db, monkeypatch):

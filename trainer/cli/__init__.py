@@ -9,7 +9,8 @@ import sys
 import click
 
 from trainer.cli.base import cli
-from trainer.cli import accounts, audit, authoring, lms, practice, programme, scenarios, serve, supervisor, sync  # noqa: F401  (commands)
+from trainer.cli import (accommodations, accounts, audit, authoring, lms, practice, programme, scenarios,  # noqa: F401
+                         serve, supervisor, sync)  # (commands)
 
 __all__ = ["cli", "main"]
 

@@ -132,19 +132,24 @@ def signed_in(obj: Context, what: str):
 def _list(obj: Context, role: str, fmt: str) -> None:
     from trainer.progress import accounts
 
+    from trainer.progress.accommodations import for_trainee
     from trainer.progress.emails import emails
 
     with signed_in(obj, _("listing trainees") if role == "trainee" else _("listing supervisors")) as (store, _actor):
         rows = accounts.accounts(store, role)
         addresses = emails(store)
+        timing = {a.id: for_trainee(store, a.trainee_id) for a in rows if a.trainee_id is not None}
     if fmt == "json":
         click.echo(dumps([{"name": a.name, "role": a.role, "disabled": a.disabled, "groups": list(a.groups),
-                           "email": addresses.get(a.id)} for a in rows], indent=2))
+                           "email": addresses.get(a.id),
+                           **({"accommodation": timing[a.id].code or None} if a.id in timing else {})}
+                          for a in rows], indent=2))
         return
     for a in rows:
         status = "  " + _("(disabled)") if a.disabled else ""
         groups = f"  [{', '.join(line(g) for g in a.groups)}]" if a.groups else ""
-        click.echo(f"{line(a.name)}{groups}{status}")
+        extra = f"  ({timing[a.id].label()})" if a.id in timing and not timing[a.id].none else ""
+        click.echo(f"{line(a.name)}{groups}{extra}{status}")
     count = len(rows)
     click.echo((ngettext("{count} trainee", "{count} trainees", count) if role == "trainee"
                 else ngettext("{count} supervisor", "{count} supervisors", count)).format(count=count), err=True)

@@ -17,6 +17,7 @@ from transitions import Machine, MachineError
 from scoring import AttemptScore, score_attempt
 from trainer.play.order import node_order, visits
 from trainer.play.unseen import pick_wording
+from trainer.progress.accommodations import NONE as NO_ACCOMMODATION, Accommodation
 from trainer.scenario.analysis import Analysis, analysis_for
 from trainer.scenario.format import nfc
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
@@ -149,6 +150,7 @@ class Session:
         self.started_at = clock()
         self.shown_at = self.started_at
         self._pending: tuple[float, float, int] | None = None
+        self.accommodation: Accommodation = NO_ACCOMMODATION  # extra time or no timer, set by whoever records it
 
     # --- what the trainee sees -------------------------------------------------------------
     @property
@@ -208,6 +210,14 @@ class Session:
         return None if self.finished else self.step.timeout
 
     @property
+    def time_limit(self) -> float | None:
+        """Seconds this step allows before its timeout branch is taken, after the trainee's accommodation
+        (extra time multiplies it; no timer removes it): None when nothing runs out here. Every deadline
+        (terminal app, web pages, stored clock) comes from this, so an accommodation is honoured alike."""
+        timeout = self.timeout
+        return self.accommodation.seconds(timeout.seconds) if timeout is not None else None
+
+    @property
     def critical_errors(self) -> list[str]:
         return [s.critical for s in self.transcript if s.critical]
 
@@ -232,8 +242,8 @@ class Session:
         raise ChoiceNotAvailable(choice_id, [f"{i} ({c.id})" for i, c in enumerate(options, 1)], self.finished)
 
     def time_out(self, now: float | None = None) -> Step:
-        """The clock ran out on a timed node: take its timeout branch."""
-        if self.timeout is None:
+        """The clock ran out on a timed node: take its timeout branch (never for a trainee with no timer)."""
+        if self.time_limit is None:
             raise ChoiceNotAvailable("timeout", [f"{i} ({c.id})" for i, c in enumerate(self.options(), 1)],
                                      self.finished)
         return self._fire(self.timeout, 0, now)

@@ -13,6 +13,7 @@ from typing import Callable
 
 from trainer.play.engine import Session, Step, compiled_for
 from trainer.play.unseen import seen_in_practice
+from trainer.progress import accommodations
 from trainer.progress.records import Attempt, StoredChoice
 from trainer.progress.store import AttemptMovedOn, Finish, Store, StoreError, Trainee
 from trainer.scenario.placeholders import personalised
@@ -49,6 +50,7 @@ class RecordedAttempt:
             session.seen_wordings = seen_in_practice(store, trainee.id, scenario, before=started)
         owner = uuid.uuid4().hex
         attempt_id = store.start_attempt(trainee, scenario, mode, at=started, seed=seed, owner=owner)
+        session.accommodation = accommodations.for_attempt(store, attempt_id)  # recorded with it as it started
         return cls(store, attempt_id, session, mode, owner)
 
     @classmethod
@@ -66,6 +68,7 @@ class RecordedAttempt:
         seen = seen_in_practice(store, row.trainee_id, scenario, before=row.started_at) \
             if row.mode == "assessment" else {}
         session, fits = _replay_prefix(compiled_for(scenario), rows, row, clock, seen)
+        session.accommodation = accommodations.for_attempt(store, attempt_id)
         attempt = cls(store, attempt_id, session, row.mode)
         if row.completed:  # rebuilt to be read (a debrief reopened): nothing more to write
             if fits < len(rows):
@@ -85,9 +88,9 @@ class RecordedAttempt:
         leaving and resuming (or a crash) never restarts the clock. Returns the deadline, if timed."""
         if self.session.finished:
             return None
-        timeout = self.session.timeout
+        limit = self.session.time_limit
         shown_at, deadline = self.store.node_shown(self.attempt_id, self._seq(), now,
-                                                   now + timeout.seconds if timeout else None, self.owner)
+                                                   now + limit if limit is not None else None, self.owner)
         self.session.shown_at = shown_at
         return deadline
 
@@ -119,8 +122,8 @@ class RecordedAttempt:
                 finish = Finish(ending.id, ending.outcome, session.score(), step.at)
             elif self.mode == "assessment":  # the next node is on screen at once: store its clock with the choice
                 at = datetime.fromisoformat(step.at).timestamp()
-                timeout = session.timeout
-                next_shown = (seq + 1, at, at + timeout.seconds if timeout else None)
+                limit = session.time_limit
+                next_shown = (seq + 1, at, at + limit if limit is not None else None)
             self.store.record_choice(self.attempt_id, session.scenario.id, seq, step, owner=self.owner,
                                      shown=shown, next_shown=next_shown, finish=finish,
                                      position=len(session.transcript) - 1)
@@ -251,8 +254,8 @@ class UnrecordedAttempt:
 
     def show(self, now: float) -> float | None:
         self.session.shown_at = now
-        timeout = self.session.timeout
-        return now + timeout.seconds if timeout else None
+        limit = self.session.time_limit
+        return now + limit if limit is not None else None
 
     def choose(self, wanted, now: float | None = None) -> Step:
         return self.session.choose(wanted, now)

@@ -328,10 +328,13 @@ def reset_passphrase(store: Store, name: str, new: str, actor: str) -> None:
         audit.record(store, actor, "account-reset-passphrase", account.name)
 
 
-def change_own_passphrase(store: Store, account: Account, current: str, new: str, clock=time.time) -> None:
-    """The signed-in person changes their own passphrase; the current one is checked first."""
+def change_own_passphrase(store: Store, account: Account, current: str, new: str, clock=time.time,
+                          address: str | None = None) -> None:
+    """The signed-in person changes their own passphrase; the current one is checked first (wrong tries
+    count toward the lockout of the place they come from: `address`, as for a sign-in)."""
     hashed = _hash(new, account.name)
-    sign_in(store, account.name, current, clock=clock, record_success=False, purpose="change-own-passphrase")
+    sign_in(store, account.name, current, clock=clock, record_success=False, purpose="change-own-passphrase",
+            address=address)
     with store.write():
         store._db.execute("UPDATE accounts SET passphrase = ? WHERE id = ?", [hashed, account.id])
         audit.record(store, account.name, "change-own-passphrase", account.name)

@@ -445,3 +445,19 @@ def m016_totals_kept_on_write(db: Database) -> None:
 
     totals.create_schema(db.conn)
     totals.rebuild(db.conn)
+
+
+@migrations()
+def m017_webmore_accommodations(db: Database) -> None:
+    """Accommodations for timed moments: a supervisor may give a trainee extra time (`extra_time`, a factor
+    such as 1.5) or no timer (`no_timer`). Each attempt keeps the accommodation it was played under, copied
+    from the trainee by a trigger in the very insert that starts it, so a report says which scores were
+    earned with extra time and a later change never rewrites an attempt already made."""
+    for table in ("trainees", "attempts"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN extra_time REAL")
+        db.execute(f"ALTER TABLE {table} ADD COLUMN no_timer INTEGER NOT NULL DEFAULT 0")
+    db.execute("""CREATE TRIGGER attempts_accommodation AFTER INSERT ON attempts BEGIN
+        UPDATE attempts SET extra_time = (SELECT extra_time FROM trainees WHERE id = NEW.trainee_id),
+                            no_timer = coalesce((SELECT no_timer FROM trainees WHERE id = NEW.trainee_id), 0)
+        WHERE id = NEW.id;
+    END""")

@@ -48,6 +48,8 @@ class Attempt:
     language: str | None
     translation_id: str | None  # the translation played, when not the original
     form_id: str | None  # the alternate form played, when one was
+    extra_time: float | None  # the accommodation it is played under (trainer.progress.accommodations)
+    no_timer: int | None
 
     @classmethod
     def from_row(cls, row) -> "Attempt":

@@ -277,6 +277,8 @@ class ExportedAttempt:
     language: str | None
     translation_id: str | None
     form_id: str | None
+    extra_time: float | None
+    no_timer: int | None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Mapping
 
+from trainer.progress import accommodations
 from trainer.progress import report_queries as queries
 from trainer.progress.programme import completion_grid
 from trainer.reports.charts import add_chart_data
@@ -74,11 +75,13 @@ def trainee_rows(store: Store, trainee: str | None = None, scenario: str | None 
                            for skill, (n, total) in sorted(figures.skills.items())},
                 "last_activity": figures.last_activity,
                 "recent": [overall for _, overall in reversed(figures.recent)],
+                "accommodations": [a.code for a in accommodations.used(store, person.id, kind, scenario, since, until,
+                                                                       category)],
             })
         if not mine and (trainee is not None or not filtered):
             mine.append({"id": person.id, "name": person.name, "mode": modes[0], "attempts": 0, "completed": 0,
                          "passed": 0, "pass_rate": None, "average": None, "skills": {}, "last_activity": None,
-                         "recent": []})
+                         "recent": [], "accommodations": []})
         rows.extend(mine)
     return rows
 

@@ -27,6 +27,13 @@ def attempts_since(store: Store, since: str | None, *, until: str | None = None,
     return queries.exported_attempts(store, since, until, trainee_ids, scenario, category, mode)
 
 
+def _accommodation(attempt) -> str:
+    """The accommodation an attempt was played under, as exports write it ("" when none)."""
+    from trainer.progress.accommodations import from_columns
+
+    return from_columns(attempt.extra_time, attempt.no_timer).code
+
+
 def _skill_cell(skill: StoredSkill | None) -> object:
     """A skill's CSV cell: its percent, empty when the scenario has no such skill, and NOT_ASSESSED when
     no choice on the attempt's path could move it (a spreadsheet's AVERAGE skips it, as it should)."""
@@ -43,12 +50,12 @@ def export_csv(store: Store, since: str | None = None, **filters) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     columns = ["attempt_id", "trainee", "scenario_id", "scenario_version", "content_hash", "mode", "status",
                "started_at", "finished_at", "ending", "outcome", "overall", "passed", "choices", "language",
-               "translation_id", "form_id"]
+               "translation_id", "form_id", "accommodation"]
     writer.writerow(columns + [f"skill_{line(s)}" for s in skill_names])
     for a in attempts:
         row = [a.id, a.trainee, a.scenario_id, a.scenario_version, a.content_hash, a.mode, a.status, a.started_at,
                a.finished_at, a.ending, a.outcome, a.overall, "" if a.passed is None else bool(a.passed), a.choices,
-               a.language, a.translation_id or "", a.form_id or ""]
+               a.language, a.translation_id or "", a.form_id or "", _accommodation(a)]
         skills = skills_by_attempt[a.id]
         writer.writerow(csv_row(row + [_skill_cell(skills.get(s)) for s in skill_names]))
     return buffer.getvalue()
@@ -60,6 +67,7 @@ def export_jsonl(store: Store, since: str | None = None, **filters) -> Iterator[
                                     "status", "started_at", "finished_at", "ending", "outcome", "overall", "choices",
                                     "signed_off_by", "signed_off_at", "language", "translation_id", "form_id")}
         record["passed"] = None if a.passed is None else bool(a.passed)
+        record["accommodation"] = _accommodation(a) or None
         record["skills"] = {k: {"raw": v.raw, "max": v.max, "percent": v.percent, "assessed": bool(v.assessed),
                                 "passed": bool(v.passed)} for k, v in queries.stored_skills(store, a.id).items()}
         record["transcript"] = [asdict(step) for step in store.steps(a.id)]

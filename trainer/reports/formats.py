@@ -53,6 +53,9 @@ def report_text(report: dict) -> str:
             count=t["attempts"], completed=t["completed"], rate=_fmt(t["pass_rate"]), average=_fmt(t["average"]),
             when=t["last_activity"] or "—")
         lines.append(f"  {line(t['name'])} · {shown(t['mode'])}: {figures}  {sparkline(t['recent'])}")
+        if t.get("accommodations"):
+            lines.append("      " + _("played with {accommodations}").format(
+                accommodations=accommodations_text(t["accommodations"])))
         for skill, s in t["skills"].items():
             if not s.get("assessed", True):
                 lines.append(f"      {line(shown(skill)):<14} " + _("not assessed on these attempts' paths"))
@@ -92,6 +95,13 @@ def languages_text(languages: dict | None) -> str:
 
     return " · " + _("played in {languages}").format(
         languages=", ".join(f"{line(language_name(k))} {n}" for k, n in languages.items()))
+
+
+def accommodations_text(codes) -> str:
+    """Stored accommodation codes ("extra time 1.5x", "no timer") in the reader's language, joined."""
+    from trainer.progress.accommodations import from_code
+
+    return ", ".join(from_code(c).label() or line(c) for c in codes)
 
 
 def forms_text(forms: dict | None) -> str:
@@ -144,11 +154,12 @@ def report_csv(report: dict) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["trainee", "mode", "attempts", "completed", "passed", "pass_rate", "average", "last_activity",
-                     *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills]])
+                     *[f"{line(s)}_average" for s in skills], *[f"{line(s)}_trend" for s in skills], "accommodation"])
     for t in report["trainees"]:
         writer.writerow(csv_row([t["name"], t["mode"], t["attempts"], t["completed"], t["passed"], t["pass_rate"], t["average"],
                                  t["last_activity"], *[_average_cell(t["skills"].get(s)) for s in skills],
-                                 *[t["skills"].get(s, {}).get("trend") for s in skills]]))
+                                 *[t["skills"].get(s, {}).get("trend") for s in skills],
+                                 "; ".join(t.get("accommodations") or ())]))
     if report.get("assignments"):  # the completion grid: a second table after a blank line
         writer.writerow([])
         writer.writerow(ASSIGNMENT_CSV)

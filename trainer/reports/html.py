@@ -275,16 +275,19 @@ def trip_up_section(scenarios: list[dict]) -> str:
 
 
 def trainees_section(trainees: list[dict]) -> str:
+    from trainer.reports.formats import accommodations_text
+
     out = [f"<section><h2 id='trainees'>{esc(_('Trainees'))}</h2>"
            + table_head((_("Trainee"), " style='width:24%'"), (_("Mode"), ""), (_("Attempts"), " class='n'"),
                         (_("Completed"), " class='n'"), (_("Pass rate"), " class='n'"), (_("Average"), " class='n'"),
-                        (_("Last activity"), " style='width:22%'"))]
+                        (_("Last activity"), " style='width:18%'"), (_("Accommodation"), ""))]
     for t in trainees:
         out.append(f"<tr><td>{esc(t['name'])}</td><td>{esc(shown(t.get('mode')))}</td><td class='n'>{t['attempts']}</td>"
                    f"<td class='n'>{t['completed']}</td><td class='n'>{pct(t['pass_rate'])}</td>"
-                   f"<td class='n'>{pct(t['average'])}</td><td>{esc(local_time(t['last_activity']))}</td></tr>")
+                   f"<td class='n'>{pct(t['average'])}</td><td>{esc(local_time(t['last_activity']))}</td>"
+                   f"<td>{esc(accommodations_text(t.get('accommodations') or ()))}</td></tr>")
     if not trainees:
-        out.append(f"<tr><td colspan='7'>{esc(_('No attempts recorded yet.'))}</td></tr>")
+        out.append(f"<tr><td colspan='8'>{esc(_('No attempts recorded yet.'))}</td></tr>")
     return "".join(out) + "</table></section>"
 
 

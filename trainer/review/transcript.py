@@ -12,6 +12,7 @@ from trainer.play.recording import trainee_name
 from trainer.play.unseen import seen_in_practice
 from trainer.scenario.placeholders import personalised
 from trainer.progress.records import StoredChoice
+from trainer.progress.accommodations import from_columns
 from trainer.progress.store import Store
 from trainer.i18n import _, moment_text
 from trainer.sanitize import line, printable
@@ -42,6 +43,9 @@ def transcript_text(store: Store, library: Library, attempt_id: str) -> Text:
     if attempt.signed_off_by:
         text.append(" · " + _("signed off by {name} {when}").format(name=line(attempt.signed_off_by),
                                                                   when=moment_text(attempt.signed_off_at)), style="cyan")
+    accommodation = from_columns(attempt.extra_time, attempt.no_timer)
+    if not accommodation.none:  # the score was earned with it: the reviewer must see that
+        text.append(" · " + _("played with {accommodation}").format(accommodation=accommodation.label()), style="magenta")
     text.append("\n\n")
     session = None
     if scenario is not None and scenario.content_hash == attempt.content_hash:

@@ -160,9 +160,9 @@ class PlayScreen(TranslatedScreen):
             return
         except StoreError as exc:
             self.notify(line(_("Could not save the time on this step: {reason}").format(reason=exc)), severity="warning", timeout=8, markup=False)
-            timeout = session.timeout
             session.shown_at = self.app.clock()
-            self.deadline = session.shown_at + timeout.seconds if timeout else None
+            limit = session.time_limit
+            self.deadline = session.shown_at + limit if limit is not None else None
         choices = self.query_one("#choices", ChoiceList)
         self._offered = True
         choices.offer([(choice.id, line(" ".join(choice.text.split()))) for choice in session.options()],

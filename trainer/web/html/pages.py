@@ -44,8 +44,11 @@ async def render(request: web.Request, template: str, status: int = 200, **conte
     user = await current_user(request)
     lang = site(request).language_for(request, user)
     held = keeper(request)
+    from trainer.web.html.session_expiry import notice
+
     page = ENVIRONMENT.get_template(template).render(
         lang=lang, t=words.common(), user=user, csrf=held.csrf_token(request),
+        session=notice(request) if user is not None else None,
         links={name: name in request.app.router.named_resources() for name in ("progress", "accessibility")},
         **context)
     response = web.Response(text=page, status=status, content_type="text/html", charset="utf-8")

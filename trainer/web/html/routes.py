@@ -130,7 +130,7 @@ async def plain_errors(request: web.Request, handler):
 def html_routes(app: web.Application, ctx: dict) -> None:
     """Add the HTML app to the site server's aiohttp `app`. `ctx`: "db" (the site database, Path), and
     optionally "idle_seconds", "trusted_proxies" (ip networks), "clock", "library", "order_seed"."""
-    from trainer.web.html import playing
+    from trainer.web.html import playing, progress_pages
     from trainer.web.html.sessions import secret_beside
 
     import time
@@ -156,4 +156,5 @@ def html_routes(app: web.Application, ctx: dict) -> None:
         web.get("/healthz", healthz, name="healthz"),
         web.static("/assets", HERE / "static", name="assets"),
         *playing.routes(),
+        *progress_pages.routes(),
     ])
