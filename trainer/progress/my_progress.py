@@ -79,10 +79,9 @@ def my_progress(store: Store, trainee: Trainee) -> MyProgress:
         "SELECT n.attempt_id, count(*) FROM notes n JOIN attempts a ON a.id = n.attempt_id"
         " WHERE a.trainee_id = ? GROUP BY n.attempt_id", [trainee.id]).fetchall())
     attempts = tuple(AttemptLine(  # the terminal's My progress reads the same Store.attempts_for
-        a["id"], a["started_at"], a["scenario_id"], a["scenario_title"] or a["scenario_id"], a["mode"], a["status"],
-        a["overall"], None if a["passed"] is None else bool(a["passed"]), a["signed_off_by"], a["signed_off_at"],
-        a.get("language") or "en", notes_by_attempt.get(a["id"], 0),
-        from_columns(a.get("extra_time"), a.get("no_timer")).code) for a in store.attempts_for(trainee))
+        a.id, a.started_at, a.scenario_id, a.scenario_title or a.scenario_id, a.mode, a.status,
+        a.overall, a.passed, a.signed_off_by, a.signed_off_at, a.language or "en", notes_by_attempt.get(a.id, 0),
+        from_columns(a.extra_time, a.no_timer).code) for a in store.attempts_for(trainee))
     summaries, scores, scores_mode = [], (), None
     for mode in MODES:
         mine = [a for a in attempts if a.mode == mode]
@@ -99,7 +98,7 @@ def my_progress(store: Store, trainee: Trainee) -> MyProgress:
         if scores_mode is None and completed:
             scores = tuple(a.overall for a in reversed(completed) if a.overall is not None)[-RECENT_SCORES:]
             scores_mode = mode
-    notes = tuple(NoteLine(n["attempt_id"], n["at"], n["author"], n["text"], n["scenario"])
+    notes = tuple(NoteLine(n.attempt_id, n.at, n.author, n.text, n.scenario)
                   for n in notes_for_trainee(store, trainee.id))
     return MyProgress(tuple(summaries), attempts, notes, scores, scores_mode)
 
