@@ -25,7 +25,6 @@ def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | No
     `roles=("supervisor",)`, to the review) and plays the site's scenario folders, never others.
     `order_seed` gives each new attempt its choice-order seed (default: a random one; tests pass a fixed
     one, or None for file order)."""
-    from trainer.play.recording import new_seed
     from trainer.progress.accounts import peek_site, site as site_of
     from trainer.tui.app import TrainerApp
 
@@ -37,7 +36,15 @@ def create_app(db: Path | str | None = None, scenario_dirs=(), trainee: str | No
     source = store if store is not None else (lambda: Store.open(db))
     return TrainerApp(library=library, store=source, trainee=trainee, play=play, clock=clock, site=site is not None,
                       roles=roles, review_home=_review_home,
-                      order_seed=order_seed or new_seed)
+                      order_seed=order_seed or _new_seed)
+
+
+def _new_seed() -> int:
+    """A new attempt's choice-order seed; imported on first use, so the engine and `transitions` load after
+    the catalogue's first frame, not before it."""
+    from trainer.play.recording import new_seed
+
+    return new_seed()
 
 
 def _review_home():
