@@ -255,7 +255,7 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
                 report.error(Location(), f"scenario id '{summary.id}' is already used by {seen[summary.id]}",
                              "rename one of the files: the id is the file name")
                 continue
-            seen[summary.id] = display_path(path)
+            seen[summary.id] = report.path  # display_path(path), worked out once per file
             by_id[summary.id] = report
             library.summaries[summary.id] = summary
             library.scenarios.add(summary.id, scenario, blob)
