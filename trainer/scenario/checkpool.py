@@ -17,7 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-POOL_FROM = 48  # files to check before a pool pays for itself (measured: ~25 ms per file, ~60 ms per worker)
+POOL_FROM = 48  # files to check before a pool pays for itself (a file takes ~20 ms to check cold; a worker
+# costs a fork, its pipe and the pickling of what it sends back)
 MAX_WORKERS = 8  # the bytes of every file in flight are held twice; more workers than this gain little
 
 Found = tuple  # (diagnostics without the path, translation_of, form_of): what the checks cache keeps
@@ -39,6 +40,7 @@ def check_all(items: list[tuple[Path, bytes]], check_one: Callable[[Path, bytes]
         return _in_order(items, check_one)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # fork where it is safe and cheap (Linux): the workers start with every checking module imported
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
@@ -46,7 +48,8 @@ def check_all(items: list[tuple[Path, bytes]], check_one: Callable[[Path, bytes]
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
             return list(pool.map(partial(_counted, check_one), *zip(*items), chunksize=chunk))
-    except (OSError, ImportError):  # no processes allowed here (a sandbox, no /dev/shm): check in this one
+    except (OSError, ImportError, BrokenProcessPool):  # no processes allowed here (a sandbox, no /dev/shm),
+        # or a worker was killed (out of memory): check them all in this process, as without a pool
         return _in_order(items, check_one)
 
 
