@@ -74,7 +74,7 @@ class Compiled:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.machine = Machine(model=None, states=list(scenario.nodes) + list(scenario.endings),
-                                initial=scenario.start, auto_transitions=False, send_event=True)
+                               initial=scenario.start, auto_transitions=False, send_event=True)
         for node in scenario.nodes.values():
             for choice in node.choices:
                 self._add(node, choice)
@@ -264,7 +264,8 @@ class Session:
         the machine's EventData; its kwargs are what `_trigger` passed (a trigger fired without them, e.g.
         by hand, is timed now with no latency and number 0)."""
         given = event.kwargs
-        at, latency, number = given.get("at", self.clock()), given.get("latency", 0.0), given.get("number", 0)
+        at = given["at"] if "at" in given else self.clock()
+        latency, number = given.get("latency", 0.0), given.get("number", 0)
         before = self.mood
         flags_before = sorted(self.flags)
         for skill, value in choice.points.items():
