@@ -52,6 +52,18 @@ def test_choice_applies_points_mood_flags_and_transcript(example):
     assert session.transcript[-1].flags_before == []
 
 
+def test_the_choice_reaches_the_machine_as_event_data(example):
+    """The engine uses transitions' public API: a trigger fired by name with keyword arguments records them
+    (when, how fast, the number shown), with no side channel on the session."""
+    session = example.start(Clock())
+    assert session.trigger("choose_warm-opening", at=1_234.5, latency=2.5, number=3) is True
+    step = session.transcript[-1]
+    assert (step.choice, step.number, step.latency) == ("warm-opening", 3, 2.5)
+    assert step.at.startswith("1970-01-01T00:20:34.500")
+    assert type(example.machine).__module__ == "transitions.core"  # no subclass overriding private hooks
+    assert not hasattr(session, "_pending")
+
+
 def test_line_varies_with_mood_band(example):
     session = example.start()
     session.choose(1)
@@ -93,8 +105,7 @@ def test_machine_itself_enforces_conditions(write):
     session = Compiled(load_scenario(write(text, "calm.yaml"))).start()
     session.choose(1)
     session.choose(1)
-    session._pending = (0.0, 0.0, 3)
-    assert session.trigger("choose_policy-wall") is False
+    assert session.trigger("choose_policy-wall", at=0.0, latency=0.0, number=3) is False
     assert session.state == "not-on-file" and len(session.transcript) == 2
 
 

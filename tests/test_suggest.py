@@ -274,3 +274,31 @@ def test_the_reasons_speak_of_a_trainee_to_a_supervisor_and_to_the_trainee_other
     of_them = [s.reason for s in suggest([failed], offers_, [Assigned("b", day)], day, about="Kim Obi")]
     assert any("you" in r for r in to_them) and not any(re.search(r"\byou(r)?\b", r) for r in of_them)
     assert of_them[0].startswith("assigned to Kim Obi") and any("Kim Obi failed this on" in r for r in of_them)
+
+
+def test_offers_are_kept_on_each_scenarios_content_and_worked_out_again_when_it_changes(tmp_path, monkeypatch):
+    """"Next for you" at launch reads each scenario's offer from a content-keyed cache instead of loading and
+    analysing every scenario; an edited scenario is analysed afresh, never served stale."""
+    import shutil
+
+    import trainer.play.next_up as next_up
+    from trainer.scenario.library import bundled_dir
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    source = bundled_dir() / "spouse-wants-results.yaml"
+    shutil.copy(source, folder / "mine-spouse.yaml")
+    analysed: list[str] = []
+    real = next_up.offer_for
+    monkeypatch.setattr(next_up, "offer_for", lambda scenario: analysed.append(scenario.id) or real(scenario))
+
+    first = offers(load_library([folder]))
+    assert "mine-spouse" in analysed and len(analysed) == len(first)
+    analysed.clear()
+    assert offers(load_library([folder])) == first and analysed == []  # all from the cache
+
+    edited = source.read_text(encoding="utf-8").replace("pass_mark: 70", "pass_mark: 75")
+    assert "pass_mark: 75" in edited
+    (folder / "mine-spouse.yaml").write_text(edited, encoding="utf-8")
+    again = offers(load_library([folder]))
+    assert analysed == ["mine-spouse"] and again["mine-spouse"].pass_mark == 75

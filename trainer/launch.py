@@ -46,6 +46,16 @@ class AppOptions:
     strict: bool = False
 
 
+def _new_seed() -> int:
+    """A new attempt's choice-order seed; imported on first use, so the engine and `transitions` load after
+    the catalogue's first frame, not before it."""
+    from trainer.play.recording import new_seed
+
+    return new_seed()
+
+
+
+
 class LaunchError(Exception):
     """Why an app cannot start, in plain words."""
 
@@ -90,7 +100,6 @@ class Launch:
         """The trainee app, which on a site starts at the sign-in (trainees go to their catalogue,
         supervisors, or only they with `roles=("supervisor",)`, to the review) and plays the site's scenario
         folders, never others."""
-        from trainer.play.recording import new_seed
         from trainer.tui.app import TrainerApp
         from trainer.ui.context import AppContext, StoreSource
 
@@ -118,7 +127,7 @@ class Launch:
         source = options.store if options.store is not None else (lambda: Store.open(options.db))
         ctx = AppContext(library=library, stores=StoreSource(source), clock=options.clock, site=site is not None)
         return TrainerApp(ctx, trainee=trainee, play=options.play, roles=options.roles,
-                          order_seed=options.order_seed or new_seed)
+                          order_seed=options.order_seed or _new_seed)
 
     def review_app(self) -> ReviewApp:
         """The supervisor review on a personal database, behind its passphrase."""

@@ -12,7 +12,6 @@ from trainer.sanitize import dumps
 from trainer.cli.base import Context, OutputFile, _emit, cli, echo, no_scenario, no_trainee, since_day
 from trainer.cli.gate import AccessRefused, require_supervisor
 from trainer.i18n import _
-from trainer.progress import audit
 
 
 @cli.command()
@@ -60,6 +59,8 @@ def report(obj: Context, trainee: str | None, scenario: str | None, since: str |
             scenario = obj.library.summaries[scenario].counts_toward
     data = build_report(store, trainee, scenario, since_day(since), mode=mode, catalogue=obj.library.summaries,
                         scenarios=obj.library.scenarios)
+    from trainer.progress import audit  # on use: `trainer` alone (the app) never needs it
+
     audit.log(store, actor, "report", fmt, trainee=trainee, scenario=scenario, since=since, mode=mode,
               output=str(output) if output else None)
     store.close()
@@ -92,6 +93,8 @@ def export(obj: Context, fmt: str, since: str | None, home_page: str | None, out
         text = "".join(line + "\n" for line in export_jsonl(store, when))
     else:
         text = dumps(export_xapi(store, when, home_page), indent=2) + "\n"
+    from trainer.progress import audit
+
     audit.log(store, actor, "export", fmt, since=since, output=str(output) if output else None)
     store.close()
     _emit(text, output, newline=False)

@@ -1,7 +1,10 @@
 """The play engine: a scenario compiled once into a `transitions` Machine; sessions are its models.
 
 Each choice is a trigger named after its id; conditions are the machine's transition conditions and
-a choice's effects (points, mood, flags, transcript) run as the transition's `before` callback.
+a choice's effects (points, mood, flags, transcript) run as the transition's `before` callback. Only
+`transitions`' public API is used: the machine sends every callback its `EventData` (`send_event=True`)
+and what the trainee's choice carries (when, how fast, the number shown) travels as the trigger's keyword
+arguments, so nothing rides beside the machine and an upgrade of the pinned library cannot break it quietly.
 """
 
 from __future__ import annotations
@@ -21,14 +24,6 @@ from trainer.progress.accommodations import NONE as NO_ACCOMMODATION, Accommodat
 from trainer.scenario.analysis import Analysis, analysis_for
 from trainer.scenario.format import nfc
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
-
-
-class _Machine(Machine):
-    """A Machine that does not add `is_<state>` helpers to every model: sessions never use them, and
-    skipping them keeps adding a session O(choices) instead of O(nodes + choices)."""
-
-    def _add_model_to_state(self, state, model):  # noqa: D401 - transitions hook
-        pass
 
 
 class ChoiceNotAvailable(ValueError):
@@ -79,8 +74,8 @@ class Compiled:
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        self.machine = _Machine(model=None, states=list(scenario.nodes) + list(scenario.endings),
-                                initial=scenario.start, auto_transitions=False, send_event=True)
+        self.machine = Machine(model=None, states=list(scenario.nodes) + list(scenario.endings),
+                               initial=scenario.start, auto_transitions=False, send_event=True)
         for node in scenario.nodes.values():
             for choice in node.choices:
                 self._add(node, choice)
@@ -149,7 +144,6 @@ class Session:
         self._wordings: dict[tuple[str, str], int] = {}  # (node, choice) -> the wording this attempt shows
         self.started_at = clock()
         self.shown_at = self.started_at
-        self._pending: tuple[float, float, int] | None = None
         self.accommodation: Accommodation = NO_ACCOMMODATION  # extra time or no timer, set by whoever records it
 
     # --- what the trainee sees -------------------------------------------------------------
@@ -262,20 +256,26 @@ class Session:
 
     def _fire(self, choice, number: int, now: float | None) -> Step:
         now = self.clock() if now is None else now
-        self._pending = (now, max(0.0, now - self.shown_at), number)
         try:
-            if not self.trigger(trigger_name(choice.id)):
+            if not self._trigger(choice, at=now, latency=max(0.0, now - self.shown_at), number=number):
                 raise ChoiceNotAvailable(choice.id, [c.id for c in self.options()])
         except MachineError as exc:  # pragma: no cover - options() already filtered
             raise ChoiceNotAvailable(choice.id, [c.id for c in self.options()]) from exc
-        finally:
-            self._pending = None
         self.shown_at = now
         return self.transcript[-1]
 
+    def _trigger(self, choice, at: float, latency: float, number: int) -> bool:
+        """Fire the choice's trigger through the machine; `at`, `latency` and `number` reach `_apply` as the
+        event's keyword arguments."""
+        return self.trigger(trigger_name(choice.id), at=at, latency=latency, number=number)
+
     def _apply(self, choice, event) -> None:
-        """The transition's `before` callback: effects of the choice, recorded in the transcript."""
-        at, latency, number = self._pending or (self.clock(), 0.0, 0)
+        """The transition's `before` callback: effects of the choice, recorded in the transcript. `event` is
+        the machine's EventData; its kwargs are what `_trigger` passed (a trigger fired without them, e.g.
+        by hand, is timed now with no latency and number 0)."""
+        given = event.kwargs
+        at = given["at"] if "at" in given else self.clock()
+        latency, number = given.get("latency", 0.0), given.get("number", 0)
         before = self.mood
         flags_before = sorted(self.flags)
         for skill, value in choice.points.items():
@@ -322,9 +322,7 @@ class Session:
                 (c for c in self.options() if c.id == step.choice), None)
             if choice is None:
                 raise ChoiceNotAvailable(step.choice, [c.id for c in self.options()])
-            self._pending = (0.0, step.latency, step.number)
-            self.trigger(trigger_name(choice.id))
-            self._pending = None
+            self._trigger(choice, at=0.0, latency=step.latency, number=step.number)
             self.transcript[-1].at = step.at
 
     def close(self) -> None:

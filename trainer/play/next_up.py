@@ -47,7 +47,27 @@ def offers(library, jurisdiction: str | None = None, language: str | None = None
     if language:
         readable = [s for s in here if any(same_language(code, language) for code in library.languages_of(s.id))]
         here = readable if len(readable) >= 3 else here
-    return {s.id: offer_for(library.scenarios[s.id]) for s in here}
+    return _offers_for(library, here)
+
+
+def _offers_for(library, summaries) -> dict[str, Offer]:
+    """`offer_for` each scenario, kept in a content-keyed cache beside the scenario cache: working them out
+    unpickles and analyses every scenario, which was most of the catalogue's wait for "Next for you" at
+    each launch. Keyed on the file's path and content hash, so an edited scenario is analysed afresh."""
+    from trainer.scenario.cache import ContentCache, default_cache_file
+
+    cache = ContentCache(default_cache_file("offers"))
+    found: dict[str, Offer] = {}
+    for summary in summaries:
+        key = summary.content_hash.encode() if summary.path and summary.content_hash else None
+        offer = cache.get(summary.path, key) if key is not None else None
+        if not isinstance(offer, Offer):
+            offer = offer_for(library.scenarios[summary.id])
+            if key is not None:
+                cache.put(summary.path, key, offer)
+        found[summary.id] = offer
+    cache.save()
+    return found
 
 
 def finished_attempts(store: Store, trainee: Trainee) -> list[Attempt]:

@@ -256,7 +256,7 @@ def load_library(extra: list[Path] | tuple[Path, ...] = (), include_bundled: boo
                 report.error(Location(), f"scenario id '{summary.id}' is already used by {seen[summary.id]}",
                              "rename one of the files: the id is the file name")
                 continue
-            seen[summary.id] = display_path(path)
+            seen[summary.id] = report.path  # display_path(path), worked out once per file
             by_id[summary.id] = report
             library.summaries[summary.id] = summary
             library.scenarios.add(summary.id, scenario, blob)
@@ -343,37 +343,53 @@ def check_files(files: list[Path], cache=None, translations: dict[Path, str] | N
     was_on = gc.isenabled()
     gc.disable()  # each file's objects are freed by reference counting (see _check), without collector passes
     try:
-        for number, path in enumerate(files, 1):
-            report, original, form_of = _check_file(path, cache)
+        pending = []  # (index, path, bytes) of the files the cache has not seen
+        known = []  # per file: what the cache (or the check below) found; None until checked
+        for path in files:
+            report = Report(display_path(path))
             reports.append(report)
-            if original and translations is not None:
-                translations[path] = original
-            elif form_of and forms is not None:
-                forms[path] = form_of
-            if number % 200 == 0:
-                gc.collect()  # what a file with errors may have left in a cycle
+            data = read_bytes(path, report)
+            if data is None:  # unreadable, a folder, too big: nothing to key on
+                known.append(("", "", ""))
+                continue
+            found = cache.get(path, data)
+            if found is None:
+                pending.append((len(known), path, data))
+            else:
+                report.diagnostics.extend(Diagnostic(report.path, *d) for d in found[0])
+            known.append(found)
+        if pending:
+            from trainer.scenario.checkpool import check_all
+
+            _import_checks()  # before a pool starts, so that its workers have them
+            for (index, path, data), found in zip(pending, check_all([(p, d) for _, p, d in pending], _check_one)):
+                cache.put(path, data, found)
+                reports[index].diagnostics.extend(Diagnostic(reports[index].path, *d) for d in found[0])
+                known[index] = found
     finally:
         if was_on:
             gc.enable()
     cache.save()
+    for path, (_diagnostics, original, form_of) in zip(files, known):
+        if original and translations is not None:
+            translations[path] = original
+        elif form_of and forms is not None:
+            forms[path] = form_of
     return reports
 
 
-def _check_file(path: Path, cache) -> tuple[Report, str, str]:
-    """The file's report, the id it is a translation of and the id it is a form of ('' for an original or
-    a broken file)."""
+def _import_checks() -> None:
+    import trainer.scenario.lint  # noqa: F401
+    import trainer.scenario.loader  # noqa: F401
+
+
+def _check_one(path: Path, data: bytes) -> tuple:
+    """A file's findings as the checks cache keeps them: (its diagnostics without the path, which is shown
+    relative to where validate runs; the id it is a translation of; the id it is a form of), '' for an
+    original or a broken file. Runs in a pool's worker process too (see checkpool)."""
     report = Report(display_path(path))
-    data = read_bytes(path, report)
-    if data is None:
-        return report, "", ""  # unreadable, a folder, too big: nothing to key on
-    found = cache.get(path, data)
-    if found is None:
-        original, form_of = _check(path, data, report)
-        found = (tuple(d[1:] for d in report.diagnostics), original, form_of)  # without the path: shown relative to here
-        cache.put(path, data, found)
-    else:
-        report.diagnostics.extend(Diagnostic(report.path, *d) for d in found[0])
-    return report, found[1], found[2]
+    original, form_of = _check(path, data, report)
+    return tuple(d[1:] for d in report.diagnostics), original, form_of
 
 
 def _check(path: Path, data: bytes, report: Report) -> tuple[str, str]:

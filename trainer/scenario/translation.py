@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from trainer.scenario.diagnostics import Location, Report, did_you_mean
-from trainer.scenario.model import Scenario
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: a warm start checks translations from summaries, without the model module
+    from trainer.scenario.model import Scenario
 
 KEEP_IDS = "a translation keeps the original's ids, numbers and conditions; only the text is translated"
 

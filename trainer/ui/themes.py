@@ -74,11 +74,15 @@ ANSI_LIGHT = TerminalTheme(
 
 
 def use_themes(app) -> None:
-    """Register both themes on `app`, with their terminal palettes, and start in the dark one."""
+    """Register both themes on `app`, with their terminal palettes, and start in the dark one. The palettes
+    are set without their watchers (each would re-parse the whole stylesheet once more before the first
+    frame); setting the theme straight after applies the palette and re-parses once."""
+    from textual.app import App
+
     for theme in THEMES.values():
         app.register_theme(theme)
-    app.ansi_theme_dark = ANSI_DARK
-    app.ansi_theme_light = ANSI_LIGHT
+    app.set_reactive(App.ansi_theme_dark, ANSI_DARK)
+    app.set_reactive(App.ansi_theme_light, ANSI_LIGHT)
     app.theme = DARK
 
 

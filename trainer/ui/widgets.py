@@ -3,14 +3,18 @@ files or users is shown as plain Text, never parsed as markup."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
-from scoring import AttemptScore
 from trainer.i18n import N_, _, pgettext
-from trainer.scenario.model import MoodScale
 from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
+
+if TYPE_CHECKING:  # annotations only: the catalogue's first frame needs neither the model nor scoring
+    from scoring import AttemptScore
+    from trainer.scenario.model import MoodScale
 
 # attempt modes and statuses as the trainee reads them (the stored words stay English)
 SHOWN_WORDS = {"practice": N_("practice"), "assessment": N_("assessment"), "completed": N_("completed"),

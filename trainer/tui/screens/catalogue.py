@@ -94,8 +94,12 @@ class CatalogueScreen(TranslatedScreen):
         table.add_column(Text(_("Level")), key="level", width=12)
         table.add_column(Text(_("Best")), key="best", width=5)
         table.add_column(Text(_("Status")), key="status", width=11)
-        table.flex("title", 20, 80)  # the title takes the rest of the width, and wraps when it needs more
-        self.refresh_rows()
+        self.refresh_rows()  # rows first (measured later, when idle): whether they overflow decides the room
+        # the title takes the rest of the width, and wraps when it needs more; a table that will scroll
+        # loses its scrollbar's width, and guessing that now saves measuring every row twice before the
+        # first frame (a wrong guess only costs that second measuring, as the resize corrects the width)
+        scrolls = table.row_count > self.app.size.height - 8  # title, filter, header, status and footer
+        table.flex("title", 20, 80, margin=2 + (table.styles.scrollbar_size_vertical if scrolls else 0))
         table.focus()
         if not self.ctx.store_is_open:
             # Titles first; scores as soon as the database is open. The first refresh after mounting
