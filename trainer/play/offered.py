@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from trainer.i18n import N_, _, ngettext
 from trainer.progress.store import Store, StoreError, Trainee
 from trainer.scenario.vocabulary import DIFFICULTIES
 
@@ -39,3 +40,37 @@ def assigned_mode(store: Store, trainee: Trainee | None, library, original_id: s
     wanted = (row is not None and row["mode"] == "assessment" and row["status"] not in ("passed", "waived")
               and row["attempts_left"] != 0)
     return "assessment" if wanted else "practice"
+
+
+# An assignment as the catalogue words it: the same words in the terminal app and the HTML pages.
+def day_words(day: date) -> str:
+    from trainer.i18n import day_text
+
+    return day_text(day)  # the app's one date format for the language
+
+
+def due_words(row: dict, today: date) -> str:
+    due = date.fromisoformat(row["due"])
+    days = (due - today).days
+    label = day_words(due)
+    if row["status"] in ("passed", "waived"):  # the Status column says so; the Due column keeps to dates
+        return _("next {day}").format(day=day_words(date.fromisoformat(row["next_due"]))) if row["next_due"] \
+            else label
+    if days < 0:
+        return f"{label} (" + ngettext("{count} day late", "{count} days late", -days).format(count=-days) + ")"
+    if days == 0:
+        return f"{label} (" + _("today") + ")"
+    return f"{label} (" + ngettext("{count} day", "{count} days", days).format(count=days) + ")"
+
+
+def status_words(row: dict) -> str:
+    status = row["status"]
+    if status == "failed" and row["attempts_left"] == 0:
+        return _("failed, no attempts left")
+    if status == "retraining-due":
+        return _("retrain: v{version}").format(version=row["current_version"])
+    return _(ASSIGNMENT_WORDS[status]) if status in ASSIGNMENT_WORDS else status
+
+
+ASSIGNMENT_WORDS = {"not-started": N_("to do"), "in-progress": N_("started"), "passed": N_("✓ passed"),
+                    "waived": N_("✓ waived"), "overdue": N_("overdue"), "failed": N_("failed")}

@@ -68,38 +68,9 @@ def best_of(stats: dict | None) -> str:
     return ""
 
 
-ASSIGNMENT_WORDS = {"not-started": "to do", "in-progress": "started", "passed": "✓ passed",
-                    "waived": "✓ waived", "overdue": "overdue", "failed": "failed"}  # msgids of the terminal's
-
-
-def due_words(row: dict, today: date) -> str:
-    """An assignment's due date, and how far off or late it is (the terminal catalogue's words)."""
-    from trainer.i18n import day_text, ngettext
-
-    due = date.fromisoformat(row["due"])
-    days = (due - today).days
-    when = day_text(due)
-    if row["status"] in ("passed", "waived"):
-        return _("next {day}").format(day=day_text(date.fromisoformat(row["next_due"]))) if row["next_due"] else when
-    if days < 0:
-        return f"{when} (" + ngettext("{count} day late", "{count} days late", -days).format(count=-days) + ")"
-    if days == 0:
-        return f"{when} (" + _("today") + ")"
-    return f"{when} (" + ngettext("{count} day", "{count} days", days).format(count=days) + ")"
-
-
-def status_words(row: dict) -> str:
-    status = row["status"]
-    if status == "failed" and row["attempts_left"] == 0:
-        return _("failed, no attempts left")
-    if status == "retraining-due":
-        return _("retrain: v{version}").format(version=row["current_version"])
-    return _(ASSIGNMENT_WORDS[status]) if status in ASSIGNMENT_WORDS else status
-
-
 def catalogue_view(site, user, query: Mapping[str, str]) -> CatalogueView:
     from trainer.play.next_up import suggestions_for
-    from trainer.play.offered import catalogue_order, offered_here
+    from trainer.play.offered import catalogue_order, due_words, offered_here, status_words
     from trainer.progress.programme import trainee_programme
     from trainer.progress.store import Trainee
 
