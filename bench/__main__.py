@@ -71,7 +71,7 @@ def bench_load(count: int, repeat: int, tmp: Path) -> list[dict]:
     from trainer.play.engine import compiled_for
 
     folder = tmp / "many"
-    paths = scenario_folder(folder, count, ROOT / "scenarios")
+    paths = scenario_folder(folder, count, ROOT / "scenarios", originals_only=True)
 
     def bare():
         for p in paths:

@@ -31,9 +31,14 @@ def big_scenario(nodes: int, seed: int = 1) -> str:
     return "\n".join(out) + "\n"
 
 
-def scenario_folder(folder: Path, count: int, library: Path) -> list[Path]:
-    """`count` real scenario files (the bundled library, copied round-robin with a distinct first line)."""
+def scenario_folder(folder: Path, count: int, library: Path, originals_only: bool = False) -> list[Path]:
+    """`count` real scenario files (the bundled library, copied round-robin with a distinct first line).
+    `originals_only` leaves out alternate forms and translations: a renamed copy's `form_of` would name an
+    original that is not there under that name (an error, where the load bench wants a clean library)."""
     sources = sorted(library.glob("*.yaml"))
+    if originals_only:
+        sources = [p for p in sources if not any(line.startswith(("form_of:", "translation_of:"))
+                                                 for line in p.read_text(encoding="utf-8").splitlines())]
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(count):
