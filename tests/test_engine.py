@@ -64,6 +64,15 @@ def test_the_choice_reaches_the_machine_as_event_data(example):
     assert not hasattr(session, "_pending")
 
 
+def test_a_session_carries_none_of_the_machines_per_session_helpers(example):
+    """A site keeps hundreds of sessions: each holds its own state, not dozens of `is_<state>` and per-trigger
+    helpers the machine could attach (`model_override=True`: it binds only what Session declares)."""
+    session = example.start(Clock())
+    helpers = [name for name in vars(session) if name.startswith(("is_", "may_", "choose_"))]
+    assert helpers == []
+    assert session.trigger("choose_warm-opening", at=1.0, latency=1.0, number=1) is True
+
+
 def test_line_varies_with_mood_band(example):
     session = example.start()
     session.choose(1)
