@@ -186,3 +186,16 @@ def serve(site_db):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, one per test (Playwright cannot download its own browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

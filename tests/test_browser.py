@@ -5,13 +5,12 @@ page and an idle session is closed; no request leaves 127.0.0.1. Screenshots lan
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import CHROMIUM_ARGS, Tab, attempts_of, chromium_executable, needs_chromium, query
-from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
+from tests.browser_helpers import Tab, attempts_of, needs_chromium, query
+from tests.browser_helpers import browser, serve  # noqa: F401 (fixtures: Chromium; servers on this module's site_db)
 from tests.site_helpers import ANA, ANA_PASS, BOSS, BOSS_PASS, SAM, SAM_PASS, make_site
 
 pytestmark = needs_chromium
@@ -22,18 +21,6 @@ def site_db(tmp_path, runner, monkeypatch, fast_hashing):
     path = tmp_path / "site.db"
     make_site(runner, monkeypatch, path)
     return path
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _open_first_scenario(tab: Tab, db: Path, name: str, title: str = "1,184") -> str:

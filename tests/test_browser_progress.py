@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_helpers import ARTIFACTS, CHROMIUM_ARGS, chromium_executable, needs_chromium
-from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
+from tests.browser_helpers import ARTIFACTS, needs_chromium
+from tests.browser_helpers import browser, serve  # noqa: F401 (fixtures: Chromium; servers on this module's site_db)
 from tests.site_helpers import BOSS, SAM, SAM_PASS, make_site
 from tests.tui_helpers import scenario_folder
 
@@ -32,18 +32,6 @@ def site_db(tmp_path, runner, monkeypatch, fast_hashing):
     finally:
         store.close()
     return path
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def violations(page) -> list[str]:

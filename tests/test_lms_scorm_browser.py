@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser_helpers import ARTIFACTS, CHROMIUM_ARGS, chromium_executable, needs_chromium, query
-from tests.browser_helpers import serve  # noqa: F401 (a fixture: servers on this module's site_db)
+from tests.browser_helpers import ARTIFACTS, needs_chromium, query
+from tests.browser_helpers import browser, serve  # noqa: F401 (fixtures: Chromium; servers on this module's site_db)
 from tests.lms_helpers import Lms, scorm_again_script
 from tests.site_helpers import as_supervisor, make_site
 from trainer.cli import cli
@@ -27,18 +27,6 @@ def site_db(tmp_path, runner, monkeypatch, fast_hashing):
     path = tmp_path / "site.db"
     make_site(runner, monkeypatch, path)
     return path
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

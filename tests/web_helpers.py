@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_helpers import CHROMIUM_ARGS, Server, attempts_of, chromium_executable, query, until
+from tests.browser_helpers import Server, attempts_of, query, until
+from tests.browser_helpers import browser  # noqa: F401 (a fixture, re-exported for the web tests)
 from tests.site_helpers import make_site
 
 SHOTS = Path("/work/shots/webapp")
@@ -58,18 +59,6 @@ def server(web_db):
     served = Server(web_db)
     yield served
     served.stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def sign_in(page, base: str, name: str, secret: str, words=("Name", "Passphrase", "Sign in")) -> None:
