@@ -108,11 +108,17 @@ def test_every_page_has_no_axe_violation(browser, server, web_db, lang):
     check("brief, asked before discarding")
     page.goto(base + "/s/no-such-scenario")
     check("not found")
+    page.goto(base + "/progress")
+    check("my progress")
+    page.goto(base + "/accessibility")
+    check("accessibility statement")
     page.get_by_role("button", name=w["sign_out"], exact=True).click()
     page.get_by_label(w["name"], exact=True).fill(BOSS)
     page.get_by_label(w["passphrase"], exact=True).fill(BOSS_PASS)
     page.get_by_role("button", name=w["sign_in"], exact=True).click()
     check("a supervisor's page")
+    page.goto(base + "/lms/launch?key=not-a-key&scenario=minimal&student_id=E1&student_name=Doe%2C%20Jo")
+    check("an LMS launch refused")
     context.close()
     assert not check.problems, "\n\n".join(check.problems)
-    assert len(check.pages) == 15
+    assert len(check.pages) == 18
