@@ -1,0 +1,48 @@
+"""A cold `trainer validate` prints exactly what it printed when tests/fixtures/validate-expected.json was
+recorded (tests/validate_golden.py): every line, for the bundled library, tests/fixtures' scenarios and a
+corpus of broken files, checked in one process and on every core. Making validate faster must not change
+a word of what it says."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests import validate_golden as golden
+from trainer.scenario import checkpool
+
+EXPECTED = json.loads(golden.EXPECTED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory):
+    where = tmp_path_factory.mktemp("validate-output")
+    golden.stage(where)
+    return where
+
+
+def _compare(where, run: str) -> None:
+    code, output = golden.run_validate(where, run)
+    now = golden.record(where, run, code, output)
+    then = EXPECTED[run]
+    unchanged = [name for name, entry in then["files"].items()
+                 if name in now["files"] and now["files"][name]["deps"] == entry["deps"]]
+    # the frozen corpus never changes, so at least its files are always compared
+    assert all(name in unchanged for name in then["files"] if name.startswith("corpus/"))
+    for name in unchanged:
+        assert now["files"][name]["lines"] == then["files"][name]["lines"], name
+    if len(unchanged) == len(then["files"]) == len(now["files"]):  # nothing edited since: the whole output
+        assert (code, now["rest"]) == (then["exit"], then["rest"])
+
+
+@pytest.mark.parametrize("pool_from", [10**9, 8], ids=["one-process", "pooled"])
+def test_validate_of_library_fixtures_and_broken_files_prints_what_it_did(staged, monkeypatch, pool_from):
+    if pool_from < 10**9 and checkpool.usable_cores() < 2:
+        pytest.skip("a pool needs two cores")
+    monkeypatch.setattr(checkpool, "POOL_FROM", pool_from)
+    _compare(staged, "all")
+
+
+def test_forms_whose_original_is_in_the_library_print_what_they_did(staged):
+    _compare(staged, "alone")
