@@ -46,3 +46,28 @@ def test_validate_of_library_fixtures_and_broken_files_prints_what_it_did(staged
 
 def test_forms_whose_original_is_in_the_library_print_what_they_did(staged):
     _compare(staged, "alone")
+
+
+def test_a_cold_validate_parses_each_file_once_and_only_the_library_originals_it_needs(staged, monkeypatch):
+    """Forms are checked from what the files' first check kept: no file is parsed again for the line of
+    `form_of:`, and an original outside the files is read alone, without loading the whole library."""
+    from trainer.scenario import library, loader
+
+    parsed = []
+    real = loader.check_text
+    monkeypatch.setattr(loader, "check_text", lambda text, path, report=None: (parsed.append(path.name),
+                                                                              real(text, path, report))[1])
+    monkeypatch.setattr(library, "load_library", lambda *a, **k: pytest.fail("the whole library was loaded"))
+    monkeypatch.setattr(checkpool, "POOL_FROM", 10**9)  # parsed in this process, where they are counted
+    where = staged / "forms-only"
+    (where / "forms").mkdir(parents=True)
+    for name in ("min-original", "min-form-version", "min-form-sound", "form-of-library"):
+        (where / "forms" / f"{name}.yaml").write_bytes((staged / "corpus" / f"{name}.yaml").read_bytes())
+    golden.RUNS["forms-only"] = ["forms"]
+    try:
+        code, output = golden.run_validate(where, "forms-only")
+    finally:
+        del golden.RUNS["forms-only"]
+    assert code == 1 and "'version' is 2 here but 3 in the original 'records-request'" in output
+    assert sorted(parsed) == ["form-of-library.yaml", "min-form-sound.yaml", "min-form-version.yaml",
+                              "min-original.yaml", "records-request.yaml"]
