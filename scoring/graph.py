@@ -35,15 +35,24 @@ class Graph:
     _condensed: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add_node(self, node: Hashable, terminal: bool = False) -> None:
-        self._condensed.clear()
-        self.out.setdefault(node, [])
+        if self._condensed:
+            self._condensed.clear()
+        if node not in self.out:
+            self.out[node] = []
         if terminal:
             self.terminals.add(node)
 
     def add_edge(self, edge: Edge) -> None:
-        self.add_node(edge.source)
-        self.add_node(edge.target)
-        self.out[edge.source].append(edge)
+        """As add_node(source), add_node(target), then the edge (inlined: graphs are built edge by edge)."""
+        if self._condensed:
+            self._condensed.clear()
+        out = self.out
+        edges = out.get(edge.source)
+        if edges is None:
+            edges = out[edge.source] = []
+        if edge.target not in out:
+            out[edge.target] = []
+        edges.append(edge)
 
     @property
     def edges(self) -> Iterable[Edge]:

@@ -12,6 +12,7 @@ from functools import cached_property
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
 from scoring.graph import find_unbalanced_loop, reachable, total_ranges
+from scoring.many import extremes_many, with_terminals
 from trainer.scenario.model import Scenario
 
 State = tuple  # (node id, frozenset of tested flags, mood or None)
@@ -106,6 +107,19 @@ class Analysis:
             value = known[edge.weights] = sum(c * w for c, w in zip(self.coefficients, edge.weights))
         return value
 
+    def objectives(self, edge: Edge) -> tuple[float, ...]:
+        """The edge's weight for the overall score, then for each skill: what the candidate walks maximise
+        (scoring.many.extremes_many), worked out once per weights tuple."""
+        known = self._objectives_by_weights
+        value = known.get(edge.weights)
+        if value is None:
+            value = known[edge.weights] = (self.overall_weight(edge), *edge.weights)
+        return value
+
+    @cached_property
+    def _objectives_by_weights(self) -> dict[tuple[float, ...], tuple[float, ...]]:
+        return {}
+
     @cached_property
     def best(self) -> Extremes:
         return extremes(self.graph, self.overall_weight, True, self.start)
@@ -117,14 +131,26 @@ class Analysis:
     @cached_property
     def critical_graph(self) -> tuple[Graph, tuple]:
         """The state graph doubled by 'a critical error has been committed'; only committed states end."""
+        # Built straight into the adjacency lists (every node first, in the state graph's order, then the
+        # edges in theirs: what add_node and add_edge would make), one (state, committed) key per node.
         doubled = Graph(self.graph.dims)
+        out, terminals, ends = doubled.out, doubled.terminals, self.graph.terminals
+        clean: dict[State, tuple] = {}
+        committed: dict[State, tuple] = {}
         for state in self.graph.out:
-            for committed in (False, True):
-                doubled.add_node((state, committed), terminal=committed and state in self.graph.terminals)
-        for e in self.graph.edges:
-            for committed in (False, True):
-                after = committed or e.critical
-                doubled.add_edge(Edge((e.source, committed), (e.target, after), e.weights, e.label, e.critical))
+            clean[state] = key = (state, False)
+            out[key] = []
+            committed[state] = key = (state, True)
+            out[key] = []
+            if state in ends:
+                terminals.add(key)
+        for state, edges in self.graph.out.items():
+            from_clean, from_committed = out[clean[state]], out[committed[state]]
+            for e in edges:
+                to_committed = committed[e.target]
+                from_clean.append(Edge(clean[state], to_committed if e.critical else clean[e.target], e.weights,
+                                       e.label, e.critical))
+                from_committed.append(Edge(committed[state], to_committed, e.weights, e.label, e.critical))
         return doubled, (self.start, False)
 
     @cached_property
@@ -140,9 +166,7 @@ class Analysis:
         one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
         doubled, start = self.critical_graph
         out: list[PathRun] = []
-        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
-        for objective in objectives:
-            result = extremes(doubled, objective, True, start)
+        for result in extremes_many(doubled, self.objectives, 1 + len(self.skills), True, start):
             if start in result.value:
                 run = self.score_path([(e.source[0], e) for e in result.walk(start)])
                 if all(run.labels != seen.labels for seen in out):
@@ -155,11 +179,9 @@ class Analysis:
         failed = {s for s in self.graph.terminals if self.scenario.endings[s[0]].outcome == "failed"}
         if not failed:
             return []
-        only_failed = Graph(self.graph.dims, self.graph.out, failed)
+        only_failed = with_terminals(self.graph, failed, self.start)
         out: list[PathRun] = []
-        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
-        for objective in objectives:
-            result = extremes(only_failed, objective, True, self.start)
+        for result in extremes_many(only_failed, self.objectives, 1 + len(self.skills), True, self.start):
             if self.start in result.value:
                 run = self.score_path([(e.source, e) for e in result.walk(self.start)])
                 if all(run.labels != seen.labels for seen in out):
