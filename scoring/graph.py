@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from operator import add, sub
 from typing import Callable, Hashable, Iterable
 
 EPS = 1e-9
@@ -58,6 +59,20 @@ class Graph:
     def edges(self) -> Iterable[Edge]:
         for edges in self.out.values():
             yield from edges
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def make_edge(source: Hashable, target: Hashable, weights: tuple[float, ...], label: object = None,
+              critical: bool = False) -> Edge:
+    """`Edge(source, target, weights, label, critical)`, equal in every way, made without the frozen
+    dataclass' five `object.__setattr__` calls: a scenario's graphs hold thousands of edges."""
+    edge = _new(Edge)
+    _set(edge, "__dict__", {"source": source, "target": target, "weights": weights, "label": label,
+                            "critical": critical})
+    return edge
 
 
 class LoopError(ValueError):
@@ -306,27 +321,34 @@ def total_ranges(graph: Graph, start: Hashable) -> tuple[tuple[float, ...], tupl
                         todo.append(e.target)
     high: dict[Hashable, tuple[float, ...]] = {}
     low: dict[Hashable, tuple[float, ...]] = {}
+    # A component's first node has the zero potential (most components are one node): adding or taking
+    # away 0.0 changes no weight (they are whole points, never -0.0), so those sums are skipped.
     for cid, members in enumerate(cond.components):  # sinks first
         best = worst = None
         for e in cond.exits[cid]:
             after_high = high.get(e.target)
             if after_high is None:
                 continue
-            step = [p + w for p, w in zip(potential[e.source], e.weights)]
-            up = [s + a for s, a in zip(step, after_high)]
-            down = [s + a for s, a in zip(step, low[e.target])]
-            best = up if best is None else list(map(max, best, up))
-            worst = down if worst is None else list(map(min, worst, down))
+            at = potential[e.source]
+            step = e.weights if at is zero else tuple(map(add, at, e.weights))
+            up = tuple(map(add, step, after_high))
+            down = tuple(map(add, step, low[e.target]))
+            best = up if best is None else tuple(map(max, best, up))
+            worst = down if worst is None else tuple(map(min, worst, down))
         end = cond.terminal[cid]
         if end is not None:
             here = potential[end]
-            best = list(here) if best is None else list(map(max, best, here))
-            worst = list(here) if worst is None else list(map(min, worst, here))
+            best = here if best is None else tuple(map(max, best, here))
+            worst = here if worst is None else tuple(map(min, worst, here))
         if best is None:
             continue
         for n in members:
-            high[n] = tuple(b - p for b, p in zip(best, potential[n]))
-            low[n] = tuple(w - p for w, p in zip(worst, potential[n]))
+            at = potential[n]
+            if at is zero:
+                high[n], low[n] = best, worst
+            else:
+                high[n] = tuple(map(sub, best, at))
+                low[n] = tuple(map(sub, worst, at))
     if start not in high:
         return None
     return high[start], low[start]

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
-from scoring.graph import find_unbalanced_loop, reachable, total_ranges
+from scoring.graph import find_unbalanced_loop, make_edge, total_ranges
 from scoring.many import extremes_many, with_terminals
 from trainer.scenario.model import Scenario
 
@@ -148,9 +148,9 @@ class Analysis:
             from_clean, from_committed = out[clean[state]], out[committed[state]]
             for e in edges:
                 to_committed = committed[e.target]
-                from_clean.append(Edge(clean[state], to_committed if e.critical else clean[e.target], e.weights,
-                                       e.label, e.critical))
-                from_committed.append(Edge(committed[state], to_committed, e.weights, e.label, e.critical))
+                from_clean.append(make_edge(clean[state], to_committed if e.critical else clean[e.target], e.weights,
+                                            e.label, e.critical))
+                from_committed.append(make_edge(committed[state], to_committed, e.weights, e.label, e.critical))
         return doubled, (self.start, False)
 
     @cached_property
@@ -235,7 +235,8 @@ class Analysis:
 
     @cached_property
     def reachable_states(self) -> set[State]:
-        return reachable(self.graph, self.start)
+        """build_graph explores from the start only, so every state it holds is reachable (and it holds them all)."""
+        return set(self.graph.out)
 
     @cached_property
     def moods_at(self) -> dict[str, set[int]]:
@@ -288,19 +289,25 @@ def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, Stat
     mood_conditions = tests_mood(scenario)
     track_mood = mood_conditions and with_mood
     scale = scenario.mood
+    endings = scenario.endings
     graph = Graph(len(skills))
+    out, terminals = graph.out, graph.terminals  # filled directly: what add_node and add_edge would do
     start: State = (scenario.start, frozenset(), scenario.character.mood if track_mood else None)
     graph.add_node(start, scenario.is_ending(scenario.start))
     todo = [start]
-    seen = {start}
-    weights_cache: dict[int, tuple[float, ...]] = {}
+    # per node, once: each option with its weights, label and whether it is critical
+    options: dict[str, list] = {}
+    for node_id, node in scenario.nodes.items():
+        options[node_id] = [(choice, tuple(float(choice.points.get(s, 0)) for s in skills), (node_id, choice.id),
+                             choice.critical is not None) for choice in _options(node)]
     while todo:
         state = todo.pop()
         node_id, flags, mood = state
-        node = scenario.nodes.get(node_id)
-        if node is None:
+        here = options.get(node_id)
+        if here is None:
             continue
-        for choice in _options(node):
+        edges = out[state]
+        for choice, weights, label, critical in here:
             when = choice.when
             if when is not None:
                 if track_mood or not mood_conditions:
@@ -311,16 +318,13 @@ def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, Stat
             new_flags = flags
             if flags_tested and (choice.sets or choice.clears):
                 new_flags = frozenset((set(flags) | (set(choice.sets) & flags_tested)) - set(choice.clears))
-            new_mood = scale.clamp(mood + choice.mood) if track_mood else None
-            target = (choice.next, new_flags, new_mood)
-            if target not in seen:
-                seen.add(target)
-                graph.add_node(target, scenario.is_ending(choice.next))
+            target = (choice.next, new_flags, scale.clamp(mood + choice.mood) if track_mood else None)
+            if target not in out:
+                out[target] = []
+                if choice.next in endings:
+                    terminals.add(target)
                 todo.append(target)
-            key = id(choice)
-            if key not in weights_cache:
-                weights_cache[key] = tuple(float(choice.points.get(s, 0)) for s in skills)
-            graph.add_edge(Edge(state, target, weights_cache[key], (node_id, choice.id), choice.critical is not None))
+            edges.append(make_edge(state, target, weights, label, critical))
     return graph, start, skills
 
 
