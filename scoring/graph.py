@@ -34,12 +34,16 @@ class Graph:
     out: dict[Hashable, list[Edge]] = field(default_factory=dict)
     terminals: set[Hashable] = field(default_factory=set)
     _condensed: dict = field(default_factory=dict, repr=False, compare=False)
+    # a node every node of the graph is reachable from, when its builder explored the graph from it: then a
+    # condensation from it needs no search for what is reachable (a new node may not be, so it forgets)
+    rooted_at: Hashable | None = field(default=None, repr=False, compare=False)
 
     def add_node(self, node: Hashable, terminal: bool = False) -> None:
         if self._condensed:
             self._condensed.clear()
         if node not in self.out:
             self.out[node] = []
+            self.rooted_at = None
         if terminal:
             self.terminals.add(node)
 
@@ -54,6 +58,7 @@ class Graph:
         if edge.target not in out:
             out[edge.target] = []
         edges.append(edge)
+        self.rooted_at = None
 
     @property
     def edges(self) -> Iterable[Edge]:
@@ -222,7 +227,12 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
     cached = graph._condensed.get(key)
     if cached is not None:
         return cached
-    nodes = _in_order(graph, reachable(graph, start)) if start is not None else None
+    if start is None:
+        nodes = None
+    elif graph.rooted_at is not None and graph.rooted_at == start:
+        nodes = list(graph.out)  # all reachable from it, in the order they were added (as _in_order gives)
+    else:
+        nodes = _in_order(graph, reachable(graph, start))
     components = strongly_connected(graph, nodes)
     comp_of = {n: cid for cid, members in enumerate(components) for n in members}
     internal: list[list[Edge]] = []

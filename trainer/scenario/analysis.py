@@ -130,27 +130,36 @@ class Analysis:
 
     @cached_property
     def critical_graph(self) -> tuple[Graph, tuple]:
-        """The state graph doubled by 'a critical error has been committed'; only committed states end."""
-        # Built straight into the adjacency lists (every node first, in the state graph's order, then the
-        # edges in theirs: what add_node and add_edge would make), one (state, committed) key per node.
-        doubled = Graph(self.graph.dims)
-        out, terminals, ends = doubled.out, doubled.terminals, self.graph.terminals
-        clean: dict[State, tuple] = {}
-        committed: dict[State, tuple] = {}
-        for state in self.graph.out:
-            clean[state] = key = (state, False)
-            out[key] = []
-            committed[state] = key = (state, True)
-            out[key] = []
-            if state in ends:
-                terminals.add(key)
-        for state, edges in self.graph.out.items():
-            from_clean, from_committed = out[clean[state]], out[committed[state]]
-            for e in edges:
-                to_committed = committed[e.target]
-                from_clean.append(make_edge(clean[state], to_committed if e.critical else clean[e.target], e.weights,
-                                            e.label, e.critical))
-                from_committed.append(make_edge(committed[state], to_committed, e.weights, e.label, e.critical))
+        """The state graph doubled by 'a critical error has been committed' (the part reachable from the
+        start); only committed states end."""
+        # Only the part reachable from (start, not committed) is built: everything asked of this graph is
+        # asked from there, and those nodes keep the relative order the whole doubled graph would give them
+        # (each state's clean copy, then its committed one, in the state graph's order), so components,
+        # exits and walks are the same. Built straight into the adjacency lists, one key per node.
+        graph = self.graph
+        start = (self.start, False)
+        reached = {start}
+        todo = [start]
+        while todo:
+            state, committed = todo.pop()
+            for e in graph.out[state]:
+                after = (e.target, committed or e.critical)
+                if after not in reached:
+                    reached.add(after)
+                    todo.append(after)
+        doubled = Graph(graph.dims)
+        out, terminals, ends = doubled.out, doubled.terminals, graph.terminals
+        for state in graph.out:
+            for key in ((state, False), (state, True)):
+                if key in reached:
+                    out[key] = []
+                    if key[1] and state in ends:
+                        terminals.add(key)
+        for (state, committed), edges in out.items():
+            for e in graph.out[state]:
+                edges.append(make_edge((state, committed), (e.target, committed or e.critical), e.weights, e.label,
+                                       e.critical))
+        doubled.rooted_at = start
         return doubled, (self.start, False)
 
     @cached_property
@@ -325,6 +334,7 @@ def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, Stat
                     terminals.add(target)
                 todo.append(target)
             edges.append(make_edge(state, target, weights, label, critical))
+    graph.rooted_at = start  # explored from it: every state is reachable
     return graph, start, skills
 
 
