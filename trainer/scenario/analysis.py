@@ -207,9 +207,18 @@ class Analysis:
 
     def offered(self, state: State) -> list:
         """The choices on offer in `state`, in file order (as the engine filters them)."""
-        _, flags, mood = state
-        node = self.scenario.nodes[state[0]]
-        return [c for c in node.choices if c.when is None or c.when.holds(mood if mood is not None else 0, flags)]
+        return list(self.offered_at(state))
+
+    def offered_at(self, state: State) -> tuple:
+        """`offered(state)`, worked out once per state (scoring a path asks at every step, for every path)."""
+        memo = self.__dict__.setdefault("_offered_memo", {})
+        found = memo.get(state)
+        if found is None:
+            _, flags, mood = state
+            node = self.scenario.nodes[state[0]]
+            found = memo[state] = tuple(c for c in node.choices
+                                        if c.when is None or c.when.holds(mood if mood is not None else 0, flags))
+        return found
 
     def score_path(self, steps: list[tuple[State, Edge]]) -> "PathRun":
         """Score a walk straight from the state graph: the same arithmetic as playing it through the
@@ -224,12 +233,12 @@ class Analysis:
             node = self.scenario.nodes[source[0]]
             _, choice_id = edge.label
             labels.append(edge.label)
-            on_offer.append([c.points for c in self.offered(source)] + ([node.timeout.points] if node.timeout else []))
+            offered = self.offered_at(source)
+            on_offer.append([c.points for c in offered] + ([node.timeout.points] if node.timeout else []))
             if choice_id == "timeout" and node.timeout is not None:
                 choice = node.timeout
                 numbers.append("timeout")
             else:
-                offered = self.offered(source)
                 choice = next(c for c in offered if c.id == choice_id)
                 numbers.append(offered.index(choice) + 1)
             for skill, value in choice.points.items():

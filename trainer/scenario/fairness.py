@@ -104,8 +104,17 @@ class Fairness:
         self.scenario = analysis.scenario
         self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...], frozenset[str]]] = {}
         self._tested: dict[State, frozenset[str]] = {}
+        self._options_at: dict[State, tuple[list[tuple[Edge, Choice]], Edge | None]] = {}
 
     def _options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
+        """The choices on offer in `state` with their edges, and the timeout's edge: once per state (every
+        strategy and decision point asks). Callers only read the list."""
+        found = self._options_at.get(state)
+        if found is None:
+            found = self._options_at[state] = self._find_options(state)
+        return found
+
+    def _find_options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
         node = self.scenario.nodes[state[0]]
         by_id = {c.id: c for c in node.choices}
         choices, timeout = [], None
@@ -221,7 +230,7 @@ class Fairness:
         through it assessed (scoring.assessed_skills), as the engine decides it for a played attempt."""
         if state not in self._tested:
             node = self.scenario.nodes[state[0]]
-            offered = [c.points for c in self.analysis.offered(state)] + ([node.timeout.points] if node.timeout else [])
+            offered = [c.points for c in self.analysis.offered_at(state)] + ([node.timeout.points] if node.timeout else [])
             self._tested[state] = frozenset(assessed_skills([offered]))
         return self._tested[state]
 
