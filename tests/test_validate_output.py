@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, strategies as st
 
 from tests import validate_golden as golden
 from trainer.scenario import checkpool
@@ -71,3 +72,11 @@ def test_a_cold_validate_parses_each_file_once_and_only_the_library_originals_it
     assert code == 1 and "'version' is 2 here but 3 in the original 'records-request'" in output
     assert sorted(parsed) == ["form-of-library.yaml", "min-form-sound.yaml", "min-form-version.yaml",
                               "min-original.yaml", "records-request.yaml"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_language_check_finds_the_same_words_in_ascii_text_with_its_quicker_pattern(text):
+    from trainer.scenario import detect
+
+    lowered = text.lower()
+    assert detect._ASCII_WORD.findall(lowered) == detect._WORD.findall(lowered)

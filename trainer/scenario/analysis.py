@@ -356,8 +356,8 @@ def node_graph(scenario: Scenario) -> Graph:
         graph.add_node(ident, scenario.is_ending(ident))
     for node in scenario.nodes.values():
         for choice in _options(node):
-            graph.add_edge(Edge(node.id, choice.next, tuple(float(choice.points.get(s, 0)) for s in skills),
-                                (node.id, choice.id), choice.critical is not None))
+            graph.add_edge(make_edge(node.id, choice.next, tuple(float(choice.points.get(s, 0)) for s in skills),
+                                     (node.id, choice.id), choice.critical is not None))
     return graph
 
 
