@@ -106,10 +106,11 @@ def strongly_connected(graph: Graph, nodes: Iterable[Hashable] | None = None) ->
     stack: list[Hashable] = []
     result: list[list[Hashable]] = []
     counter = 0
+    out_of = graph.out.get
     for root in nodes if nodes is not None else list(graph.out):
         if root in index:
             continue
-        work = [(root, iter(graph.out.get(root, ())))]
+        work = [(root, iter(out_of(root, ())))]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
@@ -124,24 +125,28 @@ def strongly_connected(graph: Graph, nodes: Iterable[Hashable] | None = None) ->
                     counter += 1
                     stack.append(t)
                     on_stack.add(t)
-                    work.append((t, iter(graph.out.get(t, ()))))
+                    work.append((t, iter(out_of(t, ()))))
                     advanced = True
                     break
                 if t in on_stack:
-                    low[node] = min(low[node], index[t])
+                    seen_at = index[t]
+                    if seen_at < low[node]:
+                        low[node] = seen_at
             if advanced:
                 continue
             work.pop()
+            node_low = low[node]
             if work:
                 parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
+                if node_low < low[parent]:
+                    low[parent] = node_low
+            if node_low == index[node]:
                 component = []
                 while True:
                     n = stack.pop()
                     on_stack.discard(n)
                     component.append(n)
-                    if n == node:
+                    if n is node or n == node:
                         break
                 result.append(component)
     return result
@@ -238,14 +243,27 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
     internal: list[list[Edge]] = []
     exits: list[list[Edge]] = []
     terminal: list[Hashable | None] = []
+    out_of, terminals = graph.out.get, graph.terminals
     for cid, members in enumerate(components):
+        if len(members) == 1:  # most components: no edge inside unless the node loops to itself
+            n = members[0]
+            edges = out_of(n, ())
+            if any(e.target == n for e in edges):
+                inside = [e for e in edges if comp_of[e.target] == cid]
+                leaving = [e for e in edges if comp_of[e.target] != cid]
+            else:
+                inside, leaving = [], list(edges)
+            internal.append(inside)
+            exits.append(leaving)
+            terminal.append(n if n in terminals else None)
+            continue
         inside, leaving = [], []
         for n in members:
-            for e in graph.out.get(n, ()):
+            for e in out_of(n, ()):
                 (inside if comp_of[e.target] == cid else leaving).append(e)
         internal.append(inside)
         exits.append(leaving)
-        terminal.append(next((n for n in members if n in graph.terminals), None))
+        terminal.append(next((n for n in members if n in terminals), None))
     result = Condensation(components, comp_of, internal, exits, terminal)
     graph._condensed[key] = result
     return result
@@ -253,6 +271,8 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
 
 def _potentials(cond: Condensation, weight: Callable[[Edge], float]) -> dict[Hashable, float]:
     """Each node's total from its component's first node; raises LoopError if a loop is unbalanced."""
+    if not any(cond.internal):  # no loop at all (most graphs): every node is its component's first, at 0
+        return dict.fromkeys([members[0] for members in cond.components], 0.0)
     potential: dict[Hashable, float] = {}
     for cid, members in enumerate(cond.components):
         root = members[0]
