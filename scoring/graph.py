@@ -248,11 +248,8 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
         if len(members) == 1:  # most components: no edge inside unless the node loops to itself
             n = members[0]
             edges = out_of(n, ())
-            if any(e.target == n for e in edges):
-                inside = [e for e in edges if comp_of[e.target] == cid]
-                leaving = [e for e in edges if comp_of[e.target] != cid]
-            else:
-                inside, leaving = [], list(edges)
+            inside = [e for e in edges if comp_of[e.target] == cid]  # a loop from the node to itself
+            leaving = [e for e in edges if comp_of[e.target] != cid] if inside else list(edges)
             internal.append(inside)
             exits.append(leaving)
             terminal.append(n if n in terminals else None)

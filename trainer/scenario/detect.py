@@ -61,24 +61,33 @@ def looks_like(text: str, declared: str) -> str | None:
 def scenario_text(scenario) -> str:
     """Everything the trainee reads in a scenario, as one text."""
     parts = [scenario.title, scenario.summary, *scenario.objectives]
+    append = parts.append
 
-    def walk(value):
-        names = _fields_read(type(value))
+    def walk(value):  # in the same order as a recursion over every value; text is appended without a call
+        names = _fields_read(value.__class__)
         if names:
-            for name in names:
-                walk(getattr(value, name))
-        elif isinstance(value, str):
-            parts.append(value)
+            values = [getattr(value, name) for name in names]
+        elif isinstance(value, str):  # text of a str subclass
+            append(value)
+            return
         elif isinstance(value, tuple):
-            for v in value:
-                walk(v)
+            values = value
         elif isinstance(value, Mapping):
-            for v in value.values():
+            values = value.values()
+        else:
+            return
+        for v in values:
+            if v.__class__ is str:
+                append(v)
+            elif v is not None and v.__class__ not in _LEAVES:
                 walk(v)
 
     walk(scenario.nodes)
     walk(scenario.endings)
     return "\n".join(parts)
+
+
+_LEAVES = frozenset((int, float, bool))  # values with no text in them: not walked into
 
 
 _NOT_READ = frozenset(("locs", "id", "next", "speaker", "tags", "sets", "clears"))
