@@ -88,8 +88,9 @@ class Analysis:
             return {skill: (0.0, 0.0) for skill in self.skills}
         return {skill: (found[0][i], found[1][i]) for i, skill in enumerate(self.skills)}
 
-    @property
+    @cached_property
     def rules(self) -> list[SkillRule]:
+        """Each skill's rule, made once (every path scored asks for them)."""
         return [SkillRule(s.id, s.weight, s.threshold) for s in self.scenario.skills.values()]
 
     @cached_property
