@@ -80,3 +80,27 @@ def test_the_language_check_finds_the_same_words_in_ascii_text_with_its_quicker_
 
     lowered = text.lower()
     assert detect._ASCII_WORD.findall(lowered) == detect._WORD.findall(lowered)
+
+
+def test_a_warm_validate_of_forms_parses_no_file(staged, monkeypatch):
+    """The second run finds every file's findings, each form's check and which library file is its
+    original in the caches: it parses nothing."""
+    from trainer.scenario import library, loader
+
+    where = staged / "forms-warm"
+    (where / "forms").mkdir(parents=True)
+    for name in ("min-original", "min-form-sound", "form-of-library"):
+        (where / "forms" / f"{name}.yaml").write_bytes((staged / "corpus" / f"{name}.yaml").read_bytes())
+    golden.RUNS["forms-warm"] = ["forms"]
+    try:
+        cold = golden.run_validate(where, "forms-warm", keep_cache=False)
+        parsed = []
+        real = loader.check_text
+        monkeypatch.setattr(loader, "check_text", lambda text, path, report=None: (parsed.append(path.name),
+                                                                                  real(text, path, report))[1])
+        monkeypatch.setattr(library, "load_library", lambda *a, **k: pytest.fail("the whole library was loaded"))
+        warm = golden.run_validate(where, "forms-warm", keep_cache=True)
+    finally:
+        del golden.RUNS["forms-warm"]
+    assert warm == cold and "'version' is 2 here but 3" in warm[1]
+    assert parsed == []

@@ -99,9 +99,9 @@ def record(where: Path, run: str, exit_code: int, output: str) -> dict:
             "files": {name: {"deps": dependencies(where, name, inputs), "lines": grouped[name]} for name in shown}}
 
 
-def run_validate(where: Path, run: str, monkeypatch=None) -> tuple[int, str]:
-    """`trainer validate` of the run's inputs from an empty cache, in `where` (in this process, through
-    click's runner, as the CLI tests do)."""
+def run_validate(where: Path, run: str, keep_cache: bool = False) -> tuple[int, str]:
+    """`trainer validate` of the run's inputs from an empty cache (or the one the last run left, with
+    `keep_cache`), in `where` (in this process, through click's runner, as the CLI tests do)."""
     import os
 
     from click.testing import CliRunner
@@ -109,7 +109,8 @@ def run_validate(where: Path, run: str, monkeypatch=None) -> tuple[int, str]:
     from trainer.cli import cli
 
     cache = where / f"cache-{run}"
-    shutil.rmtree(cache, ignore_errors=True)
+    if not keep_cache:
+        shutil.rmtree(cache, ignore_errors=True)
     env = {"XDG_CACHE_HOME": str(cache), "XDG_DATA_HOME": str(where / "data"),
            "XDG_CONFIG_HOME": str(where / "config")}
     old = os.getcwd()

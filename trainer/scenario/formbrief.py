@@ -27,17 +27,22 @@ class LibraryOriginals:
         self._files: list[Path] | None = None
         self._found: dict[str, object] = {}
         self._hashes: dict[str, str] = {}  # id -> content hash of the one file read for it
+        self.cache = None  # a ContentCache: which library file contents are plain originals, and their hash
+
+    def _first_file(self, ident: str) -> Path | None:
+        from trainer.scenario.format import nfc
+        from trainer.scenario.library import scenario_files
+
+        if self._files is None:
+            self._files = [path for folder in self._folders for path in scenario_files(folder)]
+        return next((p for p in self._files if nfc(p.stem) == ident), None)
 
     def _plain(self, ident: str):
         """The scenario in the first file named `ident` when it loads without errors and is an original
         (the library keeps such a file as is); None when only the library's rules can say."""
-        from trainer.scenario.format import nfc
-        from trainer.scenario.library import scenario_files
         from trainer.scenario.loader import check_file
 
-        if self._files is None:
-            self._files = [path for folder in self._folders for path in scenario_files(folder)]
-        path = next((p for p in self._files if nfc(p.stem) == ident), None)
+        path = self._first_file(ident)
         if path is None:
             return None
         scenario = check_file(path)[0]
@@ -56,9 +61,25 @@ class LibraryOriginals:
         return self._found[ident]
 
     def content_hash(self, ident: str) -> str | None:
-        """The content hash of the file the original comes from (None: there is none)."""
+        """The content hash of the file the original comes from (None: there is none). A file already
+        found to be a plain original is known by its bytes in `cache`, so a warm run parses nothing."""
+        path = self._first_file(ident) if self.cache is not None else None
+        data = None
+        if path is not None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+            known = self.cache.get(_ORIGINAL.format(path), data) if data is not None else None
+            if known is not None:
+                return known
         self.get(ident)
         if ident in self._hashes:
+            if data is not None:
+                self.cache.put(_ORIGINAL.format(path), data, self._hashes[ident])
             return self._hashes[ident]
         summary = self._library().summaries.get(ident)
         return (getattr(summary, "content_hash", None) or None) if summary is not None else None
+
+
+_ORIGINAL = "{}#plain-original"  # the cache key's path for "this content is a plain original, with this hash"

@@ -117,6 +117,8 @@ def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Re
     cache = cache if cache is not None else ContentCache(default_cache_file("form-checks"))
     files_checked = CrossFileCheck(files, reports, library)
     briefs = briefs or {}
+    if outside is not None:
+        outside.cache = cache
 
     def model(path: Path):
         return briefs[path] if path in briefs else files_checked.model(path)
