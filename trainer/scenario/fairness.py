@@ -167,7 +167,8 @@ class Fairness:
         choices with the same best one count once. In a stable order: the best path's first, then by node."""
         analysis, out, seen = self.analysis, [], set()
         on_path = [p.state for p in self.decision_points]
-        others = sorted((s for s in analysis.reachable_states if s not in set(on_path)), key=_state_key)
+        on_path_set = set(on_path)  # made once (inside the generator it was made again for every state)
+        others = sorted((s for s in analysis.reachable_states if s not in on_path_set), key=_state_key)
         for state in on_path + others:
             edge = analysis.best.first_step(state)
             if edge is None:
