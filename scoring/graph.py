@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from operator import add, sub
 from typing import Callable, Hashable, Iterable
 
 EPS = 1e-9
@@ -33,22 +34,50 @@ class Graph:
     out: dict[Hashable, list[Edge]] = field(default_factory=dict)
     terminals: set[Hashable] = field(default_factory=set)
     _condensed: dict = field(default_factory=dict, repr=False, compare=False)
+    # a node every node of the graph is reachable from, when its builder explored the graph from it: then a
+    # condensation from it needs no search for what is reachable (a new node may not be, so it forgets)
+    rooted_at: Hashable | None = field(default=None, repr=False, compare=False)
 
     def add_node(self, node: Hashable, terminal: bool = False) -> None:
-        self._condensed.clear()
-        self.out.setdefault(node, [])
+        if self._condensed:
+            self._condensed.clear()
+        if node not in self.out:
+            self.out[node] = []
+            self.rooted_at = None
         if terminal:
             self.terminals.add(node)
 
     def add_edge(self, edge: Edge) -> None:
-        self.add_node(edge.source)
-        self.add_node(edge.target)
-        self.out[edge.source].append(edge)
+        """As add_node(source), add_node(target), then the edge (inlined: graphs are built edge by edge)."""
+        if self._condensed:
+            self._condensed.clear()
+        out = self.out
+        edges = out.get(edge.source)
+        if edges is None:
+            edges = out[edge.source] = []
+        if edge.target not in out:
+            out[edge.target] = []
+        edges.append(edge)
+        self.rooted_at = None
 
     @property
     def edges(self) -> Iterable[Edge]:
         for edges in self.out.values():
             yield from edges
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def make_edge(source: Hashable, target: Hashable, weights: tuple[float, ...], label: object = None,
+              critical: bool = False) -> Edge:
+    """`Edge(source, target, weights, label, critical)`, equal in every way, made without the frozen
+    dataclass' five `object.__setattr__` calls: a scenario's graphs hold thousands of edges."""
+    edge = _new(Edge)
+    _set(edge, "__dict__", {"source": source, "target": target, "weights": weights, "label": label,
+                            "critical": critical})
+    return edge
 
 
 class LoopError(ValueError):
@@ -77,10 +106,11 @@ def strongly_connected(graph: Graph, nodes: Iterable[Hashable] | None = None) ->
     stack: list[Hashable] = []
     result: list[list[Hashable]] = []
     counter = 0
+    out_of = graph.out.get
     for root in nodes if nodes is not None else list(graph.out):
         if root in index:
             continue
-        work = [(root, iter(graph.out.get(root, ())))]
+        work = [(root, iter(out_of(root, ())))]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
@@ -95,24 +125,28 @@ def strongly_connected(graph: Graph, nodes: Iterable[Hashable] | None = None) ->
                     counter += 1
                     stack.append(t)
                     on_stack.add(t)
-                    work.append((t, iter(graph.out.get(t, ()))))
+                    work.append((t, iter(out_of(t, ()))))
                     advanced = True
                     break
                 if t in on_stack:
-                    low[node] = min(low[node], index[t])
+                    seen_at = index[t]
+                    if seen_at < low[node]:
+                        low[node] = seen_at
             if advanced:
                 continue
             work.pop()
+            node_low = low[node]
             if work:
                 parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
+                if node_low < low[parent]:
+                    low[parent] = node_low
+            if node_low == index[node]:
                 component = []
                 while True:
                     n = stack.pop()
                     on_stack.discard(n)
                     component.append(n)
-                    if n == node:
+                    if n is node or n == node:
                         break
                 result.append(component)
     return result
@@ -198,20 +232,35 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
     cached = graph._condensed.get(key)
     if cached is not None:
         return cached
-    nodes = _in_order(graph, reachable(graph, start)) if start is not None else None
+    if start is None:
+        nodes = None
+    elif graph.rooted_at is not None and graph.rooted_at == start:
+        nodes = list(graph.out)  # all reachable from it, in the order they were added (as _in_order gives)
+    else:
+        nodes = _in_order(graph, reachable(graph, start))
     components = strongly_connected(graph, nodes)
     comp_of = {n: cid for cid, members in enumerate(components) for n in members}
     internal: list[list[Edge]] = []
     exits: list[list[Edge]] = []
     terminal: list[Hashable | None] = []
+    out_of, terminals = graph.out.get, graph.terminals
     for cid, members in enumerate(components):
+        if len(members) == 1:  # most components: no edge inside unless the node loops to itself
+            n = members[0]
+            edges = out_of(n, ())
+            inside = [e for e in edges if comp_of[e.target] == cid]  # a loop from the node to itself
+            leaving = [e for e in edges if comp_of[e.target] != cid] if inside else list(edges)
+            internal.append(inside)
+            exits.append(leaving)
+            terminal.append(n if n in terminals else None)
+            continue
         inside, leaving = [], []
         for n in members:
-            for e in graph.out.get(n, ()):
+            for e in out_of(n, ()):
                 (inside if comp_of[e.target] == cid else leaving).append(e)
         internal.append(inside)
         exits.append(leaving)
-        terminal.append(next((n for n in members if n in graph.terminals), None))
+        terminal.append(next((n for n in members if n in terminals), None))
     result = Condensation(components, comp_of, internal, exits, terminal)
     graph._condensed[key] = result
     return result
@@ -219,6 +268,8 @@ def condensation(graph: Graph, start: Hashable | None = None) -> Condensation:
 
 def _potentials(cond: Condensation, weight: Callable[[Edge], float]) -> dict[Hashable, float]:
     """Each node's total from its component's first node; raises LoopError if a loop is unbalanced."""
+    if not any(cond.internal):  # no loop at all (most graphs): every node is its component's first, at 0
+        return dict.fromkeys([members[0] for members in cond.components], 0.0)
     potential: dict[Hashable, float] = {}
     for cid, members in enumerate(cond.components):
         root = members[0]
@@ -297,27 +348,34 @@ def total_ranges(graph: Graph, start: Hashable) -> tuple[tuple[float, ...], tupl
                         todo.append(e.target)
     high: dict[Hashable, tuple[float, ...]] = {}
     low: dict[Hashable, tuple[float, ...]] = {}
+    # A component's first node has the zero potential (most components are one node): adding or taking
+    # away 0.0 changes no weight (they are whole points, never -0.0), so those sums are skipped.
     for cid, members in enumerate(cond.components):  # sinks first
         best = worst = None
         for e in cond.exits[cid]:
             after_high = high.get(e.target)
             if after_high is None:
                 continue
-            step = [p + w for p, w in zip(potential[e.source], e.weights)]
-            up = [s + a for s, a in zip(step, after_high)]
-            down = [s + a for s, a in zip(step, low[e.target])]
-            best = up if best is None else list(map(max, best, up))
-            worst = down if worst is None else list(map(min, worst, down))
+            at = potential[e.source]
+            step = e.weights if at is zero else tuple(map(add, at, e.weights))
+            up = tuple(map(add, step, after_high))
+            down = tuple(map(add, step, low[e.target]))
+            best = up if best is None else tuple(map(max, best, up))
+            worst = down if worst is None else tuple(map(min, worst, down))
         end = cond.terminal[cid]
         if end is not None:
             here = potential[end]
-            best = list(here) if best is None else list(map(max, best, here))
-            worst = list(here) if worst is None else list(map(min, worst, here))
+            best = here if best is None else tuple(map(max, best, here))
+            worst = here if worst is None else tuple(map(min, worst, here))
         if best is None:
             continue
         for n in members:
-            high[n] = tuple(b - p for b, p in zip(best, potential[n]))
-            low[n] = tuple(w - p for w, p in zip(worst, potential[n]))
+            at = potential[n]
+            if at is zero:
+                high[n], low[n] = best, worst
+            else:
+                high[n] = tuple(map(sub, best, at))
+                low[n] = tuple(map(sub, worst, at))
     if start not in high:
         return None
     return high[start], low[start]

@@ -87,6 +87,7 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, f
     from itertools import islice
 
     from trainer.scenario.diagnostics import Location, Report
+    from trainer.scenario.formbrief import LibraryOriginals
     from trainer.scenario.forms import check_form_files
     from trainer.scenario.library import bundled_dir, check_files, check_translation_files, scenario_files
 
@@ -106,8 +107,10 @@ def validate(obj: Context, paths: tuple[Path, ...], strict: bool, style: bool, f
         slots.append(len(found))
     translations: dict[Path, str] = {}
     forms: dict[Path, str] = {}
-    all_reports = check_files(files, translations=translations, forms=forms)
-    check_form_files(forms, files, all_reports, lambda: obj.library)
+    briefs: dict = {}  # what the forms check reads of each file checked afresh: no file parsed twice
+    all_reports = check_files(files, translations=translations, forms=forms, briefs=briefs)
+    check_form_files(forms, files, all_reports, lambda: obj.library, briefs=briefs,
+                     outside=LibraryOriginals([bundled_dir(), *obj.extra], lambda: obj.library))
     check_translation_files(translations, files, all_reports, lambda: obj.library)
     if style:
         _check_style(obj, files, all_reports)

@@ -11,7 +11,8 @@ from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
-from scoring.graph import find_unbalanced_loop, reachable, total_ranges
+from scoring.graph import find_unbalanced_loop, make_edge, total_ranges
+from scoring.many import extremes_many, with_terminals
 from trainer.scenario.model import Scenario
 
 State = tuple  # (node id, frozenset of tested flags, mood or None)
@@ -87,8 +88,9 @@ class Analysis:
             return {skill: (0.0, 0.0) for skill in self.skills}
         return {skill: (found[0][i], found[1][i]) for i, skill in enumerate(self.skills)}
 
-    @property
+    @cached_property
     def rules(self) -> list[SkillRule]:
+        """Each skill's rule, made once (every path scored asks for them)."""
         return [SkillRule(s.id, s.weight, s.threshold) for s in self.scenario.skills.values()]
 
     @cached_property
@@ -106,6 +108,19 @@ class Analysis:
             value = known[edge.weights] = sum(c * w for c, w in zip(self.coefficients, edge.weights))
         return value
 
+    def objectives(self, edge: Edge) -> tuple[float, ...]:
+        """The edge's weight for the overall score, then for each skill: what the candidate walks maximise
+        (scoring.many.extremes_many), worked out once per weights tuple."""
+        known = self._objectives_by_weights
+        value = known.get(edge.weights)
+        if value is None:
+            value = known[edge.weights] = (self.overall_weight(edge), *edge.weights)
+        return value
+
+    @cached_property
+    def _objectives_by_weights(self) -> dict[tuple[float, ...], tuple[float, ...]]:
+        return {}
+
     @cached_property
     def best(self) -> Extremes:
         return extremes(self.graph, self.overall_weight, True, self.start)
@@ -116,15 +131,36 @@ class Analysis:
 
     @cached_property
     def critical_graph(self) -> tuple[Graph, tuple]:
-        """The state graph doubled by 'a critical error has been committed'; only committed states end."""
-        doubled = Graph(self.graph.dims)
-        for state in self.graph.out:
-            for committed in (False, True):
-                doubled.add_node((state, committed), terminal=committed and state in self.graph.terminals)
-        for e in self.graph.edges:
-            for committed in (False, True):
-                after = committed or e.critical
-                doubled.add_edge(Edge((e.source, committed), (e.target, after), e.weights, e.label, e.critical))
+        """The state graph doubled by 'a critical error has been committed' (the part reachable from the
+        start); only committed states end."""
+        # Only the part reachable from (start, not committed) is built: everything asked of this graph is
+        # asked from there, and those nodes keep the relative order the whole doubled graph would give them
+        # (each state's clean copy, then its committed one, in the state graph's order), so components,
+        # exits and walks are the same. Built straight into the adjacency lists, one key per node.
+        graph = self.graph
+        start = (self.start, False)
+        reached = {start}
+        todo = [start]
+        while todo:
+            state, committed = todo.pop()
+            for e in graph.out[state]:
+                after = (e.target, committed or e.critical)
+                if after not in reached:
+                    reached.add(after)
+                    todo.append(after)
+        doubled = Graph(graph.dims)
+        out, terminals, ends = doubled.out, doubled.terminals, graph.terminals
+        for state in graph.out:
+            for key in ((state, False), (state, True)):
+                if key in reached:
+                    out[key] = []
+                    if key[1] and state in ends:
+                        terminals.add(key)
+        for (state, committed), edges in out.items():
+            for e in graph.out[state]:
+                edges.append(make_edge((state, committed), (e.target, committed or e.critical), e.weights, e.label,
+                                       e.critical))
+        doubled.rooted_at = start
         return doubled, (self.start, False)
 
     @cached_property
@@ -140,9 +176,7 @@ class Analysis:
         one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
         doubled, start = self.critical_graph
         out: list[PathRun] = []
-        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
-        for objective in objectives:
-            result = extremes(doubled, objective, True, start)
+        for result in extremes_many(doubled, self.objectives, 1 + len(self.skills), True, start):
             if start in result.value:
                 run = self.score_path([(e.source[0], e) for e in result.walk(start)])
                 if all(run.labels != seen.labels for seen in out):
@@ -155,11 +189,9 @@ class Analysis:
         failed = {s for s in self.graph.terminals if self.scenario.endings[s[0]].outcome == "failed"}
         if not failed:
             return []
-        only_failed = Graph(self.graph.dims, self.graph.out, failed)
+        only_failed = with_terminals(self.graph, failed, self.start)
         out: list[PathRun] = []
-        objectives = [self.overall_weight] + [lambda e, i=i: e.weights[i] for i in range(len(self.skills))]
-        for objective in objectives:
-            result = extremes(only_failed, objective, True, self.start)
+        for result in extremes_many(only_failed, self.objectives, 1 + len(self.skills), True, self.start):
             if self.start in result.value:
                 run = self.score_path([(e.source, e) for e in result.walk(self.start)])
                 if all(run.labels != seen.labels for seen in out):
@@ -176,9 +208,18 @@ class Analysis:
 
     def offered(self, state: State) -> list:
         """The choices on offer in `state`, in file order (as the engine filters them)."""
-        _, flags, mood = state
-        node = self.scenario.nodes[state[0]]
-        return [c for c in node.choices if c.when is None or c.when.holds(mood if mood is not None else 0, flags)]
+        return list(self.offered_at(state))
+
+    def offered_at(self, state: State) -> tuple:
+        """`offered(state)`, worked out once per state (scoring a path asks at every step, for every path)."""
+        memo = self.__dict__.setdefault("_offered_memo", {})
+        found = memo.get(state)
+        if found is None:
+            _, flags, mood = state
+            node = self.scenario.nodes[state[0]]
+            found = memo[state] = tuple(c for c in node.choices
+                                        if c.when is None or c.when.holds(mood if mood is not None else 0, flags))
+        return found
 
     def score_path(self, steps: list[tuple[State, Edge]]) -> "PathRun":
         """Score a walk straight from the state graph: the same arithmetic as playing it through the
@@ -193,12 +234,12 @@ class Analysis:
             node = self.scenario.nodes[source[0]]
             _, choice_id = edge.label
             labels.append(edge.label)
-            on_offer.append([c.points for c in self.offered(source)] + ([node.timeout.points] if node.timeout else []))
+            offered = self.offered_at(source)
+            on_offer.append([c.points for c in offered] + ([node.timeout.points] if node.timeout else []))
             if choice_id == "timeout" and node.timeout is not None:
                 choice = node.timeout
                 numbers.append("timeout")
             else:
-                offered = self.offered(source)
                 choice = next(c for c in offered if c.id == choice_id)
                 numbers.append(offered.index(choice) + 1)
             for skill, value in choice.points.items():
@@ -213,7 +254,8 @@ class Analysis:
 
     @cached_property
     def reachable_states(self) -> set[State]:
-        return reachable(self.graph, self.start)
+        """build_graph explores from the start only, so every state it holds is reachable (and it holds them all)."""
+        return set(self.graph.out)
 
     @cached_property
     def moods_at(self) -> dict[str, set[int]]:
@@ -266,19 +308,25 @@ def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, Stat
     mood_conditions = tests_mood(scenario)
     track_mood = mood_conditions and with_mood
     scale = scenario.mood
+    endings = scenario.endings
     graph = Graph(len(skills))
+    out, terminals = graph.out, graph.terminals  # filled directly: what add_node and add_edge would do
     start: State = (scenario.start, frozenset(), scenario.character.mood if track_mood else None)
     graph.add_node(start, scenario.is_ending(scenario.start))
     todo = [start]
-    seen = {start}
-    weights_cache: dict[int, tuple[float, ...]] = {}
+    # per node, once: each option with its weights, label and whether it is critical
+    options: dict[str, list] = {}
+    for node_id, node in scenario.nodes.items():
+        options[node_id] = [(choice, tuple(float(choice.points.get(s, 0)) for s in skills), (node_id, choice.id),
+                             choice.critical is not None) for choice in _options(node)]
     while todo:
         state = todo.pop()
         node_id, flags, mood = state
-        node = scenario.nodes.get(node_id)
-        if node is None:
+        here = options.get(node_id)
+        if here is None:
             continue
-        for choice in _options(node):
+        edges = out[state]
+        for choice, weights, label, critical in here:
             when = choice.when
             if when is not None:
                 if track_mood or not mood_conditions:
@@ -289,16 +337,14 @@ def build_graph(scenario: Scenario, with_mood: bool = True) -> tuple[Graph, Stat
             new_flags = flags
             if flags_tested and (choice.sets or choice.clears):
                 new_flags = frozenset((set(flags) | (set(choice.sets) & flags_tested)) - set(choice.clears))
-            new_mood = scale.clamp(mood + choice.mood) if track_mood else None
-            target = (choice.next, new_flags, new_mood)
-            if target not in seen:
-                seen.add(target)
-                graph.add_node(target, scenario.is_ending(choice.next))
+            target = (choice.next, new_flags, scale.clamp(mood + choice.mood) if track_mood else None)
+            if target not in out:
+                out[target] = []
+                if choice.next in endings:
+                    terminals.add(target)
                 todo.append(target)
-            key = id(choice)
-            if key not in weights_cache:
-                weights_cache[key] = tuple(float(choice.points.get(s, 0)) for s in skills)
-            graph.add_edge(Edge(state, target, weights_cache[key], (node_id, choice.id), choice.critical is not None))
+            edges.append(make_edge(state, target, weights, label, critical))
+    graph.rooted_at = start  # explored from it: every state is reachable
     return graph, start, skills
 
 
@@ -311,8 +357,8 @@ def node_graph(scenario: Scenario) -> Graph:
         graph.add_node(ident, scenario.is_ending(ident))
     for node in scenario.nodes.values():
         for choice in _options(node):
-            graph.add_edge(Edge(node.id, choice.next, tuple(float(choice.points.get(s, 0)) for s in skills),
-                                (node.id, choice.id), choice.critical is not None))
+            graph.add_edge(make_edge(node.id, choice.next, tuple(float(choice.points.get(s, 0)) for s in skills),
+                                     (node.id, choice.id), choice.critical is not None))
     return graph
 
 

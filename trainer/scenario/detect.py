@@ -30,13 +30,17 @@ for _code, _words in STOPWORDS.items():
 MIN_HITS = 40  # common words seen before the detector says anything
 MARGIN = 3  # the other language must have this many times the declared language's common words
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# the same words in lower-case ASCII text, where a letter is a-z: a plain class is a third quicker to match
+# than asking Unicode of every character (most scenarios are English without an accent)
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
 def common_words(text: str) -> dict[str, int]:
     """How many of each language's common words `text` holds."""
     counts = dict.fromkeys(STOPWORDS, 0)
     languages_of = _LANGUAGES_OF
-    for word, times in Counter(_WORD.findall(text.lower().replace("’", "'"))).items():
+    text = text.lower().replace("’", "'")
+    for word, times in Counter((_ASCII_WORD if text.isascii() else _WORD).findall(text)).items():
         for code in languages_of.get(word, ()):
             counts[code] += times
     return counts
@@ -57,24 +61,33 @@ def looks_like(text: str, declared: str) -> str | None:
 def scenario_text(scenario) -> str:
     """Everything the trainee reads in a scenario, as one text."""
     parts = [scenario.title, scenario.summary, *scenario.objectives]
+    append = parts.append
 
-    def walk(value):
-        names = _fields_read(type(value))
+    def walk(value):  # in the same order as a recursion over every value; text is appended without a call
+        names = _fields_read(value.__class__)
         if names:
-            for name in names:
-                walk(getattr(value, name))
-        elif isinstance(value, str):
-            parts.append(value)
+            values = [getattr(value, name) for name in names]
+        elif isinstance(value, str):  # text of a str subclass
+            append(value)
+            return
         elif isinstance(value, tuple):
-            for v in value:
-                walk(v)
+            values = value
         elif isinstance(value, Mapping):
-            for v in value.values():
+            values = value.values()
+        else:
+            return
+        for v in values:
+            if v.__class__ is str:
+                append(v)
+            elif v is not None and v.__class__ not in _LEAVES:
                 walk(v)
 
     walk(scenario.nodes)
     walk(scenario.endings)
     return "\n".join(parts)
+
+
+_LEAVES = frozenset((int, float, bool))  # values with no text in them: not walked into
 
 
 _NOT_READ = frozenset(("locs", "id", "next", "speaker", "tags", "sets", "clears"))

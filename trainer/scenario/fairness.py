@@ -104,8 +104,17 @@ class Fairness:
         self.scenario = analysis.scenario
         self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...], frozenset[str]]] = {}
         self._tested: dict[State, frozenset[str]] = {}
+        self._options_at: dict[State, tuple[list[tuple[Edge, Choice]], Edge | None]] = {}
 
     def _options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
+        """The choices on offer in `state` with their edges, and the timeout's edge: once per state (every
+        strategy and decision point asks). Callers only read the list."""
+        found = self._options_at.get(state)
+        if found is None:
+            found = self._options_at[state] = self._find_options(state)
+        return found
+
+    def _find_options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
         node = self.scenario.nodes[state[0]]
         by_id = {c.id: c for c in node.choices}
         choices, timeout = [], None
@@ -158,7 +167,8 @@ class Fairness:
         choices with the same best one count once. In a stable order: the best path's first, then by node."""
         analysis, out, seen = self.analysis, [], set()
         on_path = [p.state for p in self.decision_points]
-        others = sorted((s for s in analysis.reachable_states if s not in set(on_path)), key=_state_key)
+        on_path_set = set(on_path)  # made once (inside the generator it was made again for every state)
+        others = sorted((s for s in analysis.reachable_states if s not in on_path_set), key=_state_key)
         for state in on_path + others:
             edge = analysis.best.first_step(state)
             if edge is None:
@@ -221,7 +231,7 @@ class Fairness:
         through it assessed (scoring.assessed_skills), as the engine decides it for a played attempt."""
         if state not in self._tested:
             node = self.scenario.nodes[state[0]]
-            offered = [c.points for c in self.analysis.offered(state)] + ([node.timeout.points] if node.timeout else [])
+            offered = [c.points for c in self.analysis.offered_at(state)] + ([node.timeout.points] if node.timeout else [])
             self._tested[state] = frozenset(assessed_skills([offered]))
         return self._tested[state]
 

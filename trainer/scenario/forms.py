@@ -11,7 +11,8 @@ the original's) and score the same skills. Each problem is one error at the form
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.scenario.diagnostics import Location, Report, did_you_mean
@@ -24,6 +25,25 @@ def scored_skills(scenario) -> tuple[str, ...]:
         for choice in (*node.choices, *((node.timeout,) if node.timeout is not None else ())):
             found.update(skill for skill, value in choice.points.items() if value)
     return tuple(sorted(found))
+
+
+@dataclass(frozen=True)
+class FormBrief:
+    """The parts of a scenario `check_form` reads, on either side of the check: `trainer validate` keeps one
+    from each file's first check (in whichever process checked it), so the forms check parses no file again."""
+
+    id: str
+    form_of: str
+    translation_of: str
+    version: int
+    scored: tuple[str, ...]  # the skills its choices score (forms.scored_skills)
+    locs: Mapping[str, Location]  # only the locations the form errors point at
+
+
+def brief_of(scenario) -> FormBrief:
+    locs = {key: scenario.locs[key] for key in ("", "form_of", "version") if key in scenario.locs}
+    return FormBrief(scenario.id, scenario.form_of, scenario.translation_of, scenario.version,
+                     scored_skills(scenario), locs)
 
 
 def _scored(item) -> tuple[str, ...]:
@@ -80,11 +100,14 @@ def check_form(form, lookup: Callable[[str], object | None], known: Iterable[str
 
 
 def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Report],
-                     library: Callable[[], object], cache=None) -> None:
+                     library: Callable[[], object], cache=None, briefs: dict | None = None,
+                     outside=None) -> None:
     """`trainer validate`'s check of each form among `files` against its original (see CrossFileCheck).
     Findings are cached on the form's bytes and its original's (the file checked beside it, else the
     library's version), so a warm run reads neither again (parsing them for locations was most of a warm
-    validate's time)."""
+    validate's time). `briefs` (path -> FormBrief, None for a file with errors) are what the files' first
+    check kept, and `outside` finds an original among the library's files reading only that file
+    (formbrief.LibraryOriginals), so that no file is parsed twice."""
     from trainer.scenario.cache import ContentCache, default_cache_file
     from trainer.scenario.crossfile import CrossFileCheck
     from trainer.scenario.diagnostics import Diagnostic
@@ -93,34 +116,63 @@ def check_form_files(forms: dict[Path, str], files: list[Path], reports: list[Re
         return
     cache = cache if cache is not None else ContentCache(default_cache_file("form-checks"))
     files_checked = CrossFileCheck(files, reports, library)
+    briefs = briefs or {}
+    if outside is not None:
+        outside.cache = cache
+
+    def model(path: Path):
+        return briefs[path] if path in briefs else files_checked.model(path)
+
+    def original(ident: str):
+        if ident in files_checked.checked:
+            return model(files_checked.checked[ident])
+        return outside.get(ident) if outside is not None else library().get(ident)
+
     for path, target in forms.items():
         report = files_checked.reports[path]
-        both = _pair_key(path, files_checked.checked.get(target), target, library)
+        both = _pair_key(path, files_checked.checked.get(target), target, library, outside)
         found = cache.get(path, both) if both is not None else None
         if found is not None:
             report.diagnostics.extend(Diagnostic(report.path, *d) for d in found)
             continue
-        pair = files_checked.pair(path, target)
         scratch = Report(report.path)
-        if pair is not None:
-            form, known, _ = pair
-            check_form(form, files_checked.original, known, scratch)
+        form = model(path)
+        in_files = target in files_checked.checked
+        if form is not None and not (in_files and model(files_checked.checked[target]) is None):
+            known = LazyIds(lambda: set(files_checked.checked) | (set() if in_files else set(library().summaries)))
+            check_form(form, original, known, scratch)
         report.diagnostics.extend(scratch.diagnostics)
         if both is not None:
             cache.put(path, both, tuple(d[1:] for d in scratch.diagnostics))
     cache.save()
 
 
-def _pair_key(path: Path, original_file: Path | None, target: str, library: Callable[[], object]) -> bytes | None:
+class LazyIds:
+    """The ids a did-you-mean may suggest, worked out only if a message needs them (most forms' originals
+    are found, and working them out may load the whole library)."""
+
+    def __init__(self, make: Callable[[], set[str]]):
+        self._make = make
+
+    def __iter__(self):
+        return iter(self._make())
+
+
+def _pair_key(path: Path, original_file: Path | None, target: str, library: Callable[[], object],
+              outside=None) -> bytes | None:
     """What a form's check depends on: its bytes and its original's (None: not cacheable, e.g. no such
     original, whose did-you-mean depends on every id loaded)."""
     try:
         data = path.read_bytes()
         if original_file is not None:
             return data + b"\0form_of\0" + original_file.read_bytes()
-        summary = library().summaries.get(target)
-        if summary is None or not getattr(summary, "content_hash", None):
+        if outside is not None:
+            digest = outside.content_hash(target)
+        else:
+            summary = library().summaries.get(target)
+            digest = getattr(summary, "content_hash", None) if summary is not None else None
+        if not digest:
             return None
-        return data + b"\0form_of library\0" + str(summary.content_hash).encode()
+        return data + b"\0form_of library\0" + str(digest).encode()
     except OSError:
         return None

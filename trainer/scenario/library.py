@@ -330,10 +330,12 @@ def _link_translations(library: Library, reports: dict[str, Report], cache) -> N
 
 
 def check_files(files: list[Path], cache=None, translations: dict[Path, str] | None = None,
-                forms: dict[Path, str] | None = None) -> list[Report]:
+                forms: dict[Path, str] | None = None, briefs: dict | None = None) -> list[Report]:
     """Every problem in each file, lint warnings included: what `trainer validate` reports. A file
     byte-for-byte unchanged since an earlier check gets its findings from the content-keyed cache
-    (which is why a warm run costs a fraction of a cold one); any other file is loaded and linted."""
+    (which is why a warm run costs a fraction of a cold one); any other file is loaded and linted.
+    `briefs` receives, for each file checked afresh, what the forms check reads of it (a FormBrief, None
+    when it has errors), so that check parses no file again."""
     import gc
 
     from trainer.scenario.cache import ContentCache, default_cache_file
@@ -362,7 +364,10 @@ def check_files(files: list[Path], cache=None, translations: dict[Path, str] | N
             from trainer.scenario.checkpool import check_all
 
             _import_checks()  # before a pool starts, so that its workers have them
-            for (index, path, data), found in zip(pending, check_all([(p, d) for _, p, d in pending], _check_one)):
+            for (index, path, data), (found, brief) in zip(pending, check_all([(p, d) for _, p, d in pending],
+                                                                                _check_one)):
+                if briefs is not None:
+                    briefs[path] = brief
                 cache.put(path, data, found)
                 reports[index].diagnostics.extend(Diagnostic(reports[index].path, *d) for d in found[0])
                 known[index] = found
@@ -379,32 +384,42 @@ def check_files(files: list[Path], cache=None, translations: dict[Path, str] | N
 
 
 def _import_checks() -> None:
+    """Every module a check imports on first use, imported once here before a pool forks its workers
+    (each worker importing PyYAML and the checks' modules itself cost about 30 ms of CPU apiece)."""
+    import yaml  # noqa: F401
+
+    import trainer.scenario.bounds  # noqa: F401
+    import trainer.scenario.detect  # noqa: F401
+    import trainer.scenario.forms  # noqa: F401
     import trainer.scenario.lint  # noqa: F401
     import trainer.scenario.loader  # noqa: F401
+    import trainer.scenario.placeholders  # noqa: F401
 
 
 def _check_one(path: Path, data: bytes) -> tuple:
     """A file's findings as the checks cache keeps them: (its diagnostics without the path, which is shown
     relative to where validate runs; the id it is a translation of; the id it is a form of), '' for an
-    original or a broken file. Runs in a pool's worker process too (see checkpool)."""
+    original or a broken file; and its FormBrief (None when it has errors). Runs in a pool's worker
+    process too (see checkpool)."""
     report = Report(display_path(path))
-    original, form_of = _check(path, data, report)
-    return tuple(d[1:] for d in report.diagnostics), original, form_of
+    original, form_of, brief = _check(path, data, report)
+    return (tuple(d[1:] for d in report.diagnostics), original, form_of), brief
 
 
-def _check(path: Path, data: bytes, report: Report) -> tuple[str, str]:
+def _check(path: Path, data: bytes, report: Report) -> tuple[str, str, object]:
     text = decode(data, report)
     if text is None:
-        return "", ""
+        return "", "", None
+    from trainer.scenario.forms import brief_of
     from trainer.scenario.lint import lint
     from trainer.scenario.loader import check_text
 
     scenario, _ = check_text(text, path, report)
     if scenario is None:
-        return "", ""
+        return "", "", None
     lint(scenario, report)
     scenario.forget()  # its analysis refers back to it: free both now, without the garbage collector
-    return scenario.translation_of, scenario.form_of
+    return scenario.translation_of, scenario.form_of, brief_of(scenario)
 
 
 def check_translation_files(translations: dict[Path, str], files: list[Path], reports: list[Report],
