@@ -116,6 +116,41 @@ async def test_sign_out_ends_the_session_even_for_a_copy_of_the_cookie(client, s
     assert (await client.get("/", allow_redirects=False)).headers.get("Location") == "/signin"
 
 
+async def test_a_signed_out_cookie_stays_refused_after_the_server_restarts(site_db):
+    clock = Clock()
+    first = await _client(site_db, clock=clock)
+    try:
+        stolen = _session_cookie(await _sign_in(first)).split(";")[0].split("=", 1)[1]
+        page = await (await first.get("/")).text()
+        assert (await first.post("/signout", data={"csrf": _csrf(page)}, allow_redirects=False)).status == 303
+    finally:
+        await first.close()  # the server stops; a new one starts on the same database
+    restarted = await _client(site_db, clock=clock)
+    try:
+        restarted.session.cookie_jar.update_cookies({COOKIE: stolen})
+        assert (await restarted.get("/", allow_redirects=False)).headers.get("Location") == "/signin"
+        await _sign_in(restarted)  # a fresh sign-in still works
+        assert (await restarted.get("/", allow_redirects=False)).status == 200
+    finally:
+        await restarted.close()
+
+
+def test_a_revoked_session_is_kept_until_its_cookie_would_have_expired_then_pruned(tmp_path):
+    from trainer.progress.store import Store
+    from trainer.progress.web_revocations import revoke, still_revoked
+
+    store = Store.open(tmp_path / "site.db")
+    try:
+        revoke(store, "first", expires_at=100.0, now=0.0)
+        revoke(store, "second", expires_at=300.0, now=50.0)
+        assert still_revoked(store, 60.0) == {"first": 100.0, "second": 300.0}
+        assert still_revoked(store, 100.0) == {"second": 300.0}  # expired anyway: no longer needed
+        revoke(store, "third", expires_at=400.0, now=150.0)  # a sign-out prunes the expired rows
+        assert still_revoked(store, 0.0) == {"second": 300.0, "third": 400.0}
+    finally:
+        store.close()
+
+
 async def test_a_session_ends_after_the_idle_minutes_and_use_keeps_it_alive(site_db):
     clock = Clock()
     client = await _client(site_db, clock=clock)

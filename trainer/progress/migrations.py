@@ -461,3 +461,12 @@ def m017_webmore_accommodations(db: Database) -> None:
                             no_timer = coalesce((SELECT no_timer FROM trainees WHERE id = NEW.trainee_id), 0)
         WHERE id = NEW.id;
     END""")
+
+
+@migrations()
+def m018_webcap_revoked_sessions(db: Database) -> None:
+    """The HTML app's signed-out sessions (trainer.progress.web_revocations): a sign-out revokes its cookie's
+    nonce here, so a copy of the cookie stays refused after the server restarts. A row is needed only until
+    the cookie would have expired anyway (`expires_at`, seconds since the epoch), then it is pruned."""
+    db.execute("CREATE TABLE web_revoked_sessions (nonce TEXT PRIMARY KEY, expires_at REAL NOT NULL)")
+    db.execute("CREATE INDEX idx_web_revoked_sessions_expiry ON web_revoked_sessions(expires_at)")

@@ -5,7 +5,8 @@ lives in a 0600 file beside the site database) and cost no memory per visitor. T
 id, a random session nonce, when it was issued and when it was last used; it is HttpOnly, SameSite=Strict,
 and Secure whenever the request came over https (directly, or as an `--trusted-proxy` says with
 X-Forwarded-Proto). It expires after `idle_seconds` without a request and after MAX_AGE in any case; a
-sign-out revokes its nonce. Every POST carries a CSRF token derived from the session nonce (or, before the
+sign-out revokes its nonce, kept in the site database (trainer.progress.web_revocations) so that a copied
+cookie stays refused after a restart, and in memory so that checking a request costs no query. Every POST carries a CSRF token derived from the session nonce (or, before the
 sign-in, from a pre-session cookie), so another site cannot post on a trainee's behalf.
 
 `current_user(request)` is the one place that says who is signed in. Other sources (an SSO header, an LMS
@@ -21,12 +22,13 @@ import hmac
 import inspect
 import ipaddress
 import json
+import logging
 import os
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable, Union
+from typing import Awaitable, Callable, Protocol, Union
 
 from aiohttp import web
 
@@ -39,6 +41,7 @@ KEEPER = web.AppKey("trainer_session_keeper", object)
 USER_KEY = web.RequestKey("trainer_webuser", object)  # who the request is from, once worked out
 REFRESH_KEY = web.RequestKey("trainer_session_refresh", dict)  # a session cookie to re-issue
 PRE_SEED_KEY = web.RequestKey("trainer_pre_seed", str)  # the pre-session CSRF seed to set
+log = logging.getLogger("trainer.web")
 
 
 @dataclass(frozen=True)
@@ -101,17 +104,34 @@ def parse_proxies(values) -> tuple:
     return tuple(out)
 
 
+class Revocations(Protocol):
+    """Where a server keeps its signed-out session nonces (WebSite: the site database)."""
+
+    def load(self, now: float) -> dict[str, float]: ...
+
+    def revoke(self, nonce: str, expires_at: float, now: float) -> None: ...
+
+
 class SessionKeeper:
     """Issues, checks and revokes session cookies for one server (kept on the app under KEEPER)."""
 
     def __init__(self, secret: bytes | Callable[[], bytes], lookup: Callable[[int], WebUser | None], idle_seconds: float = 20 * 60,
-                 trusted_proxies=(), clock: Callable[[], float] = time.time):
+                 trusted_proxies=(), clock: Callable[[], float] = time.time, revocations: "Revocations | None" = None):
         self._secret = secret  # or how to get it (read on first use: the key file is made only when needed)
         self.lookup = lookup  # account id -> WebUser, or None when the account is gone or disabled
         self.idle_seconds = idle_seconds
         self.trusted = tuple(trusted_proxies)
         self.clock = clock
-        self.revoked: dict[str, float] = {}  # nonce -> when its cookie would have expired anyway
+        self._revocations = revocations  # where sign-outs are kept across restarts (None: in memory only)
+        self._revoked: dict[str, float] | None = None  # nonce -> when its cookie would have expired anyway
+
+    @property
+    def revoked(self) -> dict[str, float]:
+        """The signed-out sessions not yet expired: read from the database once (the first check after a
+        start), then kept up to date here by every sign-out."""
+        if self._revoked is None:
+            self._revoked = self._revocations.load(self.clock()) if self._revocations is not None else {}
+        return self._revoked
 
     @property
     def secret(self) -> bytes:
@@ -192,8 +212,14 @@ class SessionKeeper:
         payload = self._unpack(request.cookies.get(COOKIE))
         if payload is not None:
             now = self.clock()
-            self.revoked = {n: t for n, t in self.revoked.items() if t > now}  # forget those expired anyway
-            self.revoked[payload["n"]] = min(payload["l"] + self.idle_seconds, payload["i"] + MAX_AGE)
+            expires = min(payload["l"] + self.idle_seconds, payload["i"] + MAX_AGE)
+            self._revoked = {n: t for n, t in self.revoked.items() if t > now}  # forget those expired anyway
+            self._revoked[payload["n"]] = expires
+            if self._revocations is not None:
+                try:
+                    self._revocations.revoke(payload["n"], expires, now)
+                except Exception:  # noqa: BLE001 - a full disk must not keep anyone signed in: revoked here still
+                    log.exception("a sign-out could not be kept in the database; it holds until a restart")
         response.del_cookie(COOKIE, path="/")
 
     # --- CSRF ----------------------------------------------------------------------------------------
