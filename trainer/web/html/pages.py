@@ -32,7 +32,8 @@ def _finalize(value):
 
 
 ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                                 finalize=_finalize, undefined=jinja2.StrictUndefined)
+                                 finalize=_finalize, undefined=jinja2.StrictUndefined,
+                                 auto_reload=False)  # shipped with the package: no stat of each template per page
 
 
 def site(request: web.Request) -> WebSite:

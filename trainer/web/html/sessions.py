@@ -41,6 +41,7 @@ KEEPER = web.AppKey("trainer_session_keeper", object)
 USER_KEY = web.RequestKey("trainer_webuser", object)  # who the request is from, once worked out
 REFRESH_KEY = web.RequestKey("trainer_session_refresh", dict)  # a session cookie to re-issue
 PRE_SEED_KEY = web.RequestKey("trainer_pre_seed", str)  # the pre-session CSRF seed to set
+SESSION_KEY = web.RequestKey("trainer_session_checked", tuple)  # (cookie, its payload or None)
 log = logging.getLogger("trainer.web")
 
 
@@ -187,8 +188,19 @@ class SessionKeeper:
         return payload
 
     def session_of(self, request: web.Request) -> dict | None:
-        """The request's valid session payload (not expired, idle or revoked), or None."""
-        payload = self._unpack(request.cookies.get(COOKIE))
+        """The request's valid session payload (not expired, idle or revoked), or None. Worked out once per
+        request (a page asks three times: who, its CSRF token, its session notice); a sign-in or sign-out
+        in the request forgets it."""
+        token = request.cookies.get(COOKIE)
+        known = request.get(SESSION_KEY)
+        if known is not None and known[0] == token:
+            return known[1]
+        payload = self._checked(token)
+        request[SESSION_KEY] = (token, payload)
+        return payload
+
+    def _checked(self, token: str | None) -> dict | None:
+        payload = self._unpack(token)
         if payload is None:
             return None
         now = self.clock()
@@ -202,6 +214,7 @@ class SessionKeeper:
 
     def start(self, request: web.Request, response: web.StreamResponse, user: WebUser) -> str:
         """A new session for `user` (a new nonce: a session fixed before the sign-in is never reused)."""
+        request.pop(SESSION_KEY, None)
         now = self.clock()
         nonce = secrets.token_urlsafe(16)
         self.set_cookie(request, response, {"a": user.id, "n": nonce, "i": now, "l": now})
@@ -209,6 +222,7 @@ class SessionKeeper:
         return nonce
 
     def end(self, request: web.Request, response: web.StreamResponse) -> None:
+        request.pop(SESSION_KEY, None)
         payload = self._unpack(request.cookies.get(COOKIE))
         if payload is not None:
             now = self.clock()
