@@ -140,7 +140,8 @@ def html_routes(app: web.Application, ctx: dict) -> None:
     here = WebSite(db, library=ctx.get("library"), clock=clock, order_seed=ctx.get("order_seed"))
     app[SITE] = here
     app[KEEPER] = SessionKeeper(lambda: secret_beside(db), here.lookup, idle_seconds=ctx.get("idle_seconds", 20 * 60),
-                                trusted_proxies=ctx.get("trusted_proxies", ()), clock=clock)
+                                trusted_proxies=ctx.get("trusted_proxies", ()), clock=clock,
+                                revocations=here)
 
     async def close_site(app: web.Application) -> None:
         here.close()

@@ -174,6 +174,17 @@ class WebSite:
         if held is not None:
             held.attempt.close()
 
+    def load(self, now: float) -> dict[str, float]:
+        """Signed-out sessions whose cookies could still be presented (kept across restarts)."""
+        from trainer.progress.web_revocations import still_revoked
+
+        return still_revoked(self.store, now)
+
+    def revoke(self, nonce: str, expires_at: float, now: float) -> None:
+        from trainer.progress.web_revocations import revoke
+
+        revoke(self.store, nonce, expires_at, now)
+
     def held(self, attempt_id: str, trainee_id: int | None) -> Playing | None:
         """The trainee's attempt, from the cache or rebuilt from the database (taken over for the browser);
         None when there is no such attempt of theirs. StoreError when it cannot be replayed."""
