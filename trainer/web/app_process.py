@@ -95,7 +95,11 @@ class SiteAppService(AppService):
                     process.kill()
                 except ProcessLookupError:
                     pass
-                await process.wait()
+                try:  # bounded too: a place is never held by a process the event loop never hears end
+                    await asyncio.wait_for(process.wait(), kill_after)
+                except asyncio.TimeoutError:
+                    log.warning("no exit status from killed app process %s after %g s; its place is freed",
+                                process.pid, kill_after)
         if self._task is not None:  # its reader ends with the app's output
             try:
                 await asyncio.wait_for(self._task, kill_after)
