@@ -7,7 +7,7 @@ from rich.cells import cell_len
 from textual.widgets._footer import FooterKey
 
 from tests.test_tui_flows import SIZE, open_spouse_call
-from tests.tui_helpers import make_app
+from tests.tui_helpers import drawn_footer_key, make_app
 
 
 def footer(app) -> list[str]:
@@ -64,6 +64,6 @@ async def test_the_catalogue_footer_keeps_help_in_view_at_80_columns_with_transl
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "(l to change)" in str(app.screen.query_one("#catalogue-status").render())
-        help_key = next(k for k in app.screen.query(FooterKey) if k.key == "question_mark")
+        help_key = await drawn_footer_key(pilot, lambda k: k.key == "question_mark")
         assert help_key.region.width and help_key.region.right <= 80 - len("^p palette")
         assert "Help" in help_key.render().plain

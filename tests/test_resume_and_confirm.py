@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 
 from tests.test_tui_flows import attempts, open_spouse_call, text_of
 from tests.test_tui_output_safety import screen_text as drawn
-from tests.tui_helpers import make_app
+from tests.tui_helpers import drawn_footer_key, make_app
 from trainer.tui.screens.brief import BriefScreen
 from trainer.tui.screens.catalogue import CatalogueScreen
 from trainer.tui.screens.play import PlayScreen
@@ -125,7 +125,7 @@ async def test_a_click_on_the_footers_choose_label_never_answers(tmp_path):
         await open_spouse_call(pilot)
         await pilot.press("m", "enter", "y")
         assert isinstance(app.screen, PlayScreen)
-        key = next(k for k in app.screen.query("FooterKey") if k.description == "Choose")
+        key = await drawn_footer_key(pilot, lambda k: k.description == "Choose")
         await pilot.click(key)
         await pilot.pause()
         assert app.screen.session.transcript == []

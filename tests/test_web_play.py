@@ -59,6 +59,9 @@ def _tab_to(page, wanted: str, limit: int = 80) -> None:
 def test_the_whole_flow_works_from_the_keyboard_and_focus_follows_the_newest_line(browser, server, web_db):
     page = browser.new_page()
     page.goto(server.base + "/")  # redirected to the sign-in, its name box focused
+    # autofocus is applied at the browser's next rendering step, which can come after "load" on a busy
+    # machine: wait for it (as a person waits to see the cursor) rather than type into nothing
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'name'")
     page.keyboard.type(ANA)
     page.keyboard.press("Tab")
     page.keyboard.type(ANA_PASS)

@@ -32,3 +32,14 @@ def make_app(tmp_path: Path, trainee: str | None = "Robin Test", clock=None, pla
     """The app on the test scenarios; choices in file order unless a `seed` gives every attempt that order."""
     return create_app(db=tmp_path / "progress.db", scenario_dirs=[scenario_folder(tmp_path)], bundled=False,
                       trainee=trainee, clock=clock or FakeClock(), play=play, order_seed=lambda: seed)
+
+
+async def drawn_footer_key(pilot, wanted, tries: int = 50):
+    """The first footer entry for which `wanted(key)` holds, once it is drawn: the footer recomposes after
+    the screen's bindings settle, which on a busy machine can take more than one pause."""
+    for _ in range(tries):
+        found = [k for k in pilot.app.screen.query("FooterKey") if wanted(k) and k.region.width]
+        if found:
+            return found[0]
+        await pilot.pause()
+    raise AssertionError("the footer never drew the key asked for")
