@@ -14,7 +14,7 @@ from tests.tui_helpers import FakeClock, scenario_folder
 from trainer.cli import cli
 from trainer.launch import (AppOptions, BrokenScenario, Launch, NotUsedOnASite, UnknownScenario, create_app,
                             create_review_app)
-from trainer.progress import accounts
+from trainer.progress import accounts, dbfile
 from trainer.progress.store import Store
 from trainer.tui.app import TrainerApp
 
@@ -34,13 +34,13 @@ def site_db(tmp_path, fast_hashing):
 def peeks(monkeypatch):
     """How many times the database file was asked "is this a site?"; the app is built but not run."""
     asked = []
-    real = accounts.peek_site
+    real = dbfile.peek_site
 
     def counting(path):
         asked.append(path)
         return real(path)
 
-    monkeypatch.setattr(accounts, "peek_site", counting)
+    monkeypatch.setattr(dbfile, "peek_site", counting)
     monkeypatch.setattr(TrainerApp, "run", lambda self, *a, **k: None)
     return asked
 

@@ -71,7 +71,7 @@ def test_a_link_to_the_database_from_elsewhere_is_refused(site_db, runner, tmp_p
 def test_the_default_database_and_the_user_data_folder_are_refused(runner, tmp_path, monkeypatch):
     (tmp_path / "out").mkdir(exist_ok=True)
     data = tmp_path / "home" / "trainer"
-    monkeypatch.setattr("trainer.progress.store.user_data_dir", lambda *a, **k: str(data))
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *a, **k: str(data))
     monkeypatch.delenv("TRAINER_DB")
     result = runner.invoke(cli, ["schema", "-o", str(data / "progress.db")])
     assert result.exit_code == 2 and "the database itself" in result.output

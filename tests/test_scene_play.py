@@ -27,6 +27,7 @@ def scene_app(tmp_path):
 
 
 async def open_scene(pilot, *keys):
+    await pilot.pause()  # the catalogue is pushed once Textual's start-up batch is over (trainer.tui.app)
     table = pilot.app.screen.query_one(DataTable)
     table.move_cursor(row=table.get_row_index(SCENE))
     await pilot.press("enter", *keys, "enter")

@@ -10,6 +10,7 @@ SIZE = (80, 24)
 
 
 async def _open_spouse_call(pilot):
+    await pilot.pause()  # the catalogue is pushed once Textual's start-up batch is over (trainer.tui.app)
     table = pilot.app.screen.query_one(DataTable)
     table.move_cursor(row=table.get_row_index("spouse-call"))
     await pilot.press("enter")

@@ -12,13 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import trainer.outbox  # noqa: F401  (registers the xAPI statement builder: the apps record on site databases)
 from trainer.i18n import _
-from trainer.progress.store import Store
 from trainer.scenario.library import Library, load_library
 
 if TYPE_CHECKING:
-    from trainer.progress.accounts import Site
+    from trainer.progress.store import Store
+    from trainer.progress.dbfile import Site
     from trainer.review.app import ReviewApp
     from trainer.scenario.diagnostics import Report
     from trainer.tui.app import TrainerApp
@@ -44,6 +43,16 @@ class AppOptions:
     order_seed: Callable[[], int | None] | None = None  # each new attempt's choice-order seed (default: random)
     supervisor: str = "supervisor"  # who reviews, on a personal database
     strict: bool = False
+
+
+def _recording_store(given: Store | None, db: Path | str | None) -> Store:
+    """The store an app records in: `given`, else `db` opened. Either way the xAPI statement builder is
+    registered first (a site database records a statement with every choice); importing it here, not at the
+    top, keeps it out of the catalogue's first frame, which opens no store."""
+    import trainer.outbox  # noqa: F401  (registers the statement builder with the store)
+    from trainer.progress.store import Store
+
+    return given if given is not None else Store.open(db)
 
 
 def _new_seed() -> int:
@@ -84,10 +93,14 @@ class Launch:
 
     @cached_property
     def site(self) -> Site | None:
-        from trainer.progress.accounts import peek_site, site as site_of
-
         store = self.options.store
-        return site_of(store) if store is not None else peek_site(db_path(self.options.db))
+        if store is not None:
+            from trainer.progress.accounts import site as site_of
+
+            return site_of(store)
+        from trainer.progress.dbfile import peek_site
+
+        return peek_site(db_path(self.options.db))
 
     def with_options(self, **changes) -> Launch:
         """The same launch (the site already decided) with some options changed."""
@@ -124,7 +137,8 @@ class Launch:
         if options.strict:
             _check_playable(library, options.play)
             precheck(options.db)
-        source = options.store if options.store is not None else (lambda: Store.open(options.db))
+        source = (_recording_store(options.store, None) if options.store is not None
+                  else (lambda: _recording_store(None, options.db)))
         ctx = AppContext(library=library, stores=StoreSource(source), clock=options.clock, site=site is not None)
         return TrainerApp(ctx, trainee=trainee, play=options.play, roles=options.roles,
                           order_seed=options.order_seed or _new_seed)
@@ -138,7 +152,7 @@ class Launch:
         library = options.library
         if library is None:
             library = load_library(tuple(Path(p) for p in options.scenario_dirs), include_bundled=options.bundled)
-        store = options.store if options.store is not None else Store.open(options.db)
+        store = _recording_store(options.store, options.db)
         return ReviewApp(AppContext(library=library, stores=StoreSource(store), clock=options.clock,
                                     supervisor=options.supervisor))
 
@@ -166,7 +180,7 @@ def _check_playable(library: Library, scenario_id: str | None) -> None:
 
 
 def db_path(db: Path | str | None) -> Path:
-    from trainer.progress.store import default_db_path
+    from trainer.progress.dbfile import default_db_path
 
     return Path(db) if db is not None else default_db_path()
 
@@ -174,7 +188,7 @@ def db_path(db: Path | str | None) -> Path:
 def precheck(db: Path | str | None) -> None:
     """Refuse a file that is not a database before the app starts (the store itself opens after the
     first screen is on display)."""
-    from trainer.progress.store import check_existing_file, database_exists, default_db_path
+    from trainer.progress.dbfile import check_existing_file, database_exists, default_db_path
 
     path = Path(db) if db is not None else default_db_path()
     if database_exists(path):

@@ -5,10 +5,14 @@ opens in. Moved here from the terminal app so the web app calls the same rules i
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from trainer.i18n import N_, _, ngettext
-from trainer.progress.store import Store, StoreError, Trainee
+from trainer.progress.dbfile import StoreError
 from trainer.scenario.vocabulary import DIFFICULTIES
+
+if TYPE_CHECKING:
+    from trainer.progress.store import Store, Trainee
 
 
 def offered_here(library, jurisdiction: str, summary) -> bool:

@@ -16,11 +16,12 @@ from pathlib import Path
 from trainer.i18n import _
 from trainer.progress import outbox_tables
 from trainer.progress import audit, passphrase as pp
+from trainer.progress.dbfile import SITE_IRI_KEY, SITE_SCENARIOS_KEY, Site, site_from_settings  # noqa: F401 (Site: part of this module's interface)
 from trainer.progress.names import InvalidName, clean_name, confusable_with
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
-SITE_IRI = outbox_tables.SITE_IRI_KEY  # "site_iri"
-SITE_SCENARIOS = "site_scenarios"
+SITE_IRI = SITE_IRI_KEY  # "site_iri"
+SITE_SCENARIOS = SITE_SCENARIOS_KEY
 XAPI_NAMES = outbox_tables.XAPI_NAMES_KEY
 JURISDICTION = "jurisdiction"
 DEFAULT_JURISDICTION = "US"
@@ -41,12 +42,6 @@ class WrongRole(SignInRefused):
     def __init__(self, account: "Account", allowed: tuple[str, ...]):
         self.account, self.allowed = account, allowed
         super().__init__(f"'{account.name}' is not a {' or '.join(allowed)} account")
-
-
-@dataclass(frozen=True)
-class Site:
-    iri: str
-    scenario_dirs: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -85,34 +80,12 @@ def _hash(passphrase: str, *context: str) -> str:
 # --- the site ---------------------------------------------------------------------------------------
 def site(store: Store) -> Site | None:
     """The site settings, or None for a personal database."""
-    rows = dict(store._db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
-    if SITE_IRI not in rows:
-        return None
-    return Site(rows[SITE_IRI], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS) or "[]")))
+    return site_from_settings(dict(store._db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
+                                                     [SITE_IRI, SITE_SCENARIOS])))
 
 
 def is_site(store: Store) -> bool:
     return site(store) is not None
-
-
-def peek_site(path: Path) -> Site | None:
-    """The site settings of a database file, read without opening (or upgrading) the store, so the CLI
-    can choose the first screen before the app paints. None for a personal or a new database."""
-    import sqlite3
-
-    if not Path(path).is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI, SITE_SCENARIOS]))
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None  # not ours, or no settings yet: opening the store says why
-    if SITE_IRI not in rows:
-        return None
-    return Site(rows[SITE_IRI], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS) or "[]")))
 
 
 def check_iri(iri: str) -> str:

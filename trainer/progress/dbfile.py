@@ -4,7 +4,9 @@ and what SQLite's errors on it mean in plain words (`explain`). Kept apart from 
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -12,6 +14,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class StoreError(Exception):
     """A problem with the progress database, in words a trainee or supervisor can act on."""
+
+
+def default_db_path() -> Path:
+    """The personal database: in the user's data folder (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("trainer", appauthor=False)) / "progress.db"
 
 
 def database_exists(path: Path) -> bool:
@@ -83,3 +92,41 @@ def copy_database(source, target: Path) -> None:
         copy.execute("PRAGMA journal_mode = DELETE")
     finally:
         copy.close()
+
+
+# --- which kind of database, read before the store opens ------------------------------------------------
+SITE_IRI_KEY = "site_iri"  # the settings keys trainer.progress.accounts writes
+SITE_SCENARIOS_KEY = "site_scenarios"
+
+
+@dataclass(frozen=True)
+class Site:
+    iri: str
+    scenario_dirs: tuple[Path, ...]
+
+
+def site_from_settings(rows: dict[str, str]) -> Site | None:
+    """The site from its settings rows; None for a personal database."""
+    if SITE_IRI_KEY not in rows:
+        return None
+    return Site(rows[SITE_IRI_KEY], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS_KEY) or "[]")))
+
+
+def peek_site(path: Path) -> Site | None:
+    """The site settings of a database file, read without opening (or upgrading) the store, so the CLI
+    can choose the first screen before the app paints. None for a personal or a new database. Here, not
+    with the accounts, so that choosing imports neither the store nor the passphrase hashing."""
+    import sqlite3
+
+    if not Path(path).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
+                                     [SITE_IRI_KEY, SITE_SCENARIOS_KEY]))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None  # not ours, or no settings yet: opening the store says why
+    return site_from_settings(rows)

@@ -19,10 +19,9 @@ from datetime import datetime, timezone
 from typing import Iterable, Iterator, Protocol
 
 from trainer.progress import attempts as attempt_queries
-from trainer.progress.dbfile import StoreError
+from trainer.progress.dbfile import SITE_IRI_KEY, StoreError
 from trainer.progress.records import ATTEMPT_COLUMNS, Attempt, StoredChoice
 
-SITE_IRI_KEY = "site_iri"      # the settings keys trainer.progress.accounts writes
 XAPI_NAMES_KEY = "xapi_names"
 
 # A version 4 UUID made by SQLite itself, so a trigger can give every new trainee one.

@@ -14,14 +14,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from platformdirs import user_data_dir
 
 from trainer.progress import attempts as queries
 from trainer.progress import outbox_tables as outbox
 from trainer.progress import totals
 from trainer.progress.records import Attempt, Note, ScenarioBest, SkillResult, StoredChoice
 from trainer.progress.dbfile import (BUSY_TIMEOUT_MS, SQLITE_HEADER, StoreError, check_existing_file,  # noqa: F401
-                                     create_private, database_exists, explain)
+                                     create_private, database_exists, default_db_path, explain)
 
 
 class AttemptElsewhere(StoreError):
@@ -31,10 +30,6 @@ class AttemptElsewhere(StoreError):
 class AttemptMovedOn(AttemptElsewhere):
     """The step this window answered was already answered in another window (the database allows one
     answer per step): nothing was saved here, and the attempt carries on from the other window's answer."""
-
-
-def default_db_path() -> Path:
-    return Path(user_data_dir("trainer", appauthor=False)) / "progress.db"
 
 
 def now_iso() -> str:

@@ -5,17 +5,19 @@ in the app's language, the shared stylesheet, and the typed context (trainer.ui.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.i18n import N_, _
-from trainer.progress.store import Store
 from trainer.scenario.library import Library
 from trainer.ui.context import AppContext
 from trainer.ui.themes import toggled, use_themes
+
+if TYPE_CHECKING:  # imported when the database opens, after the first frame
+    from trainer.progress.store import Store
 
 CSS_FILE = Path(__file__).resolve().parent.parent / "app.tcss"
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from trainer.progress.store import Store
 from trainer.scenario.library import Library
+
+if TYPE_CHECKING:  # imported when the database opens, after the first frame
+    from trainer.progress.store import Store
 
 
 class StoreSource:
@@ -21,7 +23,7 @@ class StoreSource:
     the database (and sqlite-utils) is opened, which keeps start-up close to a bare Textual app."""
 
     def __init__(self, store: Store | Callable[[], Store]):
-        self._store = store if isinstance(store, Store) else None
+        self._store = None if callable(store) else store  # an opener, or the open store
         self._open = None if self._store is not None else store
 
     @property

@@ -3,6 +3,8 @@ scenario with the trainee's best score and status."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,10 +14,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 from trainer.i18n import N_, _, current_language, ngettext
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
 from trainer.sanitize import line
-from trainer.progress.records import ScenarioBest
 from trainer.tui.screens.assigned import SectionTable
 from trainer.ui.tables import one_line, wrapping
 from trainer.ui.widgets import product_title, version_title
+
+
+if TYPE_CHECKING:
+    from trainer.progress.records import ScenarioBest
 
 
 def status_of(stats: dict[str, ScenarioBest] | None) -> Text:
