@@ -109,3 +109,27 @@ async def test_the_review_screens_read_the_same_typed_context_under_either_app(s
                                supervisor="Lee Park", clock=FakeClock())
     assert review.ctx.supervisor == "Lee Park" and review.ctx.store is store and not review.ctx.site
     store.close()
+
+
+def test_the_first_frame_loads_no_store_but_every_recording_process_registers_the_statement_builder():
+    """Start-up imports nothing of the store (it opens after the catalogue's first frame); but a process that
+    records on a site database (the served web app, the trainee app once its store opens) must have the xAPI
+    statement builder registered, or every choice is refused ("nothing was saved")."""
+    code = ("import sys, trainer.cli.running, trainer.tui.app, trainer.tui.screens.catalogue\n"
+            "print(any(m in sys.modules for m in ('trainer.progress.store', 'trainer.outbox', 'sqlite_utils')))\n"
+            "import trainer.web\n"
+            "from trainer.progress import outbox_tables\n"
+            "print(outbox_tables._builder is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_the_trainee_app_registers_the_statement_builder_when_its_store_opens(tmp_path):
+    code = ("from trainer.launch import create_app\n"
+            "from trainer.progress import outbox_tables\n"
+            f"app = create_app(db={str(tmp_path / 'p.db')!r}, trainee='Robin Test')\n"
+            "print(outbox_tables._builder is not None)\n"
+            "app.store\n"
+            "print(outbox_tables._builder is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "True"]

@@ -6,3 +6,6 @@ message and input sizes, memory, the environment allowlist, the Origin check, th
 terminal tab runs `python -m trainer` in its own process, so this package never imports Textual or the apps.
 May import textual_serve, aiohttp, jinja2, trainer.i18n, trainer.sanitize and the domain (trainer.play,
 trainer.progress, trainer.scenario); never the CLI."""
+
+import trainer.outbox  # noqa: F401  (registers the xAPI statement builder: the server records on a site database)
+
