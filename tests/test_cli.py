@@ -19,7 +19,7 @@ def test_version_and_help(runner):
 
 
 def test_every_command_has_help(runner):
-    for name, command in cli.commands.items():
+    for name, command in cli.load_all().items():
         assert command.help, f"{name} has no help"
         assert runner.invoke(cli, [name, "--help"]).exit_code == 0
 
@@ -134,3 +134,23 @@ def test_broken_file_given_to_simulate_prints_diagnostics(runner, write):
     path = write("title: [oops\n", "bad.yaml")
     result = runner.invoke(cli, ["simulate", str(path), "--choose", "1"])
     assert result.exit_code == 1 and "bad.yaml:1:8: error: YAML syntax: the '[' here starts a list" in result.output
+
+
+def test_every_command_is_found_without_loading_the_others_first():
+    """`trainer` loads a command's module only when the command is asked for: a command missing from
+    COMMAND_MODULES would be unknown to `trainer NAME` in a fresh process, so every module's commands are
+    listed there, and a fresh process finds a nested one (trainees accommodate) from its name alone."""
+    import importlib
+    import pkgutil
+    import subprocess
+    import sys
+
+    import trainer.cli as package
+    from trainer.cli.base import COMMAND_MODULES
+
+    for found in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"trainer.cli.{found.name}")
+    assert set(cli.commands) == set(COMMAND_MODULES)
+    out = subprocess.run([sys.executable, "-m", "trainer", "trainees", "accommodate", "--help"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "--extra-time" in out.stdout

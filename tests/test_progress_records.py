@@ -56,8 +56,11 @@ def _python(code: str) -> subprocess.CompletedProcess:
 
 
 def test_every_entry_point_registers_the_statement_builder(tmp_path):
-    """The apps (trainer.launch) and every command that opens the store (trainer.cli.base) register it."""
-    opened = {"trainer.launch": "import trainer.launch",
+    """The apps (trainer.launch, when their store opens), the served web app (trainer.web) and every command
+    that opens the store (trainer.cli.base) register it."""
+    opened = {"trainer.launch": f"from trainer.launch import create_app\n"
+                                f"create_app(db={str(tmp_path / 'app.db')!r}, trainee='Robin Test').store",
+              "trainer.web": "import trainer.web",
               "trainer.cli.base": f"from trainer.cli.base import Context\nContext({str(tmp_path / 'p.db')!r}, ()).store()"}
     for module, code in opened.items():
         done = _python(code + "\nfrom trainer.progress import outbox_tables\nprint(outbox_tables._builder is not None)")

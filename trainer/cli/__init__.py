@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from trainer.cli.base import cli
-from trainer.cli import (accommodations, accounts, audit, authoring, lms, practice, programme, scenarios,  # noqa: F401
-                         serve, supervisor, sync)  # (commands)
+from trainer.cli.base import COMMAND_MODULES, cli
+
+cli.lazy = COMMAND_MODULES  # each command's module loads when the command is asked for (trainer.cli.base)
 
 __all__ = ["cli", "main"]
 

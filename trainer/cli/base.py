@@ -122,9 +122,47 @@ def _explained(exc: Exception) -> click.ClickException | None:
     return None
 
 
+# Each command family's module, imported when one of its commands is asked for (click's lazy-loading
+# pattern): `trainer` alone opens the app without loading the modules of the other 27 commands.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "analyze": ("scenarios",), "list": ("scenarios",), "play": ("scenarios",), "simulate": ("scenarios",),
+    "validate": ("scenarios",),
+    "assign": ("programme",), "record": ("programme",), "sets": ("programme",), "unassign": ("programme",),
+    "waive": ("programme",),
+    "audit": ("audit",),
+    "backup": ("serve",), "serve": ("serve",),
+    "export": ("supervisor",), "report": ("supervisor",), "review": ("supervisor",), "supervisor": ("supervisor",),
+    "graph": ("authoring",), "new": ("authoring",), "preview": ("authoring",), "schema": ("authoring",),
+    "lms": ("lms",),
+    "site": ("accounts",), "supervisors": ("accounts",), "trainees": ("accounts", "accommodations"),
+    "suggest": ("practice",),
+    "sync": ("sync",),
+}
+
+
 class SafeGroup(click.Group):
     """Every error message of every command is shown with control characters escaped (messages quote
-    names, paths and scenario text); a database error that reaches it is one line and exit 1, never exit 3."""
+    names, paths and scenario text); a database error that reaches it is one line and exit 1, never exit 3.
+    The top group loads a command's module when the command is asked for (COMMAND_MODULES)."""
+
+    lazy: dict[str, tuple[str, ...]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in self.lazy:
+            import importlib
+
+            for module in self.lazy[name]:
+                importlib.import_module(f"trainer.cli.{module}")  # its decorators register the command
+        return super().get_command(ctx, name)
+
+    def load_all(self) -> dict:
+        """Every command, loaded (what the docs check and `--help` list)."""
+        for name in self.lazy:
+            self.get_command(None, name)
+        return self.commands
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:

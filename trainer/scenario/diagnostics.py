@@ -5,6 +5,8 @@ Kept separate from the loader so the CLI, the linter and the TUI format problems
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -102,10 +104,16 @@ def did_you_mean(word: str, candidates, n: int = 1, translated: bool = False) ->
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
 
 
+@functools.lru_cache(maxsize=8)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
 def display_path(path: Path | str) -> str:
-    """Paths relative to the working directory when possible: shorter and clickable in editors."""
+    """Paths relative to the working directory when possible: shorter and clickable in editors. (The
+    working directory is resolved once per directory, not once per file: start-up shows 40 of these.)"""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(_resolved_folder(os.getcwd())))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11, 3.12)
         return str(p)
