@@ -186,6 +186,16 @@ class TrainerApp(TrainerBaseApp):
             self.call_after_refresh(self._collect_from_now_on)
 
     @staticmethod
+    def warm_up() -> None:
+        """Once the catalogue shows the trainee's progress: load what opening a brief and starting it need
+        (the engine, `transitions`, the brief and play screens), so the first Enter on a brief does not wait
+        for those imports. A trainee reads the catalogue for seconds; ten served terminals pressing Enter at
+        once each spent about 25 ms of CPU on them inside the Enter -> choices wait (bench: serve)."""
+        import trainer.play.recording  # noqa: F401
+        import trainer.tui.screens.brief  # noqa: F401
+        import trainer.tui.screens.play  # noqa: F401
+
+    @staticmethod
     def _collect_from_now_on() -> None:
         """After the first frame, move what start-up built (Textual's styles and widgets, the library) out
         of the collector's sight: it lives as long as the process, and every full collection walked it

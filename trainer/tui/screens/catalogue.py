@@ -122,6 +122,7 @@ class CatalogueScreen(TranslatedScreen):
                 return
             self.refresh_rows()
             self._offer_resume()
+            self.call_after_refresh(self.app.warm_up)
 
     def _offer_resume(self) -> None:
         """After a quit mid-scenario, say so on arrival, with the cursor on it: Enter opens its brief, where
