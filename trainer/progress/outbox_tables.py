@@ -114,8 +114,18 @@ def create_schema(conn) -> None:
 def site(conn) -> SiteSettings | None:
     """The site statements come from, or None on a personal database."""
     rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", (SITE_IRI_KEY, XAPI_NAMES_KEY)))
-    home = rows.get(SITE_IRI_KEY)
-    return SiteSettings(home, with_names=rows.get(XAPI_NAMES_KEY) == "1") if home else None
+    return site_from(rows.get(SITE_IRI_KEY), rows.get(XAPI_NAMES_KEY))
+
+
+# What `site` reads, as two values a write can return with `RETURNING` (parameters: SITE_SETTINGS_KEYS):
+# recording a choice then learns in its own UPDATE whether the database is a site, one statement fewer
+SITE_SETTINGS_SQL = ("(SELECT value FROM settings WHERE key = ?), (SELECT value FROM settings WHERE key = ?)")
+SITE_SETTINGS_KEYS = (SITE_IRI_KEY, XAPI_NAMES_KEY)
+
+
+def site_from(home: str | None, names: str | None) -> SiteSettings | None:
+    """The site from its two settings (as `site` reads them, or a write returns them)."""
+    return SiteSettings(home, with_names=names == "1") if home else None
 
 
 def agent_name(conn, key: str, create: bool = False) -> str:

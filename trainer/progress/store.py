@@ -276,9 +276,11 @@ class Store:
                       " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, coalesce(?, (SELECT count(*)"
                       " FROM choices WHERE attempt_id = ? AND undone = 0)) FROM attempts WHERE id = ?"
                       " AND status = 'in-progress' AND (? IS NULL OR owner IS NULL OR owner = ?)")
-    _TOUCH_ATTEMPT = "UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
+    # each returns the site settings (outbox.SITE_SETTINGS_SQL) read in the same statement
+    _TOUCH_ATTEMPT = ("UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ? WHERE id = ?"
+                      f" RETURNING {outbox.SITE_SETTINGS_SQL}")
     _TOUCH_AND_SHOW = ("UPDATE attempts SET choices = choices + 1, last_activity = ?, owner_seen = ?, shown_seq = ?,"
-                       " shown_at = ?, deadline = ? WHERE id = ?")
+                       f" shown_at = ?, deadline = ? WHERE id = ? RETURNING {outbox.SITE_SETTINGS_SQL}")
 
     def record_choice(self, attempt_id: str, scenario_id: str, seq: int, step, owner: str | None = None,
                       shown: list[str] | None = None, next_shown: tuple | None = None,
@@ -310,10 +312,12 @@ class Store:
                 self._check_owner(attempt_id, owner)  # raises, saying why
                 raise AttemptElsewhere("this attempt is open elsewhere; nothing was saved here")
             if next_shown is None:
-                execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id))
+                touched = execute(self._TOUCH_ATTEMPT, (step.at, now_iso(), attempt_id, *outbox.SITE_SETTINGS_KEYS))
             else:
-                execute(self._TOUCH_AND_SHOW, (step.at, now_iso(), *next_shown, attempt_id))
-            where = outbox.site(self._db.conn)
+                touched = execute(self._TOUCH_AND_SHOW, (step.at, now_iso(), *next_shown, attempt_id,
+                                                         *outbox.SITE_SETTINGS_KEYS))
+            [settings] = touched.fetchall()  # the attempt's one row (the insert just found it in progress)
+            where = outbox.site_from(*settings)
             if where is not None:  # a site database: the statement lands with the choice
                 outbox.on_choice(self._db.conn, queries.attempt(self._db, attempt_id), choice, where)
             if finish is not None:
