@@ -151,6 +151,7 @@ def test_every_command_is_found_without_loading_the_others_first():
     for found in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"trainer.cli.{found.name}")
     assert set(cli.commands) == set(COMMAND_MODULES)
-    out = subprocess.run([sys.executable, "-m", "trainer", "trainees", "accommodate", "--help"],
-                         capture_output=True, text=True)
-    assert out.returncode == 0 and "--extra-time" in out.stdout
+    for first in ("", "import trainer.cli.accounts\n"):  # its group loaded already, by something else
+        code = first + "import sys\nfrom trainer.cli import main\nsys.argv = ['trainer', 'trainees', 'accommodate', '--help']\nmain()"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert out.returncode == 0 and "--extra-time" in out.stdout, out.stderr

@@ -151,10 +151,13 @@ class SafeGroup(click.Group):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
     def get_command(self, ctx: click.Context, name: str):
-        if name not in self.commands and name in self.lazy:
-            import importlib
+        import sys
 
-            for module in self.lazy[name]:
+        for module in self.lazy.get(name, ()):  # every module adding to it (a group's subcommands too), even
+            # when the command itself is registered already because its first module was imported elsewhere
+            if f"trainer.cli.{module}" not in sys.modules:
+                import importlib
+
                 importlib.import_module(f"trainer.cli.{module}")  # its decorators register the command
         return super().get_command(ctx, name)
 
