@@ -193,3 +193,22 @@ def test_the_trainee_list_shows_each_trainees_accommodation(site, runner):
                                                                                   SAM: "extra time 1.5x"}
     text = runner.invoke(cli, ["--db", str(site), "trainees", "list"]).stdout
     assert f"{SAM}  [Front desk]  (extra time 1.5x)" in text
+
+
+def test_a_reports_accommodation_question_reads_the_small_index_not_every_attempt(tmp_path):
+    """A report asks it once per trainee row: reading every attempt of the trainee was 4 ms a trainee at a
+    million recorded choices, most of the report's time. With filters too, SQLite must use the partial
+    index of accommodated attempts (m019)."""
+    store = Store.open(tmp_path / "p.db")
+    trainee = store.trainee("Sam Rivera")
+    asked: list[str] = []
+    conn = store._db.conn
+    conn.set_trace_callback(asked.append)
+    try:
+        accommodations.used(store, trainee.id, "assessment")
+        accommodations.used(store, trainee.id, "practice", "spouse-call", "2026-01-01", "2027-01-01", "privacy")
+    finally:
+        conn.set_trace_callback(None)
+    plans = [" ".join(str(row) for row in conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in asked]
+    assert len(plans) == 2 and all("idx_attempts_accommodated" in plan for plan in plans), plans
+    store.close()
