@@ -16,7 +16,7 @@ from pathlib import Path
 from trainer.i18n import _
 from trainer.progress import outbox_tables
 from trainer.progress import audit, passphrase as pp
-from trainer.progress.dbfile import SITE_IRI_KEY, SITE_SCENARIOS_KEY, Site, site_from_settings  # noqa: F401 (Site: part of this module's interface)
+from trainer.progress.dbfile import SITE_IRI_KEY, SITE_SCENARIOS_KEY, Site, read_site  # noqa: F401 (Site: re-exported)
 from trainer.progress.names import InvalidName, clean_name, confusable_with
 from trainer.progress.store import Store, StoreError, Trainee, now_iso
 
@@ -80,8 +80,7 @@ def _hash(passphrase: str, *context: str) -> str:
 # --- the site ---------------------------------------------------------------------------------------
 def site(store: Store) -> Site | None:
     """The site settings, or None for a personal database."""
-    return site_from_settings(dict(store._db.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
-                                                     [SITE_IRI, SITE_SCENARIOS])))
+    return read_site(store._db.conn)
 
 
 def is_site(store: Store) -> bool:

@@ -105,8 +105,10 @@ class Site:
     scenario_dirs: tuple[Path, ...]
 
 
-def site_from_settings(rows: dict[str, str]) -> Site | None:
-    """The site from its settings rows; None for a personal database."""
+def read_site(conn) -> Site | None:
+    """The site settings through an SQLite connection (the store's, or peek_site's read-only one); None for
+    a personal database."""
+    rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", [SITE_IRI_KEY, SITE_SCENARIOS_KEY]))
     if SITE_IRI_KEY not in rows:
         return None
     return Site(rows[SITE_IRI_KEY], tuple(Path(p) for p in json.loads(rows.get(SITE_SCENARIOS_KEY) or "[]")))
@@ -123,10 +125,8 @@ def peek_site(path: Path) -> Site | None:
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
-            rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)",
-                                     [SITE_IRI_KEY, SITE_SCENARIOS_KEY]))
+            return read_site(conn)
         finally:
             conn.close()
     except sqlite3.Error:
         return None  # not ours, or no settings yet: opening the store says why
-    return site_from_settings(rows)

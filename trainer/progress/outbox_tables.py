@@ -111,16 +111,15 @@ def create_schema(conn) -> None:
 
 
 # --- reading the facts -----------------------------------------------------------------------------------
-def site(conn) -> SiteSettings | None:
-    """The site statements come from, or None on a personal database."""
-    rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN (?, ?)", (SITE_IRI_KEY, XAPI_NAMES_KEY)))
-    return site_from(rows.get(SITE_IRI_KEY), rows.get(XAPI_NAMES_KEY))
-
-
-# What `site` reads, as two values a write can return with `RETURNING` (parameters: SITE_SETTINGS_KEYS):
-# recording a choice then learns in its own UPDATE whether the database is a site, one statement fewer
+# What `site` reads, as two values: selected on their own, or returned by a write with `RETURNING`
+# (parameters: SITE_SETTINGS_KEYS), so recording a choice learns in its own UPDATE whether this is a site
 SITE_SETTINGS_SQL = ("(SELECT value FROM settings WHERE key = ?), (SELECT value FROM settings WHERE key = ?)")
 SITE_SETTINGS_KEYS = (SITE_IRI_KEY, XAPI_NAMES_KEY)
+
+
+def site(conn) -> SiteSettings | None:
+    """The site statements come from, or None on a personal database."""
+    return site_from(*conn.execute(f"SELECT {SITE_SETTINGS_SQL}", SITE_SETTINGS_KEYS).fetchone())
 
 
 def site_from(home: str | None, names: str | None) -> SiteSettings | None:
