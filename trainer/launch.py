@@ -45,14 +45,14 @@ class AppOptions:
     strict: bool = False
 
 
-def _recording_store(given: Store | None, db: Path | str | None) -> Store:
-    """The store an app records in: `given`, else `db` opened. Either way the xAPI statement builder is
-    registered first (a site database records a statement with every choice); importing it here, not at the
-    top, keeps it out of the catalogue's first frame, which opens no store."""
+def _recording(store: Store | None, db: Path | str | None) -> Store:
+    """The store an app records in (`store`, else `db` opened), with the xAPI statement builder registered
+    first: a site database records a statement with every choice. Imported here, not at the top, so the
+    catalogue's first frame (which opens no store) loads neither."""
     import trainer.outbox  # noqa: F401  (registers the statement builder with the store)
     from trainer.progress.store import Store
 
-    return given if given is not None else Store.open(db)
+    return store if store is not None else Store.open(db)
 
 
 def _new_seed() -> int:
@@ -137,8 +137,8 @@ class Launch:
         if options.strict:
             _check_playable(library, options.play)
             precheck(options.db)
-        source = (_recording_store(options.store, None) if options.store is not None
-                  else (lambda: _recording_store(None, options.db)))
+        source = (_recording(options.store, options.db) if options.store is not None
+                  else lambda: _recording(None, options.db))  # opened after the first frame
         ctx = AppContext(library=library, stores=StoreSource(source), clock=options.clock, site=site is not None)
         return TrainerApp(ctx, trainee=trainee, play=options.play, roles=options.roles,
                           order_seed=options.order_seed or _new_seed)
@@ -152,7 +152,7 @@ class Launch:
         library = options.library
         if library is None:
             library = load_library(tuple(Path(p) for p in options.scenario_dirs), include_bundled=options.bundled)
-        store = _recording_store(options.store, options.db)
+        store = _recording(options.store, options.db)
         return ReviewApp(AppContext(library=library, stores=StoreSource(store), clock=options.clock,
                                     supervisor=options.supervisor))
 
