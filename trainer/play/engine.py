@@ -20,16 +20,17 @@ from transitions import Machine, MachineError
 
 from scoring import AttemptScore, score_attempt
 
-# With `model_override=True` (see Session.trigger) the machine logs a warning for every helper it does not
-# attach: dozens per session, on purpose. Its other warnings are about machines built wrongly, which the
-# tests would catch, so only errors from transitions.core are kept.
-logging.getLogger("transitions.core").setLevel(logging.ERROR)
 from trainer.play.order import node_order, visits
 from trainer.play.unseen import pick_wording
 from trainer.progress.accommodations import NONE as NO_ACCOMMODATION, Accommodation
 from trainer.scenario.analysis import Analysis, analysis_for
 from trainer.scenario.format import nfc
 from trainer.scenario.model import Choice, Ending, Node, Scenario, Timeout, line_for
+
+# With `model_override=True` (see Session.trigger) the machine logs a warning for every helper it does not
+# attach: dozens per session, on purpose. Its other warnings are about machines built wrongly, which the
+# tests would catch, so only errors from transitions.core are kept.
+logging.getLogger("transitions.core").setLevel(logging.ERROR)
 
 
 class ChoiceNotAvailable(ValueError):
