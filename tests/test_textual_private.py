@@ -37,13 +37,15 @@ def test_a_changed_detail_is_named(monkeypatch):
 
 
 def test_only_textual_private_reaches_into_textual_private_modules():
-    """No `textual.*._module` import, no `._disabled`/`._pruning`/`._bindings_ready`/`._notifications` anywhere
-    else in the app."""
+    """No `textual.*._module` import, no `._disabled`/`._pruning`/`._bindings_ready`/`._notifications` or
+    DataTable's `._new_rows`/`._require_update_dimensions`/`._clear_caches` anywhere else in the app."""
     offenders = []
     for path in sorted((ROOT / "trainer").rglob("*.py")):
         if path.name == "textual_private.py":
             continue
         text = path.read_text(encoding="utf-8")
-        for pattern in (r"from textual[\w.]*\._\w+ import", r"\._(disabled|pruning|bindings_ready|notifications)\b"):
+        for pattern in (r"from textual[\w.]*\._\w+ import",
+                        r"\._(disabled|pruning|bindings_ready|notifications|new_rows|require_update_dimensions"
+                        r"|clear_caches)\b"):
             offenders += [f"{path.relative_to(ROOT)}: {m.group(0)}" for m in re.finditer(pattern, text)]
     assert offenders == []

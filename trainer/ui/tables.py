@@ -9,6 +9,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
+from trainer.ui.textual_private import relayout_rows
+
 
 def one_line(text: str | Text, style: str = "") -> Text:
     """A cell that stays on one line and ends with "…" when its column is too narrow."""
@@ -90,8 +92,7 @@ class FlowTable(DataTable):
             if row is not None and lines is not None and row.height != lines:
                 row.height, changed = lines, True
         if changed:
-            self._require_update_dimensions = True
-            self._clear_caches()
+            relayout_rows(self)
             self.refresh(layout=True)
         return changed
 
@@ -123,7 +124,5 @@ class FlowTable(DataTable):
         for row in self.rows.values():
             if row.auto_height:
                 row.height = 0  # measured afresh: Textual renders a row of known height at that height
-        self._new_rows.update(self.rows)  # ... and measures a row's height when it is new
-        self._require_update_dimensions = True
-        self._clear_caches()
+        relayout_rows(self, measure_again=True)  # ... and measures a row's height as when it is new
         self.refresh(layout=True)

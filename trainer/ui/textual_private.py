@@ -3,7 +3,9 @@ tests/test_textual_private.py (which names the pinned version) rather than deep 
 
 Why each is needed: the footer (trainer.ui.footer) updates its keys in place instead of remounting them
 (a fifth of the play screen's work per choice, bench: serve), which needs Textual's footer key class, its
-disabled flag and the footer's own bookkeeping; the play screen asks whether a notice is still on display.
+disabled flag and the footer's own bookkeeping; the play screen asks whether a notice is still on display;
+the tables that fit the window (trainer.ui.tables) have DataTable lay their rows out again after changing
+their heights.
 Only trainer.ui and trainer.tui import this module."""
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import inspect
 
 from textual.app import App
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import DataTable, Footer
 from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
 PINNED_TEXTUAL = "8.2.8"  # pyproject.toml pins exactly this version
 
 __all__ = ["FooterKey", "PINNED_TEXTUAL", "key_disabled", "set_key_disabled", "mark_bindings_ready",
-           "bindings_ready", "is_pruning", "has_notifications", "private_details_missing"]
+           "bindings_ready", "is_pruning", "has_notifications", "relayout_rows", "private_details_missing"]
 
 
 def key_disabled(key: FooterKey) -> bool:
@@ -49,6 +51,16 @@ def has_notifications(app: App) -> bool:
     return bool(app._notifications)
 
 
+def relayout_rows(table: DataTable, measure_again: bool = False) -> None:
+    """After row heights changed: DataTable works out its size again (`_require_update_dimensions`) and drops
+    what it drew at the old heights (`_clear_caches`); with `measure_again`, it also measures every
+    auto-height row afresh, as it does a new row (`_new_rows`)."""
+    if measure_again:
+        table._new_rows.update(table.rows)
+    table._require_update_dimensions = True
+    table._clear_caches()
+
+
 def private_details_missing() -> list[str]:
     """Each private detail above that this Textual no longer has, in words; empty when all are there."""
     missing = []
@@ -70,6 +82,10 @@ def private_details_missing() -> list[str]:
         missing.append("Widget no longer has `_pruning`")
     if "_notifications" not in inspect.getsource(App.__init__):
         missing.append("App no longer keeps its notices in `_notifications`")
+    table = DataTable()
+    if not (isinstance(getattr(table, "_new_rows", None), set) and hasattr(table, "_require_update_dimensions")
+            and callable(getattr(table, "_clear_caches", None))):
+        missing.append("DataTable no longer has `_new_rows`, `_require_update_dimensions` and `_clear_caches`")
     for owner, method in (("textual.content.Content", "_wrap_and_format"),
                           ("textual.widgets._input.Input", "_on_key")):
         if not _has_method(owner, method):
