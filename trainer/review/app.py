@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from trainer.i18n import N_, _, ngettext
 from trainer.progress import passphrase
 from trainer.ui.app import TrainerBaseApp
 from trainer.ui.context import AppContext
 from trainer.ui.translated import TranslatedScreen
+from trainer.ui.footer import KeysFooter
 
 MAX_TRIES = 5
 
@@ -31,7 +32,7 @@ class GateScreen(TranslatedScreen):
             yield Static(_("Enter the supervisor passphrase."), classes="muted")
             yield Input(password=True, id="passphrase", placeholder=_("passphrase"))
             yield Static(id="gate-message", classes="error-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:

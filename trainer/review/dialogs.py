@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from trainer.i18n import N_, _
 from trainer.sanitize import line
 from trainer.ui.translated import TranslatedModalScreen
+from trainer.ui.footer import KeysFooter
 
 
 class ConfirmScreen(TranslatedModalScreen[bool]):
@@ -31,7 +32,7 @@ class ConfirmScreen(TranslatedModalScreen[bool]):
             yield Static(Text("\n".join(line(part) for part in self.question.split("\n"))), classes="screen-title")
             if self.enter_says_yes:
                 yield Static(_("y / Enter: yes · n / Esc: no"), classes="muted")
-        yield Footer()
+        yield KeysFooter()
 
     def action_enter(self) -> None:
         if self.enter_says_yes:

@@ -18,6 +18,7 @@ from trainer.review.dialogs import ConfirmScreen
 from trainer.sanitize import line
 from trainer.ui.translated import TranslatedModalScreen, TranslatedScreen
 from trainer.ui.widgets import coloured, word
+from trainer.ui.footer import KeysFooter
 
 STATUS_STYLE = {"passed": "green", "waived": "green", "overdue": "bold red", "failed": "red",
                 "retraining-due": "yellow", "in-progress": "cyan", "not-started": "dim"}
@@ -153,7 +154,7 @@ class AssignScreen(TranslatedModalScreen[str | None]):
                     yield Input(value=word("assessment") if key == "mode" else "", id=f"assign-{key}",
                                 classes="form-input")
             yield Static(id="assign-message")
-        yield Footer()
+        yield KeysFooter()
 
     def value(self, key: str) -> str:
         return self.query_one(f"#assign-{key}", Input).value.strip()

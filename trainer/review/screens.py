@@ -32,6 +32,7 @@ def _attempt_column_words(key: str) -> list[str]:
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import coloured, when, word
 from trainer.scenario.vocabulary import label
+from trainer.ui.footer import KeysFooter
 
 SKILLS = ("empathy", "de-escalation", "privacy", "resolution")
 
@@ -231,7 +232,7 @@ class AttemptsScreen(TranslatedScreen):
 
         yield SuggestedPanel(Trainee(self.trainee_id, name), id="suggested")
         yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._columns()
@@ -297,7 +298,7 @@ class TranscriptScreen(TranslatedScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="replay"):
             yield Static(id="replay-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.reload()
@@ -371,7 +372,7 @@ class ScenariosScreen(TranslatedScreen):
                      classes="screen-title")
         yield FlowTable(id="scenario-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static(id="trouble"), id="trouble-box")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.rows = {r["id"]: r for r in scenario_rows(self.ctx.store, mode=self.mode)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from trainer.i18n import N_, _, ngettext
 from trainer.reports.charts import in_conversation_order
@@ -15,6 +15,7 @@ from trainer.sanitize import line
 from trainer.ui.tables import FlowTable, one_line, wrapping
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import word
+from trainer.ui.footer import KeysFooter
 
 # Tag prefix -> framework, in the order /work/shared/frameworks.md teaches them.
 FRAMEWORKS = (
@@ -52,7 +53,7 @@ class ItemsScreen(TranslatedScreen):
         yield Static(id="items-title", classes="screen-title")
         yield FlowTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static(id="items-status", classes="muted")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         store = self.ctx.store
@@ -100,7 +101,7 @@ class TechniquesScreen(TranslatedScreen):
         suffix = f" ({word(self.mode)})" if self.mode else ""
         yield Static(_("Techniques by framework: used well, and missed") + suffix, classes="screen-title")
         yield DataTable(id="techniques", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

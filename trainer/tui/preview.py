@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.i18n import N_, _
 from trainer.scenario.lint import lint
@@ -25,6 +25,7 @@ from trainer.tui.screens.play import PlayScreen
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.themes import use_themes
 from trainer.ui.widgets import coloured
+from trainer.ui.footer import KeysFooter
 
 
 class PreviewBanner(Static):
@@ -76,7 +77,7 @@ class ErrorsScreen(TranslatedScreen):
             yield Static(_("The file has errors"), classes="screen-title")
             yield Static(coloured("\n".join(self.lines), "red"), id="errors")
             yield Static(_("Fix the file and save: the preview reloads by itself."), classes="muted")
-        yield Footer()
+        yield KeysFooter()
 
     def show(self, lines: list[str]) -> None:
         self.query_one("#errors", Static).update(coloured("\n".join(lines), "red"))

@@ -42,7 +42,17 @@ class KeysFooter(Footer):
                                            disabled=key_disabled(widget), tooltip=widget.tooltip or "",
                                            classes=" ".join(widget.classes - {"-disabled", "-compact"}),
                                            ).data_bind(compact=Footer.compact)
+            if isinstance(widget, FooterKey) and "-command-palette" not in widget.classes:  # bound to `compact`
+                self._settle_compact(widget)
             yield widget
+
+    def _settle_compact(self, key: FooterKey) -> None:
+        """Give a new key its final `compact` before it is mounted. Otherwise it mounts with FooterKey's
+        default (True: styles worked out again to add "-compact") and the footer's value arrives a moment
+        later through the data binding (styles again to take it away): three style passes per key where
+        one will do, on every screen, and a tenth of the served app's work (bench: serve)."""
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact", update=False)
 
     def bindings_changed(self, screen) -> None:
         mark_bindings_ready(self)

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.i18n import N_, _, ngettext
 from trainer.progress.records import Attempt
@@ -18,6 +18,7 @@ from trainer.scenario.vocabulary import label
 from trainer.sanitize import line, printable
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import when, word
+from trainer.ui.footer import KeysFooter
 
 MODES = ("practice", "assessment")
 MODE_HELP = {
@@ -101,7 +102,7 @@ class BriefScreen(TranslatedScreen):
                     body.append(f" • {printable(objective)}\n")
             yield Static(body, id="brief-body")
             yield Static(id="brief-mode")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._check_resumable()

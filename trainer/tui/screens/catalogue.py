@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from trainer.ui.translated import TranslatedScreen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from trainer.i18n import N_, _, current_language, ngettext
 from trainer.scenario.vocabulary import CATEGORIES, DIFFICULTIES, TOPICS, label
@@ -17,6 +17,7 @@ from trainer.sanitize import line
 from trainer.tui.screens.assigned import SectionTable
 from trainer.ui.tables import one_line, wrapping
 from trainer.ui.widgets import product_title, version_title
+from trainer.ui.footer import KeysFooter
 
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class CatalogueScreen(TranslatedScreen):
         table = SectionTable(id="catalogue", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="catalogue-status", classes="muted")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#catalogue", DataTable)

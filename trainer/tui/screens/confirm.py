@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from trainer.i18n import N_
 from trainer.ui.translated import TranslatedModalScreen
+from trainer.ui.footer import KeysFooter
 
 
 class ConfirmScreen(TranslatedModalScreen[bool]):
@@ -35,7 +36,7 @@ class ConfirmScreen(TranslatedModalScreen[bool]):
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes} (y)", id="confirm-go", variant="warning", compact=True)
                 yield Button(f"{self.no} (n)", id="confirm-keep", variant="primary", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#confirm-go" if self.go_ahead_first else "#confirm-keep", Button).focus()

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from trainer.i18n import N_, _, day_text
 from trainer.play.recording import RecordedAttempt
@@ -15,6 +15,7 @@ from trainer.scenario.vocabulary import label
 from trainer.sanitize import line
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import coloured, points_text, skill_bars, spoken, word
+from trainer.ui.footer import KeysFooter
 
 OUTCOME_STYLE = {"resolved": "bold green", "partial": "bold yellow", "referred": "bold cyan",
                  "escalated": "bold yellow", "failed": "bold red"}
@@ -69,7 +70,7 @@ class DebriefScreen(TranslatedScreen):
             yield Static(skill_bars(score, verdicts=not partial), id="skill-bars")
             yield Static(Text(_("What happened, step by step"), style="bold"), classes="section")
             yield Static(self._annotated(), id="annotated")
-        yield Footer()
+        yield KeysFooter()
 
     def _supervisor(self) -> Text | None:
         """A supervisor's sign-off and notes on this attempt, when there are any."""

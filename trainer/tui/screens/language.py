@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.i18n import N_, _, available_languages, language_from_environment
 from trainer.ui.translated import TranslatedModalScreen
+from trainer.ui.footer import KeysFooter
 
 FROM_ENVIRONMENT = ""  # the option (and the result) meaning "follow the computer's setting"
 
@@ -37,7 +38,7 @@ class LanguageScreen(TranslatedModalScreen[str | None]):
                          classes="muted")
             languages = OptionList(*options, id="languages", markup=False)
             yield languages
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         languages = self.query_one("#languages", OptionList)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from trainer.i18n import N_, _, day_text, ngettext
 from trainer.progress import lookups
@@ -17,6 +17,7 @@ from trainer.sanitize import line
 from trainer.ui.tables import FlowTable, one_line, wrapping
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import SHOWN_WORDS, when, word
+from trainer.ui.footer import KeysFooter
 
 
 # the words a column can show, so that it is as wide as the longest (in the language shown)
@@ -49,7 +50,7 @@ class ProgressScreen(TranslatedScreen):
         yield Static(id="progress-notes")
         yield FlowTable(id="attempts", cursor_type="row", zebra_stripes=True)
         yield Static(id="attempt-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show_notes()

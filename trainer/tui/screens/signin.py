@@ -11,7 +11,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from trainer.i18n import N_, _
 from trainer.progress import accounts
@@ -20,6 +20,7 @@ from trainer.progress.store import StoreError
 from trainer.sanitize import line
 from trainer.ui.translated import TranslatedModalScreen, TranslatedScreen
 from trainer.ui.widgets import product_title
+from trainer.ui.footer import KeysFooter
 
 
 ROLE_WORDS = {"trainee": N_("trainee"), "supervisor": N_("supervisor")}
@@ -91,7 +92,7 @@ class SignInScreen(TranslatedScreen):
             yield NameInput(placeholder=_("Your name"), id="signin-name", max_length=80)
             yield Input(placeholder=_("Passphrase"), id="signin-passphrase", password=True)
             yield Static(id="signin-message", classes="error-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#signin-passphrase", Input).display = False
@@ -172,7 +173,7 @@ class ChangePassphraseScreen(TranslatedModalScreen[bool]):
             yield Input(placeholder=_("New passphrase (12+ characters)"), id="pp-new", password=True)
             yield Input(placeholder=_("New passphrase again"), id="pp-again", password=True)
             yield Static(id="pp-message", classes="error-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         order = ["#pp-current", "#pp-new", "#pp-again"]

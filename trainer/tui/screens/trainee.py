@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from trainer.i18n import N_, _
@@ -16,6 +16,7 @@ from trainer.progress.store import StoreError
 from trainer.sanitize import line
 from trainer.ui.translated import TranslatedScreen
 from trainer.ui.widgets import product_title
+from trainer.ui.footer import KeysFooter
 
 
 class NameList(OptionList):
@@ -49,7 +50,7 @@ class TraineeScreen(TranslatedScreen):
                 yield Static(_("Type your name to start. Your progress is saved under it."), classes="muted")
                 yield Input(placeholder=_("Your name (Enter to continue)"), id="trainee-name", max_length=80,
                             select_on_focus=False)
-        yield Footer()
+        yield KeysFooter()
 
     def action_to_list(self) -> None:
         if self.query("#trainee-list") and isinstance(self.focused, Input):
