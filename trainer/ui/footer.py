@@ -35,6 +35,10 @@ class KeysFooter(Footer):
     _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
 
     def compose(self):
+        if self.is_attached:  # the keys come with the screen's first frame: Textual's footer composes empty
+            # and mounts its keys after the screen's bindings first change, a second mount and layout (a
+            # fifteenth of the served app's work); a later change of the keys is copied onto these
+            mark_bindings_ready(self)
         for widget in super().compose():
             if type(widget) is FooterKey and "-command-palette" not in widget.classes:  # the same key, as one
                 # that a click never turns into an answer
@@ -75,14 +79,21 @@ class KeysFooter(Footer):
             return True  # most calls: a focus change or refresh that changed nothing shown
         shown = list(self.children)
         wanted = list(compose(self))
+        # A play step's keys differ in number from the next one's ("1-9 Choose" for the choices; "Enter
+        # Continue" and "u Undo" for the coaching): the plain keys are copied onto those mounted and the
+        # extra ones mounted or removed, rather than all of them mounted again; the keys after them (the
+        # palette's) must line up as they are.
+        plain_shown, rest_shown = _plain_first(shown)
+        plain_wanted, rest_wanted = _plain_first(wanted)
         states = {"-disabled", "-compact"}  # set per key here (and by the footer's `compact`), not by compose
-        if len(shown) != len(wanted) or not all(isinstance(w, FooterKey) and type(s) is type(w)
-                                                and s.classes - states == w.classes - states
-                                                for s, w in zip(shown, wanted)):
+        if len(rest_shown) != len(rest_wanted) or not all(
+                isinstance(w, FooterKey) and type(s) is type(w) and s.classes - states == w.classes - states
+                for s, w in zip(rest_shown, rest_wanted)):
             self._drawn = None
             return False
         self._drawn = bindings
-        for key, new in zip(shown, wanted):
+        kept = len(plain_wanted) if len(plain_wanted) < len(plain_shown) else len(plain_shown)
+        for key, new in zip(plain_shown[:kept] + rest_shown, plain_wanted[:kept] + rest_wanted):
             now = (new.key, new.key_display, new.description, new.action, key_disabled(new), new.tooltip)
             if now == (key.key, key.key_display, key.description, key.action, key_disabled(key), key.tooltip):
                 continue
@@ -91,4 +102,18 @@ class KeysFooter(Footer):
             key.set_class(now[4], "-disabled")
             key.tooltip = new.tooltip
             key.refresh(layout=True)
+        for extra in plain_shown[kept:]:
+            extra.remove()
+        if len(plain_wanted) > kept:
+            self.mount_all(plain_wanted[kept:], before=rest_shown[0] if rest_shown else None)
         return True
+
+
+def _plain_first(keys: list) -> tuple[list, list]:
+    """The footer's plain keys (one per action, no group) that come first, and the keys after them."""
+    count = 0
+    for key in keys:
+        if type(key) is not FooterKeyNoAnswer or "-grouped" in key.classes:
+            break
+        count += 1
+    return keys[:count], keys[count:]
