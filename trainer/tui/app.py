@@ -195,13 +195,20 @@ class TrainerApp(TrainerBaseApp):
         import trainer.tui.screens.brief  # noqa: F401
         import trainer.tui.screens.play  # noqa: F401
 
+        gc.freeze()  # what was just loaded lives as long as the process, like start-up's (below)
+
     @staticmethod
     def _collect_from_now_on() -> None:
         """After the first frame, move what start-up built (Textual's styles and widgets, the library) out
         of the collector's sight: it lives as long as the process, and every full collection walked it
         again (gen-2 passes of 90-200 ms under load were most of a served terminal's Enter -> choices
-        wait). Then the collector, off during start-up (trainer.cli.running), is on again."""
+        wait). Then the collector, off during start-up (trainer.cli.running), is on again, with a first
+        generation of 5,000 objects rather than 700: a choice's frames allocate tens of thousands (Textual's
+        strips and their caches), nearly all freed by reference counting, and at 700 the collector ran
+        about a hundred times per choice, a tenth of the app's work per choice; at 5,000, about ten times,
+        with half the collector's time spent (bench: serve)."""
         gc.freeze()
+        gc.set_threshold(5_000, 20, 20)
         gc.enable()
 
     def sign_in_by_ticket(self) -> None:
