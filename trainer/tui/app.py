@@ -40,6 +40,7 @@ class TrainerApp(TrainerBaseApp):
         self._trainee = trainee if known else None
         self.trainee_name = trainee.name if known else trainee
         self.play_first = play
+        self.footer_keys_at_once = False  # until the first screen is drawn (see _show_first)
         self._leaving = False
         self.roles = roles
         self.account = None
@@ -179,11 +180,16 @@ class TrainerApp(TrainerBaseApp):
         self._show_first(None)
 
     def _show_first(self, screen: Screen | None) -> None:
-        """Push the first screen (None: pushed already) and, once it is drawn, turn the collector back on."""
+        """Push the first screen (None: pushed already) and, once it is drawn, let footers draw their keys with
+        their screens and turn the collector back on."""
         if screen is not None:
             self.push_screen(screen)
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        self.footer_keys_at_once = True
         if self.leave_on_terminate:
-            self.call_after_refresh(self._collect_from_now_on)
+            self._collect_from_now_on()
 
     @staticmethod
     def warm_up() -> None:

@@ -35,9 +35,10 @@ class KeysFooter(Footer):
     _drawn: tuple | None = None  # the screen's bindings when the keys were last laid out
 
     def compose(self):
-        if self.is_attached:  # the keys come with the screen's first frame: Textual's footer composes empty
-            # and mounts its keys after the screen's bindings first change, a second mount and layout (a
-            # fifteenth of the served app's work); a later change of the keys is copied onto these
+        if self.is_attached and getattr(self.app, "footer_keys_at_once", True):  # the keys come with the
+            # screen's first frame: Textual's footer composes empty and mounts its keys after the screen's
+            # bindings first change, a second mount and layout (a fifteenth of the served app's work); a
+            # later change of the keys is copied onto these
             mark_bindings_ready(self)
         for widget in super().compose():
             if type(widget) is FooterKey and "-command-palette" not in widget.classes:  # the same key, as one

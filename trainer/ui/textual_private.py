@@ -5,7 +5,7 @@ Why each is needed: the footer (trainer.ui.footer) updates its keys in place ins
 (a fifth of the play screen's work per choice, bench: serve), which needs Textual's footer key class, its
 disabled flag and the footer's own bookkeeping; the play screen asks whether a notice is still on display;
 the tables that fit the window (trainer.ui.tables) have DataTable lay their rows out again after changing
-their heights.
+their heights; an app starts in its theme without parsing its whole stylesheet twice.
 Only trainer.ui and trainer.tui import this module."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 PINNED_TEXTUAL = "8.2.8"  # pyproject.toml pins exactly this version
 
 __all__ = ["FooterKey", "PINNED_TEXTUAL", "key_disabled", "set_key_disabled", "mark_bindings_ready",
-           "bindings_ready", "is_pruning", "has_notifications", "relayout_rows", "private_details_missing"]
+           "bindings_ready", "is_pruning", "has_notifications", "relayout_rows", "start_in_theme",
+           "private_details_missing"]
 
 
 def key_disabled(key: FooterKey) -> bool:
@@ -61,6 +62,21 @@ def relayout_rows(table: DataTable, measure_again: bool = False) -> None:
     table._clear_caches()
 
 
+def start_in_theme(app: App, name: str) -> None:
+    """Give an app that has not started yet its theme, doing what setting `app.theme` does (Textual's
+    `_watch_theme`) except queueing `refresh_css`: that re-parses the whole stylesheet, which before the
+    first frame is not parsed yet, so it was parsed twice (8-11 ms of start-up). Here the stylesheet gets
+    the theme's variables and is parsed once, when the app starts; the terminal palette that Rich's named
+    colours are drawn with is the theme's (`_refresh_truecolor_filter`)."""
+    app.set_reactive(App.theme, name)
+    dark = app.current_theme.dark
+    classes = {cls: False for cls in app.classes if cls.startswith("-theme-")}
+    app.update_classes({**classes, f"-theme-{name}": True, "-dark-mode": dark, "-light-mode": not dark},
+                       update=False)
+    app._refresh_truecolor_filter(app.ansi_theme)
+    app.stylesheet.set_variables(app.get_css_variables())
+
+
 def private_details_missing() -> list[str]:
     """Each private detail above that this Textual no longer has, in words; empty when all are there."""
     missing = []
@@ -86,6 +102,11 @@ def private_details_missing() -> list[str]:
     if not (isinstance(getattr(table, "_new_rows", None), set) and hasattr(table, "_require_update_dimensions")
             and callable(getattr(table, "_clear_caches", None))):
         missing.append("DataTable no longer has `_new_rows`, `_require_update_dimensions` and `_clear_caches`")
+    if not callable(getattr(App, "_refresh_truecolor_filter", None)):
+        missing.append("App no longer has `_refresh_truecolor_filter(theme)`")
+    elif not all(step in inspect.getsource(App._watch_theme) for step in
+                 ("-theme-", "-dark-mode", "-light-mode", "_refresh_truecolor_filter", "refresh_css")):
+        missing.append("App._watch_theme no longer does what start_in_theme repeats (classes, palette, CSS)")
     for owner, method in (("textual.content.Content", "_wrap_and_format"),
                           ("textual.widgets._input.Input", "_on_key")):
         if not _has_method(owner, method):

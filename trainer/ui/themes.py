@@ -75,15 +75,17 @@ ANSI_LIGHT = TerminalTheme(
 
 def use_themes(app) -> None:
     """Register both themes on `app`, with their terminal palettes, and start in the dark one. The palettes
-    are set without their watchers (each would re-parse the whole stylesheet once more before the first
-    frame); setting the theme straight after applies the palette and re-parses once."""
+    and the theme are set without their watchers: each would re-parse the whole stylesheet once more before
+    the first frame; the stylesheet is parsed once, with the dark theme's variables and palette."""
     from textual.app import App
+
+    from trainer.ui.textual_private import start_in_theme
 
     for theme in THEMES.values():
         app.register_theme(theme)
     app.set_reactive(App.ansi_theme_dark, ANSI_DARK)
     app.set_reactive(App.ansi_theme_light, ANSI_LIGHT)
-    app.theme = DARK
+    start_in_theme(app, DARK)
 
 
 def toggled(current: str) -> str:
