@@ -79,6 +79,10 @@ class KeysFooter(Footer):
         if bindings == self._drawn and bindings_ready(self):
             return True  # most calls: a focus change or refresh that changed nothing shown
         shown = list(self.children)
+        if not shown and any(show for _, _, _, show, _, _ in bindings):  # a screen's first keys: nothing to
+            # copy onto, so no comparison to build
+            self._drawn = None
+            return False
         wanted = list(compose(self))
         # A play step's keys differ in number from the next one's ("1-9 Choose" for the choices; "Enter
         # Continue" and "u Undo" for the coaching): the plain keys are copied onto those mounted and the
