@@ -211,8 +211,8 @@ class TrainerApp(TrainerBaseApp):
         wait). Then the collector, off during start-up (trainer.cli.running), is on again, with a first
         generation of 5,000 objects rather than 700: a choice's frames allocate tens of thousands (Textual's
         strips and their caches), nearly all freed by reference counting, and at 700 the collector ran
-        about a hundred times per choice, a tenth of the app's work per choice; at 5,000, about ten times,
-        with half the collector's time spent (bench: serve)."""
+        about twenty times per step; at 5,000, once or twice, with half the collector's time spent (bench:
+        serve)."""
         gc.freeze()
         gc.set_threshold(5_000, 20, 20)
         gc.enable()
