@@ -191,8 +191,7 @@ class TrainerApp(TrainerBaseApp):
         if self.leave_on_terminate:
             self._collect_from_now_on()
 
-    @staticmethod
-    def warm_up() -> None:
+    def warm_up(self) -> None:
         """Once the catalogue shows the trainee's progress: load what opening a brief and starting it need
         (the engine, `transitions`, the brief and play screens), so the first Enter on a brief does not wait
         for those imports. A trainee reads the catalogue for seconds; ten served terminals pressing Enter at
@@ -201,7 +200,8 @@ class TrainerApp(TrainerBaseApp):
         import trainer.tui.screens.brief  # noqa: F401
         import trainer.tui.screens.play  # noqa: F401
 
-        gc.freeze()  # what was just loaded lives as long as the process, like start-up's (below)
+        if self.leave_on_terminate:  # the app is the process: what was just loaded lives as long as it does,
+            gc.freeze()  # like start-up's (below); never in a test run, whose other apps' garbage it would keep
 
     @staticmethod
     def _collect_from_now_on() -> None:
