@@ -178,9 +178,10 @@ class Analysis:
         out: list[PathRun] = []
         for result in extremes_many(doubled, self.objectives, 1 + len(self.skills), True, start):
             if start in result.value:
-                run = self.score_path([(e.source[0], e) for e in result.walk(start)])
-                if all(run.labels != seen.labels for seen in out):
-                    out.append(run)
+                walk = result.walk(start)
+                if all([e.label for e in walk] != seen.labels for seen in out):  # a walk found for another
+                    # objective too is scored once
+                    out.append(self.score_path([(e.source[0], e) for e in walk]))
         return out
 
     @cached_property
@@ -193,9 +194,9 @@ class Analysis:
         out: list[PathRun] = []
         for result in extremes_many(only_failed, self.objectives, 1 + len(self.skills), True, self.start):
             if self.start in result.value:
-                run = self.score_path([(e.source, e) for e in result.walk(self.start)])
-                if all(run.labels != seen.labels for seen in out):
-                    out.append(run)
+                walk = result.walk(self.start)
+                if all([e.label for e in walk] != seen.labels for seen in out):  # scored once, as above
+                    out.append(self.score_path([(e.source, e) for e in walk]))
         return out
 
     @cached_property
