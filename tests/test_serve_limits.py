@@ -49,9 +49,13 @@ async def test_one_huge_message_closes_the_tab_and_ends_its_app(serve):
     server = serve()
     async with aiohttp.ClientSession() as session:
         ws, pid = await open_tab(server, session)
-        await ws.send_str(json.dumps(["stdin", "a" * 1_000_000]))
-        message = await closed(ws)
-        assert message.type != aiohttp.WSMsgType.BINARY
+        try:
+            await ws.send_str(json.dumps(["stdin", "a" * 1_000_000]))
+        except ConnectionError:  # the server read the frame's length and closed the tab before the whole
+            pass  # megabyte was written: the same refusal, seen sooner
+        else:
+            message = await closed(ws)
+            assert message.type != aiohttp.WSMsgType.BINARY
         await poll(lambda: not alive(pid), 15, "the app of the closed tab to end")
     await poll(lambda: server.status()["sessions"] == 0, 10, "its place to be freed")
 
