@@ -175,14 +175,8 @@ class Analysis:
         """Walks through a critical error that are the likeliest to pass on points: the best overall
         one, and the best for each skill (a path can pass by clearing each threshold, not the total)."""
         doubled, start = self.critical_graph
-        out: list[PathRun] = []
-        for result in extremes_many(doubled, self.objectives, 1 + len(self.skills), True, start):
-            if start in result.value:
-                walk = result.walk(start)
-                if all([e.label for e in walk] != seen.labels for seen in out):  # a walk found for another
-                    # objective too is scored once
-                    out.append(self.score_path([(e.source[0], e) for e in walk]))
-        return out
+        return self._distinct_runs(extremes_many(doubled, self.objectives, 1 + len(self.skills), True, start),
+                                   start, lambda source: source[0])
 
     @cached_property
     def failed_ending_candidates(self) -> list["PathRun"]:
@@ -191,12 +185,19 @@ class Analysis:
         if not failed:
             return []
         only_failed = with_terminals(self.graph, failed, self.start)
+        return self._distinct_runs(extremes_many(only_failed, self.objectives, 1 + len(self.skills), True,
+                                                 self.start), self.start, lambda source: source)
+
+    def _distinct_runs(self, results, start, state_of) -> list["PathRun"]:
+        """Each objective's best walk from `start` that exists, scored, in the objectives' order; a walk
+        found for several objectives is scored and kept once (compared by its labels before scoring).
+        `state_of` maps a graph node to its state (a critical graph's nodes carry a committed flag)."""
         out: list[PathRun] = []
-        for result in extremes_many(only_failed, self.objectives, 1 + len(self.skills), True, self.start):
-            if self.start in result.value:
-                walk = result.walk(self.start)
-                if all([e.label for e in walk] != seen.labels for seen in out):  # scored once, as above
-                    out.append(self.score_path([(e.source, e) for e in walk]))
+        for result in results:
+            if start in result.value:
+                walk = result.walk(start)
+                if all([e.label for e in walk] != seen.labels for seen in out):
+                    out.append(self.score_path([(state_of(e.source), e) for e in walk]))
         return out
 
     @cached_property

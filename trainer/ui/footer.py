@@ -97,7 +97,7 @@ class KeysFooter(Footer):
             self._drawn = None
             return False
         self._drawn = bindings
-        kept = len(plain_wanted) if len(plain_wanted) < len(plain_shown) else len(plain_shown)
+        kept = min(len(plain_wanted), len(plain_shown))
         for key, new in zip(plain_shown[:kept] + rest_shown, plain_wanted[:kept] + rest_wanted):
             now = (new.key, new.key_display, new.description, new.action, key_disabled(new), new.tooltip)
             if now == (key.key, key.key_display, key.description, key.action, key_disabled(key), key.tooltip):
