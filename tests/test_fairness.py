@@ -222,6 +222,53 @@ def test_single_slips_equal_replay_through_the_engine(text):
     assert found == expected
 
 
+def _every_doubled_state(analysis):
+    """The critical graph as defined: every (state, committed) reachable from (start, clean), whether or not
+    it can still end (the analysis builds only those that can)."""
+    from scoring import Graph
+    from scoring.graph import make_edge
+
+    graph, start = analysis.graph, (analysis.start, False)
+    reached, todo = {start}, [start]
+    while todo:
+        state, committed = todo.pop()
+        for e in graph.out[state]:
+            after = (e.target, committed or e.critical)
+            if after not in reached:
+                reached.add(after)
+                todo.append(after)
+    doubled = Graph(graph.dims)
+    for state in graph.out:
+        for key in ((state, False), (state, True)):
+            if key in reached:
+                doubled.out[key] = [make_edge(key, (e.target, key[1] or e.critical), e.weights, e.label, e.critical)
+                                    for e in graph.out[state]]
+                if key[1] and state in graph.terminals:
+                    doubled.terminals.add(key)
+    return doubled, start
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(scenario_texts())
+def test_walks_through_a_critical_error_are_those_of_the_whole_doubled_graph(text):
+    """The walks `validate` scores for its critical-passes warning (and `analyze` shows) are the ones the
+    whole doubled graph gives, though the analysis leaves out the states that can no longer end."""
+    from scoring.many import extremes_many
+
+    analysis = analysis_for(load(text))
+    assume(analysis.loop_error is None)
+    doubled, start = _every_doubled_state(analysis)
+    expected = [[e.label for e in r.walk(start)] if start in r.value else None
+                for r in extremes_many(doubled, analysis.objectives, 1 + len(analysis.skills), True, start)]
+    kept, start = analysis.critical_graph
+    assert set(kept.out) <= set(doubled.out)
+    found = [[e.label for e in r.walk(start)] if start in r.value else None
+             for r in extremes_many(kept, analysis.objectives, 1 + len(analysis.skills), True, start)]
+    assert found == expected
+    assert [run.labels for run in analysis.critical_candidates] == [
+        walk for i, walk in enumerate(expected) if walk is not None and walk not in expected[:i]]
+
+
 def test_unforgiving_slip_is_a_mild_slip_that_fails():
     text = """\
 title: Slip

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
-from scoring.graph import find_unbalanced_loop, make_edge, total_ranges
+from scoring.graph import condensation, find_unbalanced_loop, make_edge, total_ranges
 from scoring.many import extremes_many, with_terminals
 from trainer.scenario.model import Scenario
 
@@ -132,22 +132,29 @@ class Analysis:
     @cached_property
     def critical_graph(self) -> tuple[Graph, tuple]:
         """The state graph doubled by 'a critical error has been committed' (the part reachable from the
-        start); only committed states end."""
-        # Only the part reachable from (start, not committed) is built: everything asked of this graph is
-        # asked from there, and those nodes keep the relative order the whole doubled graph would give them
-        # (each state's clean copy, then its committed one, in the state graph's order), so components,
-        # exits and walks are the same. Built straight into the adjacency lists, one key per node.
+        start that can still end); only committed states end."""
+        # Only nodes reachable from (start, not committed) that can still reach a committed ending are built:
+        # everything asked of this graph is asked from there, and a node that cannot end has no value in
+        # any walk. Such a node reaches only others like it, so leaving them out changes neither the other
+        # nodes' components nor their order (Tarjan's search visits the rest in the same order) nor any
+        # walk. Most clean copies cannot reach a critical choice at all: about half the doubled graph of the
+        # bundled library. The nodes kept keep the relative order the whole doubled graph gives them (each
+        # state's clean copy, then its committed one, in the state graph's order). Built straight into the
+        # adjacency lists, one key per node.
         graph = self.graph
+        can_end, can_commit = self._ends_and_commits
         start = (self.start, False)
         reached = {start}
         todo = [start]
         while todo:
             state, committed = todo.pop()
             for e in graph.out[state]:
-                after = (e.target, committed or e.critical)
-                if after not in reached:
-                    reached.add(after)
-                    todo.append(after)
+                after_committed = committed or e.critical
+                if e.target in (can_end if after_committed else can_commit):
+                    after = (e.target, after_committed)
+                    if after not in reached:
+                        reached.add(after)
+                        todo.append(after)
         doubled = Graph(graph.dims)
         out, terminals, ends = doubled.out, doubled.terminals, graph.terminals
         for state in graph.out:
@@ -158,10 +165,35 @@ class Analysis:
                         terminals.add(key)
         for (state, committed), edges in out.items():
             for e in graph.out[state]:
-                edges.append(make_edge((state, committed), (e.target, committed or e.critical), e.weights, e.label,
-                                       e.critical))
+                after = (e.target, committed or e.critical)
+                if after in reached:
+                    edges.append(make_edge((state, committed), after, e.weights, e.label, e.critical))
         doubled.rooted_at = start
         return doubled, (self.start, False)
+
+    @cached_property
+    def _ends_and_commits(self) -> tuple[set[State], set[State]]:
+        """The states from which an ending can be reached, and those from which a walk can take a critical
+        choice and still end: one pass over the state graph's components, sinks first."""
+        cond = condensation(self.graph, self.start)
+        comp_of = cond.comp_of
+        ends: list[bool] = []
+        commits: list[bool] = []
+        can_end: set[State] = set()
+        can_commit: set[State] = set()
+        for cid, members in enumerate(cond.components):
+            leaving = cond.exits[cid]
+            end = cond.terminal[cid] is not None or any(ends[comp_of[e.target]] for e in leaving)
+            commit = end and (any(commits[comp_of[e.target]] for e in leaving)
+                              or any(e.critical and ends[comp_of[e.target]] for e in leaving)
+                              or any(e.critical for e in cond.internal[cid]))
+            ends.append(end)
+            commits.append(commit)
+            if end:
+                can_end.update(members)
+                if commit:
+                    can_commit.update(members)
+        return can_end, can_commit
 
     @cached_property
     def critical_best(self) -> tuple[Extremes, State] | None:
