@@ -3,6 +3,8 @@ mood condition no path can meet. Each test asserts the exact line a trainer read
 
 from __future__ import annotations
 
+from hypothesis import given, settings, strategies as st
+
 from trainer.scenario.lint import lint
 from trainer.scenario.loader import check_file
 
@@ -173,3 +175,20 @@ def test_a_file_in_another_language_than_its_language_key_is_warned(tmp_path):
         scenario, report = check_file(path)
         lint(scenario, report)
         assert not [d for d in report.warnings if d.code == "language"], path
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"the que don't it's qué está usted ¿¡—…12_\u00a0\u2028\t\n'’ÉÍİKß",
+                                   "The", "que", "don't", "I'm", "USTED", "ı"]), max_size=60).map("".join))
+def test_the_language_check_counts_every_word_the_word_pattern_finds(text):
+    """The language check cuts a scenario's text into pieces at ASCII separators before matching words (for
+    speed); the common words it counts are still exactly those the word pattern finds in the whole text."""
+    from collections import Counter
+
+    from trainer.scenario.detect import _LANGUAGES_OF, _WORD, STOPWORDS, common_words
+
+    expected = dict.fromkeys(STOPWORDS, 0)
+    for word, times in Counter(_WORD.findall(text.lower().replace("’", "'"))).items():
+        for code in _LANGUAGES_OF.get(word, ()):
+            expected[code] += times
+    assert common_words(text) == expected
