@@ -110,6 +110,23 @@ def test_all_weights_at_once_equal_brute_force(graph):
         assert low[dim] == pytest.approx(min(totals))
 
 
+@settings(max_examples=300, deadline=None)
+@given(graphs(), st.booleans())
+def test_several_objectives_in_one_pass_equal_one_at_a_time(graph, maximize):
+    """extremes_many (the lint's best walks through a critical error, per objective, in one pass) finds the
+    same values and the same walks as `extremes` run once per objective, with or without loops."""
+    from scoring.many import extremes_many
+
+    if find_unbalanced_loop(graph, 0) is not None:
+        return
+    vector = lambda e: (e.weights[0] + e.weights[1], *e.weights)  # noqa: E731
+    together = extremes_many(graph, vector, 3, maximize, 0)
+    for k, found in enumerate(together):
+        alone = extremes(graph, lambda e, k=k: vector(e)[k], maximize, 0)
+        assert found.value == alone.value
+        assert (found.walk(0) if 0 in found.value else None) == (alone.walk(0) if 0 in alone.value else None)
+
+
 @settings(max_examples=200, deadline=None)
 @given(graphs())
 def test_path_count_equals_enumeration_on_acyclic_graphs(graph):

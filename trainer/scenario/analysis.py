@@ -144,30 +144,30 @@ class Analysis:
         graph = self.graph
         can_end, can_commit = self._ends_and_commits
         start = (self.start, False)
-        reached = {start}
+        found: dict[tuple, list | None] = {start: None}  # node -> its edges, each node's as it is searched
         todo = [start]
         while todo:
-            state, committed = todo.pop()
+            key = todo.pop()
+            state, committed = key
+            edges = []
             for e in graph.out[state]:
                 after_committed = committed or e.critical
                 if e.target in (can_end if after_committed else can_commit):
                     after = (e.target, after_committed)
-                    if after not in reached:
-                        reached.add(after)
+                    edges.append(make_edge(key, after, e.weights, e.label, e.critical))
+                    if after not in found:
+                        found[after] = None
                         todo.append(after)
+            found[key] = edges
         doubled = Graph(graph.dims)
         out, terminals, ends = doubled.out, doubled.terminals, graph.terminals
-        for state in graph.out:
+        for state in graph.out:  # the nodes in the state graph's order
             for key in ((state, False), (state, True)):
-                if key in reached:
-                    out[key] = []
+                edges = found.get(key)
+                if edges is not None:
+                    out[key] = edges
                     if key[1] and state in ends:
                         terminals.add(key)
-        for (state, committed), edges in out.items():
-            for e in graph.out[state]:
-                after = (e.target, committed or e.critical)
-                if after in reached:
-                    edges.append(make_edge((state, committed), after, e.weights, e.label, e.critical))
         doubled.rooted_at = start
         return doubled, (self.start, False)
 
