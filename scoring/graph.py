@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from operator import add, sub
 from typing import Callable, Hashable, Iterable
 
 EPS = 1e-9
@@ -323,62 +322,6 @@ def extremes(graph: Graph, weight: Callable[[Edge], float], maximize: bool = Tru
             value[n] = best - potential[n]
             via[n] = best_edge
     return Extremes(value, via, cond.comp_of, potential, graph, maximize)
-
-
-def total_ranges(graph: Graph, start: Hashable) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-    """Best and worst total of each weight over complete walks from `start`, every weight in one pass:
-    the values `extremes` gives one weight and one direction at a time, for a graph whose loops are
-    balanced. None when no terminal can be reached."""
-    cond = condensation(graph, start)
-    zero = (0.0,) * graph.dims
-    potential: dict[Hashable, tuple[float, ...]] = {}
-    for cid, members in enumerate(cond.components):  # as _potentials, for all weights at once
-        root = members[0]
-        potential[root] = zero
-        if len(members) > 1:
-            by_source: dict[Hashable, list[Edge]] = {}
-            for e in cond.internal[cid]:
-                by_source.setdefault(e.source, []).append(e)
-            todo = [root]
-            while todo:
-                node = todo.pop()
-                for e in by_source.get(node, ()):
-                    if e.target not in potential:
-                        potential[e.target] = tuple(p + w for p, w in zip(potential[node], e.weights))
-                        todo.append(e.target)
-    high: dict[Hashable, tuple[float, ...]] = {}
-    low: dict[Hashable, tuple[float, ...]] = {}
-    # A component's first node has the zero potential (most components are one node): adding or taking
-    # away 0.0 changes no weight (they are whole points, never -0.0), so those sums are skipped.
-    for cid, members in enumerate(cond.components):  # sinks first
-        best = worst = None
-        for e in cond.exits[cid]:
-            after_high = high.get(e.target)
-            if after_high is None:
-                continue
-            at = potential[e.source]
-            step = e.weights if at is zero else tuple(map(add, at, e.weights))
-            up = tuple(map(add, step, after_high))
-            down = tuple(map(add, step, low[e.target]))
-            best = up if best is None else tuple(map(max, best, up))
-            worst = down if worst is None else tuple(map(min, worst, down))
-        end = cond.terminal[cid]
-        if end is not None:
-            here = potential[end]
-            best = here if best is None else tuple(map(max, best, here))
-            worst = here if worst is None else tuple(map(min, worst, here))
-        if best is None:
-            continue
-        for n in members:
-            at = potential[n]
-            if at is zero:
-                high[n], low[n] = best, worst
-            else:
-                high[n] = tuple(map(sub, best, at))
-                low[n] = tuple(map(sub, worst, at))
-    if start not in high:
-        return None
-    return high[start], low[start]
 
 
 def find_unbalanced_loop(graph: Graph, start: Hashable) -> LoopError | None:

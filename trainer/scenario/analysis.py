@@ -11,8 +11,8 @@ from functools import cached_property
 
 from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
                      path_count, score_attempt)
-from scoring.graph import condensation, find_unbalanced_loop, make_edge, total_ranges
-from scoring.many import extremes_many, with_terminals
+from scoring.graph import condensation, find_unbalanced_loop, make_edge
+from scoring.many import extremes_many, total_ranges, with_terminals
 from trainer.scenario.model import Scenario
 
 State = tuple  # (node id, frozenset of tested flags, mood or None)
@@ -176,17 +176,25 @@ class Analysis:
         """The states from which an ending can be reached, and those from which a walk can take a critical
         choice and still end: one pass over the state graph's components, sinks first."""
         cond = condensation(self.graph, self.start)
-        comp_of = cond.comp_of
-        ends: list[bool] = []
-        commits: list[bool] = []
+        comp_of, exits, internal, terminal = cond.comp_of, cond.exits, cond.internal, cond.terminal
+        ends: list[bool] = []  # per component: an ending can be reached from it
+        commits: list[bool] = []  # ... and so can a critical choice after which one still can
         can_end: set[State] = set()
         can_commit: set[State] = set()
         for cid, members in enumerate(cond.components):
-            leaving = cond.exits[cid]
-            end = cond.terminal[cid] is not None or any(ends[comp_of[e.target]] for e in leaving)
-            commit = end and (any(commits[comp_of[e.target]] for e in leaving)
-                              or any(e.critical and ends[comp_of[e.target]] for e in leaving)
-                              or any(e.critical for e in cond.internal[cid]))
+            end = terminal[cid] is not None
+            commit = False
+            for e in exits[cid]:
+                after = comp_of[e.target]
+                if ends[after]:
+                    end = True
+                    if e.critical or commits[after]:
+                        commit = True
+            if end and not commit:
+                for e in internal[cid]:
+                    if e.critical:
+                        commit = True
+                        break
             ends.append(end)
             commits.append(commit)
             if end:
