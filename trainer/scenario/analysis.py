@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, extremes, linear_coefficients,
-                     path_count, score_attempt)
+from scoring import (AttemptScore, Edge, Extremes, Graph, LoopError, SkillRule, assessed_skills, extremes,
+                     linear_coefficients, path_count, score_attempt)
 from scoring.graph import condensation, find_unbalanced_loop, make_edge
 from scoring.many import extremes_many, total_ranges, with_terminals
 from trainer.scenario.model import Scenario
@@ -263,6 +263,22 @@ class Analysis:
                                         if c.when is None or c.when.holds(mood if mood is not None else 0, flags))
         return found
 
+    def choices_at(self, state: State) -> tuple[dict[str, tuple[int, object]], frozenset[str]]:
+        """For `state`, once: each choice on offer by id with the number a trainee presses for it in file
+        order, and the skills that some choice on offer (its timeout too) could raise or lower, which a
+        path through it assessed (scoring.assessed_skills, as the engine decides it for a played attempt)."""
+        memo = self.__dict__.setdefault("_choices_memo", {})
+        found = memo.get(state)
+        if found is None:
+            offered = self.offered_at(state)
+            numbered: dict[str, tuple[int, object]] = {}
+            for number, choice in enumerate(offered, 1):
+                numbered.setdefault(choice.id, (number, choice))
+            timeout = self.scenario.nodes[state[0]].timeout
+            points = [c.points for c in offered] + ([timeout.points] if timeout else [])
+            found = memo[state] = (numbered, frozenset(assessed_skills([points])))
+        return found
+
     def score_path(self, steps: list[tuple[State, Edge]]) -> "PathRun":
         """Score a walk straight from the state graph: the same arithmetic as playing it through the
         engine (tests check they agree), without building a session for every step."""
@@ -270,27 +286,32 @@ class Analysis:
         critical: list[str] = []
         numbers: list[int | str] = []
         labels: list[tuple[str, str]] = []
-        on_offer: list[list] = []  # per step, the points of every choice on offer (what the path assessed)
+        tested: set[str] = set()  # the skills the path assessed: those of each state it passed through
+        passed_through: set[State] = set()
+        nodes = self.scenario.nodes
         state = self.start
         for source, edge in steps:
-            node = self.scenario.nodes[source[0]]
             _, choice_id = edge.label
             labels.append(edge.label)
-            offered = self.offered_at(source)
-            on_offer.append([c.points for c in offered] + ([node.timeout.points] if node.timeout else []))
-            if choice_id == "timeout" and node.timeout is not None:
-                choice = node.timeout
+            numbered, skills = self.choices_at(source)
+            if source not in passed_through:
+                passed_through.add(source)
+                tested |= skills
+            timeout = nodes[source[0]].timeout if choice_id == "timeout" else None
+            if timeout is not None:
+                choice = timeout
                 numbers.append("timeout")
             else:
-                choice = next(c for c in offered if c.id == choice_id)
-                numbers.append(offered.index(choice) + 1)
+                number, choice = numbered[choice_id]
+                numbers.append(number)
             for skill, value in choice.points.items():
                 points[skill] += value
             if choice.critical:
                 critical.append(choice.critical)
             state = edge.target
         end = state[0] if isinstance(state[0], str) else state[0][0]
-        score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical, offered=on_offer)
+        score = score_attempt(points, self.rules, self.ranges, self.scenario.pass_mark, critical,
+                              offered=[[dict.fromkeys(tested, 1)]])
         return PathRun(labels, numbers, end if self.scenario.is_ending(end) else None, score,
                        [source for source, _ in steps])
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable
 
-from scoring import AttemptScore, Edge, assessed_skills, score_attempt
+from scoring import AttemptScore, Edge, score_attempt
 from trainer.scenario.analysis import Analysis, PathRun, State, analysis_for
 from trainer.scenario.loops import find_choice
 from trainer.scenario.model import Choice, Scenario
@@ -103,7 +103,6 @@ class Fairness:
         self.analysis = analysis
         self.scenario = analysis.scenario
         self._after: dict[State, tuple[tuple[float, ...], tuple[str, ...], frozenset[str]]] = {}
-        self._tested: dict[State, frozenset[str]] = {}
         self._options_at: dict[State, tuple[list[tuple[Edge, Choice]], Edge | None]] = {}
 
     def _options(self, state: State) -> tuple[list[tuple[Edge, Choice]], Edge | None]:
@@ -227,13 +226,9 @@ class Fairness:
         return out
 
     def _tested_at(self, state: State) -> frozenset[str]:
-        """The skills some choice on offer in `state` (its timeout too) could raise or lower: what a path
-        through it assessed (scoring.assessed_skills), as the engine decides it for a played attempt."""
-        if state not in self._tested:
-            node = self.scenario.nodes[state[0]]
-            offered = [c.points for c in self.analysis.offered_at(state)] + ([node.timeout.points] if node.timeout else [])
-            self._tested[state] = frozenset(assessed_skills([offered]))
-        return self._tested[state]
+        """The skills some choice on offer in `state` (its timeout too) could raise or lower (see
+        Analysis.choices_at)."""
+        return self.analysis.choices_at(state)[1]
 
     def _critical(self, edge: Edge) -> tuple[str, ...]:
         if not edge.critical:
