@@ -230,14 +230,21 @@ class Analysis:
 
     def _distinct_runs(self, results, start, state_of) -> list["PathRun"]:
         """Each objective's best walk from `start` that exists, scored, in the objectives' order; a walk
-        found for several objectives is scored and kept once (compared by its labels before scoring).
-        `state_of` maps a graph node to its state (a critical graph's nodes carry a committed flag)."""
+        found for several objectives is kept once (compared by its labels), and a walk both candidate lists
+        find (through a critical error to a failed ending) is scored once: the labels from the start fix
+        every state on the way, so they fix the score. `state_of` maps a graph node to its state (a critical
+        graph's nodes carry a committed flag)."""
+        scored: dict[tuple, PathRun] = self.__dict__.setdefault("_scored_walks", {})
         out: list[PathRun] = []
         for result in results:
             if start in result.value:
                 walk = result.walk(start)
-                if all([e.label for e in walk] != seen.labels for seen in out):
-                    out.append(self.score_path([(state_of(e.source), e) for e in walk]))
+                labels = tuple([e.label for e in walk])
+                run = scored.get(labels)
+                if run is None:
+                    run = scored[labels] = self.score_path([(state_of(e.source), e) for e in walk])
+                if all(run is not kept for kept in out):  # the same labels give the same run
+                    out.append(run)
         return out
 
     @cached_property
