@@ -70,3 +70,4 @@ class ReviewApp(TrainerBaseApp):
 
     def on_mount(self) -> None:
         self.push_screen(GateScreen())
+        self.call_after_refresh(self._on_first_frame)

@@ -188,6 +188,7 @@ class TrainerApp(TrainerBaseApp):
 
     def _first_frame_drawn(self) -> None:
         self.footer_keys_at_once = True
+        self._on_first_frame()
         if self.leave_on_terminate:
             self._collect_from_now_on()
 

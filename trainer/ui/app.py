@@ -14,6 +14,7 @@ from textual.screen import Screen
 from trainer.i18n import N_, _
 from trainer.scenario.library import Library
 from trainer.ui.context import AppContext
+from trainer.ui.stylecache import keep_parsed_styles, use_parsed_styles
 from trainer.ui.themes import toggled, use_themes
 
 if TYPE_CHECKING:  # imported when the database opens, after the first frame
@@ -41,6 +42,12 @@ class TrainerBaseApp(App):
         super().__init__()
         self.ctx = ctx
         use_themes(self)
+        use_parsed_styles(self)  # after the theme: the rules kept are those parsed with its variables
+
+    def _on_first_frame(self) -> None:
+        """What waits for the first frame in every app: keeping the stylesheet's parsed rules for the next
+        start (a subclass calls this when its first screen is drawn)."""
+        keep_parsed_styles(self)
 
     # what tests and the CLI read from an app: the same as its screens' context
     @property

@@ -5,7 +5,8 @@ Why each is needed: the footer (trainer.ui.footer) updates its keys in place ins
 (a fifth of the play screen's work per choice, bench: serve), which needs Textual's footer key class, its
 disabled flag and the footer's own bookkeeping; the play screen asks whether a notice is still on display;
 the tables that fit the window (trainer.ui.tables) have DataTable lay their rows out again after changing
-their heights; an app starts in its theme without parsing its whole stylesheet twice.
+their heights; an app starts in its theme without parsing its whole stylesheet twice, and with the rules a
+previous run parsed (trainer.ui.stylecache) instead of parsing them again.
 Only trainer.ui and trainer.tui import this module."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PINNED_TEXTUAL = "8.2.8"  # pyproject.toml pins exactly this version
 
 __all__ = ["FooterKey", "PINNED_TEXTUAL", "key_disabled", "set_key_disabled", "mark_bindings_ready",
            "bindings_ready", "is_pruning", "has_notifications", "relayout_rows", "start_in_theme",
-           "private_details_missing"]
+           "parsed_styles", "add_parsed_styles", "stylesheet_variables", "private_details_missing"]
 
 
 def key_disabled(key: FooterKey) -> bool:
@@ -77,6 +78,25 @@ def start_in_theme(app: App, name: str) -> None:
     app.stylesheet.set_variables(app.get_css_variables())
 
 
+def parsed_styles(app: App) -> dict[tuple, list]:
+    """The rules the app's stylesheet has parsed, by source (Textual's `Stylesheet._parse_cache`, keyed on a
+    source's text, location, default-or-not, tie breaker and scope), for trainer.ui.stylecache."""
+    cache = app.stylesheet._parse_cache
+    return {key: cache.get(key) for key in list(cache.keys())}
+
+
+def add_parsed_styles(app: App, parsed: dict[tuple, list]) -> None:
+    """Put rules parsed before, under the same variables, into the stylesheet's parse cache."""
+    cache = app.stylesheet._parse_cache
+    for key, rules in parsed.items():
+        cache.set(key, rules)
+
+
+def stylesheet_variables(app: App) -> dict[str, str]:
+    """The variables the stylesheet parses with (what `start_in_theme` set)."""
+    return app.stylesheet._variables
+
+
 def private_details_missing() -> list[str]:
     """Each private detail above that this Textual no longer has, in words; empty when all are there."""
     missing = []
@@ -107,6 +127,18 @@ def private_details_missing() -> list[str]:
     elif not all(step in inspect.getsource(App._watch_theme) for step in
                  ("-theme-", "-dark-mode", "-light-mode", "_refresh_truecolor_filter", "refresh_css")):
         missing.append("App._watch_theme no longer does what start_in_theme repeats (classes, palette, CSS)")
+    from textual.cache import LRUCache
+    from textual.css.stylesheet import Stylesheet
+
+    sheet = Stylesheet()
+    if not (isinstance(getattr(sheet, "_parse_cache", None), LRUCache) and isinstance(sheet._variables, dict)):
+        missing.append("Stylesheet no longer keeps `_parse_cache` (an LRUCache) and `_variables`")
+    elif "cache_key = (css, read_from, is_default_rules, tie_breaker, scope)" not in inspect.getsource(
+            Stylesheet._parse_rules):
+        missing.append("Stylesheet._parse_rules no longer looks sources up by (css, read_from, "
+                       "is_default_rules, tie_breaker, scope)")
+    elif "_parse_cache.clear()" not in inspect.getsource(Stylesheet.set_variables):
+        missing.append("Stylesheet.set_variables no longer empties the parse cache")
     for owner, method in (("textual.content.Content", "_wrap_and_format"),
                           ("textual.widgets._input.Input", "_on_key")):
         if not _has_method(owner, method):
