@@ -49,6 +49,11 @@ class TrainerBaseApp(App):
         start (a subclass calls this when its first screen is drawn)."""
         keep_parsed_styles(self)
 
+    def _on_unmount(self) -> None:
+        """An app left as soon as it was drawn (a quick look, a script) keeps its parsed rules too; after the
+        first frame this does nothing (trainer.ui.stylecache keeps them once per run)."""
+        keep_parsed_styles(self)
+
     # what tests and the CLI read from an app: the same as its screens' context
     @property
     def store(self) -> Store:
