@@ -104,16 +104,25 @@ def did_you_mean(word: str, candidates, n: int = 1, translated: bool = False) ->
     return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
 
 
-@functools.lru_cache(maxsize=8)
-def _resolved_folder(folder: str) -> Path:
-    return Path(folder).resolve()
-
-
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory when possible: shorter and clickable in editors. (The
-    working directory is resolved once per directory, not once per file: start-up shows 40 of these.)"""
+    working directory and each file's folder are resolved once, not once per file: start-up shows 40 of
+    these.)"""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(_resolved_folder(os.getcwd())))
+        return str(_resolved(p).relative_to(_resolved_folder(os.getcwd())))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11, 3.12)
         return str(p)
+
+
+def _resolved(p: Path) -> Path:
+    """`p.resolve()`, with its folder resolved once for all the files in it (resolving asks the system about
+    every part of the path: the largest part of reading the library at start-up, bench: start-up)."""
+    if p.name in ("", ".", "..") or os.path.islink(p):
+        return p.resolve()
+    return _resolved_folder(str(p.parent)) / p.name
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
