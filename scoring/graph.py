@@ -277,21 +277,27 @@ def _potentials(cond: Condensation, weight: Callable[[Edge], float]) -> dict[Has
         if not inside:
             continue
         if len(members) > 1:
-            by_source: dict[Hashable, list[Edge]] = {}
-            for e in inside:
-                by_source.setdefault(e.source, []).append(e)
-            todo = [root]
-            while todo:
-                node = todo.pop()
-                for e in by_source.get(node, ()):
-                    if e.target not in potential:
-                        potential[e.target] = potential[node] + weight(e)
-                        todo.append(e.target)
+            spread_within(inside, root, potential, lambda at, e: at + weight(e))
         for e in inside:
             gain = potential[e.source] + weight(e) - potential[e.target]
             if abs(gain) > 1e-6:
                 raise LoopError(e, -1, gain)
     return potential
+
+
+def spread_within(inside: list[Edge], root: Hashable, potential: dict, step: Callable[[object, Edge], object]) -> None:
+    """Give every node of a component its potential, walking the component's own edges from `root` (whose
+    potential is set): `step(potential of an edge's source, edge)`, for one weight or for all at once."""
+    by_source: dict[Hashable, list[Edge]] = {}
+    for e in inside:
+        by_source.setdefault(e.source, []).append(e)
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        for e in by_source.get(node, ()):
+            if e.target not in potential:
+                potential[e.target] = step(potential[node], e)
+                todo.append(e.target)
 
 
 def extremes(graph: Graph, weight: Callable[[Edge], float], maximize: bool = True,

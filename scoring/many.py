@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from operator import add, sub
 
-from scoring.graph import EPS, Condensation, Edge, Extremes, Graph, _potentials, condensation
+from scoring.graph import EPS, Condensation, Edge, Extremes, Graph, _potentials, condensation, spread_within
 
 
 def extremes_many(graph: Graph, vector: Callable[[Edge], Sequence[float]], size: int, maximize: bool = True,
@@ -105,16 +105,8 @@ def total_ranges(graph: Graph, start: Hashable) -> tuple[tuple[float, ...], tupl
         root = members[0]
         potential[root] = zero
         if len(members) > 1:
-            by_source: dict[Hashable, list[Edge]] = {}
-            for e in cond.internal[cid]:
-                by_source.setdefault(e.source, []).append(e)
-            todo = [root]
-            while todo:
-                node = todo.pop()
-                for e in by_source.get(node, ()):
-                    if e.target not in potential:
-                        potential[e.target] = tuple(p + w for p, w in zip(potential[node], e.weights))
-                        todo.append(e.target)
+            spread_within(cond.internal[cid], root, potential,
+                          lambda at, e: tuple(p + w for p, w in zip(at, e.weights)))
     high: dict[Hashable, tuple[float, ...]] = {}
     low: dict[Hashable, tuple[float, ...]] = {}
     # A component's first node has the zero potential (most components are one node): adding or taking
