@@ -14,7 +14,7 @@ from textual.screen import Screen
 from trainer.i18n import N_, _
 from trainer.scenario.library import Library
 from trainer.ui.context import AppContext
-from trainer.ui.stylecache import keep_parsed_styles, use_parsed_styles
+from trainer.ui.stylecache import ParsedStyles
 from trainer.ui.themes import toggled, use_themes
 
 if TYPE_CHECKING:  # imported when the database opens, after the first frame
@@ -42,17 +42,17 @@ class TrainerBaseApp(App):
         super().__init__()
         self.ctx = ctx
         use_themes(self)
-        use_parsed_styles(self)  # after the theme: the rules kept are those parsed with its variables
+        self._parsed_styles = ParsedStyles(self)  # after the theme: rules are kept with its variables
 
     def _on_first_frame(self) -> None:
         """What waits for the first frame in every app: keeping the stylesheet's parsed rules for the next
         start (a subclass calls this when its first screen is drawn)."""
-        keep_parsed_styles(self)
+        self._parsed_styles.keep()
 
     def _on_unmount(self) -> None:
         """An app left as soon as it was drawn (a quick look, a script) keeps its parsed rules too; after the
         first frame this does nothing (trainer.ui.stylecache keeps them once per run)."""
-        keep_parsed_styles(self)
+        self._parsed_styles.keep()
 
     # what tests and the CLI read from an app: the same as its screens' context
     @property

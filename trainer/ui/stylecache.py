@@ -21,36 +21,40 @@ from textual.app import App
 from trainer.scenario.cache import ContentCache, default_cache_file, folder_refused
 from trainer.ui.textual_private import add_parsed_styles, parsed_styles, stylesheet_variables
 
-_KEY = "/textual-stylesheet"  # the cache's one entry per fingerprint: a name, not a file (absolute, so the same from
-# any working folder; as no such file exists, saving drops the entries of other fingerprints)
+_KEY = "/textual-stylesheet"  # the cache's one entry per fingerprint: a name, not a file (absolute, so
+# the same from any working folder; as no such file exists, saving drops the entries of other fingerprints)
 
 
-def use_parsed_styles(app: App) -> None:
-    """Before the app's stylesheet is first parsed and after its theme's variables are set: give Textual
-    the rules a previous run parsed under the same variables."""
-    path = default_cache_file("styles")
-    if path is None or folder_refused(path.parent):  # the scenario cache says why, once
-        return
-    cache = ContentCache(path)
-    fingerprint = _fingerprint(app)
-    found = cache.get(_KEY, fingerprint)
-    if isinstance(found, dict):
-        add_parsed_styles(app, found)
-    app.__dict__["_trainer_style_cache"] = (cache, fingerprint, found if isinstance(found, dict) else {})
+class ParsedStyles:
+    """An app's parsed stylesheet, from the cache and back to it once per run."""
 
+    def __init__(self, app: App):
+        """Before the app's stylesheet is first parsed and after its theme's variables are set: give Textual
+        the rules a previous run parsed under the same variables."""
+        self.app = app
+        self.cache: ContentCache | None = None
+        self.fingerprint = b""
+        self.found: dict = {}
+        path = default_cache_file("styles")
+        if path is None or folder_refused(path.parent):  # the scenario cache says why, once
+            return
+        self.cache = ContentCache(path)
+        self.fingerprint = _fingerprint(app)
+        found = self.cache.get(_KEY, self.fingerprint)
+        if isinstance(found, dict):
+            self.found = found
+            add_parsed_styles(app, found)
 
-def keep_parsed_styles(app: App) -> None:
-    """After the first frame: keep what was parsed, if anything was not in the cache already."""
-    kept = app.__dict__.pop("_trainer_style_cache", None)
-    if kept is None:
-        return
-    cache, fingerprint, found = kept
-    if fingerprint != _fingerprint(app):  # the theme changed before the first frame: parsed under others
-        return
-    parsed = parsed_styles(app)
-    if parsed and not parsed.keys() <= found.keys():
-        cache.put(_KEY, fingerprint, {**found, **parsed})
-        cache.save()
+    def keep(self) -> None:
+        """After the first frame (or on leaving, if sooner): keep what was parsed, if anything was not in
+        the cache already. Only the first call does anything."""
+        cache, self.cache = self.cache, None
+        if cache is None or self.fingerprint != _fingerprint(self.app):  # the theme changed meanwhile
+            return
+        parsed = parsed_styles(self.app)
+        if parsed and not parsed.keys() <= self.found.keys():
+            cache.put(_KEY, self.fingerprint, {**self.found, **parsed})
+            cache.save()
 
 
 def _fingerprint(app: App) -> bytes:
